@@ -1,0 +1,42 @@
+/* init-reaper.h — the single place that waits for children
+ *
+ * SIGCHLD is blocked in every thread (call init_reaper_block_sigchld() first thing in main(),
+ * before any thread exists) and read from a signalfd on the main context.  On each SIGCHLD the
+ * reaper collects every child with waitpid(-1, WNOHANG|WUNTRACED): watched pids get their
+ * callback, others (orphans re-parented to us as child subreaper) are simply reaped.
+ */
+#pragma once
+
+#include <glib.h>
+#include <sys/types.h>
+
+G_BEGIN_DECLS
+
+/* @status is the raw wait status (use WIFEXITED etc.); called for exits, deaths by signal,
+ * and stops (WIFSTOPPED).  After an exit or death the watch is removed automatically. */
+typedef void (*InitReaperFunc) (pid_t    pid,
+                                int      status,
+                                gpointer user_data);
+
+/* Block SIGCHLD for the calling thread (and threads it creates later). */
+void     init_reaper_block_sigchld (void);
+
+/* Start reaping on the thread-default main context. Idempotent. Returns FALSE with @error if
+ * the signalfd could not be set up. */
+gboolean init_reaper_start         (GError        **error);
+
+/* Watch @pid; returns an id > 0. */
+guint    init_reaper_watch         (pid_t           pid,
+                                    InitReaperFunc  func,
+                                    gpointer        user_data);
+void     init_reaper_unwatch       (guint           id);
+
+/* Reap whatever is ready now, dispatching callbacks (normally driven by the signalfd). */
+void     init_reaper_reap          (void);
+
+/* Added (process module): forget any status remembered for an unwatched, already reaped
+ * @pid.  init_process_spawn() calls it for each new child, so a status kept for an earlier
+ * process that had the same pid is never delivered to a watch of the new one. */
+void     init_reaper_forget        (pid_t           pid);
+
+G_END_DECLS

@@ -1,0 +1,44 @@
+/* init-engine-private.h — what instances need from the engine (not for the D-Bus face) */
+#pragma once
+
+#include "init-engine.h"
+
+G_BEGIN_DECLS
+
+/* Queue a job event (starting/started/stopping/stopped) caused by @job. */
+InitEvent  *init_engine_emit_job_event     (InitEngine *engine,
+                                            const char *name,
+                                            GPtrArray  *env,
+                                            guint64     cause_id);
+/* The instance's goal/state/processes/failure changed. */
+void        init_engine_instance_changed   (InitEngine *engine,
+                                            InitJob    *job);
+/* The instance reached waiting: remove it from its entry. */
+void        init_engine_instance_finished  (InitEngine *engine,
+                                            InitJob    *job);
+const InitEngineOptions *init_engine_get_options (InitEngine *engine);
+gboolean    init_engine_respawn_disabled   (InitEngine *engine);
+
+/* Create an instance (goal stop, state waiting) of @entry named @name with @klass. */
+InitJob    *init_job_new                   (InitEngine   *engine,
+                                            InitJobEntry *entry,
+                                            InitJobClass *klass,
+                                            const char   *name);
+/* Engine-side commands used by event handling: */
+void        init_job_change_goal           (InitJob      *job,
+                                            InitJobGoal   goal);
+/* Release everything waiting on the instance: events (marked failed if @failed), callers. */
+void        init_job_finished              (InitJob      *job,
+                                            gboolean      failed);
+/* Hold @events (the ones that caused this goal change) until the job finishes. */
+void        init_job_take_blocks           (InitJob      *job,
+                                            GPtrArray    *events);
+/* Feed @event to the instance's stop on; returns TRUE if it decided to stop. */
+gboolean    init_job_handle_stop_on        (InitJob      *job,
+                                            InitEvent    *event);
+/* An event (re)starts the instance: answer callers waiting for the other direction. */
+void        init_job_supersede_for_start   (InitJob      *job);
+/* Forget the engine (it is going away): cancel timers, drop watches. */
+void        init_job_detach                (InitJob      *job);
+
+G_END_DECLS

@@ -1,0 +1,955 @@
+/* init-engine.c — the job engine: entries, instances, events, configuration */
+#define G_LOG_DOMAIN "init-engine"
+
+#include <glib/gi18n.h>
+
+#include "init-conf.h"
+#include "init-engine-private.h"
+#include "init-env.h"
+#include "init-error.h"
+#include "init-event-operator.h"
+#include "init-reaper.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+/* Grace added to the largest kill timeout before shutdown gives up waiting. */
+#define SHUTDOWN_MARGIN_SECONDS 2
+
+struct _InitEngine
+{
+  GObject            parent_instance;
+
+  InitEngineOptions  options;
+  InitEventQueue    *queue;
+  InitConf          *conf;
+  GHashTable        *entries;      /* name -> InitJobEntry* (owned ref) */
+  GHashTable        *index;        /* event name -> GPtrArray of InitJobEntry* (borrowed) */
+  GPtrArray         *global_env;
+  guint              next_order;
+  guint              n_instances;
+
+  gboolean           shutting_down;
+  GFunc              shutdown_done;
+  gpointer           shutdown_data;
+  guint              shutdown_timer;
+};
+
+enum
+{
+  SIGNAL_JOB_ADDED,
+  SIGNAL_JOB_CHANGED,
+  SIGNAL_JOB_REMOVED,
+  SIGNAL_INSTANCE_ADDED,
+  SIGNAL_INSTANCE_CHANGED,
+  SIGNAL_INSTANCE_REMOVED,
+  SIGNAL_EVENT_QUEUED,
+  SIGNAL_EVENT_FINISHED,
+  SIGNAL_CONFIG_ERROR,
+  SIGNAL_IDLE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (InitEngine, init_engine, G_TYPE_OBJECT)
+
+/* ---- entries ---- */
+
+InitJobEntry *
+init_job_entry_ref (InitJobEntry *entry)
+{
+  g_return_val_if_fail (entry != NULL, NULL);
+  entry->ref_count++;
+  return entry;
+}
+
+void
+init_job_entry_unref (InitJobEntry *entry)
+{
+  if (entry == NULL || --entry->ref_count > 0)
+    return;
+  g_hash_table_unref (entry->instances);
+  init_event_operator_free (entry->start_on);
+  g_clear_pointer (&entry->class_env, g_ptr_array_unref);
+  g_clear_pointer (&entry->index_names, g_ptr_array_unref);
+  g_clear_pointer (&entry->pending, init_job_class_unref);
+  init_job_class_unref (entry->klass);
+  g_free (entry->name);
+  g_free (entry);
+}
+
+GPtrArray *
+init_job_entry_get_class_env (InitJobEntry *entry)
+{
+  g_return_val_if_fail (entry != NULL, NULL);
+
+  if (entry->class_env == NULL)
+    {
+      GPtrArray *global = entry->engine != NULL ? entry->engine->global_env : NULL;
+
+      entry->class_env = init_env_copy (global);
+      for (guint i = 0; entry->klass->env != NULL && i < entry->klass->env->len; i++)
+        init_env_add (entry->class_env, g_ptr_array_index (entry->klass->env, i), TRUE);
+    }
+  return entry->class_env;
+}
+
+static void
+add_operator_names (const InitEventOperator *op,
+                    GHashTable              *names)
+{
+  if (op != NULL)
+    init_event_operator_collect_names (op, names);
+}
+
+/* Index the entry under every event name its trees (current class, pending class and the
+ * classes its instances run) mention, so an event costs nothing for jobs that don't name it. */
+static void
+engine_reindex (InitEngine   *engine,
+                InitJobEntry *entry)
+{
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTableIter iter;
+  gpointer value;
+  const char *name;
+
+  if (entry->index_names != NULL)
+    {
+      for (guint i = 0; i < entry->index_names->len; i++)
+        {
+          GPtrArray *list = g_hash_table_lookup (engine->index,
+                                                 g_ptr_array_index (entry->index_names, i));
+          if (list != NULL)
+            g_ptr_array_remove (list, entry);
+        }
+      g_clear_pointer (&entry->index_names, g_ptr_array_unref);
+    }
+  if (entry->engine == NULL)
+    return;
+
+  add_operator_names (entry->klass->start_on, names);
+  add_operator_names (entry->klass->stop_on, names);
+  if (entry->pending != NULL)
+    add_operator_names (entry->pending->stop_on, names);
+  g_hash_table_iter_init (&iter, entry->instances);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    add_operator_names (((InitJob *) value)->klass->stop_on, names);
+
+  entry->index_names = g_ptr_array_new_with_free_func (g_free);
+  g_hash_table_iter_init (&iter, names);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &name, NULL))
+    {
+      GPtrArray *list = g_hash_table_lookup (engine->index, name);
+
+      if (list == NULL)
+        {
+          list = g_ptr_array_new ();
+          g_hash_table_insert (engine->index, g_strdup (name), list);
+        }
+      g_ptr_array_add (list, entry);
+      g_ptr_array_add (entry->index_names, g_strdup (name));
+    }
+}
+
+static void
+collect_latched (InitEventOperator *op,
+                 GPtrArray         *events)
+{
+  if (op == NULL)
+    return;
+  if (op->type == INIT_EVENT_OPERATOR_MATCH)
+    {
+      if (op->value && op->event != NULL)
+        g_ptr_array_add (events, init_event_ref (op->event));
+      return;
+    }
+  collect_latched (op->left, events);
+  collect_latched (op->right, events);
+}
+
+/* Make @klass the entry's current class, carrying latched `start on` leaves over by matching
+ * the events they hold against the new tree (reference §2.4). */
+static void
+entry_set_class (InitJobEntry *entry,
+                 InitJobClass *klass)
+{
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func ((GDestroyNotify) init_event_unref);
+  InitEventOperator *old = entry->start_on;
+
+  collect_latched (old, held);
+  init_job_class_ref (klass);
+  init_job_class_unref (entry->klass);
+  entry->klass = klass;
+  g_clear_pointer (&entry->class_env, g_ptr_array_unref);
+  entry->start_on = klass->start_on != NULL ? init_event_operator_copy (klass->start_on) : NULL;
+  if (entry->start_on != NULL)
+    init_event_operator_reset (entry->start_on);
+  for (guint i = 0; entry->start_on != NULL && i < held->len; i++)
+    {
+      InitEvent *event = g_ptr_array_index (held, i);
+      if (event->progress != INIT_EVENT_FINISHED)
+        init_event_operator_handle (entry->start_on, event, init_job_entry_get_class_env (entry));
+    }
+  init_event_operator_free (old);
+}
+
+static InitJobEntry *
+entry_new (InitEngine   *engine,
+           const char   *name,
+           InitJobClass *klass)
+{
+  InitJobEntry *entry = g_new0 (InitJobEntry, 1);
+
+  entry->ref_count = 1;
+  entry->engine = engine;
+  entry->name = g_strdup (name);
+  entry->klass = init_job_class_ref (klass);
+  entry->instances = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                            (GDestroyNotify) init_job_unref);
+  entry->order = engine->next_order++;
+  if (klass->start_on != NULL)
+    {
+      entry->start_on = init_event_operator_copy (klass->start_on);
+      init_event_operator_reset (entry->start_on);
+    }
+  return entry;
+}
+
+static void
+engine_remove_entry (InitEngine   *engine,
+                     InitJobEntry *entry)
+{
+  g_autoptr(InitJobEntry) hold = init_job_entry_ref (entry);
+
+  g_info ("Job %s removed", entry->name);
+  entry->engine = NULL;
+  engine_reindex (engine, entry);
+  g_hash_table_remove (engine->entries, entry->name);
+  g_signal_emit (engine, signals[SIGNAL_JOB_REMOVED], 0, entry);
+}
+
+void
+init_engine_set_class (InitEngine   *engine,
+                       const char   *name,
+                       InitJobClass *klass)
+{
+  InitJobEntry *entry;
+
+  g_return_if_fail (INIT_IS_ENGINE (engine));
+  g_return_if_fail (name != NULL);
+
+  entry = g_hash_table_lookup (engine->entries, name);
+  if (klass == NULL)
+    {
+      if (entry == NULL)
+        return;
+      g_clear_pointer (&entry->pending, init_job_class_unref);
+      if (g_hash_table_size (entry->instances) == 0)
+        engine_remove_entry (engine, entry);
+      else
+        entry->deleted = TRUE;
+      return;
+    }
+
+  if (entry == NULL)
+    {
+      entry = entry_new (engine, name, klass);
+      g_hash_table_insert (engine->entries, entry->name, entry);
+      engine_reindex (engine, entry);
+      g_info ("Job %s added", name);
+      g_signal_emit (engine, signals[SIGNAL_JOB_ADDED], 0, entry);
+      return;
+    }
+
+  entry->deleted = FALSE;
+  if (g_hash_table_size (entry->instances) == 0)
+    {
+      g_clear_pointer (&entry->pending, init_job_class_unref);
+      entry_set_class (entry, klass);
+      engine_reindex (engine, entry);
+      g_info ("Job %s changed", name);
+      g_signal_emit (engine, signals[SIGNAL_JOB_CHANGED], 0, entry);
+    }
+  else
+    {
+      /* Running instances keep the definition they started with; the new one takes over
+       * when the last of them stops (reference §7, I4). */
+      g_clear_pointer (&entry->pending, init_job_class_unref);
+      entry->pending = init_job_class_ref (klass);
+      engine_reindex (engine, entry);
+    }
+}
+
+/* ---- instances ---- */
+
+static InitJob *
+entry_add_instance (InitJobEntry *entry,
+                    const char   *name)
+{
+  InitEngine *engine = entry->engine;
+  InitJob *job = init_job_new (engine, entry, entry->klass, name);
+
+  g_hash_table_insert (entry->instances, job->name, job);
+  engine->n_instances++;
+  g_signal_emit (engine, signals[SIGNAL_INSTANCE_ADDED], 0, job);
+  return job;
+}
+
+void
+init_engine_instance_finished (InitEngine *engine,
+                               InitJob    *job)
+{
+  InitJobEntry *entry = job->entry;
+  g_autoptr(InitJob) hold = init_job_ref (job);
+
+  if (entry == NULL || job->removed)
+    return;
+
+  job->removed = TRUE;
+  job->entry = NULL;
+  init_job_detach (job);
+  g_hash_table_remove (entry->instances, job->name);
+  engine->n_instances--;
+  g_signal_emit (engine, signals[SIGNAL_INSTANCE_REMOVED], 0, job);
+
+  if (g_hash_table_size (entry->instances) == 0 && entry->engine != NULL)
+    {
+      if (entry->deleted)
+        engine_remove_entry (engine, entry);
+      else if (entry->pending != NULL)
+        {
+          g_autoptr(InitJobClass) pending = g_steal_pointer (&entry->pending);
+          entry_set_class (entry, pending);
+          engine_reindex (engine, entry);
+          g_signal_emit (engine, signals[SIGNAL_JOB_CHANGED], 0, entry);
+        }
+      else
+        engine_reindex (engine, entry);
+    }
+
+  if (engine->n_instances == 0 && engine->shutting_down)
+    {
+      g_signal_emit (engine, signals[SIGNAL_IDLE], 0);
+      if (engine->shutdown_done != NULL)
+        {
+          GFunc done = g_steal_pointer (&engine->shutdown_done);
+          g_clear_handle_id (&engine->shutdown_timer, g_source_remove);
+          done (engine, engine->shutdown_data);
+        }
+    }
+}
+
+void
+init_engine_instance_changed (InitEngine *engine,
+                              InitJob    *job)
+{
+  if (engine != NULL && !job->removed)
+    g_signal_emit (engine, signals[SIGNAL_INSTANCE_CHANGED], 0, job);
+}
+
+InitEvent *
+init_engine_emit_job_event (InitEngine *engine,
+                            const char *name,
+                            GPtrArray  *env,
+                            guint64     cause_id)
+{
+  return init_event_queue_emit (engine->queue, name, env, cause_id);
+}
+
+const InitEngineOptions *
+init_engine_get_options (InitEngine *engine)
+{
+  return &engine->options;
+}
+
+gboolean
+init_engine_respawn_disabled (InitEngine *engine)
+{
+  return engine == NULL || engine->shutting_down;
+}
+
+/* Expand the instance pattern of @entry against @env; the error carries the usage text. */
+static char *
+entry_instance_name (InitJobEntry *entry,
+                     GPtrArray    *env,
+                     gboolean      with_usage,
+                     GError      **error)
+{
+  g_autoptr(GError) local = NULL;
+  char *name = init_env_expand (entry->klass->instance, env, &local);
+
+  if (name != NULL)
+    return name;
+  if (with_usage && entry->klass->usage != NULL && entry->klass->usage[0] != '\0')
+    g_set_error (error, INIT_ERROR, INIT_ERROR_INVALID_ARGS, "%s\n%s %s",
+                 local->message, _("Usage:"), entry->klass->usage);
+  else
+    g_set_error_literal (error, INIT_ERROR, INIT_ERROR_INVALID_ARGS, local->message);
+  return NULL;
+}
+
+/* `start on` became true: create or restart the instance it names (reference §3.7, §3.8). */
+static void
+entry_induct (InitJobEntry *entry,
+              InitEvent    *event)
+{
+  InitEngine *engine = entry->engine;
+  g_autoptr(GPtrArray) env = init_env_copy (init_job_entry_get_class_env (entry));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  InitJob *job;
+
+  init_event_operator_environment (entry->start_on, env, "UPSTART_EVENTS");
+  name = entry_instance_name (entry, env, FALSE, &error);
+  if (name == NULL)
+    {
+      /* Only this job misses the event (DESIGN §2.4); the others still see it. */
+      g_warning (_("Failed to obtain %s instance: %s"), entry->name, error->message);
+      init_event_operator_reset (entry->start_on);
+      return;
+    }
+
+  job = g_hash_table_lookup (entry->instances, name);
+  if (job == NULL)
+    job = entry_add_instance (entry, name);
+
+  if (job->goal != INIT_GOAL_START && !engine->shutting_down)
+    {
+      g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) init_event_unref);
+      g_autoptr(InitJob) hold = init_job_ref (job);
+
+      init_job_supersede_for_start (job);
+      g_clear_pointer (&job->start_env, g_ptr_array_unref);
+      job->start_env = g_steal_pointer (&env);
+      init_event_operator_collect_events (entry->start_on, events);
+      init_job_take_blocks (job, events);
+      job->cause_id = event->id;
+      init_event_operator_reset (entry->start_on);
+      init_job_change_goal (job, INIT_GOAL_START);
+      return;
+    }
+  init_event_operator_reset (entry->start_on);
+  /* A freshly created instance that we did not start (shutting down) goes away again. */
+  if (job->goal == INIT_GOAL_STOP && job->state == INIT_STATE_WAITING)
+    init_engine_instance_finished (engine, job);
+}
+
+static gint
+compare_entry_order (gconstpointer a,
+                     gconstpointer b)
+{
+  const InitJobEntry *ea = *(InitJobEntry * const *) a;
+  const InitJobEntry *eb = *(InitJobEntry * const *) b;
+
+  return (ea->order > eb->order) - (ea->order < eb->order);
+}
+
+static void
+engine_handle_event (InitEventQueue *queue,
+                     InitEvent      *event,
+                     gpointer        user_data)
+{
+  InitEngine *engine = user_data;
+  GPtrArray *list = g_hash_table_lookup (engine->index, event->name);
+  g_autoptr(GPtrArray) entries = NULL;
+
+  if (list == NULL || list->len == 0)
+    return;
+
+  /* Jobs may come and go while we work: walk a snapshot. */
+  entries = g_ptr_array_new_full (list->len, (GDestroyNotify) init_job_entry_unref);
+  for (guint i = 0; i < list->len; i++)
+    g_ptr_array_add (entries, init_job_entry_ref (g_ptr_array_index (list, i)));
+  g_ptr_array_sort (entries, compare_entry_order);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      InitJobEntry *entry = g_ptr_array_index (entries, i);
+      GHashTableIter iter;
+      gpointer value;
+      g_autoptr(GPtrArray) jobs = NULL;
+
+      if (entry->engine == NULL)
+        continue;
+
+      /* `stop on` first, so an event in both expressions restarts a running job (§3.8). */
+      jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) init_job_unref);
+      g_hash_table_iter_init (&iter, entry->instances);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        g_ptr_array_add (jobs, init_job_ref (value));
+      for (guint j = 0; j < jobs->len; j++)
+        {
+          InitJob *job = g_ptr_array_index (jobs, j);
+          if (!job->removed)
+            init_job_handle_stop_on (job, event);
+        }
+
+      if (entry->engine != NULL && entry->start_on != NULL && !entry->deleted
+          && init_event_operator_handle (entry->start_on, event,
+                                         init_job_entry_get_class_env (entry))
+          && entry->start_on->value)
+        entry_induct (entry, event);
+    }
+}
+
+/* ---- GObject ---- */
+
+static void
+on_conf_job_changed (const char   *name,
+                     InitJobClass *klass,
+                     gpointer      user_data)
+{
+  init_engine_set_class (INIT_ENGINE (user_data), name, klass);
+}
+
+static void
+on_conf_error (const char   *path,
+               const GError *error,
+               gpointer      user_data)
+{
+  g_warning ("%s", error->message);
+  g_signal_emit (user_data, signals[SIGNAL_CONFIG_ERROR], 0, path, error->message);
+}
+
+static void
+on_conf_warning (const char *path,
+                 const char *message,
+                 gpointer    user_data)
+{
+  g_warning ("%s", message);
+}
+
+static const InitConfCallbacks conf_callbacks = {
+  on_conf_job_changed,
+  on_conf_error,
+  on_conf_warning,
+};
+
+static void
+on_event_queued (InitEvent *event,
+                 gpointer   user_data)
+{
+  g_signal_emit (user_data, signals[SIGNAL_EVENT_QUEUED], 0, event);
+}
+
+static void
+on_event_finished (InitEvent *event,
+                   gpointer   user_data)
+{
+  g_signal_emit (user_data, signals[SIGNAL_EVENT_FINISHED], 0, event);
+}
+
+static void
+init_engine_finalize (GObject *object)
+{
+  InitEngine *self = INIT_ENGINE (object);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_clear_handle_id (&self->shutdown_timer, g_source_remove);
+  g_clear_pointer (&self->conf, init_conf_free);
+
+  /* Instances hold blocks on queued events: drop them before the queue. */
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      InitJobEntry *entry = value;
+      GHashTableIter jiter;
+      gpointer job;
+
+      g_hash_table_iter_init (&jiter, entry->instances);
+      while (g_hash_table_iter_next (&jiter, NULL, &job))
+        init_job_detach (job);
+      entry->engine = NULL;
+      g_clear_pointer (&entry->index_names, g_ptr_array_unref);
+      g_hash_table_remove_all (entry->instances);
+      g_clear_pointer (&entry->start_on, init_event_operator_free);
+    }
+  g_hash_table_unref (self->entries);
+  g_hash_table_unref (self->index);
+  init_event_queue_free (self->queue);
+  g_ptr_array_unref (self->global_env);
+  g_free (self->options.log_dir);
+  g_strfreev (self->options.extra_env);
+
+  G_OBJECT_CLASS (init_engine_parent_class)->finalize (object);
+}
+
+static void
+init_engine_class_init (InitEngineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = init_engine_finalize;
+
+  signals[SIGNAL_JOB_ADDED] = g_signal_new ("job-added", G_TYPE_FROM_CLASS (klass),
+    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[SIGNAL_JOB_CHANGED] = g_signal_new ("job-changed", G_TYPE_FROM_CLASS (klass),
+    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[SIGNAL_JOB_REMOVED] = g_signal_new ("job-removed", G_TYPE_FROM_CLASS (klass),
+    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[SIGNAL_INSTANCE_ADDED] = g_signal_new ("instance-added", G_TYPE_FROM_CLASS (klass),
+    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[SIGNAL_INSTANCE_CHANGED] = g_signal_new ("instance-changed", G_TYPE_FROM_CLASS (klass),
+    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[SIGNAL_INSTANCE_REMOVED] = g_signal_new ("instance-removed", G_TYPE_FROM_CLASS (klass),
+    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[SIGNAL_EVENT_QUEUED] = g_signal_new ("event-queued", G_TYPE_FROM_CLASS (klass),
+    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[SIGNAL_EVENT_FINISHED] = g_signal_new ("event-finished", G_TYPE_FROM_CLASS (klass),
+    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[SIGNAL_CONFIG_ERROR] = g_signal_new ("config-error", G_TYPE_FROM_CLASS (klass),
+    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[SIGNAL_IDLE] = g_signal_new ("idle", G_TYPE_FROM_CLASS (klass),
+    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+init_engine_init (InitEngine *self)
+{
+  self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                         (GDestroyNotify) init_job_entry_unref);
+  self->index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) g_ptr_array_unref);
+  self->queue = init_event_queue_new (engine_handle_event, self);
+  init_event_queue_set_observer (self->queue, on_event_queued, on_event_finished, self);
+  self->conf = init_conf_new (&conf_callbacks, self);
+}
+
+InitEngine *
+init_engine_new (const InitEngineOptions *options)
+{
+  InitEngine *self = g_object_new (INIT_TYPE_ENGINE, NULL);
+  const char *path = g_getenv ("PATH");
+  const char *term = g_getenv ("TERM");
+
+  if (options != NULL)
+    {
+      self->options.user_mode = options->user_mode;
+      self->options.log_dir = g_strdup (options->log_dir);
+      self->options.extra_env = g_strdupv (options->extra_env);
+    }
+
+  /* Every job starts from PATH and TERM; a session daemon passes on its whole environment
+   * (reference §3.9). */
+  self->global_env = init_env_new ();
+  if (self->options.user_mode)
+    {
+      g_auto(GStrv) environ_copy = g_get_environ ();
+      for (guint i = 0; environ_copy[i] != NULL; i++)
+        init_env_add (self->global_env, environ_copy[i], TRUE);
+    }
+  init_env_set (self->global_env, "PATH", path != NULL ? path : DEFAULT_PATH);
+  if (term != NULL)
+    init_env_set (self->global_env, "TERM", term);
+  for (guint i = 0; self->options.extra_env != NULL && self->options.extra_env[i] != NULL; i++)
+    init_env_add (self->global_env, self->options.extra_env[i], TRUE);
+  return self;
+}
+
+void
+init_engine_add_conf_dir (InitEngine *engine,
+                          const char *path)
+{
+  g_return_if_fail (INIT_IS_ENGINE (engine));
+  init_conf_add_dir (engine->conf, path);
+}
+
+gboolean
+init_engine_load (InitEngine  *engine,
+                  gboolean     watch,
+                  GError     **error)
+{
+  g_return_val_if_fail (INIT_IS_ENGINE (engine), FALSE);
+  return init_conf_load (engine->conf, watch, error);
+}
+
+void
+init_engine_reload (InitEngine *engine)
+{
+  g_return_if_fail (INIT_IS_ENGINE (engine));
+  init_conf_reload (engine->conf);
+}
+
+void
+init_engine_flush_config (InitEngine *engine)
+{
+  g_return_if_fail (INIT_IS_ENGINE (engine));
+  init_conf_flush (engine->conf);
+}
+
+InitEvent *
+init_engine_emit (InitEngine    *engine,
+                  const char    *name,
+                  GPtrArray     *env,
+                  InitEventFunc  done,
+                  gpointer       user_data)
+{
+  InitEvent *event;
+
+  g_return_val_if_fail (INIT_IS_ENGINE (engine), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  event = init_event_queue_emit (engine->queue, name, env, 0);
+  if (done != NULL)
+    init_event_add_watcher (event, done, user_data);
+  return event;
+}
+
+void
+init_engine_poll (InitEngine *engine)
+{
+  g_return_if_fail (INIT_IS_ENGINE (engine));
+  init_event_queue_poll (engine->queue);
+}
+
+InitJobEntry *
+init_engine_lookup (InitEngine *engine,
+                    const char *name)
+{
+  g_return_val_if_fail (INIT_IS_ENGINE (engine), NULL);
+  return g_hash_table_lookup (engine->entries, name);
+}
+
+GPtrArray *
+init_engine_list (InitEngine *engine)
+{
+  GPtrArray *list;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (INIT_IS_ENGINE (engine), NULL);
+
+  list = g_ptr_array_sized_new (g_hash_table_size (engine->entries));
+  g_hash_table_iter_init (&iter, engine->entries);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (list, value);
+  g_ptr_array_sort (list, compare_entry_order);
+  return list;
+}
+
+guint
+init_engine_get_n_jobs (InitEngine *engine)
+{
+  g_return_val_if_fail (INIT_IS_ENGINE (engine), 0);
+  return g_hash_table_size (engine->entries);
+}
+
+guint
+init_engine_get_n_instances (InitEngine *engine)
+{
+  g_return_val_if_fail (INIT_IS_ENGINE (engine), 0);
+  return engine->n_instances;
+}
+
+InitEventQueue *
+init_engine_get_queue (InitEngine *engine)
+{
+  g_return_val_if_fail (INIT_IS_ENGINE (engine), NULL);
+  return engine->queue;
+}
+
+GPtrArray *
+init_engine_get_global_env (InitEngine *engine)
+{
+  g_return_val_if_fail (INIT_IS_ENGINE (engine), NULL);
+  return engine->global_env;
+}
+
+/* ---- job-level commands (reference §3.7) ---- */
+
+static GPtrArray *
+entry_command_env (InitJobEntry *entry,
+                   GPtrArray    *env)
+{
+  GPtrArray *result = init_env_copy (init_job_entry_get_class_env (entry));
+
+  init_env_append (result, env, TRUE);
+  return result;
+}
+
+static gboolean
+entry_check_usable (InitJobEntry  *entry,
+                    GError       **error)
+{
+  if (entry->engine == NULL || entry->deleted)
+    {
+      g_set_error (error, INIT_ERROR, INIT_ERROR_UNKNOWN_JOB, _("Unknown job: %s"), entry->name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+InitJob *
+init_job_entry_start (InitJobEntry    *entry,
+                      GPtrArray       *env,
+                      InitJobDoneFunc  done,
+                      gpointer         user_data,
+                      GError         **error)
+{
+  g_autoptr(GPtrArray) start_env = NULL;
+  g_autofree char *name = NULL;
+  InitJob *job;
+
+  g_return_val_if_fail (entry != NULL, NULL);
+
+  if (!entry_check_usable (entry, error))
+    return NULL;
+  if (entry->engine->shutting_down)
+    {
+      g_set_error (error, INIT_ERROR, INIT_ERROR_PERMISSION_DENIED,
+                   _("Cannot start %s: the daemon is shutting down"), entry->name);
+      return NULL;
+    }
+  start_env = entry_command_env (entry, env);
+  name = entry_instance_name (entry, start_env, TRUE, error);
+  if (name == NULL)
+    return NULL;
+
+  job = g_hash_table_lookup (entry->instances, name);
+  if (job != NULL && job->goal == INIT_GOAL_START)
+    {
+      g_autofree char *display = init_job_display_name (job);
+      g_set_error (error, INIT_ERROR, INIT_ERROR_ALREADY_STARTED,
+                   _("Job is already running: %s"), display);
+      return NULL;
+    }
+  if (job == NULL)
+    job = entry_add_instance (entry, name);
+
+  g_clear_pointer (&job->start_env, g_ptr_array_unref);
+  job->start_env = g_steal_pointer (&start_env);
+  init_job_start (job, done, user_data, NULL);
+  return job;
+}
+
+InitJob *
+init_job_entry_get_instance (InitJobEntry  *entry,
+                             GPtrArray     *env,
+                             GError       **error)
+{
+  g_autoptr(GPtrArray) lookup_env = NULL;
+  g_autofree char *name = NULL;
+  InitJob *job;
+
+  g_return_val_if_fail (entry != NULL, NULL);
+
+  lookup_env = entry_command_env (entry, env);
+  name = entry_instance_name (entry, lookup_env, TRUE, error);
+  if (name == NULL)
+    return NULL;
+  job = g_hash_table_lookup (entry->instances, name);
+  if (job == NULL)
+    g_set_error (error, INIT_ERROR, INIT_ERROR_UNKNOWN_INSTANCE, _("Unknown instance: %s"), name);
+  return job;
+}
+
+InitJob *
+init_job_entry_lookup_instance (InitJobEntry *entry,
+                                const char   *name)
+{
+  g_return_val_if_fail (entry != NULL, NULL);
+  return g_hash_table_lookup (entry->instances, name);
+}
+
+gboolean
+init_job_entry_stop (InitJobEntry    *entry,
+                     GPtrArray       *env,
+                     InitJobDoneFunc  done,
+                     gpointer         user_data,
+                     GError         **error)
+{
+  InitJob *job = init_job_entry_get_instance (entry, env, error);
+
+  if (job == NULL)
+    return FALSE;
+  return init_job_stop (job, env, done, user_data, error);
+}
+
+InitJob *
+init_job_entry_restart (InitJobEntry    *entry,
+                        GPtrArray       *env,
+                        InitJobDoneFunc  done,
+                        gpointer         user_data,
+                        GError         **error)
+{
+  g_autoptr(GPtrArray) start_env = NULL;
+  InitJob *job = init_job_entry_get_instance (entry, env, error);
+
+  if (job == NULL)
+    return NULL;
+  start_env = entry_command_env (entry, env);
+  if (!init_job_restart (job, start_env, done, user_data, error))
+    return NULL;
+  return job;
+}
+
+/* ---- shutdown ---- */
+
+static gboolean
+shutdown_timeout_cb (gpointer user_data)
+{
+  InitEngine *engine = user_data;
+  GFunc done = g_steal_pointer (&engine->shutdown_done);
+
+  engine->shutdown_timer = 0;
+  g_warning (_("%u job instances did not stop in time"), engine->n_instances);
+  if (done != NULL)
+    done (engine, engine->shutdown_data);
+  return G_SOURCE_REMOVE;
+}
+
+void
+init_engine_shutdown (InitEngine *engine,
+                      GFunc       done,
+                      gpointer    user_data)
+{
+  g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) init_job_unref);
+  GHashTableIter iter;
+  gpointer value;
+  int max_timeout = INIT_DEFAULT_KILL_TIMEOUT;
+
+  g_return_if_fail (INIT_IS_ENGINE (engine));
+
+  engine->shutting_down = TRUE;
+  engine->shutdown_done = done;
+  engine->shutdown_data = user_data;
+
+  g_hash_table_iter_init (&iter, engine->entries);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      InitJobEntry *entry = value;
+      GHashTableIter jiter;
+      gpointer job;
+
+      g_hash_table_iter_init (&jiter, entry->instances);
+      while (g_hash_table_iter_next (&jiter, NULL, &job))
+        {
+          g_ptr_array_add (jobs, init_job_ref (job));
+          max_timeout = MAX (max_timeout, ((InitJob *) job)->klass->kill_timeout);
+        }
+    }
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      InitJob *job = g_ptr_array_index (jobs, i);
+      if (!job->removed && job->goal != INIT_GOAL_STOP)
+        init_job_stop (job, NULL, NULL, NULL, NULL);
+    }
+
+  if (engine->n_instances == 0)
+    {
+      GFunc cb = g_steal_pointer (&engine->shutdown_done);
+      if (cb != NULL)
+        cb (engine, user_data);
+      return;
+    }
+  engine->shutdown_timer = g_timeout_add_seconds (max_timeout + SHUTDOWN_MARGIN_SECONDS,
+                                                  shutdown_timeout_cb, engine);
+}
+
+gboolean
+init_engine_is_shutting_down (InitEngine *engine)
+{
+  g_return_val_if_fail (INIT_IS_ENGINE (engine), FALSE);
+  return engine->shutting_down;
+}

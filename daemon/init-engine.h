@@ -1,0 +1,140 @@
+/* init-engine.h — the job engine: job entries, instances, events, configuration
+ *
+ * Everything the daemon does without D-Bus.  Tests drive it in-process: create an engine,
+ * add config dirs, load, emit events, observe states and processes.
+ *
+ * A job entry is one job name.  It has a current class (the definition new instances get) and
+ * instances.  When the definition changes while instances run, they keep the old class and the
+ * new one takes over when the last instance stops (reference §7).
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "init-job.h"
+
+G_BEGIN_DECLS
+
+struct _InitJobEntry
+{
+  /*< public, read-only >*/
+  char              *name;
+  InitJobClass      *klass;      /* current definition */
+  InitJobClass      *pending;    /* newer definition waiting for instances to stop, or NULL */
+  gboolean           deleted;    /* its file is gone: removed when its last instance stops */
+  GHashTable        *instances;  /* instance name -> InitJob* */
+
+  /*< private >*/
+  gint               ref_count;
+  InitEngine        *engine;     /* weak; NULL once removed */
+  InitEventOperator *start_on;   /* runtime copy of klass->start_on (latches) */
+  GPtrArray         *class_env;  /* cached class environment, or NULL */
+  GPtrArray         *index_names;/* event names this entry is indexed under */
+  guint              order;      /* load order, for stable iteration */
+};
+
+#define INIT_TYPE_ENGINE (init_engine_get_type ())
+G_DECLARE_FINAL_TYPE (InitEngine, init_engine, INIT, ENGINE, GObject)
+
+/* Signals (all on the main context):
+ *   "job-added"        (InitJobEntry *entry)
+ *   "job-changed"      (InitJobEntry *entry)      its current class changed
+ *   "job-removed"      (InitJobEntry *entry)
+ *   "instance-added"   (InitJob *job)
+ *   "instance-changed" (InitJob *job)             goal, state, processes or failure changed
+ *   "instance-removed" (InitJob *job)
+ *   "event-queued"     (gpointer InitEvent *)
+ *   "event-finished"   (gpointer InitEvent *)
+ *   "config-error"     (const char *path, const char *message)
+ *   "idle"             ()                          no instance left (after shutdown)
+ */
+
+typedef struct
+{
+  gboolean    user_mode;        /* session daemon: inherit environment, keep cwd */
+  char       *log_dir;          /* for `console log`; NULL: logging as `console none` */
+  char      **extra_env;        /* added to every process (e.g. INIT_ADDRESS), may be NULL */
+} InitEngineOptions;
+
+InitEngine   *init_engine_new               (const InitEngineOptions *options);
+
+/* Configuration */
+void          init_engine_add_conf_dir      (InitEngine   *engine,
+                                             const char   *path);
+/* Load every source; if @watch, follow changes. */
+gboolean      init_engine_load              (InitEngine   *engine,
+                                             gboolean      watch,
+                                             GError      **error);
+/* Re-read every source (SIGHUP / ReloadConfiguration). Starts nothing by itself. */
+void          init_engine_reload            (InitEngine   *engine);
+/* Apply a definition directly (tests, and the conf callback): @klass NULL removes. */
+void          init_engine_set_class         (InitEngine   *engine,
+                                             const char   *name,
+                                             InitJobClass *klass);
+/* Process debounced configuration changes now (tests). */
+void          init_engine_flush_config      (InitEngine   *engine);
+
+/* Events */
+/* Queue event @name with @env (KEY=VALUE strings, validated by the caller).  If @done is not
+ * NULL it is called when the event has finished (see init-event.h for ->failed).  Returns the
+ * event (borrowed). */
+InitEvent    *init_engine_emit              (InitEngine   *engine,
+                                             const char   *name,
+                                             GPtrArray    *env,
+                                             InitEventFunc done,
+                                             gpointer      user_data);
+/* Run the event queue until it makes no more progress (tests; the daemon uses idle sources). */
+void          init_engine_poll              (InitEngine   *engine);
+
+/* Lookup */
+InitJobEntry *init_engine_lookup            (InitEngine   *engine,
+                                             const char   *name);
+/* Every entry, in load order (a new array of borrowed pointers). */
+GPtrArray    *init_engine_list              (InitEngine   *engine);
+guint         init_engine_get_n_jobs        (InitEngine   *engine);
+InitEventQueue *init_engine_get_queue       (InitEngine   *engine);
+/* Environment every job starts from (PATH, TERM, … + extra_env); borrowed. */
+GPtrArray    *init_engine_get_global_env    (InitEngine   *engine);
+
+/* Job-level commands (Job.Start/Stop/Restart/GetInstance).  @env is the caller's KEY=VALUE
+ * list (validated by the caller; may be NULL).  With @done, the caller is answered when the
+ * instance reaches its goal or fails.  Errors: INIT_ERROR_ALREADY_STARTED,
+ * INIT_ERROR_ALREADY_STOPPED, INIT_ERROR_UNKNOWN_INSTANCE, INIT_ERROR_INVALID_ARGS. */
+InitJob      *init_job_entry_start          (InitJobEntry   *entry,
+                                             GPtrArray      *env,
+                                             InitJobDoneFunc done,
+                                             gpointer        user_data,
+                                             GError        **error);
+gboolean      init_job_entry_stop           (InitJobEntry   *entry,
+                                             GPtrArray      *env,
+                                             InitJobDoneFunc done,
+                                             gpointer        user_data,
+                                             GError        **error);
+InitJob      *init_job_entry_restart        (InitJobEntry   *entry,
+                                             GPtrArray      *env,
+                                             InitJobDoneFunc done,
+                                             gpointer        user_data,
+                                             GError        **error);
+/* The instance @env selects (expanding the instance pattern), or NULL with
+ * INIT_ERROR_UNKNOWN_INSTANCE / INIT_ERROR_INVALID_ARGS. */
+InitJob      *init_job_entry_get_instance   (InitJobEntry   *entry,
+                                             GPtrArray      *env,
+                                             GError        **error);
+InitJob      *init_job_entry_lookup_instance (InitJobEntry  *entry,
+                                              const char    *name);
+/* The class environment: global env + `env` stanzas (cached). Borrowed. */
+GPtrArray    *init_job_entry_get_class_env  (InitJobEntry   *entry);
+InitJobEntry *init_job_entry_ref            (InitJobEntry   *entry);
+void          init_job_entry_unref          (InitJobEntry   *entry);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InitJobEntry, init_job_entry_unref)
+
+/* Shutdown: stop every instance (no respawn) and call @done once none is left, or after the
+ * largest kill timeout plus a margin has passed. */
+void          init_engine_shutdown          (InitEngine   *engine,
+                                             GFunc         done,
+                                             gpointer      user_data);
+gboolean      init_engine_is_shutting_down  (InitEngine   *engine);
+guint         init_engine_get_n_instances   (InitEngine   *engine);
+
+G_END_DECLS

@@ -1,0 +1,760 @@
+/* init-job.c — job instances: goal, state, processes (reference §3) */
+#define G_LOG_DOMAIN "init-job"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "init-engine-private.h"
+#include "init-env.h"
+#include "init-error.h"
+#include "init-event-operator.h"
+#include "init-job.h"
+#include "init-job-private.h"
+#include "init-log.h"
+#include "init-process.h"
+#include "init-reaper.h"
+
+typedef enum
+{
+  WAIT_START,
+  WAIT_STOP,
+  WAIT_RESTART,
+} WaitKind;
+
+typedef struct
+{
+  WaitKind        kind;
+  InitJobDoneFunc func;
+  gpointer        user_data;
+} Waiter;
+
+
+static const char * const goal_names[] = { "stop", "start", "respawn" };
+static const char * const state_names[] = {
+  "waiting", "starting", "pre-start", "spawned", "post-start",
+  "running", "pre-stop", "stopping", "killed", "post-stop",
+};
+
+const char *
+init_job_goal_to_string (InitJobGoal goal)
+{
+  g_return_val_if_fail ((guint) goal < G_N_ELEMENTS (goal_names), NULL);
+  return goal_names[goal];
+}
+
+const char *
+init_job_state_to_string (InitJobState state)
+{
+  g_return_val_if_fail ((guint) state < G_N_ELEMENTS (state_names), NULL);
+  return state_names[state];
+}
+
+int
+init_job_goal_from_string (const char *str)
+{
+  for (guint i = 0; str != NULL && i < G_N_ELEMENTS (goal_names); i++)
+    if (g_str_equal (str, goal_names[i]))
+      return (int) i;
+  return -1;
+}
+
+int
+init_job_state_from_string (const char *str)
+{
+  for (guint i = 0; str != NULL && i < G_N_ELEMENTS (state_names); i++)
+    if (g_str_equal (str, state_names[i]))
+      return (int) i;
+  return -1;
+}
+
+InitJobState
+init_job_next_state (InitJobState  state,
+                     InitJobGoal   goal,
+                     gboolean      main_alive,
+                     InitJobGoal  *new_goal)
+{
+  InitJobGoal dummy;
+
+  if (new_goal == NULL)
+    new_goal = &dummy;
+  *new_goal = goal;
+
+  switch (state)
+    {
+    case INIT_STATE_WAITING:
+      /* Waiting with goal stop is a rest state: nothing follows. */
+      if (goal == INIT_GOAL_STOP)
+        return INIT_STATE_WAITING;
+      *new_goal = INIT_GOAL_START;
+      return INIT_STATE_STARTING;
+    case INIT_STATE_STARTING:
+      return goal == INIT_GOAL_STOP ? INIT_STATE_STOPPING : INIT_STATE_PRE_START;
+    case INIT_STATE_PRE_START:
+      return goal == INIT_GOAL_STOP ? INIT_STATE_STOPPING : INIT_STATE_SPAWNED;
+    case INIT_STATE_SPAWNED:
+      return goal == INIT_GOAL_STOP ? INIT_STATE_STOPPING : INIT_STATE_POST_START;
+    case INIT_STATE_POST_START:
+      if (goal == INIT_GOAL_START)
+        return INIT_STATE_RUNNING;
+      if (goal == INIT_GOAL_RESPAWN)
+        *new_goal = INIT_GOAL_START;
+      return INIT_STATE_STOPPING;
+    case INIT_STATE_RUNNING:
+      if (goal == INIT_GOAL_STOP)
+        return main_alive ? INIT_STATE_PRE_STOP : INIT_STATE_STOPPING;
+      /* goal start while running means the main process died and will be respawned */
+      *new_goal = INIT_GOAL_START;
+      return INIT_STATE_STOPPING;
+    case INIT_STATE_PRE_STOP:
+      if (goal == INIT_GOAL_START)
+        return INIT_STATE_RUNNING;
+      if (goal == INIT_GOAL_RESPAWN)
+        *new_goal = INIT_GOAL_START;
+      return INIT_STATE_STOPPING;
+    case INIT_STATE_STOPPING:
+      return INIT_STATE_KILLED;
+    case INIT_STATE_KILLED:
+      return INIT_STATE_POST_STOP;
+    case INIT_STATE_POST_STOP:
+      if (goal == INIT_GOAL_STOP)
+        return INIT_STATE_WAITING;
+      *new_goal = INIT_GOAL_START;
+      return INIT_STATE_STARTING;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+InitJobState
+init_job_next_state_for (InitJob *job)
+{
+  InitJobGoal goal;
+  InitJobState state;
+
+  state = init_job_next_state (job->state, job->goal, job->pid[INIT_PROCESS_MAIN] > 0, &goal);
+  if (goal != job->goal)
+    {
+      job->goal = goal;
+      init_engine_instance_changed (job->engine, job);
+    }
+  return state;
+}
+
+InitJob *
+init_job_new (InitEngine   *engine,
+              InitJobEntry *entry,
+              InitJobClass *klass,
+              const char   *name)
+{
+  InitJob *job = g_new0 (InitJob, 1);
+
+  job->ref_count = 1;
+  job->engine = engine;
+  job->entry = entry;
+  job->klass = init_job_class_ref (klass);
+  job->name = g_strdup (name);
+  job->goal = INIT_GOAL_STOP;
+  job->state = INIT_STATE_WAITING;
+  job->env = init_env_new ();
+  job->failed_process = INIT_PROCESS_NONE;
+  job->blocking = g_ptr_array_new ();
+  job->waiters = g_array_new (FALSE, FALSE, sizeof (Waiter));
+  if (klass->stop_on != NULL)
+    job->stop_on = init_event_operator_copy (klass->stop_on);
+  return job;
+}
+
+InitJob *
+init_job_ref (InitJob *job)
+{
+  g_return_val_if_fail (job != NULL, NULL);
+  job->ref_count++;
+  return job;
+}
+
+void
+init_job_detach (InitJob *job)
+{
+  for (guint i = 0; i < INIT_PROCESS_N; i++)
+    if (job->watch[i] != 0)
+      {
+        init_reaper_unwatch (job->watch[i]);
+        job->watch[i] = 0;
+      }
+  g_clear_handle_id (&job->kill_timer, g_source_remove);
+  if (job->blocker != NULL)
+    {
+      InitEvent *blocker = g_steal_pointer (&job->blocker);
+      init_event_unref (blocker);
+    }
+  job->engine = NULL;
+}
+
+void
+init_job_unref (InitJob *job)
+{
+  if (job == NULL)
+    return;
+  g_return_if_fail (job->ref_count > 0);
+  if (--job->ref_count > 0)
+    return;
+
+  init_job_detach (job);
+  /* Anything still held is released without failure: the instance is going away. */
+  for (guint i = 0; i < job->blocking->len; i++)
+    {
+      InitEvent *event = g_ptr_array_index (job->blocking, i);
+      init_event_unblock (event);
+      init_event_unref (event);
+    }
+  g_ptr_array_unref (job->blocking);
+  g_array_unref (job->waiters);
+  init_event_operator_free (job->stop_on);
+  g_clear_pointer (&job->log, init_log_free);
+  g_clear_pointer (&job->env, g_ptr_array_unref);
+  g_clear_pointer (&job->start_env, g_ptr_array_unref);
+  g_clear_pointer (&job->stop_env, g_ptr_array_unref);
+  init_job_class_unref (job->klass);
+  g_free (job->name);
+  g_free (job);
+}
+
+char *
+init_job_display_name (InitJob *job)
+{
+  if (job->name == NULL || job->name[0] == '\0')
+    return g_strdup (job->klass->name);
+  return g_strdup_printf ("%s (%s)", job->klass->name, job->name);
+}
+
+guint
+init_job_count_processes (InitJob *job)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < INIT_PROCESS_N; i++)
+    if (job->pid[i] > 0)
+      n++;
+  return n;
+}
+
+void
+init_job_notify (InitJob *job)
+{
+  if (job->engine != NULL)
+    init_engine_instance_changed (job->engine, job);
+}
+
+/* Answer every waiting caller, and release every event we hold (marking it failed if we did). */
+void
+init_job_finished (InitJob  *job,
+                   gboolean  failed)
+{
+  g_autoptr(GPtrArray) blocking = NULL;
+  g_autoptr(GArray) waiters = NULL;
+  g_autofree char *display = NULL;
+  g_autofree char *reason = NULL;
+
+  if (job->blocking->len == 0 && job->waiters->len == 0)
+    return;
+
+  display = init_job_display_name (job);
+  if (failed)
+    {
+      if (job->failed_process == INIT_PROCESS_NONE)
+        reason = g_strdup (_("respawning too fast"));
+      else if (job->exit_status == -1)
+        reason = g_strdup_printf (_("%s process failed to spawn"),
+                                  init_process_type_to_string (job->failed_process));
+      else if (job->exit_status & ~0xff)
+        {
+          g_autofree char *sig = init_signal_to_name (job->exit_status >> 8);
+          reason = g_strdup_printf (_("%s process killed by %s signal"),
+                                    init_process_type_to_string (job->failed_process), sig);
+        }
+      else
+        reason = g_strdup_printf (_("%s process terminated with status %d"),
+                                  init_process_type_to_string (job->failed_process),
+                                  job->exit_status);
+    }
+
+  blocking = g_steal_pointer (&job->blocking);
+  job->blocking = g_ptr_array_new ();
+  waiters = g_steal_pointer (&job->waiters);
+  job->waiters = g_array_new (FALSE, FALSE, sizeof (Waiter));
+
+  init_job_ref (job);
+  for (guint i = 0; i < blocking->len; i++)
+    {
+      InitEvent *event = g_ptr_array_index (blocking, i);
+      if (failed)
+        init_event_set_failed (event, display, reason);
+      init_event_unblock (event);
+      init_event_unref (event);
+    }
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      Waiter *w = &g_array_index (waiters, Waiter, i);
+      g_autoptr(GError) error = NULL;
+
+      if (failed)
+        {
+          if (w->kind == WAIT_START)
+            error = g_error_new (INIT_ERROR, INIT_ERROR_JOB_FAILED,
+                                 _("Job failed to start: %s: %s"), display, reason);
+          else if (w->kind == WAIT_STOP)
+            error = g_error_new (INIT_ERROR, INIT_ERROR_JOB_FAILED,
+                                 _("Job failed while stopping: %s: %s"), display, reason);
+          else
+            error = g_error_new (INIT_ERROR, INIT_ERROR_JOB_FAILED,
+                                 _("Job failed to restart: %s: %s"), display, reason);
+        }
+      w->func (job, error, w->user_data);
+    }
+  init_job_unref (job);
+}
+
+/* A new command or event moves the goal: callers waiting for the other direction get the truth
+ * (canceled, DESIGN §2.5) and events we held are let go, since we no longer act for them. */
+static void
+job_supersede (InitJob     *job,
+               InitJobGoal  new_goal)
+{
+  g_autoptr(GArray) keep = g_array_new (FALSE, FALSE, sizeof (Waiter));
+  g_autoptr(GArray) cancel = g_array_new (FALSE, FALSE, sizeof (Waiter));
+  g_autofree char *display = init_job_display_name (job);
+
+  for (guint i = 0; i < job->waiters->len; i++)
+    {
+      Waiter *w = &g_array_index (job->waiters, Waiter, i);
+      gboolean wants_start = w->kind != WAIT_STOP;
+
+      if (wants_start == (new_goal != INIT_GOAL_STOP))
+        g_array_append_val (keep, *w);
+      else
+        g_array_append_val (cancel, *w);
+    }
+  g_array_set_size (job->waiters, 0);
+  g_array_append_vals (job->waiters, keep->data, keep->len);
+
+  for (guint i = 0; i < job->blocking->len; i++)
+    {
+      InitEvent *event = g_ptr_array_index (job->blocking, i);
+      init_event_unblock (event);
+      init_event_unref (event);
+    }
+  g_ptr_array_set_size (job->blocking, 0);
+
+  init_job_ref (job);
+  for (guint i = 0; i < cancel->len; i++)
+    {
+      Waiter *w = &g_array_index (cancel, Waiter, i);
+      g_autoptr(GError) error = NULL;
+
+      error = g_error_new (INIT_ERROR, INIT_ERROR_CANCELED,
+                           w->kind == WAIT_STOP
+                             ? _("Stop of %s was canceled by a start request")
+                             : _("Start of %s was canceled by a stop request"),
+                           display);
+      w->func (job, error, w->user_data);
+    }
+  init_job_unref (job);
+}
+
+void
+init_job_take_blocks (InitJob   *job,
+                      GPtrArray *events)
+{
+  for (guint i = 0; events != NULL && i < events->len; i++)
+    {
+      InitEvent *event = g_ptr_array_index (events, i);
+      init_event_block (event);
+      g_ptr_array_add (job->blocking, init_event_ref (event));
+    }
+}
+
+static void
+job_add_waiter (InitJob         *job,
+                WaitKind         kind,
+                InitJobDoneFunc  func,
+                gpointer         user_data)
+{
+  Waiter w = { kind, func, user_data };
+
+  if (func != NULL)
+    g_array_append_val (job->waiters, w);
+}
+
+void
+init_job_change_goal (InitJob     *job,
+                      InitJobGoal  goal)
+{
+  if (job->goal == goal)
+    return;
+
+  g_info ("%s%s%s goal changed from %s to %s", job->klass->name,
+          job->name[0] ? " " : "", job->name,
+          init_job_goal_to_string (job->goal), init_job_goal_to_string (goal));
+  job->goal = goal;
+  init_job_notify (job);
+
+  /* Only the rest states need a kick; elsewhere the pending process or event carries the job
+   * on and the new goal takes effect when it completes (§3.2). */
+  if ((goal == INIT_GOAL_START && job->state == INIT_STATE_WAITING)
+      || (goal == INIT_GOAL_STOP && job->state == INIT_STATE_RUNNING))
+    init_job_change_state (job, init_job_next_state_for (job));
+}
+
+/* ---- job events (§3.5) ---- */
+
+static GPtrArray *
+job_event_env (InitJob    *job,
+               const char *name)
+{
+  GPtrArray *env = init_env_new ();
+
+  init_env_set (env, "JOB", job->klass->name);
+  init_env_set (env, "INSTANCE", job->name);
+
+  if (g_str_equal (name, "stopping") || g_str_equal (name, "stopped"))
+    {
+      if (!job->failed)
+        init_env_set (env, "RESULT", "ok");
+      else
+        {
+          init_env_set (env, "RESULT", "failed");
+          if (job->failed_process == INIT_PROCESS_NONE)
+            init_env_set (env, "PROCESS", "respawn");
+          else
+            {
+              init_env_set (env, "PROCESS", init_process_type_to_string (job->failed_process));
+              if (job->exit_status != -1 && (job->exit_status & ~0xff))
+                {
+                  g_autofree char *sig = init_signal_to_name (job->exit_status >> 8);
+                  init_env_set (env, "EXIT_SIGNAL", sig);
+                }
+              else if (job->exit_status != -1)
+                {
+                  g_autofree char *st = g_strdup_printf ("%d", job->exit_status);
+                  init_env_set (env, "EXIT_STATUS", st);
+                }
+            }
+        }
+    }
+
+  for (guint i = 0; job->klass->export != NULL && i < job->klass->export->len; i++)
+    {
+      const char *key = g_ptr_array_index (job->klass->export, i);
+      const char *entry = init_env_lookup (job->env, key, strlen (key));
+
+      if (entry != NULL)
+        init_env_add (env, entry, FALSE);
+    }
+  return env;
+}
+
+static void job_blocker_finished (InitEvent *event, gpointer user_data);
+
+static InitEvent *
+job_emit_event (InitJob    *job,
+                const char *name,
+                gboolean    block)
+{
+  g_autoptr(GPtrArray) env = job_event_env (job, name);
+  InitEvent *event;
+
+  event = init_engine_emit_job_event (job->engine, name, env, job->cause_id);
+  if (block)
+    {
+      /* Our own starting/stopping event: we continue once everything it caused is done. */
+      job->blocker = init_event_ref (event);
+      init_event_add_watcher (event, job_blocker_finished, init_job_ref (job));
+    }
+  return event;
+}
+
+static void
+job_blocker_finished (InitEvent *event,
+                      gpointer   user_data)
+{
+  InitJob *job = user_data;
+
+  if (job->blocker == event)
+    {
+      g_clear_pointer (&job->blocker, init_event_unref);
+      if (job->engine != NULL)
+        init_job_change_state (job, init_job_next_state_for (job));
+    }
+  init_job_unref (job);
+}
+
+void
+init_job_failed (InitJob         *job,
+            InitProcessType  process,
+            int              status)
+{
+  if (job->failed)
+    return;
+  job->failed = TRUE;
+  job->failed_process = process;
+  job->exit_status = status;
+  job->failed_time = g_get_real_time ();
+  init_job_notify (job);
+  init_job_finished (job, TRUE);
+}
+
+/* ---- the state machine (§3.3) ---- */
+
+void
+init_job_change_state (InitJob      *job,
+                  InitJobState  state)
+{
+  g_autoptr(InitJob) hold = init_job_ref (job);
+
+  while (job->engine != NULL && job->state != state)
+    {
+      InitJobState old_state = job->state;
+      g_autofree char *display = init_job_display_name (job);
+
+      g_info ("%s state changed from %s to %s", display,
+              init_job_state_to_string (old_state), init_job_state_to_string (state));
+      job->state = state;
+      init_job_notify (job);
+
+      switch (state)
+        {
+        case INIT_STATE_STARTING:
+          if (job->start_env != NULL)
+            {
+              g_ptr_array_unref (job->env);
+              job->env = g_steal_pointer (&job->start_env);
+            }
+          g_clear_pointer (&job->stop_env, g_ptr_array_unref);
+          job->failed = FALSE;
+          job->failed_process = INIT_PROCESS_NONE;
+          job->exit_status = 0;
+          init_job_notify (job);
+          job_emit_event (job, "starting", TRUE);
+          break;
+
+        case INIT_STATE_PRE_START:
+        case INIT_STATE_POST_STOP:
+          {
+            InitProcessType type = state == INIT_STATE_PRE_START ? INIT_PROCESS_PRE_START
+                                                                 : INIT_PROCESS_POST_STOP;
+            if (job->klass->process[type].command == NULL)
+              state = init_job_next_state_for (job);
+            else if (!init_job_process_run (job, type))
+              {
+                init_job_failed (job, type, -1);
+                init_job_change_goal (job, INIT_GOAL_STOP);
+                state = init_job_next_state_for (job);
+              }
+            break;
+          }
+
+        case INIT_STATE_SPAWNED:
+          if (job->klass->process[INIT_PROCESS_MAIN].command == NULL)
+            state = init_job_next_state_for (job);
+          else if (!init_job_process_run (job, INIT_PROCESS_MAIN))
+            {
+              init_job_failed (job, INIT_PROCESS_MAIN, -1);
+              init_job_change_goal (job, INIT_GOAL_STOP);
+              state = init_job_next_state_for (job);
+            }
+          else if (job->klass->expect != INIT_EXPECT_STOP)
+            /* `expect fork`/`daemon` follow in a later release; until then they act as none. */
+            state = init_job_next_state_for (job);
+          break;
+
+        case INIT_STATE_POST_START:
+        case INIT_STATE_PRE_STOP:
+          {
+            InitProcessType type = state == INIT_STATE_POST_START ? INIT_PROCESS_POST_START
+                                                                  : INIT_PROCESS_PRE_STOP;
+            if (job->klass->process[type].command == NULL || !init_job_process_run (job, type))
+              state = init_job_next_state_for (job);
+            break;
+          }
+
+        case INIT_STATE_RUNNING:
+          if (old_state == INIT_STATE_PRE_STOP)
+            {
+              /* The stop was cancelled: back to running, no `started`. */
+              g_clear_pointer (&job->stop_env, g_ptr_array_unref);
+              init_job_finished (job, FALSE);
+            }
+          else
+            {
+              job_emit_event (job, "started", FALSE);
+              if (!job->klass->task)
+                init_job_finished (job, FALSE);
+            }
+          break;
+
+        case INIT_STATE_STOPPING:
+          job_emit_event (job, "stopping", TRUE);
+          break;
+
+        case INIT_STATE_KILLED:
+          if (job->pid[INIT_PROCESS_MAIN] > 0)
+            init_job_process_kill_main (job);
+          else
+            state = init_job_next_state_for (job);
+          break;
+
+        case INIT_STATE_WAITING:
+          job_emit_event (job, "stopped", FALSE);
+          init_job_finished (job, FALSE);
+          init_engine_instance_finished (job->engine, job);
+          break;
+
+        default:
+          g_assert_not_reached ();
+        }
+    }
+}
+
+/* ---- instance-level commands ---- */
+
+gboolean
+init_job_start (InitJob         *job,
+                InitJobDoneFunc  done,
+                gpointer         user_data,
+                GError         **error)
+{
+  g_return_val_if_fail (job != NULL, FALSE);
+
+  if (job->goal == INIT_GOAL_START)
+    {
+      g_autofree char *display = init_job_display_name (job);
+      g_set_error (error, INIT_ERROR, INIT_ERROR_ALREADY_STARTED,
+                   _("Job is already running: %s"), display);
+      return FALSE;
+    }
+  job_supersede (job, INIT_GOAL_START);
+  job->cause_id = 0;
+  job_add_waiter (job, WAIT_START, done, user_data);
+  init_job_change_goal (job, INIT_GOAL_START);
+  return TRUE;
+}
+
+gboolean
+init_job_stop (InitJob         *job,
+               GPtrArray       *stop_env,
+               InitJobDoneFunc  done,
+               gpointer         user_data,
+               GError         **error)
+{
+  g_return_val_if_fail (job != NULL, FALSE);
+
+  if (job->goal == INIT_GOAL_STOP)
+    {
+      g_autofree char *display = init_job_display_name (job);
+      g_set_error (error, INIT_ERROR, INIT_ERROR_ALREADY_STOPPED,
+                   _("Job has already been stopped: %s"), display);
+      return FALSE;
+    }
+  job_supersede (job, INIT_GOAL_STOP);
+  job->cause_id = 0;
+  g_clear_pointer (&job->stop_env, g_ptr_array_unref);
+  if (stop_env != NULL)
+    job->stop_env = init_env_copy (stop_env);
+  job_add_waiter (job, WAIT_STOP, done, user_data);
+  init_job_change_goal (job, INIT_GOAL_STOP);
+  return TRUE;
+}
+
+gboolean
+init_job_restart (InitJob         *job,
+                  GPtrArray       *start_env,
+                  InitJobDoneFunc  done,
+                  gpointer         user_data,
+                  GError         **error)
+{
+  g_return_val_if_fail (job != NULL, FALSE);
+
+  if (job->goal == INIT_GOAL_STOP)
+    {
+      g_autofree char *display = init_job_display_name (job);
+      g_set_error (error, INIT_ERROR, INIT_ERROR_ALREADY_STOPPED,
+                   _("Job has already been stopped: %s"), display);
+      return FALSE;
+    }
+  job_supersede (job, INIT_GOAL_START);
+  job->cause_id = 0;
+  g_clear_pointer (&job->start_env, g_ptr_array_unref);
+  if (start_env != NULL)
+    job->start_env = init_env_copy (start_env);
+  g_clear_pointer (&job->stop_env, g_ptr_array_unref);
+  job_add_waiter (job, WAIT_RESTART, done, user_data);
+  /* Stop then start: runs stopping → killed → post-stop → starting, emitting `stopping` but
+   * not `stopped` (§3.7). */
+  init_job_ref (job);
+  init_job_change_goal (job, INIT_GOAL_STOP);
+  init_job_change_goal (job, INIT_GOAL_START);
+  init_job_unref (job);
+  return TRUE;
+}
+
+gboolean
+init_job_reload (InitJob  *job,
+                 GError  **error)
+{
+  g_return_val_if_fail (job != NULL, FALSE);
+
+  if (job->pid[INIT_PROCESS_MAIN] <= 0)
+    {
+      g_autofree char *display = init_job_display_name (job);
+      g_set_error (error, INIT_ERROR, INIT_ERROR_NOT_RUNNING,
+                   _("Job is not running: %s"), display);
+      return FALSE;
+    }
+  if (kill (job->pid[INIT_PROCESS_MAIN], job->klass->reload_signal) < 0 && errno != ESRCH)
+    {
+      g_set_error (error, INIT_ERROR, INIT_ERROR_FAILED, "%s", g_strerror (errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+init_job_handle_stop_on (InitJob   *job,
+                         InitEvent *event)
+{
+  gboolean stopped = FALSE;
+
+  if (job->stop_on == NULL || !init_event_operator_handle (job->stop_on, event, job->env))
+    return FALSE;
+  if (!job->stop_on->value)
+    return FALSE;
+
+  if (job->goal != INIT_GOAL_STOP)
+    {
+      g_autoptr(GPtrArray) stop_env = init_env_new ();
+      g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) init_event_unref);
+
+      init_event_operator_environment (job->stop_on, stop_env, "UPSTART_STOP_EVENTS");
+      job_supersede (job, INIT_GOAL_STOP);
+      g_clear_pointer (&job->stop_env, g_ptr_array_unref);
+      job->stop_env = g_steal_pointer (&stop_env);
+      init_event_operator_collect_events (job->stop_on, events);
+      init_job_take_blocks (job, events);
+      job->cause_id = event->id;
+      init_event_operator_reset (job->stop_on);
+      init_job_change_goal (job, INIT_GOAL_STOP);
+      stopped = TRUE;
+    }
+  else
+    init_event_operator_reset (job->stop_on);
+  return stopped;
+}
+
+void
+init_job_supersede_for_start (InitJob *job)
+{
+  job_supersede (job, INIT_GOAL_START);
+}

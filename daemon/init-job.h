@@ -1,0 +1,131 @@
+/* init-job.h — job instances: goal, state, processes (reference §3)
+ *
+ * An instance belongs to a job entry (one per job name, see init-engine.h) and runs the class it
+ * was created with.  Its goal (start/stop) is kept apart from its state; the next state is a
+ * pure function of (state, goal, main process alive).  Entering a state performs its action
+ * (emit an event and wait for it, spawn a process and wait for it, kill…), and the machine
+ * advances when that action completes.
+ */
+#pragma once
+
+#include <glib.h>
+#include <sys/types.h>
+
+#include "init-event.h"
+#include "init-job-class.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  INIT_GOAL_STOP,
+  INIT_GOAL_START,
+  INIT_GOAL_RESPAWN,
+} InitJobGoal;
+
+typedef enum
+{
+  INIT_STATE_WAITING,
+  INIT_STATE_STARTING,
+  INIT_STATE_PRE_START,
+  INIT_STATE_SPAWNED,
+  INIT_STATE_POST_START,
+  INIT_STATE_RUNNING,
+  INIT_STATE_PRE_STOP,
+  INIT_STATE_STOPPING,
+  INIT_STATE_KILLED,
+  INIT_STATE_POST_STOP,
+} InitJobState;
+
+typedef struct _InitJob InitJob;
+typedef struct _InitJobEntry InitJobEntry;
+typedef struct _InitEngine InitEngine;
+
+/* Answer to a caller that asked to wait: @error is NULL on success, else INIT_ERROR_JOB_FAILED
+ * or INIT_ERROR_CANCELED. @job may already have left the instance table (a finished task). */
+typedef void (*InitJobDoneFunc) (InitJob      *job,
+                                 const GError *error,
+                                 gpointer      user_data);
+
+struct _InitJob
+{
+  /*< public, read-only >*/
+  char            *name;        /* instance name, "" for single-instance jobs */
+  InitJobEntry    *entry;       /* weak: cleared when the instance is removed */
+  InitJobClass    *klass;       /* the definition this instance runs */
+  InitJobGoal      goal;
+  InitJobState     state;
+  GPtrArray       *env;         /* the instance environment */
+  GPtrArray       *start_env;   /* pending environment for the next start, or NULL */
+  GPtrArray       *stop_env;    /* environment of the stop request, or NULL */
+  pid_t            pid[INIT_PROCESS_N];
+
+  gboolean         failed;
+  InitProcessType  failed_process; /* INIT_PROCESS_NONE with failed = respawn limit */
+  int              exit_status;    /* exit code, signum << 8, or -1 (spawn failure) */
+  gint64           failed_time;    /* real time (µs) of the last failure, 0 if none */
+  int              respawn_count;
+  gint64           respawn_time;   /* monotonic µs */
+  gboolean         removed;        /* reached waiting and left the table */
+  guint64          cause_id;       /* event that last changed the goal, 0 for a method call */
+
+  /*< private >*/
+  gint             ref_count;
+  InitEngine      *engine;        /* weak */
+  InitEventOperator *stop_on;     /* private copy of the class tree */
+  InitEvent       *blocker;       /* our own starting/stopping event we wait for */
+  GPtrArray       *blocking;      /* InitEvent*: events we hold until we finish */
+  GArray          *waiters;       /* method callers waiting for us */
+  guint            watch[INIT_PROCESS_N];
+  guint            kill_timer;
+  struct _InitLog *log;
+  int              changing;      /* re-entrancy depth of change_state */
+};
+
+const char   *init_job_goal_to_string     (InitJobGoal   goal);
+const char   *init_job_state_to_string    (InitJobState  state);
+/* -1 if unknown. */
+int           init_job_goal_from_string   (const char   *str);
+int           init_job_state_from_string  (const char   *str);
+
+/* The transition table (§3.2), pure: returns the state that follows @state when the goal is
+ * @goal and the main process is (or is not) alive.  For goal respawn, *@new_goal is set to
+ * start where the table says so (may be NULL). */
+InitJobState  init_job_next_state         (InitJobState  state,
+                                           InitJobGoal   goal,
+                                           gboolean      main_alive,
+                                           InitJobGoal  *new_goal);
+
+InitJob      *init_job_ref                (InitJob      *job);
+void          init_job_unref              (InitJob      *job);
+
+/* "name" or "name (instance)". Newly allocated. */
+char         *init_job_display_name       (InitJob      *job);
+
+/* Instance-level commands (Instance.Start/Stop/Restart/Reload): see init-engine.h for the
+ * job-level ones.  With a @done callback the caller is answered when the instance reaches its
+ * goal (service running / task finished / stopped) or fails. */
+gboolean      init_job_start              (InitJob        *job,
+                                           InitJobDoneFunc done,
+                                           gpointer        user_data,
+                                           GError        **error);
+gboolean      init_job_stop               (InitJob        *job,
+                                           GPtrArray      *stop_env,
+                                           InitJobDoneFunc done,
+                                           gpointer        user_data,
+                                           GError        **error);
+gboolean      init_job_restart            (InitJob        *job,
+                                           GPtrArray      *start_env,
+                                           InitJobDoneFunc done,
+                                           gpointer        user_data,
+                                           GError        **error);
+/* Send the class's reload signal to the main process. INIT_ERROR_NOT_RUNNING without one. */
+gboolean      init_job_reload             (InitJob        *job,
+                                           GError        **error);
+
+/* Number of live processes of the instance. */
+guint         init_job_count_processes    (InitJob      *job);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InitJob, init_job_unref)
+
+G_END_DECLS

@@ -1,0 +1,230 @@
+/* main.c — initd: options, mode, signals, main loop */
+#define G_LOG_DOMAIN "initd"
+
+#include <errno.h>
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "init-engine.h"
+#include "init-reaper.h"
+
+typedef struct
+{
+  GMainLoop  *loop;
+  InitEngine *engine;
+  int         exit_status;
+} Daemon;
+
+static int verbosity;     /* 0: messages and warnings, 1: + info (-v), 2: + debug (--debug) */
+
+static gboolean
+opt_verbose_cb (const char *name, const char *value, gpointer data, GError **error)
+{
+  verbosity = MAX (verbosity, 1);
+  return TRUE;
+}
+
+static gboolean
+opt_debug_cb (const char *name, const char *value, gpointer data, GError **error)
+{
+  verbosity = 2;
+  return TRUE;
+}
+
+/* One line per record on stderr, "initd: text", filtered by -v/--debug. */
+static GLogWriterOutput
+log_writer (GLogLevelFlags   level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  const char *message = NULL;
+
+  if ((level & G_LOG_LEVEL_DEBUG) && verbosity < 2)
+    return G_LOG_WRITER_HANDLED;
+  if ((level & G_LOG_LEVEL_INFO) && verbosity < 1)
+    return G_LOG_WRITER_HANDLED;
+
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "MESSAGE"))
+      message = fields[i].value;
+  if (message == NULL)
+    return G_LOG_WRITER_UNHANDLED;
+
+  fprintf (stderr, "initd: %s%s\n",
+           (level & (G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL)) ? _("warning: ") : "",
+           message);
+  fflush (stderr);
+  return G_LOG_WRITER_HANDLED;
+}
+
+static gboolean
+on_sighup (gpointer user_data)
+{
+  Daemon *daemon = user_data;
+
+  g_message (_("Reloading configuration"));
+  init_engine_reload (daemon->engine);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_shutdown_done (gpointer engine,
+                  gpointer user_data)
+{
+  Daemon *daemon = user_data;
+
+  g_main_loop_quit (daemon->loop);
+}
+
+static gboolean
+on_sigterm (gpointer user_data)
+{
+  Daemon *daemon = user_data;
+
+  if (init_engine_is_shutting_down (daemon->engine))
+    return G_SOURCE_CONTINUE;
+  g_message (_("Stopping all jobs"));
+  init_engine_shutdown (daemon->engine, on_shutdown_done, daemon);
+  return G_SOURCE_CONTINUE;
+}
+
+static char *
+default_conf_dir (gboolean user_mode)
+{
+  if (user_mode)
+    return g_build_filename (g_get_user_config_dir (), "init", NULL);
+  return g_build_filename (SYSCONFDIR, "init", NULL);
+}
+
+static char *
+default_log_dir (gboolean user_mode)
+{
+  if (user_mode)
+    return g_build_filename (g_get_user_state_dir (), "init", "log", NULL);
+  return g_build_filename (LOCALSTATEDIR, "log", "init", NULL);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_auto(GStrv) confdirs = NULL;
+  g_autofree char *startup_event = NULL;
+  g_autofree char *logdir = NULL;
+  gboolean no_startup_event = FALSE, opt_system = FALSE, opt_session = FALSE, no_log = FALSE;
+  gboolean version = FALSE;
+  const GOptionEntry entries[] = {
+    { "system", 0, 0, G_OPTION_ARG_NONE, &opt_system,
+      N_("Run as the system daemon (jobs in /etc/init)"), NULL },
+    { "session", 0, 0, G_OPTION_ARG_NONE, &opt_session,
+      N_("Run as a per-user session daemon (jobs in ~/.config/init)"), NULL },
+    { "user", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &opt_session, NULL, NULL },
+    { "confdir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &confdirs,
+      N_("Read jobs from DIR instead of the default (repeatable; first has priority)"), N_("DIR") },
+    { "logdir", 0, 0, G_OPTION_ARG_FILENAME, &logdir,
+      N_("Write job output logs to DIR"), N_("DIR") },
+    { "no-log", 0, 0, G_OPTION_ARG_NONE, &no_log,
+      N_("Discard job output instead of logging it"), NULL },
+    { "startup-event", 0, 0, G_OPTION_ARG_STRING, &startup_event,
+      N_("Emit NAME instead of 'startup' once the configuration is loaded"), N_("NAME") },
+    { "no-startup-event", 0, 0, G_OPTION_ARG_NONE, &no_startup_event,
+      N_("Do not emit a startup event"), NULL },
+    { "verbose", 'v', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, opt_verbose_cb,
+      N_("Log job goal and state changes"), NULL },
+    { "debug", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, opt_debug_cb,
+      N_("Log debugging information"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Show the version and exit"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InitEngine) engine = NULL;
+  InitEngineOptions options = { 0 };
+  gboolean user_mode;
+  Daemon daemon = { 0 };
+
+  /* Before any thread exists, so every thread inherits the mask and SIGCHLD reaches only the
+   * reaper's signalfd. */
+  init_reaper_block_sigchld ();
+  signal (SIGPIPE, SIG_IGN);
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_log_set_writer_func (log_writer, NULL, NULL);
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context, _("Event-driven job supervisor."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      fprintf (stderr, "initd: %s\n", error->message);
+      return 2;
+    }
+  if (version)
+    {
+      printf ("initd %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  if (opt_system && opt_session)
+    {
+      fprintf (stderr, "initd: %s\n", _("--system and --session are mutually exclusive"));
+      return 2;
+    }
+  if (startup_event != NULL && !init_event_name_is_valid (startup_event))
+    {
+      fprintf (stderr, "initd: %s: %s\n", _("Invalid event name"), startup_event);
+      return 2;
+    }
+  user_mode = opt_session || (!opt_system && getuid () != 0);
+
+  if (!init_reaper_start (&error))
+    {
+      fprintf (stderr, "initd: %s\n", error->message);
+      return 1;
+    }
+  /* Daemons that double-fork stay our descendants, so we can reap (and later track) them. */
+  if (prctl (PR_SET_CHILD_SUBREAPER, 1) < 0)
+    g_warning (_("Could not become child subreaper: %s"), g_strerror (errno));
+
+  if (logdir == NULL)
+    logdir = default_log_dir (user_mode);
+  options.user_mode = user_mode;
+  options.log_dir = no_log ? NULL : logdir;
+  engine = init_engine_new (&options);
+
+  if (confdirs == NULL || confdirs[0] == NULL)
+    {
+      g_autofree char *dir = default_conf_dir (user_mode);
+      init_engine_add_conf_dir (engine, dir);
+    }
+  else
+    for (guint i = 0; confdirs[i] != NULL; i++)
+      init_engine_add_conf_dir (engine, confdirs[i]);
+
+  if (!init_engine_load (engine, TRUE, &error))
+    {
+      g_warning (_("Unable to load configuration: %s"), error->message);
+      g_clear_error (&error);
+    }
+  g_info ("Loaded %u jobs", init_engine_get_n_jobs (engine));
+
+  daemon.loop = g_main_loop_new (NULL, FALSE);
+  daemon.engine = engine;
+  g_unix_signal_add (SIGHUP, on_sighup, &daemon);
+  g_unix_signal_add (SIGTERM, on_sigterm, &daemon);
+  g_unix_signal_add (SIGINT, on_sigterm, &daemon);
+
+  if (!no_startup_event)
+    init_engine_emit (engine, startup_event != NULL ? startup_event : "startup", NULL, NULL, NULL);
+
+  g_main_loop_run (daemon.loop);
+  g_main_loop_unref (daemon.loop);
+  return daemon.exit_status;
+}

@@ -1,0 +1,17 @@
+/* bench-util.h — shared bits of the benchmarks: job trees, clocks, memory */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Resident set size of this process in KiB (from /proc/self/status). */
+long    bench_rss_kib      (void);
+/* CPU time (user + system) of this process in microseconds. */
+gint64  bench_cpu_usec     (void);
+/* Write @n small job files into @dir: job-<i>.conf with `start on ev-<i>` etc. */
+void    bench_write_jobs   (const char *dir, guint n);
+/* Parse-and-define @n jobs directly into @engine (no files). */
+void    bench_define_jobs  (gpointer engine, guint n);
+
+G_END_DECLS

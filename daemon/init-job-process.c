@@ -112,10 +112,12 @@ init_job_process_kill_main (InitJob *job)
 {
   init_process_kill (job->pid[INIT_PROCESS_MAIN], job->klass->kill_signal);
   g_clear_handle_id (&job->kill_timer, g_source_remove);
-  job->kill_timer = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT,
-                                                MAX (job->klass->kill_timeout, 0),
-                                                job_kill_timer_cb, init_job_ref (job),
-                                                (GDestroyNotify) init_job_unref);
+  /* Millisecond timer: a seconds timer may fire up to a second early (it is aligned to
+   * whole seconds), and `kill timeout` promises the process at least that long. */
+  job->kill_timer = g_timeout_add_full (G_PRIORITY_DEFAULT,
+                                        (guint) MAX (job->klass->kill_timeout, 0) * 1000,
+                                        job_kill_timer_cb, init_job_ref (job),
+                                        (GDestroyNotify) init_job_unref);
 }
 
 /* Has the main process been respawned too often within the interval? (§3.4) */
@@ -144,7 +146,9 @@ log_termination (InitJob         *job,
 {
   g_autofree char *display = init_job_display_name (job);
   const char *proc = init_process_type_to_string (type);
-  gboolean normal = status == 0 || init_job_class_is_normal_exit (job->klass, status);
+  /* Death by the signal we sent while killing it is expected: not worth a warning. */
+  gboolean normal = status == 0 || init_job_class_is_normal_exit (job->klass, status)
+                    || (type == INIT_PROCESS_MAIN && job->state == INIT_STATE_KILLED);
 
   if (status & ~0xff)
     {

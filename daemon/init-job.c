@@ -592,6 +592,12 @@ init_job_change_state (InitJob      *job,
               job_emit_event (job, "started", FALSE);
               if (!job->klass->task)
                 init_job_finished (job, FALSE);
+              else if (job->pid[INIT_PROCESS_MAIN] <= 0)
+                {
+                  /* A task with nothing running (no main process) is done at once. */
+                  init_job_change_goal (job, INIT_GOAL_STOP);
+                  state = job->state;
+                }
             }
           break;
 

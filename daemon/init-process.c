@@ -68,6 +68,7 @@ typedef struct
   char * const       *envp;
   const char         *chdir;       /* NULL: keep the working directory */
   int                 log_fd;      /* pty slave for console log, or -1 */
+  gboolean            inherit_output; /* console output: the daemon's own stdout/stderr */
   char                oom_text[16];
   gsize               oom_len;
   gboolean            set_uid;
@@ -163,6 +164,17 @@ child_setup_stdio (ChildSetup *setup)
         close (fd);
       /* The pty becomes the controlling terminal of the new session, as for a login. */
       ioctl (1, TIOCSCTTY, 0);
+      fd = open ("/dev/null", O_RDONLY | O_NOCTTY);
+      if (fd < 0 || child_dup2 (fd, 0) < 0)
+        child_fail (setup, STEP_STDIO, errno);
+      if (fd > 2)
+        close (fd);
+      return;
+    }
+
+  if (console == INIT_CONSOLE_OUTPUT && setup->inherit_output)
+    {
+      /* A session daemon has no console of its own: its jobs write where it writes. */
       fd = open ("/dev/null", O_RDONLY | O_NOCTTY);
       if (fd < 0 || child_dup2 (fd, 0) < 0)
         child_fail (setup, STEP_STDIO, errno);
@@ -726,6 +738,7 @@ init_process_spawn (const InitJobClass     *klass,
   setup.klass = klass;
   setup.envp = envp != NULL ? envp : empty_env;
   setup.log_fd = options->log_fd;
+  setup.inherit_output = options->user_mode;
   setup.script_fd = -1;
   setup.chdir = klass->chdir != NULL ? klass->chdir : options->user_mode ? NULL : "/";
   setup.oom_len = g_snprintf (setup.oom_text, sizeof setup.oom_text, "%d\n",

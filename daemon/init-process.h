@@ -17,7 +17,8 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  gboolean    user_mode;   /* session daemon: keep cwd when no `chdir`, no initgroups */
+  gboolean    user_mode;   /* session daemon: keep cwd when no `chdir`, no initgroups,
+                            * `console output` goes to the daemon's own stdout/stderr */
   int         log_fd;      /* for console log: the pty slave to use as stdout/stderr, or -1
                             * (then console log behaves as none) */
 } InitSpawnOptions;

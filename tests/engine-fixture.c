@@ -68,6 +68,9 @@ fixture_setup (Fixture       *fx,
   g_signal_connect (fx->engine, "event-finished", G_CALLBACK (on_event_finished), fx);
   g_signal_connect (fx->engine, "event-queued", G_CALLBACK (on_event_queued), fx);
   g_signal_connect (fx->engine, "instance-changed", G_CALLBACK (on_instance_changed), fx);
+  /* Jobs that fail on purpose log warnings; tests check the ones they care about with
+   * test_util_capture_contains(). */
+  test_util_capture_start ();
 }
 
 static gboolean
@@ -84,6 +87,7 @@ fixture_teardown (Fixture       *fx,
   init_engine_shutdown (fx->engine, NULL, NULL);
   test_util_wait_until (engine_idle, fx->engine, WAIT_MS);
   g_clear_object (&fx->engine);
+  test_util_capture_stop ();
   test_util_rm_rf (fx->dir);
   g_free (fx->dir);
   g_free (fx->confdir);

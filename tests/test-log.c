@@ -119,57 +119,6 @@ file_exists (gpointer user_data)
   return g_file_test (user_data, G_FILE_TEST_EXISTS);
 }
 
-/* g_test_expect_message() does not see structured log messages in GLib 2.74 (the engine is
- * built with G_LOG_USE_STRUCTURED), so the warnings a test provokes are captured by a log
- * writer and compared; any other warning still aborts the test. */
-static GPtrArray *captured;   /* "domain: message" */
-static gboolean capturing;
-
-static GLogWriterOutput
-capture_writer (GLogLevelFlags   level,
-                const GLogField *fields,
-                gsize            n_fields,
-                gpointer         user_data)
-{
-  const char *domain = NULL, *message = NULL;
-  gsize i;
-
-  if (!capturing || (level & G_LOG_LEVEL_WARNING) == 0)
-    return g_log_writer_default (level, fields, n_fields, user_data);
-  for (i = 0; i < n_fields; i++)
-    {
-      if (g_strcmp0 (fields[i].key, "GLIB_DOMAIN") == 0)
-        domain = fields[i].value;
-      else if (g_strcmp0 (fields[i].key, "MESSAGE") == 0)
-        message = fields[i].value;
-    }
-  g_ptr_array_add (captured, g_strdup_printf ("%s: %s", domain, message));
-  return G_LOG_WRITER_HANDLED;
-}
-
-static void
-capture_start (void)
-{
-  g_ptr_array_set_size (captured, 0);
-  capturing = TRUE;
-}
-
-/* Exactly the warnings matching @patterns (glob patterns on "domain: message"), in order. */
-static void
-capture_assert (const char * const *patterns)
-{
-  guint i;
-
-  capturing = FALSE;
-  for (i = 0; patterns[i] != NULL; i++)
-    {
-      g_assert_cmpuint (i, <, captured->len);
-      g_test_message ("warning \"%s\", expected \"%s\"",
-                      (char *) g_ptr_array_index (captured, i), patterns[i]);
-      g_assert_true (g_pattern_match_simple (patterns[i], g_ptr_array_index (captured, i)));
-    }
-  g_assert_cmpuint (captured->len, ==, i);
-}
 
 /* Class and instance names have every '/' replaced by '_' (reference §8, J2). */
 static void
@@ -321,15 +270,15 @@ test_no_follow (void)
 
   test_util_write_file (dir, "target", "precious\n");
   g_assert_cmpint (symlink (target, path), ==, 0);
-  capture_start ();
+  test_util_capture_start ();
   run_logged (log, FALSE, "echo evil");
   init_log_flush (log);
-  capture_assert ((const char *[]) {
+  test_util_capture_assert ((const char *[]) {
     "init-log: Unable to open log file *: Too many levels of symbolic links", NULL });
 
-  capture_start ();
+  test_util_capture_start ();
   init_log_free (log);
-  capture_assert ((const char *[]) { "init-log: Discarding 6 bytes *", NULL });
+  test_util_capture_assert ((const char *[]) { "init-log: Discarding 6 bytes *", NULL });
   content = test_util_read_file (target);
   g_assert_cmpstr (content, ==, "precious\n");
   test_util_rm_rf (dir);
@@ -346,11 +295,11 @@ test_buffer_until_writable (void)
   InitLog *log = init_log_new (path);
 
   test_util_write_file (dir, "logs", "a file where the directory should be");
-  capture_start ();
+  test_util_capture_start ();
   run_logged (log, FALSE, "echo first");
   run_logged (log, FALSE, "echo second");
   init_log_flush (log);
-  capture_assert ((const char *[]) { "init-log: Unable to open log file *", NULL });
+  test_util_capture_assert ((const char *[]) { "init-log: Unable to open log file *", NULL });
 
   g_assert_cmpint (g_unlink (blocker), ==, 0);
   init_log_flush (log);
@@ -371,10 +320,10 @@ test_buffer_bound (void)
   gsize length = 0;
 
   test_util_write_file (dir, "logs", "");
-  capture_start ();
+  test_util_capture_start ();
   run_logged (log, TRUE, "head -c 200000 /dev/zero | tr '\\0' x");
   init_log_flush (log);
-  capture_assert ((const char *[]) { "init-log: Unable to open log file *",
+  test_util_capture_assert ((const char *[]) { "init-log: Unable to open log file *",
                                      "init-log: Log buffer for * is full*", NULL });
 
   g_assert_cmpint (g_unlink (blocker), ==, 0);
@@ -477,8 +426,7 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
 
   init_reaper_block_sigchld ();
-  captured = g_ptr_array_new_with_free_func (g_free);
-  g_log_set_writer_func (capture_writer, NULL, NULL);
+  test_util_capture_install ();
   g_test_init (&argc, &argv, NULL);
   signal (SIGPIPE, SIG_IGN);
   g_assert_true (init_reaper_start (&error));

@@ -224,58 +224,6 @@ proc_status_field (pid_t       pid,
   return NULL;
 }
 
-/* g_test_expect_message() does not see structured log messages in GLib 2.74 (the engine is
- * built with G_LOG_USE_STRUCTURED), so the warnings a test provokes are captured by a log
- * writer and compared; any other warning still aborts the test. */
-static GPtrArray *captured;   /* "domain: message" */
-static gboolean capturing;
-
-static GLogWriterOutput
-capture_writer (GLogLevelFlags   level,
-                const GLogField *fields,
-                gsize            n_fields,
-                gpointer         user_data)
-{
-  const char *domain = NULL, *message = NULL;
-  gsize i;
-
-  if (!capturing || (level & G_LOG_LEVEL_WARNING) == 0)
-    return g_log_writer_default (level, fields, n_fields, user_data);
-  for (i = 0; i < n_fields; i++)
-    {
-      if (g_strcmp0 (fields[i].key, "GLIB_DOMAIN") == 0)
-        domain = fields[i].value;
-      else if (g_strcmp0 (fields[i].key, "MESSAGE") == 0)
-        message = fields[i].value;
-    }
-  g_ptr_array_add (captured, g_strdup_printf ("%s: %s", domain, message));
-  return G_LOG_WRITER_HANDLED;
-}
-
-static void
-capture_start (void)
-{
-  g_ptr_array_set_size (captured, 0);
-  capturing = TRUE;
-}
-
-/* Exactly the warnings matching @patterns (glob patterns on "domain: message"), in order. */
-static void
-capture_assert (const char * const *patterns)
-{
-  guint i;
-
-  capturing = FALSE;
-  for (i = 0; patterns[i] != NULL; i++)
-    {
-      g_assert_cmpuint (i, <, captured->len);
-      g_test_message ("warning \"%s\", expected \"%s\"",
-                      (char *) g_ptr_array_index (captured, i), patterns[i]);
-      g_assert_true (g_pattern_match_simple (patterns[i], g_ptr_array_index (captured, i)));
-    }
-  g_assert_cmpuint (captured->len, ==, i);
-}
-
 /* ---- shell decision and exec ---- */
 
 /* Scripts and exec lines with any of SHELL_CHARS go through the shell; plain commands not. */
@@ -706,16 +654,56 @@ test_console_output (void)
   if (probe >= 0)
     close (probe);
   klass->console = INIT_CONSOLE_OUTPUT;
-  capture_start ();
+  test_util_capture_start ();
   spawn (klass, NULL, &child);
   if (probe >= 0)
-    capture_assert ((const char *[]) { NULL });
+    test_util_capture_assert ((const char *[]) { NULL });
   else
-    capture_assert ((const char *[]) {
+    test_util_capture_assert ((const char *[]) {
       "init-process: Unable to open /dev/console, using /dev/null instead: *", NULL });
   target = read_link (child.pid, "fd/2");
   g_assert_cmpstr (target, ==, expected);
   kill_and_wait (&child);
+}
+
+/* console output in a session daemon: stdout and stderr are the daemon's own, stdin is
+ * /dev/null (a session daemon has no console of its own). */
+static void
+test_console_output_session (void)
+{
+  g_autoptr(InitJobClass) klass = make_class (FALSE, "/bin/sleep 30");
+  g_autofree char *dir = test_util_mkdtemp ();
+  g_autofree char *file = g_build_filename (dir, "stdout", NULL);
+  g_autofree char *out = NULL, *err = NULL, *in = NULL;
+  g_autoptr(GError) error = NULL;
+  InitSpawnOptions options = { TRUE, -1 };
+  int saved_out, saved_err, fd;
+  Child child = { 0, };
+
+  klass->console = INIT_CONSOLE_OUTPUT;
+  /* Point our own stdout/stderr at a file for the duration of the spawn. */
+  fd = open (file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  saved_out = dup (1);
+  saved_err = dup (2);
+  dup2 (fd, 1);
+  dup2 (fd, 2);
+  child.pid = init_process_spawn (klass, INIT_PROCESS_MAIN, base_env, &options, &error);
+  dup2 (saved_out, 1);
+  dup2 (saved_err, 2);
+  close (saved_out);
+  close (saved_err);
+  close (fd);
+  g_assert_no_error (error);
+  child.watch = init_reaper_watch (child.pid, child_changed, &child);
+  out = read_link (child.pid, "fd/1");
+  err = read_link (child.pid, "fd/2");
+  in = read_link (child.pid, "fd/0");
+  g_assert_cmpstr (out, ==, file);
+  g_assert_cmpstr (err, ==, file);
+  g_assert_cmpstr (in, ==, "/dev/null");
+  kill_and_wait (&child);
+  test_util_rm_rf (dir);
 }
 
 /* console log with a pty: stdin /dev/null, stdout and stderr the pty slave, which is the
@@ -1387,8 +1375,7 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
 
   init_reaper_block_sigchld ();
-  captured = g_ptr_array_new_with_free_func (g_free);
-  g_log_set_writer_func (capture_writer, NULL, NULL);
+  test_util_capture_install ();
   g_test_init (&argc, &argv, NULL);
   /* A daemon ignores SIGPIPE; the tests check the child does not inherit that. */
   signal (SIGPIPE, SIG_IGN);
@@ -1396,6 +1383,7 @@ main (int    argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/engine/process/needs-shell", test_needs_shell);
+  g_test_add_func ("/engine/process/console/output-session", test_console_output_session);
   g_test_add_func ("/engine/process/exec/direct", test_exec_direct);
   g_test_add_func ("/engine/process/exec/path", test_exec_path);
   g_test_add_func ("/engine/process/exec/shell", test_exec_shell);

@@ -113,3 +113,75 @@ test_util_pid_alive (int pid)
     return FALSE;
   return p[2] != 'Z' && p[2] != 'X';
 }
+
+static GPtrArray *captured;   /* "domain: message" */
+static gboolean capturing;
+
+static GLogWriterOutput
+capture_writer (GLogLevelFlags   level,
+                const GLogField *fields,
+                gsize            n_fields,
+                gpointer         user_data)
+{
+  const char *domain = NULL, *message = NULL;
+
+  if (!capturing || (level & G_LOG_LEVEL_WARNING) == 0)
+    return g_log_writer_default (level, fields, n_fields, user_data);
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      if (g_strcmp0 (fields[i].key, "GLIB_DOMAIN") == 0)
+        domain = fields[i].value;
+      else if (g_strcmp0 (fields[i].key, "MESSAGE") == 0)
+        message = fields[i].value;
+    }
+  g_ptr_array_add (captured, g_strdup_printf ("%s: %s", domain, message));
+  return G_LOG_WRITER_HANDLED;
+}
+
+void
+test_util_capture_install (void)
+{
+  captured = g_ptr_array_new_with_free_func (g_free);
+  g_log_set_writer_func (capture_writer, NULL, NULL);
+}
+
+void
+test_util_capture_start (void)
+{
+  g_assert_nonnull (captured);
+  g_ptr_array_set_size (captured, 0);
+  capturing = TRUE;
+}
+
+void
+test_util_capture_assert (const char * const *patterns)
+{
+  guint i;
+
+  capturing = FALSE;
+  for (i = 0; patterns[i] != NULL; i++)
+    {
+      g_assert_cmpuint (i, <, captured->len);
+      g_test_message ("warning \"%s\", expected \"%s\"",
+                      (char *) g_ptr_array_index (captured, i), patterns[i]);
+      g_assert_true (g_pattern_match_simple (patterns[i], g_ptr_array_index (captured, i)));
+    }
+  g_assert_cmpuint (captured->len, ==, i);
+}
+
+gboolean
+test_util_capture_contains (const char *pattern)
+{
+  for (guint i = 0; captured != NULL && i < captured->len; i++)
+    if (g_pattern_match_simple (pattern, g_ptr_array_index (captured, i)))
+      return TRUE;
+  return FALSE;
+}
+
+void
+test_util_capture_stop (void)
+{
+  capturing = FALSE;
+  for (guint i = 0; captured != NULL && i < captured->len; i++)
+    g_test_message ("captured warning: %s", (char *) g_ptr_array_index (captured, i));
+}

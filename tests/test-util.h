@@ -30,3 +30,18 @@ void      test_util_spin        (guint             ms);
 gboolean  test_util_pid_alive   (int               pid);
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+/* g_test_expect_message() does not see structured log messages in GLib 2.74 (the engine is
+ * built with G_LOG_USE_STRUCTURED), so tests capture the warnings they provoke with a log
+ * writer and compare them; any other warning still aborts the test.
+ * Call test_util_capture_install() once in main() after g_test_init(). */
+void      test_util_capture_install (void);
+void      test_util_capture_start   (void);
+/* Exactly the warnings matching @patterns (globs on "domain: message"), in order. */
+void      test_util_capture_assert  (const char * const *patterns);
+/* Was a warning matching @pattern captured since the last start? */
+gboolean  test_util_capture_contains (const char *pattern);
+/* Stop capturing (captured warnings are logged as test messages). */
+void      test_util_capture_stop    (void);
+G_END_DECLS

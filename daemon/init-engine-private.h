@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 InitEvent  *init_engine_emit_job_event     (InitEngine *engine,
                                             const char *name,
                                             GPtrArray  *env,
-                                            guint64     cause_id);
+                                            const InitCause *cause);
 /* The instance's goal/state/processes/failure changed. */
 void        init_engine_instance_changed   (InitEngine *engine,
                                             InitJob    *job);
@@ -18,6 +18,13 @@ void        init_engine_instance_finished  (InitEngine *engine,
                                             InitJob    *job);
 const InitEngineOptions *init_engine_get_options (InitEngine *engine);
 gboolean    init_engine_respawn_disabled   (InitEngine *engine);
+
+/* The cause pushed by the caller of the current command, or NULL. */
+const InitCause *init_engine_get_current_cause (InitEngine *engine);
+/* Replace the instance's cause with a copy of @cause (NULL: the engine's current cause, or
+ * unknown). */
+void        init_job_set_cause             (InitJob         *job,
+                                            const InitCause *cause);
 
 /* Create an instance (goal stop, state waiting) of @entry named @name with @klass. */
 InitJob    *init_job_new                   (InitEngine   *engine,

@@ -24,6 +24,7 @@ struct _InitEngine
   GHashTable        *entries;      /* name -> InitJobEntry* (owned ref) */
   GHashTable        *index;        /* event name -> GPtrArray of InitJobEntry* (borrowed) */
   GPtrArray         *global_env;
+  GPtrArray         *causes;       /* InitCause* stack pushed by callers */
   guint              next_order;
   guint              n_instances;
 
@@ -350,9 +351,9 @@ InitEvent *
 init_engine_emit_job_event (InitEngine *engine,
                             const char *name,
                             GPtrArray  *env,
-                            guint64     cause_id)
+                            const InitCause *cause)
 {
-  return init_event_queue_emit (engine->queue, name, env, cause_id);
+  return init_event_queue_emit (engine->queue, name, env, cause);
 }
 
 const InitEngineOptions *
@@ -422,7 +423,10 @@ entry_induct (InitJobEntry *entry,
       job->start_env = g_steal_pointer (&env);
       init_event_operator_collect_events (entry->start_on, events);
       init_job_take_blocks (job, events);
-      job->cause_id = event->id;
+      {
+        g_autoptr(InitCause) cause = init_cause_new_event (event->id, event->name);
+        init_job_set_cause (job, cause);
+      }
       init_event_operator_reset (entry->start_on);
       init_job_change_goal (job, INIT_GOAL_START);
       return;
@@ -568,6 +572,7 @@ init_engine_finalize (GObject *object)
   g_hash_table_unref (self->index);
   init_event_queue_free (self->queue);
   g_ptr_array_unref (self->global_env);
+  g_ptr_array_unref (self->causes);
   g_free (self->options.log_dir);
   g_strfreev (self->options.extra_env);
 
@@ -610,6 +615,7 @@ init_engine_init (InitEngine *self)
                                          (GDestroyNotify) init_job_entry_unref);
   self->index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) g_ptr_array_unref);
+  self->causes = g_ptr_array_new_with_free_func ((GDestroyNotify) init_cause_free);
   self->queue = init_event_queue_new (engine_handle_event, self);
   init_event_queue_set_observer (self->queue, on_event_queued, on_event_finished, self);
   self->conf = init_conf_new (&conf_callbacks, self);
@@ -689,10 +695,35 @@ init_engine_emit (InitEngine    *engine,
   g_return_val_if_fail (INIT_IS_ENGINE (engine), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  event = init_event_queue_emit (engine->queue, name, env, 0);
+  event = init_event_queue_emit (engine->queue, name, env, init_engine_get_current_cause (engine));
   if (done != NULL)
     init_event_add_watcher (event, done, user_data);
   return event;
+}
+
+void
+init_engine_push_cause (InitEngine      *engine,
+                        const InitCause *cause)
+{
+  g_return_if_fail (INIT_IS_ENGINE (engine));
+  g_return_if_fail (cause != NULL);
+  g_ptr_array_add (engine->causes, init_cause_copy (cause));
+}
+
+void
+init_engine_pop_cause (InitEngine *engine)
+{
+  g_return_if_fail (INIT_IS_ENGINE (engine));
+  g_return_if_fail (engine->causes->len > 0);
+  g_ptr_array_remove_index (engine->causes, engine->causes->len - 1);
+}
+
+const InitCause *
+init_engine_get_current_cause (InitEngine *engine)
+{
+  if (engine->causes->len == 0)
+    return NULL;
+  return g_ptr_array_index (engine->causes, engine->causes->len - 1);
 }
 
 void
@@ -907,12 +938,14 @@ init_engine_shutdown (InitEngine *engine,
   GHashTableIter iter;
   gpointer value;
   int max_timeout = INIT_DEFAULT_KILL_TIMEOUT;
+  g_autoptr(InitCause) cause = init_cause_new (INIT_CAUSE_SHUTDOWN);
 
   g_return_if_fail (INIT_IS_ENGINE (engine));
 
   engine->shutting_down = TRUE;
   engine->shutdown_done = done;
   engine->shutdown_data = user_data;
+  init_engine_push_cause (engine, cause);
 
   g_hash_table_iter_init (&iter, engine->entries);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -935,6 +968,7 @@ init_engine_shutdown (InitEngine *engine,
       if (!job->removed && job->goal != INIT_GOAL_STOP)
         init_job_stop (job, NULL, NULL, NULL, NULL);
     }
+  init_engine_pop_cause (engine);
 
   if (engine->n_instances == 0)
     {

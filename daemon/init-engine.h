@@ -83,6 +83,12 @@ InitEvent    *init_engine_emit              (InitEngine   *engine,
                                              GPtrArray    *env,
                                              InitEventFunc done,
                                              gpointer      user_data);
+/* Attribute everything the following calls cause (until the matching pop) to @cause — a
+ * client calling a method, the daemon at start-up…  Calls nest. */
+void          init_engine_push_cause        (InitEngine      *engine,
+                                             const InitCause *cause);
+void          init_engine_pop_cause         (InitEngine      *engine);
+
 /* Run the event queue until it makes no more progress (tests; the daemon uses idle sources). */
 void          init_engine_poll              (InitEngine   *engine);
 

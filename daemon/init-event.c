@@ -108,7 +108,7 @@ InitEvent *
 init_event_queue_emit (InitEventQueue *queue,
                        const char     *name,
                        GPtrArray      *env,
-                       guint64         cause_id)
+                       const InitCause *cause)
 {
   InitEvent *event;
 
@@ -121,7 +121,9 @@ init_event_queue_emit (InitEventQueue *queue,
   event->name = g_strdup (name);
   event->env = init_env_copy (env);
   event->progress = INIT_EVENT_PENDING;
-  event->cause_id = cause_id;
+  event->cause = cause != NULL ? init_cause_copy (cause) : init_cause_new (INIT_CAUSE_NONE);
+  if (event->cause->kind == INIT_CAUSE_EVENT)
+    event->cause_id = event->cause->event_id;
   event->queue = queue;
   g_queue_push_tail (&queue->events, event);
 
@@ -155,7 +157,8 @@ event_finish (InitEventQueue *queue,
   if (event->failed && !g_str_has_suffix (event->name, "/failed"))
     {
       g_autofree char *failed_name = g_strconcat (event->name, "/failed", NULL);
-      init_event_queue_emit (queue, failed_name, event->env, event->id);
+      g_autoptr(InitCause) cause = init_cause_new_event (event->id, event->name);
+      init_event_queue_emit (queue, failed_name, event->env, cause);
     }
 }
 
@@ -252,6 +255,7 @@ init_event_unref (InitEvent *event)
   g_ptr_array_unref (event->env);
   g_free (event->failed_job);
   g_free (event->failed_reason);
+  init_cause_free (event->cause);
   g_clear_pointer (&event->watchers, g_array_unref);
   g_free (event);
 }

@@ -11,6 +11,8 @@
 
 #include <glib.h>
 
+#include "init-cause.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -39,6 +41,7 @@ struct _InitEvent
   guint              blockers;
   guint64            cause_id;    /* id of the event that led to this one (job events,
                                    * NAME/failed), or 0 */
+  InitCause         *cause;       /* why it was emitted (never NULL) */
 
   /*< private >*/
   gint               ref_count;
@@ -64,13 +67,14 @@ void            init_event_queue_set_observer (InitEventQueue *queue,
                                                InitEventFunc   finished,
                                                gpointer        user_data);
 
-/* Queue a new event.  @env (may be NULL) is copied.  Returns the event, owned by the queue
+/* Queue a new event.  @env (may be NULL) is copied, and so is @cause (NULL: unknown); an
+ * event cause also sets ->cause_id.  Returns the event, owned by the queue
  * until it finished; take a ref to keep it longer.  Processing happens from an idle source on
  * the thread-default main context, or synchronously through init_event_queue_poll(). */
 InitEvent      *init_event_queue_emit       (InitEventQueue     *queue,
                                              const char         *name,
                                              GPtrArray          *env,
-                                             guint64             cause_id);
+                                             const InitCause    *cause);
 
 /* Process the queue until no further progress is possible.  Re-entrant calls are ignored. */
 void            init_event_queue_poll       (InitEventQueue     *queue);

@@ -212,8 +212,11 @@ job_process_terminated (InitJob         *job,
                 }
               else
                 {
+                  g_autoptr(InitCause) cause = init_cause_new (INIT_CAUSE_RESPAWN);
+
                   g_warning (_("%s %s process ended, respawning"), display,
                              init_process_type_to_string (type));
+                  init_job_set_cause (job, cause);
                   failed = FALSE;
                   if (!advance)
                     {
@@ -254,8 +257,12 @@ job_process_terminated (InitJob         *job,
   /* Any process ending cancels a pending kill escalation (as Upstart). */
   g_clear_handle_id (&job->kill_timer, g_source_remove);
 
-  if (stop)
-    init_job_change_goal (job, INIT_GOAL_STOP);
+  if (stop && job->goal != INIT_GOAL_STOP)
+    {
+      g_autoptr(InitCause) cause = init_cause_new (INIT_CAUSE_PROCESS);
+      init_job_set_cause (job, cause);
+      init_job_change_goal (job, INIT_GOAL_STOP);
+    }
 
   if (!advance)
     return;

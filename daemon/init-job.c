@@ -160,6 +160,7 @@ init_job_new (InitEngine   *engine,
   job->state = INIT_STATE_WAITING;
   job->env = init_env_new ();
   job->failed_process = INIT_PROCESS_NONE;
+  job->cause = init_cause_new (INIT_CAUSE_NONE);
   job->blocking = g_ptr_array_new ();
   job->waiters = g_array_new (FALSE, FALSE, sizeof (Waiter));
   if (klass->stop_on != NULL)
@@ -218,6 +219,7 @@ init_job_unref (InitJob *job)
   g_clear_pointer (&job->start_env, g_ptr_array_unref);
   g_clear_pointer (&job->stop_env, g_ptr_array_unref);
   init_job_class_unref (job->klass);
+  init_cause_free (job->cause);
   g_free (job->name);
   g_free (job);
 }
@@ -246,6 +248,16 @@ init_job_notify (InitJob *job)
 {
   if (job->engine != NULL)
     init_engine_instance_changed (job->engine, job);
+}
+
+void
+init_job_set_cause (InitJob         *job,
+                    const InitCause *cause)
+{
+  if (cause == NULL && job->engine != NULL)
+    cause = init_engine_get_current_cause (job->engine);
+  init_cause_free (job->cause);
+  job->cause = cause != NULL ? init_cause_copy (cause) : init_cause_new (INIT_CAUSE_NONE);
 }
 
 /* Answer every waiting caller, and release every event we hold (marking it failed if we did). */
@@ -466,7 +478,7 @@ job_emit_event (InitJob    *job,
   g_autoptr(GPtrArray) env = job_event_env (job, name);
   InitEvent *event;
 
-  event = init_engine_emit_job_event (job->engine, name, env, job->cause_id);
+  event = init_engine_emit_job_event (job->engine, name, env, job->cause);
   if (block)
     {
       /* Our own starting/stopping event: we continue once everything it caused is done. */
@@ -642,7 +654,7 @@ init_job_start (InitJob         *job,
       return FALSE;
     }
   job_supersede (job, INIT_GOAL_START);
-  job->cause_id = 0;
+  init_job_set_cause (job, NULL);
   job_add_waiter (job, WAIT_START, done, user_data);
   init_job_change_goal (job, INIT_GOAL_START);
   return TRUE;
@@ -665,7 +677,7 @@ init_job_stop (InitJob         *job,
       return FALSE;
     }
   job_supersede (job, INIT_GOAL_STOP);
-  job->cause_id = 0;
+  init_job_set_cause (job, NULL);
   g_clear_pointer (&job->stop_env, g_ptr_array_unref);
   if (stop_env != NULL)
     job->stop_env = init_env_copy (stop_env);
@@ -691,7 +703,7 @@ init_job_restart (InitJob         *job,
       return FALSE;
     }
   job_supersede (job, INIT_GOAL_START);
-  job->cause_id = 0;
+  init_job_set_cause (job, NULL);
   g_clear_pointer (&job->start_env, g_ptr_array_unref);
   if (start_env != NULL)
     job->start_env = init_env_copy (start_env);
@@ -749,7 +761,10 @@ init_job_handle_stop_on (InitJob   *job,
       job->stop_env = g_steal_pointer (&stop_env);
       init_event_operator_collect_events (job->stop_on, events);
       init_job_take_blocks (job, events);
-      job->cause_id = event->id;
+      {
+        g_autoptr(InitCause) cause = init_cause_new_event (event->id, event->name);
+        init_job_set_cause (job, cause);
+      }
       init_event_operator_reset (job->stop_on);
       init_job_change_goal (job, INIT_GOAL_STOP);
       stopped = TRUE;

@@ -11,6 +11,7 @@
 #include <glib.h>
 #include <sys/types.h>
 
+#include "init-cause.h"
 #include "init-event.h"
 #include "init-job-class.h"
 
@@ -67,7 +68,7 @@ struct _InitJob
   int              respawn_count;
   gint64           respawn_time;   /* monotonic µs */
   gboolean         removed;        /* reached waiting and left the table */
-  guint64          cause_id;       /* event that last changed the goal, 0 for a method call */
+  InitCause       *cause;          /* why the goal last changed (never NULL) */
 
   /*< private >*/
   gint             ref_count;

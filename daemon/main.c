@@ -222,7 +222,13 @@ main (int argc, char **argv)
   g_unix_signal_add (SIGINT, on_sigterm, &daemon);
 
   if (!no_startup_event)
-    init_engine_emit (engine, startup_event != NULL ? startup_event : "startup", NULL, NULL, NULL);
+    {
+      g_autoptr(InitCause) cause = init_cause_new (INIT_CAUSE_STARTUP);
+
+      init_engine_push_cause (engine, cause);
+      init_engine_emit (engine, startup_event != NULL ? startup_event : "startup", NULL, NULL, NULL);
+      init_engine_pop_cause (engine);
+    }
 
   g_main_loop_run (daemon.loop);
   g_main_loop_unref (daemon.loop);

@@ -787,6 +787,52 @@ test_shutdown_stops_everything (Fixture *fx, gconstpointer data)
   g_assert_cmpuint (init_engine_get_n_instances (fx->engine), ==, 0);
 }
 
+/* Causes: a caller's start, an event's start and a respawn are each recorded on the instance,
+ * and job events carry the cause of the goal change. */
+static void
+test_causes (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(InitCause) caller = init_cause_new_caller (1000, 4242, "initctl start svc");
+  InitEvent *event;
+  InitJob *job;
+
+  fixture_define (fx, "svc", "exec sleep 1000\n");
+  fixture_define (fx, "byevent", "start on go\n");
+  init_engine_push_cause (fx->engine, caller);
+  job = init_job_entry_start (init_engine_lookup (fx->engine, "svc"), NULL, NULL, NULL, NULL);
+  init_engine_pop_cause (fx->engine);
+  g_assert_cmpint (job->cause->kind, ==, INIT_CAUSE_CALLER);
+  g_assert_cmpuint (job->cause->uid, ==, 1000);
+  g_assert_cmpuint (job->cause->pid, ==, 4242);
+  g_assert_cmpstr (job->cause->command, ==, "initctl start svc");
+
+  event = init_engine_emit (fx->engine, "go", NULL, NULL, NULL);
+  init_event_ref (event);
+  fixture_wait_status (fx, "byevent", "", "start/running");
+  job = init_job_entry_lookup_instance (init_engine_lookup (fx->engine, "byevent"), "");
+  g_assert_cmpint (job->cause->kind, ==, INIT_CAUSE_EVENT);
+  g_assert_cmpuint (job->cause->event_id, ==, event->id);
+  g_assert_cmpstr (job->cause->event_name, ==, "go");
+  init_event_unref (event);
+}
+
+/* A respawned instance says so in its cause. */
+static void
+test_respawn_cause (Fixture *fx, gconstpointer data)
+{
+  InitJob *job;
+  int pid;
+
+  fixture_define (fx, "r", "respawn\nexec sleep 1000\n");
+  job = init_job_entry_start (init_engine_lookup (fx->engine, "r"), NULL, NULL, NULL, NULL);
+  fixture_wait_status (fx, "r", "", "start/running");
+  pid = fixture_main_pid (fx, "r", "");
+  kill (pid, SIGKILL);
+  while (fixture_main_pid (fx, "r", "") == pid || fixture_main_pid (fx, "r", "") == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (job->cause->kind, ==, INIT_CAUSE_RESPAWN);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -835,6 +881,8 @@ main (int argc, char **argv)
   FIXTURE_TEST ("conf/redefine-keeps-latched", test_redefine_keeps_latched_events);
   FIXTURE_TEST ("conf/load-from-dir", test_load_from_conf_dir);
   FIXTURE_TEST ("shutdown/stops-everything", test_shutdown_stops_everything);
+  FIXTURE_TEST ("cause/caller-and-event", test_causes);
+  FIXTURE_TEST ("cause/respawn", test_respawn_cause);
 
   return g_test_run ();
 }

@@ -189,11 +189,14 @@ test_ids_and_cause (void)
 {
   InitEventQueue *queue = init_event_queue_new (NULL, NULL);
   InitEvent *a = init_event_queue_emit (queue, "a", NULL, 0);
-  InitEvent *b = init_event_queue_emit (queue, "b", NULL, a->id);
+  g_autoptr(InitCause) cause = init_cause_new_event (a->id, "a");
+  InitEvent *b = init_event_queue_emit (queue, "b", NULL, cause);
 
   g_assert_cmpuint (a->id, >, 0);
   g_assert_cmpuint (b->id, >, a->id);
   g_assert_cmpuint (b->cause_id, ==, a->id);
+  g_assert_cmpint (b->cause->kind, ==, INIT_CAUSE_EVENT);
+  g_assert_cmpint (a->cause->kind, ==, INIT_CAUSE_NONE);
   init_event_queue_free (queue);
 }
 

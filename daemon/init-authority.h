@@ -1,0 +1,56 @@
+/* init-authority.h — who is calling, and may they? (DESIGN §4)
+ *
+ * One object per daemon.  For every method call that changes something the D-Bus face asks
+ * it, asynchronously and before touching any state:
+ *   system mode:  uid 0 passes; otherwise polkit decides (subject = the caller's bus name,
+ *                 interactive authentication only if the call carried the D-Bus
+ *                 ALLOW_INTERACTIVE_AUTHORIZATION flag).  The polkit authority is fetched once
+ *                 and re-fetched if polkitd went away.
+ *   session mode: only the daemon's own uid (and root) may change things; no polkit.
+ * Read-only calls pass @action_id NULL and just get the caller's identity (for history).
+ *
+ * Errors from finish:
+ *   G_DBUS_ERROR_ACCESS_DENIED                        polkit said no / another user
+ *   org.freedesktop.DBus.Error.InteractiveAuthorizationRequired (as a G_IO_ERROR_DBUS_ERROR
+ *     created with g_dbus_error_new_for_dbus_error)   polkit would ask, but the call did not
+ *                                                     allow interaction
+ *   INIT_ERROR_PERMISSION_DENIED                      polkit is not available (message says so)
+ * so the face can pass them to g_dbus_method_invocation_return_gerror() unchanged.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint32  uid;
+  guint32  pid;
+  char    *command;   /* /proc/PID/cmdline, space separated, at most 256 bytes; or "" */
+} InitCaller;
+
+void        init_caller_free           (InitCaller *caller);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InitCaller, init_caller_free)
+
+#define INIT_TYPE_AUTHORITY (init_authority_get_type ())
+G_DECLARE_FINAL_TYPE (InitAuthority, init_authority, INIT, AUTHORITY, GObject)
+
+/* @use_polkit: TRUE for the system daemon, FALSE for a session daemon. */
+InitAuthority *init_authority_new          (gboolean               use_polkit);
+
+/* Check that the sender of @invocation may perform @action_id (NULL: no check, identity only)
+ * with polkit @details (NULL-terminated key, value, key, value… list; may be NULL). */
+void           init_authority_check_async  (InitAuthority         *self,
+                                            GDBusMethodInvocation *invocation,
+                                            const char            *action_id,
+                                            const char * const    *details,
+                                            GCancellable          *cancellable,
+                                            GAsyncReadyCallback    callback,
+                                            gpointer               user_data);
+/* The caller's identity if allowed, NULL with @error otherwise. */
+InitCaller    *init_authority_check_finish (InitAuthority         *self,
+                                            GAsyncResult          *result,
+                                            GError               **error);
+
+G_END_DECLS

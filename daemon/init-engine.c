@@ -71,7 +71,7 @@ init_job_entry_unref (InitJobEntry *entry)
   g_hash_table_unref (entry->instances);
   init_event_operator_free (entry->start_on);
   g_clear_pointer (&entry->class_env, g_ptr_array_unref);
-  g_clear_pointer (&entry->index_names, g_ptr_array_unref);
+  g_free (entry->index_names);
   g_clear_pointer (&entry->pending, init_job_class_unref);
   init_job_class_unref (entry->klass);
   g_free (entry->name);
@@ -102,6 +102,25 @@ add_operator_names (const InitEventOperator *op,
     init_event_operator_collect_names (op, names);
 }
 
+/* Keep each index list in load order, so events visit jobs in a stable order without
+ * sorting on every event. */
+static void
+index_list_insert (GPtrArray    *list,
+                   InitJobEntry *entry)
+{
+  guint lo = 0, hi = list->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (((InitJobEntry *) g_ptr_array_index (list, mid))->order < entry->order)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  g_ptr_array_insert (list, (gint) lo, entry);
+}
+
 /* Index the entry under every event name its trees (current class, pending class and the
  * classes its instances run) mention, so an event costs nothing for jobs that don't name it. */
 static void
@@ -112,18 +131,15 @@ engine_reindex (InitEngine   *engine,
   GHashTableIter iter;
   gpointer value;
   const char *name;
+  guint n = 0;
 
-  if (entry->index_names != NULL)
+  for (guint i = 0; entry->index_names != NULL && entry->index_names[i] != NULL; i++)
     {
-      for (guint i = 0; i < entry->index_names->len; i++)
-        {
-          GPtrArray *list = g_hash_table_lookup (engine->index,
-                                                 g_ptr_array_index (entry->index_names, i));
-          if (list != NULL)
-            g_ptr_array_remove (list, entry);
-        }
-      g_clear_pointer (&entry->index_names, g_ptr_array_unref);
+      GPtrArray *list = g_hash_table_lookup (engine->index, entry->index_names[i]);
+      if (list != NULL)
+        g_ptr_array_remove (list, entry);
     }
+  g_clear_pointer (&entry->index_names, g_free);
   if (entry->engine == NULL)
     return;
 
@@ -135,19 +151,21 @@ engine_reindex (InitEngine   *engine,
   while (g_hash_table_iter_next (&iter, NULL, &value))
     add_operator_names (((InitJob *) value)->klass->stop_on, names);
 
-  entry->index_names = g_ptr_array_new_with_free_func (g_free);
+  /* Event names repeat across jobs ("startup", "started"…): intern them once. */
+  entry->index_names = g_new0 (const char *, g_hash_table_size (names) + 1);
   g_hash_table_iter_init (&iter, names);
   while (g_hash_table_iter_next (&iter, (gpointer *) &name, NULL))
     {
-      GPtrArray *list = g_hash_table_lookup (engine->index, name);
+      const char *interned = g_intern_string (name);
+      GPtrArray *list = g_hash_table_lookup (engine->index, interned);
 
       if (list == NULL)
         {
           list = g_ptr_array_new ();
-          g_hash_table_insert (engine->index, g_strdup (name), list);
+          g_hash_table_insert (engine->index, (gpointer) interned, list);
         }
-      g_ptr_array_add (list, entry);
-      g_ptr_array_add (entry->index_names, g_strdup (name));
+      index_list_insert (list, entry);
+      entry->index_names[n++] = interned;
     }
 }
 
@@ -167,6 +185,59 @@ collect_latched (InitEventOperator *op,
   collect_latched (op->right, events);
 }
 
+static gboolean
+tree_has_matching_leaf (const InitEventOperator *op,
+                        const InitEvent         *event,
+                        GPtrArray               *env)
+{
+  if (op == NULL)
+    return FALSE;
+  if (op->type == INIT_EVENT_OPERATOR_MATCH)
+    return init_event_operator_match (op, event, env);
+  return tree_has_matching_leaf (op->left, event, env)
+         || tree_has_matching_leaf (op->right, event, env);
+}
+
+static gboolean
+tree_is_latched (const InitEventOperator *op)
+{
+  if (op == NULL)
+    return FALSE;
+  if (op->type == INIT_EVENT_OPERATOR_MATCH)
+    return op->value;
+  return tree_is_latched (op->left) || tree_is_latched (op->right);
+}
+
+/* Feed @event to the entry's `start on`.  The runtime copy of the tree only exists while some
+ * leaf is latched: most jobs wait with nothing latched, and share their class's tree. */
+static gboolean
+entry_handle_start_on (InitJobEntry *entry,
+                       InitEvent    *event)
+{
+  GPtrArray *env;
+
+  if (entry->klass->start_on == NULL)
+    return FALSE;
+  env = init_job_entry_get_class_env (entry);
+  if (entry->start_on == NULL)
+    {
+      if (!tree_has_matching_leaf (entry->klass->start_on, event, env))
+        return FALSE;
+      entry->start_on = init_event_operator_copy (entry->klass->start_on);
+    }
+  if (!init_event_operator_handle (entry->start_on, event, env))
+    return FALSE;
+  return entry->start_on->value;
+}
+
+/* Drop the runtime tree once nothing is latched in it. */
+static void
+entry_release_start_on (InitJobEntry *entry)
+{
+  if (entry->start_on != NULL && !tree_is_latched (entry->start_on))
+    g_clear_pointer (&entry->start_on, init_event_operator_free);
+}
+
 /* Make @klass the entry's current class, carrying latched `start on` leaves over by matching
  * the events they hold against the new tree (reference §2.4). */
 static void
@@ -181,14 +252,12 @@ entry_set_class (InitJobEntry *entry,
   init_job_class_unref (entry->klass);
   entry->klass = klass;
   g_clear_pointer (&entry->class_env, g_ptr_array_unref);
-  entry->start_on = klass->start_on != NULL ? init_event_operator_copy (klass->start_on) : NULL;
-  if (entry->start_on != NULL)
-    init_event_operator_reset (entry->start_on);
-  for (guint i = 0; entry->start_on != NULL && i < held->len; i++)
+  entry->start_on = NULL;
+  for (guint i = 0; klass->start_on != NULL && i < held->len; i++)
     {
       InitEvent *event = g_ptr_array_index (held, i);
       if (event->progress != INIT_EVENT_FINISHED)
-        init_event_operator_handle (entry->start_on, event, init_job_entry_get_class_env (entry));
+        entry_handle_start_on (entry, event);
     }
   init_event_operator_free (old);
 }
@@ -207,11 +276,6 @@ entry_new (InitEngine   *engine,
   entry->instances = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                             (GDestroyNotify) init_job_unref);
   entry->order = engine->next_order++;
-  if (klass->start_on != NULL)
-    {
-      entry->start_on = init_event_operator_copy (klass->start_on);
-      init_event_operator_reset (entry->start_on);
-    }
   return entry;
 }
 
@@ -406,6 +470,7 @@ entry_induct (InitJobEntry *entry,
       /* Only this job misses the event (DESIGN §2.4); the others still see it. */
       g_warning (_("Failed to obtain %s instance: %s"), entry->name, error->message);
       init_event_operator_reset (entry->start_on);
+      entry_release_start_on (entry);
       return;
     }
 
@@ -428,10 +493,12 @@ entry_induct (InitJobEntry *entry,
         init_job_set_cause (job, cause);
       }
       init_event_operator_reset (entry->start_on);
+      entry_release_start_on (entry);
       init_job_change_goal (job, INIT_GOAL_START);
       return;
     }
   init_event_operator_reset (entry->start_on);
+  entry_release_start_on (entry);
   /* A freshly created instance that we did not start (shutting down) goes away again. */
   if (job->goal == INIT_GOAL_STOP && job->state == INIT_STATE_WAITING)
     init_engine_instance_finished (engine, job);
@@ -463,8 +530,6 @@ engine_handle_event (InitEventQueue *queue,
   entries = g_ptr_array_new_full (list->len, (GDestroyNotify) init_job_entry_unref);
   for (guint i = 0; i < list->len; i++)
     g_ptr_array_add (entries, init_job_entry_ref (g_ptr_array_index (list, i)));
-  g_ptr_array_sort (entries, compare_entry_order);
-
   for (guint i = 0; i < entries->len; i++)
     {
       InitJobEntry *entry = g_ptr_array_index (entries, i);
@@ -487,10 +552,7 @@ engine_handle_event (InitEventQueue *queue,
             init_job_handle_stop_on (job, event);
         }
 
-      if (entry->engine != NULL && entry->start_on != NULL && !entry->deleted
-          && init_event_operator_handle (entry->start_on, event,
-                                         init_job_entry_get_class_env (entry))
-          && entry->start_on->value)
+      if (entry->engine != NULL && !entry->deleted && entry_handle_start_on (entry, event))
         entry_induct (entry, event);
     }
 }
@@ -564,7 +626,7 @@ init_engine_finalize (GObject *object)
       while (g_hash_table_iter_next (&jiter, NULL, &job))
         init_job_detach (job);
       entry->engine = NULL;
-      g_clear_pointer (&entry->index_names, g_ptr_array_unref);
+      g_clear_pointer (&entry->index_names, g_free);
       g_hash_table_remove_all (entry->instances);
       g_clear_pointer (&entry->start_on, init_event_operator_free);
     }
@@ -613,7 +675,8 @@ init_engine_init (InitEngine *self)
 {
   self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                          (GDestroyNotify) init_job_entry_unref);
-  self->index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+  /* keys are interned strings */
+  self->index = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                        (GDestroyNotify) g_ptr_array_unref);
   self->causes = g_ptr_array_new_with_free_func ((GDestroyNotify) init_cause_free);
   self->queue = init_event_queue_new (engine_handle_event, self);

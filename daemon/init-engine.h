@@ -27,9 +27,10 @@ struct _InitJobEntry
   /*< private >*/
   gint               ref_count;
   InitEngine        *engine;     /* weak; NULL once removed */
-  InitEventOperator *start_on;   /* runtime copy of klass->start_on (latches) */
+  InitEventOperator *start_on;   /* runtime copy of klass->start_on while any leaf is
+                                  * latched; NULL otherwise (the class tree is matched) */
   GPtrArray         *class_env;  /* cached class environment, or NULL */
-  GPtrArray         *index_names;/* event names this entry is indexed under */
+  const char       **index_names;/* interned event names this entry is indexed under */
   guint              order;      /* load order, for stable iteration */
 };
 

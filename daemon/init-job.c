@@ -601,6 +601,10 @@ init_job_change_state (InitJob      *job,
             }
           else
             {
+              if (job->pid[INIT_PROCESS_MAIN] > 0)
+                g_message (_("%s started (process %d)"), display, (int) job->pid[INIT_PROCESS_MAIN]);
+              else
+                g_message (_("%s started"), display);
               job_emit_event (job, "started", FALSE);
               if (!job->klass->task)
                 init_job_finished (job, FALSE);
@@ -625,6 +629,10 @@ init_job_change_state (InitJob      *job,
           break;
 
         case INIT_STATE_WAITING:
+          if (job->failed)
+            g_message (_("%s stopped (failed)"), display);
+          else
+            g_message (_("%s stopped"), display);
           job_emit_event (job, "stopped", FALSE);
           init_job_finished (job, FALSE);
           init_engine_instance_finished (job->engine, job);

@@ -274,6 +274,33 @@ fixture_saw_event (Fixture    *fx,
   return FALSE;
 }
 
+typedef struct
+{
+  Fixture    *fx;
+  const char *line;
+} EventWait;
+
+static gboolean
+event_seen (gpointer user_data)
+{
+  EventWait *w = user_data;
+  return fixture_saw_event (w->fx, w->line);
+}
+
+void
+fixture_wait_event (Fixture    *fx,
+                    const char *line)
+{
+  EventWait w = { fx, line };
+
+  if (!test_util_wait_until (event_seen, &w, WAIT_MS))
+    {
+      for (guint i = 0; i < fx->events->len; i++)
+        g_test_message ("finished: %s", (char *) g_ptr_array_index (fx->events, i));
+      g_error ("event never finished: %s", line);
+    }
+}
+
 int
 fixture_event_index (Fixture    *fx,
                      const char *name)

@@ -42,6 +42,8 @@ void        fixture_wait_status (Fixture *fx, const char *job, const char *insta
 char       *fixture_wait_file   (Fixture *fx, const char *path);
 /* Has an event line equal to @line finished? */
 gboolean    fixture_saw_event   (Fixture *fx, const char *line);
+/* Wait (generous timeout) until an event line equal to @line has finished. */
+void        fixture_wait_event  (Fixture *fx, const char *line);
 /* Index of the first finished event named @name (by name only), or -1. */
 int         fixture_event_index (Fixture *fx, const char *name);
 /* Main pid of the instance (0 if none). */

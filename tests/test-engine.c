@@ -36,7 +36,7 @@ test_abstract_job_start_stop (Fixture *fx, gconstpointer data)
   g_assert_no_error (reply.error);
   fixture_wait_status (fx, "test", "", "stop/waiting");
   g_assert_true (fixture_saw_event (fx, "stopping JOB=test INSTANCE= RESULT=ok"));
-  g_assert_true (fixture_saw_event (fx, "stopped JOB=test INSTANCE= RESULT=ok"));
+  fixture_wait_event (fx, "stopped JOB=test INSTANCE= RESULT=ok");
 }
 
 /* Example 1: a job that starts on an event is running after the emit returns. */
@@ -276,7 +276,7 @@ test_normal_exit (Fixture *fx, gconstpointer data)
 {
   fixture_define (fx, "test", "start on go\ntask\nnormal exit 100\nexec sh -c 'exit 100'\n");
   g_assert_false (fixture_emit_wait (fx, "go", NULL));
-  g_assert_true (fixture_saw_event (fx, "stopped JOB=test INSTANCE= RESULT=ok"));
+  fixture_wait_event (fx, "stopped JOB=test INSTANCE= RESULT=ok");
 }
 
 /* E3/E4: a respawning service whose main process exits (even with 0) is started again. */
@@ -315,7 +315,7 @@ test_respawn_limit (Fixture *fx, gconstpointer data)
   fixture_define (fx, "test", "respawn\nrespawn limit 3 60\nexec false\n");
   init_job_entry_start (init_engine_lookup (fx->engine, "test"), NULL, NULL, NULL, NULL);
   fixture_wait_status (fx, "test", "", "stop/waiting");
-  g_assert_true (fixture_saw_event (fx, "stopped JOB=test INSTANCE= RESULT=failed PROCESS=respawn"));
+  fixture_wait_event (fx, "stopped JOB=test INSTANCE= RESULT=failed PROCESS=respawn");
 }
 
 /* E9: a main process that ignores the kill signal is killed with SIGKILL after kill timeout. */
@@ -493,7 +493,7 @@ test_and_latches_and_holds_event (Fixture *fx, gconstpointer data)
   test_util_spin (50);
   g_assert_cmpint (wibble->progress, ==, INIT_EVENT_FINISHED);
   init_event_unref (wibble);
-  g_assert_true (fixture_saw_event (fx, "stopped JOB=test INSTANCE= RESULT=ok"));
+  fixture_wait_event (fx, "stopped JOB=test INSTANCE= RESULT=ok");
   /* after the reset a second wobble alone starts nothing */
   g_ptr_array_set_size (fx->queued, 0);
   fixture_emit (fx, "wobble", NULL);
@@ -833,6 +833,214 @@ test_respawn_cause (Fixture *fx, gconstpointer data)
   g_assert_cmpint (job->cause->kind, ==, INIT_CAUSE_RESPAWN);
 }
 
+/* D2: stopping a running service without pre-stop goes to stopping, held by its event. */
+static void
+test_stop_running_holds_in_stopping (Fixture *fx, gconstpointer data)
+{
+  fixture_define (fx, "blocker", "start on stopping test\npre-start exec sleep 0.4\nexec sleep 1000\n");
+  fixture_define (fx, "test", "exec sleep 1000\n");
+  init_job_entry_start (init_engine_lookup (fx->engine, "test"), NULL, NULL, NULL, NULL);
+  fixture_wait_status (fx, "test", "", "start/running");
+  init_job_entry_stop (init_engine_lookup (fx->engine, "test"), NULL, NULL, NULL, NULL);
+  /* the stopping event is held by `blocker` starting, so test waits in stopping */
+  test_util_spin (150);
+  g_assert_cmpstr (fixture_status (fx, "test", ""), ==, "stop/stopping");
+  g_assert_true (test_util_pid_alive (fixture_main_pid (fx, "test", "")));
+  fixture_wait_status (fx, "test", "", "stop/waiting");
+  g_assert_cmpstr (fixture_status (fx, "blocker", ""), ==, "start/running");
+}
+
+/* D3: a goal change in a busy state only takes effect when that state's process is done. */
+static void
+test_goal_change_waits_for_process (Fixture *fx, gconstpointer data)
+{
+  InitJobEntry *entry;
+  InitJob *job;
+
+  fixture_define (fx, "test", "pre-start exec sleep 0.4\nexec sleep 1000\n");
+  entry = init_engine_lookup (fx->engine, "test");
+  job = init_job_entry_start (entry, NULL, NULL, NULL, NULL);
+  fixture_wait_status (fx, "test", "", "start/pre-start");
+  init_job_entry_stop (entry, NULL, NULL, NULL, NULL);
+  g_assert_cmpstr (fixture_status (fx, "test", ""), ==, "stop/pre-start");
+  g_assert_cmpint (job->pid[INIT_PROCESS_PRE_START], >, 0);
+  fixture_wait_status (fx, "test", "", "stop/waiting");
+  /* the main process never ran */
+  g_assert_cmpint (fixture_event_index (fx, "started"), ==, -1);
+}
+
+/* D7: a start while in post-stop goes straight back to starting with the new env, no stopped. */
+static void
+test_start_from_post_stop (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(GPtrArray) env = init_env_new ();
+  InitJobEntry *entry;
+  InitJob *job;
+
+  fixture_define (fx, "test", "exec sleep 1000\npost-stop exec sleep 0.4\n");
+  entry = init_engine_lookup (fx->engine, "test");
+  init_job_entry_start (entry, NULL, NULL, NULL, NULL);
+  fixture_wait_status (fx, "test", "", "start/running");
+  init_job_entry_stop (entry, NULL, NULL, NULL, NULL);
+  fixture_wait_status (fx, "test", "", "stop/post-stop");
+  g_ptr_array_set_size (fx->events, 0);
+  init_env_set (env, "NEW", "yes");
+  job = init_job_entry_start (entry, env, NULL, NULL, NULL);
+  g_assert_nonnull (job);
+  fixture_wait_status (fx, "test", "", "start/running");
+  g_assert_cmpstr (init_env_get (job->env, "NEW"), ==, "yes");
+  g_assert_cmpint (fixture_event_index (fx, "stopped"), ==, -1);
+  g_assert_true (fixture_saw_event (fx, "starting JOB=test INSTANCE="));
+}
+
+/* D10: post-stop failing during a restart abandons the restart: stopped RESULT=failed. */
+static void
+test_post_stop_failure_abandons_restart (Fixture *fx, gconstpointer data)
+{
+  FixtureReply reply = { 0 };
+  InitJobEntry *entry;
+
+  fixture_define (fx, "test", "exec sleep 1000\npost-stop exec false\n");
+  entry = init_engine_lookup (fx->engine, "test");
+  init_job_entry_start (entry, NULL, NULL, NULL, NULL);
+  fixture_wait_status (fx, "test", "", "start/running");
+  init_job_entry_restart (entry, NULL, fixture_reply_cb, &reply, NULL);
+  fixture_wait_reply (&reply);
+  g_assert_error (reply.error, INIT_ERROR, INIT_ERROR_JOB_FAILED);
+  fixture_wait_status (fx, "test", "", "stop/waiting");
+  fixture_wait_event (fx, "stopped JOB=test INSTANCE= RESULT=failed PROCESS=post-stop EXIT_STATUS=1");
+  g_clear_error (&reply.error);
+}
+
+/* E1: a service's main process exiting 0 stops it cleanly; 99 (not in normal exit) fails it. */
+static void
+test_service_exit_status (Fixture *fx, gconstpointer data)
+{
+  fixture_define (fx, "ok", "exec sh -c 'sleep 0.1'\n");
+  fixture_define (fx, "bad", "normal exit 100\nexec sh -c 'sleep 0.1; exit 99'\n");
+  init_job_entry_start (init_engine_lookup (fx->engine, "ok"), NULL, NULL, NULL, NULL);
+  init_job_entry_start (init_engine_lookup (fx->engine, "bad"), NULL, NULL, NULL, NULL);
+  fixture_wait_status (fx, "ok", "", "stop/waiting");
+  fixture_wait_status (fx, "bad", "", "stop/waiting");
+  fixture_wait_event (fx, "stopped JOB=ok INSTANCE= RESULT=ok");
+  fixture_wait_event (fx, "stopped JOB=bad INSTANCE= RESULT=failed PROCESS=main EXIT_STATUS=99");
+  g_assert_true (test_util_capture_contains ("init-job: bad main process (*) terminated with status 99"));
+}
+
+/* E6: the respawn count resets once the interval has passed, so a slow crasher keeps going. */
+static void
+test_respawn_window_resets (Fixture *fx, gconstpointer data)
+{
+  InitJob *job;
+
+  fixture_define (fx, "slow", "respawn\nrespawn limit 2 1\nexec sleep 0.6\n");
+  job = init_job_entry_start (init_engine_lookup (fx->engine, "slow"), NULL, NULL, NULL, NULL);
+  init_job_ref (job);
+  test_util_spin (3200);
+  /* 5 or so exits, never more than 2 within one second: still going */
+  g_assert_cmpint (job->goal, ==, INIT_GOAL_START);
+  g_assert_false (job->failed);
+  g_assert_cmpint (job->respawn_count, <=, 2);
+  init_job_unref (job);
+}
+
+/* E7: main dying while post-start still runs: the job waits for post-start, then stops. */
+static void
+test_main_dies_during_post_start (Fixture *fx, gconstpointer data)
+{
+  fixture_define (fx, "test", "exec sh -c 'exit 0'\npost-start exec sleep 0.4\n");
+  init_job_entry_start (init_engine_lookup (fx->engine, "test"), NULL, NULL, NULL, NULL);
+  fixture_wait_status (fx, "test", "", "stop/post-start");
+  fixture_wait_status (fx, "test", "", "stop/waiting");
+  fixture_wait_event (fx, "stopped JOB=test INSTANCE= RESULT=ok");
+  g_assert_cmpint (fixture_event_index (fx, "started"), ==, -1);
+}
+
+/* G2: an event for an instance that is stopping restarts it without `stopped`. */
+static void
+test_event_restarts_stopping_instance (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(GPtrArray) env = init_env_new ();
+
+  fixture_define (fx, "test", "instance $NAME\nstart on go\nexec sleep 1000\npost-stop exec sleep 0.4\n");
+  fixture_emit_wait (fx, "go", "NAME=brandybuck", NULL);
+  init_env_set (env, "NAME", "brandybuck");
+  init_job_entry_stop (init_engine_lookup (fx->engine, "test"), env, NULL, NULL, NULL);
+  fixture_wait_status (fx, "test", "brandybuck", "stop/post-stop");
+  g_ptr_array_set_size (fx->events, 0);
+  fixture_emit (fx, "go", "NAME=brandybuck", NULL);
+  test_util_spin (50);
+  g_assert_cmpstr (fixture_status (fx, "test", "brandybuck"), ==, "start/post-stop");
+  fixture_wait_status (fx, "test", "brandybuck", "start/running");
+  g_assert_cmpint (fixture_event_index (fx, "stopped"), ==, -1);
+}
+
+/* J3: `console none` writes no log file. */
+static void
+test_console_none_no_log (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *log = g_build_filename (fx->logdir, "quiet.log", NULL);
+
+  fixture_define (fx, "quiet", "console none\nstart on go\ntask\nexec echo hidden\n");
+  fixture_emit_wait (fx, "go", NULL);
+  g_assert_false (g_file_test (log, G_FILE_TEST_EXISTS));
+}
+
+static gboolean
+job_defined (gpointer user_data)
+{
+  gpointer *args = user_data;
+  InitJobEntry *entry = init_engine_lookup (args[0], args[1]);
+  return entry != NULL && (args[2] == NULL || g_strcmp0 (entry->klass->description, args[2]) == 0);
+}
+
+static gboolean
+job_gone (gpointer user_data)
+{
+  gpointer *args = user_data;
+  return init_engine_lookup (args[0], args[1]) == NULL;
+}
+
+/* Live reload from files: create, atomic rename, edit a running job (old definition kept until
+ * it stops), bad edit keeps the last good definition, delete. */
+static void
+test_live_reload_from_files (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *tmp = g_build_filename (fx->confdir, ".live.conf.tmp", NULL);
+  g_autofree char *dst = g_build_filename (fx->confdir, "live.conf", NULL);
+  gpointer args[3] = { fx->engine, "live", NULL };
+  InitJobEntry *entry;
+
+  g_assert_true (init_engine_load (fx->engine, TRUE, NULL));
+  fixture_write_conf (fx, "live", "description \"one\"\nexec sleep 1000\n");
+  args[2] = "one";
+  g_assert_true (test_util_wait_until (job_defined, args, 20000));
+
+  /* an editor's atomic save: write a temp file and rename it over */
+  g_assert_true (g_file_set_contents (tmp, "description \"two\"\nexec sleep 1000\n", -1, NULL));
+  g_assert_cmpint (g_rename (tmp, dst), ==, 0);
+  args[2] = "two";
+  g_assert_true (test_util_wait_until (job_defined, args, 20000));
+
+  entry = init_engine_lookup (fx->engine, "live");
+  init_job_entry_start (entry, NULL, NULL, NULL, NULL);
+  fixture_wait_status (fx, "live", "", "start/running");
+  fixture_write_conf (fx, "live", "description \"three\"\nexec sleep 1000\n");
+  test_util_spin (300);
+  g_assert_cmpstr (entry->klass->description, ==, "two");     /* running: old definition */
+  init_job_entry_stop (entry, NULL, NULL, NULL, NULL);
+  fixture_wait_status (fx, "live", "", "stop/waiting");
+  g_assert_cmpstr (entry->klass->description, ==, "three");
+
+  fixture_write_conf (fx, "live", "description \"four\"\nnice 99\n");
+  test_util_spin (300);
+  g_assert_cmpstr (entry->klass->description, ==, "three");   /* bad edit: nothing changes */
+  g_assert_true (test_util_capture_contains ("init-engine: */live.conf:2:6: Illegal nice value*"));
+
+  g_assert_cmpint (g_unlink (dst), ==, 0);
+  g_assert_true (test_util_wait_until (job_gone, args, 20000));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -883,6 +1091,16 @@ main (int argc, char **argv)
   FIXTURE_TEST ("shutdown/stops-everything", test_shutdown_stops_everything);
   FIXTURE_TEST ("cause/caller-and-event", test_causes);
   FIXTURE_TEST ("cause/respawn", test_respawn_cause);
+  FIXTURE_TEST ("job/stop-running-holds-in-stopping", test_stop_running_holds_in_stopping);
+  FIXTURE_TEST ("job/goal-change-waits-for-process", test_goal_change_waits_for_process);
+  FIXTURE_TEST ("job/start-from-post-stop", test_start_from_post_stop);
+  FIXTURE_TEST ("job/post-stop-failure-abandons-restart", test_post_stop_failure_abandons_restart);
+  FIXTURE_TEST ("job/service-exit-status", test_service_exit_status);
+  FIXTURE_TEST ("job/respawn-window-resets", test_respawn_window_resets);
+  FIXTURE_TEST ("job/main-dies-during-post-start", test_main_dies_during_post_start);
+  FIXTURE_TEST ("event/restarts-stopping-instance", test_event_restarts_stopping_instance);
+  FIXTURE_TEST ("job/console-none-no-log", test_console_none_no_log);
+  FIXTURE_TEST ("conf/live-reload-from-files", test_live_reload_from_files);
 
   return g_test_run ();
 }

@@ -1041,6 +1041,59 @@ test_live_reload_from_files (Fixture *fx, gconstpointer data)
   g_assert_true (test_util_wait_until (job_gone, args, 20000));
 }
 
+/* Seed example 7: `start on starting` runs whenever any job starts, and that job waits for it;
+ * `env` gives a default the event can override. */
+static void
+test_starting_any_job_and_env_default (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *seen = fixture_path (fx, "seen");
+  g_autofree char *mp = fixture_path (fx, "mountpoint");
+  g_autofree char *watcher = g_strdup_printf (
+      "start on starting\ntask\nscript\n  sleep 0.3\n  echo $JOB >> %s\nend script\n", seen);
+  g_autofree char *mounted = g_strdup_printf (
+      "start on mounted\nenv MOUNTPOINT=/tmp\ntask\nexec sh -c 'echo $MOUNTPOINT >> %s'\n", mp);
+  g_autofree char *contents = NULL;
+  FixtureReply reply = { 0 };
+
+  fixture_define (fx, "watcher", watcher);
+  fixture_define (fx, "svc", "exec sleep 1000\n");
+  fixture_define (fx, "mounted", mounted);
+  init_job_entry_start (init_engine_lookup (fx->engine, "svc"), NULL, fixture_reply_cb, &reply, NULL);
+  test_util_spin (100);
+  g_assert_cmpstr (fixture_status (fx, "svc", ""), ==, "start/starting");
+  fixture_wait_reply (&reply);
+  contents = test_util_read_file (seen);
+  g_assert_nonnull (strstr (contents, "svc\n"));
+
+  fixture_emit_wait (fx, "mounted", NULL);
+  fixture_emit_wait (fx, "mounted", "MOUNTPOINT=/mnt", NULL);
+  g_free (contents);
+  contents = test_util_read_file (mp);
+  g_assert_cmpstr (contents, ==, "/tmp\n/mnt\n");
+}
+
+/* Seed example 8: exported variables tag job events; `start on starting NEED_PORTMAP=1` starts
+ * portmap and holds the first job in starting until portmap runs. */
+static void
+test_exported_dependency (Fixture *fx, gconstpointer data)
+{
+  FixtureReply reply = { 0 };
+
+  fixture_define (fx, "nfs", "env NEED_PORTMAP=1\nexport NEED_PORTMAP\nexec sleep 1000\n");
+  fixture_define (fx, "portmap", "start on starting NEED_PORTMAP=1\npre-start exec sleep 0.3\nexec sleep 1000\n");
+  fixture_define (fx, "dm", "env AM_A_DISPLAY_MANAGER=1\nexport AM_A_DISPLAY_MANAGER\nexec sleep 1000\n");
+  fixture_define (fx, "greeter", "start on started AM_A_DISPLAY_MANAGER=1\n");
+  init_job_entry_start (init_engine_lookup (fx->engine, "nfs"), NULL, fixture_reply_cb, &reply, NULL);
+  test_util_spin (100);
+  g_assert_cmpstr (fixture_status (fx, "nfs", ""), ==, "start/starting");
+  fixture_wait_reply (&reply);
+  g_assert_cmpstr (fixture_status (fx, "portmap", ""), ==, "start/running");
+  fixture_wait_event (fx, "starting JOB=nfs INSTANCE= NEED_PORTMAP=1");
+
+  init_job_entry_start (init_engine_lookup (fx->engine, "dm"), NULL, NULL, NULL, NULL);
+  fixture_wait_status (fx, "greeter", "", "start/running");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1101,6 +1154,8 @@ main (int argc, char **argv)
   FIXTURE_TEST ("event/restarts-stopping-instance", test_event_restarts_stopping_instance);
   FIXTURE_TEST ("job/console-none-no-log", test_console_none_no_log);
   FIXTURE_TEST ("conf/live-reload-from-files", test_live_reload_from_files);
+  FIXTURE_TEST ("seed/starting-any-job-and-env-default", test_starting_any_job_and_env_default);
+  FIXTURE_TEST ("seed/exported-dependency", test_exported_dependency);
 
   return g_test_run ();
 }

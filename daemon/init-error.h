@@ -66,7 +66,7 @@ typedef enum
 } InitParseErrorCode;
 
 /* Deepest parenthesis nesting accepted in an event expression. */
-#define INIT_PARSE_MAX_DEPTH 256
+#define INIT_PARSE_MAX_DEPTH 4096
 /* Most event names (leaves) accepted in one event expression. */
 #define INIT_PARSE_MAX_LEAVES 4096
 /* Largest job file accepted, in bytes. */

@@ -938,25 +938,31 @@ test_process_names (void)
   g_assert_null (init_console_type_to_string (42));
 }
 
-/* Regression inputs found by fuzzing (see tests/fuzz/): each must fail or parse cleanly. */
+/* Inputs that end in the middle of a construct fail with the right error or parse
+ * cleanly, never half-way (-1: parses). */
 static void
-test_fuzz_regressions (void)
+test_truncated_inputs (void)
 {
-  const char *inputs[] = {
-    "start on (\n",
-    "start on (a\n\n",
-    "start on a or\\",
-    "script\nend script",
-    "script\n\nend script\n",
-    "\\\nexec x",
-    "exec \\\n",
+  const struct { const char *text; gint code; } cases[] = {
+    { "start on (\n", INIT_PARSE_ERROR_EXPECTED_EVENT },
+    { "start on (a\n\n", INIT_PARSE_ERROR_MISMATCHED_PARENS },
+    { "start on a or\\", INIT_PARSE_ERROR_TRAILING_SLASH },
+    { "exec \\\n", INIT_PARSE_ERROR_EXPECTED_TOKEN },
+    { "env \"A=", INIT_PARSE_ERROR_UNTERMINATED_QUOTE },
+    { "script\nend script", -1 },
+    { "script\n\nend script\n", -1 },
+    { "\\\nexec x", -1 },
   };
 
-  for (gsize i = 0; i < G_N_ELEMENTS (inputs); i++)
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(InitJobClass) klass = init_job_parse ("f", NULL, inputs[i], -1, NULL, NULL, &error);
+      g_autoptr(InitJobClass) klass = init_job_parse ("f", NULL, cases[i].text, -1, NULL, NULL, &error);
 
+      if (cases[i].code < 0)
+        g_assert_no_error (error);
+      else
+        g_assert_error (error, INIT_PARSE_ERROR, cases[i].code);
       g_assert_true ((klass == NULL) != (error == NULL));
     }
 }
@@ -993,7 +999,7 @@ main (int   argc,
   g_test_add_func ("/engine/job-parse/file/too-large", test_too_large);
   g_test_add_func ("/engine/job-parse/file/binary-junk", test_binary_junk);
   g_test_add_func ("/engine/job-parse/file/long-lines", test_long_lines);
-  g_test_add_func ("/engine/job-parse/file/fuzz-regressions", test_fuzz_regressions);
+  g_test_add_func ("/engine/job-parse/file/truncated", test_truncated_inputs);
   g_test_add_func ("/engine/job-class/copy", test_class_copy);
   g_test_add_func ("/engine/job-class/names", test_process_names);
 

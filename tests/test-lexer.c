@@ -568,7 +568,7 @@ test_expression_depth (void)
   g_assert_cmpuint (pos.line, ==, 1);
   g_assert_cmpuint (pos.column, ==, INIT_PARSE_MAX_DEPTH + 1);
   g_assert_cmpstr (error->message, ==,
-                   "1:257: Expression nested too deeply, expected at most 256 levels of parentheses");
+                   "1:4097: Expression nested too deeply, expected at most 4096 levels of parentheses");
 }
 
 /* 100,000 nested parentheses fail at once (no recursion, no quadratic work). */
@@ -683,6 +683,41 @@ test_expression_cursor (void)
   init_event_operator_free (op);
 }
 
+/* The operator module's text form parses back to the same text (show-config output is
+ * valid `start on` input), including quoting, for chains within the nesting limit. */
+static void
+test_expression_round_trip (void)
+{
+  g_autofree char *chain = repeat ("e or ", INIT_PARSE_MAX_DEPTH - 1);
+  g_autofree char *long_chain = g_strconcat (chain, "e", NULL);
+  const char *cases[] = {
+    "a or b and c",
+    "wibble foo bar KEY=b?z* \"FRODO=foo bar\" BILBO=\"foo bar\"",
+    "(a X=\"q'x\" or b) and (c or d Y!=$Z)",
+    "\"and\" or 'or'",
+    "x a\\\\b \"a#b\" 'a\"b' \"(\" \")\"",
+    long_chain,
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      InitEventOperator *op = init_event_expression_parse (cases[i], NULL, &error);
+      InitEventOperator *again;
+      g_autofree char *text = NULL;
+      g_autofree char *text_again = NULL;
+
+      g_assert_no_error (error);
+      text = init_event_operator_to_string (op);
+      again = init_event_expression_parse (text, NULL, &error);
+      g_assert_no_error (error);
+      text_again = init_event_operator_to_string (again);
+      g_assert_cmpstr (text_again, ==, text);
+      init_event_operator_free (op);
+      init_event_operator_free (again);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -714,6 +749,7 @@ main (int   argc,
   g_test_add_func ("/engine/event-parse/leaves", test_expression_leaves);
   g_test_add_func ("/engine/event-parse/standalone", test_expression_standalone);
   g_test_add_func ("/engine/event-parse/cursor", test_expression_cursor);
+  g_test_add_func ("/engine/event-parse/round-trip", test_expression_round_trip);
 
   return g_test_run ();
 }

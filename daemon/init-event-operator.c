@@ -96,13 +96,35 @@ init_event_operator_new_match (const char  *name,
                                char       **args)
 {
   InitEventOperator *op;
+  gsize n_args = args != NULL ? g_strv_length (args) : 0;
+  gsize size, name_len = strlen (name) + 1;
+  char **packed_args;
+  char *p;
 
   g_return_val_if_fail (name != NULL, NULL);
 
-  op = g_new0 (InitEventOperator, 1);
+  /* A leaf is one allocation: the node, its argument vector, then the name and argument
+   * strings.  Thousands of jobs each hold a few leaves, so this saves three or more small
+   * allocations per leaf. */
+  size = sizeof (InitEventOperator) + (n_args + 1) * sizeof (char *) + name_len;
+  for (gsize i = 0; i < n_args; i++)
+    size += strlen (args[i]) + 1;
+
+  op = g_malloc0 (size);
+  packed_args = (char **) (op + 1);
+  p = (char *) (packed_args + n_args + 1);
   op->type = INIT_EVENT_OPERATOR_MATCH;
-  op->name = g_strdup (name);
-  op->args = args ? args : g_new0 (char *, 1);
+  op->name = memcpy (p, name, name_len);
+  p += name_len;
+  for (gsize i = 0; i < n_args; i++)
+    {
+      gsize len = strlen (args[i]) + 1;
+      packed_args[i] = memcpy (p, args[i], len);
+      p += len;
+    }
+  packed_args[n_args] = NULL;
+  op->args = packed_args;
+  g_strfreev (args);
 
   return op;
 }
@@ -149,9 +171,8 @@ free_visit (InitEventOperator *node,
 
   if (node->type == INIT_EVENT_OPERATOR_MATCH)
     {
+      /* name and args live in the node's own allocation */
       leaf_release (node);
-      g_free (node->name);
-      g_strfreev (node->args);
     }
   g_free (node);
 

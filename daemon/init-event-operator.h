@@ -30,7 +30,8 @@ struct _InitEventOperator
   InitEventOperator     *left;
   InitEventOperator     *right;
   /* MATCH */
-  char                  *name;   /* event name, matched exactly */
+  char                  *name;   /* event name, matched exactly; name and args share the
+                                  * node's allocation: never free or replace them */
   char                 **args;   /* dequoted arguments as written ("x", "K=v", "K!=v"); never NULL */
   InitEvent             *event;  /* the event this leaf latched (we hold a ref and a block), or NULL */
 };

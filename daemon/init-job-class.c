@@ -6,16 +6,58 @@
 
 #include "init-job-class.h"
 
+/* Most jobs have no env, export, emits, cgroup or normal exit stanzas: they all share one
+ * empty list (copy on write through init_job_class_writable_*), which keeps thousands of
+ * loaded jobs from each holding five empty arrays. */
+static GPtrArray *shared_empty_strings;
+static GArray *shared_empty_ints;
+
 static GPtrArray *
 new_string_array (void)
 {
-  return g_ptr_array_new_with_free_func (g_free);
+  if (g_once_init_enter (&shared_empty_strings))
+    g_once_init_leave (&shared_empty_strings, g_ptr_array_new_with_free_func (g_free));
+  return g_ptr_array_ref (shared_empty_strings);
+}
+
+static GArray *
+new_int_array (void)
+{
+  if (g_once_init_enter (&shared_empty_ints))
+    g_once_init_leave (&shared_empty_ints, g_array_new (FALSE, FALSE, sizeof (int)));
+  return g_array_ref (shared_empty_ints);
+}
+
+GPtrArray *
+init_job_class_writable_list (GPtrArray **field)
+{
+  if (*field == shared_empty_strings)
+    {
+      g_ptr_array_unref (*field);
+      *field = g_ptr_array_new_with_free_func (g_free);
+    }
+  return *field;
+}
+
+GArray *
+init_job_class_writable_normal_exit (InitJobClass *klass)
+{
+  if (klass->normal_exit == shared_empty_ints)
+    {
+      g_array_unref (klass->normal_exit);
+      klass->normal_exit = g_array_new (FALSE, FALSE, sizeof (int));
+    }
+  return klass->normal_exit;
 }
 
 static GPtrArray *
 copy_string_array (const GPtrArray *array)
 {
-  GPtrArray *copy = g_ptr_array_new_full (array->len, g_free);
+  GPtrArray *copy;
+
+  if (array->len == 0)
+    return new_string_array ();
+  copy = g_ptr_array_new_full (array->len, g_free);
 
   for (guint i = 0; i < array->len; i++)
     g_ptr_array_add (copy, g_strdup (g_ptr_array_index (array, i)));
@@ -42,7 +84,7 @@ init_job_class_new (const char *name)
   klass->export = new_string_array ();
   klass->emits = new_string_array ();
   klass->cgroups = new_string_array ();
-  klass->normal_exit = g_array_new (FALSE, FALSE, sizeof (int));
+  klass->normal_exit = new_int_array ();
 
   klass->expect = INIT_EXPECT_NONE;
   klass->kill_timeout = INIT_DEFAULT_KILL_TIMEOUT;
@@ -166,8 +208,13 @@ init_job_class_copy (const InitJobClass *klass)
   copy->respawn_limit = klass->respawn_limit;
   copy->respawn_interval = klass->respawn_interval;
 
-  copy->normal_exit = g_array_sized_new (FALSE, FALSE, sizeof (int), klass->normal_exit->len);
-  g_array_append_vals (copy->normal_exit, klass->normal_exit->data, klass->normal_exit->len);
+  if (klass->normal_exit->len == 0)
+    copy->normal_exit = new_int_array ();
+  else
+    {
+      copy->normal_exit = g_array_sized_new (FALSE, FALSE, sizeof (int), klass->normal_exit->len);
+      g_array_append_vals (copy->normal_exit, klass->normal_exit->data, klass->normal_exit->len);
+    }
 
   copy->console = klass->console;
   copy->umask = klass->umask;

@@ -70,6 +70,8 @@ struct _InitJobClass
   char              *usage;
   char              *instance;     /* unexpanded instance pattern; "" = single instance */
 
+  /* Lists are never NULL, but empty ones are shared: read them freely, append only through
+   * init_job_class_writable_list() / init_job_class_writable_normal_exit(). */
   GPtrArray         *env;          /* `env` entries in order ("KEY=VALUE" or "KEY") */
   GPtrArray         *export;       /* `export` names */
   GPtrArray         *emits;        /* `emits` patterns */
@@ -125,6 +127,12 @@ const char   *init_process_type_to_string   (InitProcessType      type);
 InitProcessType init_process_type_from_string (const char        *str);
 const char   *init_expect_type_to_string    (InitExpectType       type);
 const char   *init_console_type_to_string   (InitConsoleType      type);
+
+/* The list in @field (one of klass->env, export, emits, cgroups) made safe to append to: empty
+ * lists are shared between classes until written (used by the parser). */
+GPtrArray    *init_job_class_writable_list  (GPtrArray          **field);
+/* klass->normal_exit made safe to append to. */
+GArray       *init_job_class_writable_normal_exit (InitJobClass  *klass);
 
 /* Is exit @status (exit code, or signum << 8) listed in `normal exit`? */
 gboolean      init_job_class_is_normal_exit (const InitJobClass  *klass,

@@ -58,7 +58,7 @@ stanza_env (InitJobParser        *parser,
   if (value == NULL || !init_lexer_end_of_line (&parser->lexer, error))
     return FALSE;
 
-  g_ptr_array_add (parser->klass->env, g_steal_pointer (&value));
+  g_ptr_array_add (init_job_class_writable_list (&parser->klass->env), g_steal_pointer (&value));
   return TRUE;
 }
 
@@ -70,7 +70,8 @@ stanza_list (InitJobParser        *parser,
              gsize                 keyword,
              GError              **error)
 {
-  GPtrArray *list = G_STRUCT_MEMBER (GPtrArray *, parser->klass, stanza->data);
+  GPtrArray *list = init_job_class_writable_list (&G_STRUCT_MEMBER (GPtrArray *, parser->klass,
+                                                                     stanza->data));
   g_autoptr(GPtrArray) args = NULL;
 
   if (!init_lexer_has_token (&parser->lexer))

@@ -300,7 +300,8 @@ init_job_stanza_normal (InitJobParser        *parser,
   if (!init_lexer_end_of_line (lexer, error))
     return FALSE;
 
-  g_array_append_vals (parser->klass->normal_exit, statuses->data, statuses->len);
+  g_array_append_vals (init_job_class_writable_normal_exit (parser->klass), statuses->data,
+                       statuses->len);
   return TRUE;
 }
 
@@ -590,7 +591,7 @@ init_job_stanza_cgroup (InitJobParser        *parser,
                              INIT_PARSE_ERROR_UNEXPECTED_TOKEN, "%s", _("Unexpected token"));
 
   g_ptr_array_add (args, NULL);
-  g_ptr_array_add (parser->klass->cgroups, g_strjoinv (" ", (char **) args->pdata));
+  g_ptr_array_add (init_job_class_writable_list (&parser->klass->cgroups), g_strjoinv (" ", (char **) args->pdata));
   warn_unsupported (parser, keyword, "cgroup");
   return TRUE;
 }

@@ -967,6 +967,31 @@ test_truncated_inputs (void)
     }
 }
 
+/* Empty lists are shared between classes; writing one (parsing an override that adds env)
+ * never shows up in another class. */
+static void
+test_shared_empty_lists (void)
+{
+  g_autoptr(InitJobClass) a = init_job_parse ("a", NULL, "exec true\n", -1, NULL, NULL, NULL);
+  g_autoptr(InitJobClass) b = init_job_parse ("b", NULL, "exec true\n", -1, NULL, NULL, NULL);
+  g_autoptr(InitJobClass) c = init_job_class_copy (a);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (a->env == b->env);
+  g_assert_true (a->normal_exit == b->normal_exit);
+  g_assert_true (init_job_parse_override (c, NULL, "env X=1\nexport X\nnormal exit 3\nemits e\n",
+                                          -1, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (c->env->len, ==, 1);
+  g_assert_cmpuint (c->export->len, ==, 1);
+  g_assert_cmpuint (c->emits->len, ==, 1);
+  g_assert_cmpuint (c->normal_exit->len, ==, 1);
+  g_assert_cmpuint (a->env->len, ==, 0);
+  g_assert_cmpuint (b->export->len, ==, 0);
+  g_assert_cmpuint (b->emits->len, ==, 0);
+  g_assert_cmpuint (a->normal_exit->len, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -989,6 +1014,7 @@ main (int   argc,
   g_test_add_func ("/engine/job-parse/stanza/signals", test_signals);
   g_test_add_func ("/engine/job-parse/stanza/respawn-limit", test_respawn_limit);
   g_test_add_func ("/engine/job-parse/stanza/normal-exit", test_normal_exit);
+  g_test_add_func ("/engine/job-parse/class/shared-empty-lists", test_shared_empty_lists);
   g_test_add_func ("/engine/job-parse/stanza/numbers", test_numbers);
   g_test_add_func ("/engine/job-parse/stanza/limits", test_limits);
   g_test_add_func ("/engine/job-parse/unsupported/warnings", test_unsupported_warnings);

@@ -28,6 +28,29 @@ new_int_array (void)
   return g_array_ref (shared_empty_ints);
 }
 
+const struct rlimit *
+init_job_class_get_limit (const InitJobClass *klass,
+                          int                 resource)
+{
+  g_return_val_if_fail (resource >= 0 && resource < INIT_N_LIMITS, NULL);
+  return klass->limits != NULL ? klass->limits[resource] : NULL;
+}
+
+void
+init_job_class_set_limit (InitJobClass        *klass,
+                          int                  resource,
+                          const struct rlimit *limit)
+{
+  g_return_if_fail (resource >= 0 && resource < INIT_N_LIMITS);
+
+  /* Few jobs set limits: the table exists only for those that do. */
+  if (klass->limits == NULL)
+    klass->limits = g_new0 (struct rlimit *, INIT_N_LIMITS);
+  g_clear_pointer (&klass->limits[resource], g_free);
+  if (limit != NULL)
+    klass->limits[resource] = g_memdup2 (limit, sizeof *limit);
+}
+
 GPtrArray *
 init_job_class_writable_list (GPtrArray **field)
 {
@@ -221,10 +244,10 @@ init_job_class_copy (const InitJobClass *klass)
   copy->nice = klass->nice;
   copy->oom_score_adj = klass->oom_score_adj;
   copy->oom_set = klass->oom_set;
-  for (guint i = 0; i < INIT_N_LIMITS; i++)
+  for (int i = 0; i < INIT_N_LIMITS; i++)
     {
-      if (klass->limits[i] != NULL)
-        copy->limits[i] = g_memdup2 (klass->limits[i], sizeof (struct rlimit));
+      if (init_job_class_get_limit (klass, i) != NULL)
+        init_job_class_set_limit (copy, i, init_job_class_get_limit (klass, i));
     }
 
   copy->chroot = g_strdup (klass->chroot);
@@ -293,8 +316,9 @@ init_job_class_unref (InitJobClass *klass)
     g_free (klass->process[i].command);
 
   g_clear_pointer (&klass->normal_exit, g_array_unref);
-  for (guint i = 0; i < INIT_N_LIMITS; i++)
+  for (guint i = 0; klass->limits != NULL && i < INIT_N_LIMITS; i++)
     g_free (klass->limits[i]);
+  g_free (klass->limits);
 
   g_free (klass->chroot);
   g_free (klass->chdir);

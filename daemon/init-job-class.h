@@ -100,7 +100,8 @@ struct _InitJobClass
   int                nice;          /* INIT_NICE_UNSET if not given */
   int                oom_score_adj; /* -1000 … 1000 */
   gboolean           oom_set;       /* an `oom` stanza was given */
-  struct rlimit     *limits[INIT_N_LIMITS]; /* NULL = inherit */
+  struct rlimit    **limits;        /* NULL (no `limit` at all), or INIT_N_LIMITS entries, NULL
+                                    * = inherit; use init_job_class_get/set_limit() */
 
   char              *chroot;
   char              *chdir;
@@ -133,6 +134,13 @@ const char   *init_console_type_to_string   (InitConsoleType      type);
 GPtrArray    *init_job_class_writable_list  (GPtrArray          **field);
 /* klass->normal_exit made safe to append to. */
 GArray       *init_job_class_writable_normal_exit (InitJobClass  *klass);
+
+/* The `limit` for @resource, or NULL to inherit. */
+const struct rlimit *init_job_class_get_limit (const InitJobClass *klass,
+                                               int                 resource);
+void          init_job_class_set_limit      (InitJobClass        *klass,
+                                             int                  resource,
+                                             const struct rlimit *limit);
 
 /* Is exit @status (exit code, or signum << 8) listed in `normal exit`? */
 gboolean      init_job_class_is_normal_exit (const InitJobClass  *klass,

@@ -504,9 +504,7 @@ init_job_stanza_limit (InitJobParser        *parser,
     return FALSE;
 
   g_assert (resource < INIT_N_LIMITS);
-  if (parser->klass->limits[resource] == NULL)
-    parser->klass->limits[resource] = g_new0 (struct rlimit, 1);
-  *parser->klass->limits[resource] = limit;
+  init_job_class_set_limit (parser->klass, resource, &limit);
   return TRUE;
 }
 

@@ -273,7 +273,7 @@ child_run (ChildSetup *setup)
 
   for (resource = 0; resource < INIT_N_LIMITS; resource++)
     {
-      if (klass->limits[resource] != NULL
+      if (klass->limits != NULL && klass->limits[resource] != NULL
           && setrlimit (resource, klass->limits[resource]) < 0)
         child_fail (setup, STEP_RLIMIT, errno);
     }

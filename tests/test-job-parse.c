@@ -314,7 +314,7 @@ test_defaults (void)
   g_assert_cmpint (klass->oom_score_adj, ==, 0);
   g_assert_false (klass->oom_set);
   for (int i = 0; i < INIT_N_LIMITS; i++)
-    g_assert_null (klass->limits[i]);
+    g_assert_null (init_job_class_get_limit (klass, i));
   g_assert_null (klass->chroot);
   g_assert_null (klass->chdir);
   g_assert_null (klass->setuid);
@@ -640,17 +640,17 @@ test_limits (void)
       g_autofree char *text = g_strdup_printf ("limit %s 1 2", names[i].name);
       g_autoptr(InitJobClass) one = parse_ok (text);
 
-      g_assert_nonnull (one->limits[names[i].resource]);
-      g_assert_cmpuint (one->limits[names[i].resource]->rlim_cur, ==, 1);
-      g_assert_cmpuint (one->limits[names[i].resource]->rlim_max, ==, 2);
+      g_assert_nonnull (init_job_class_get_limit (one, names[i].resource));
+      g_assert_cmpuint (init_job_class_get_limit (one, names[i].resource)->rlim_cur, ==, 1);
+      g_assert_cmpuint (init_job_class_get_limit (one, names[i].resource)->rlim_max, ==, 2);
     }
 
-  g_assert_cmpuint (klass->limits[RLIMIT_CORE]->rlim_cur, ==, RLIM_INFINITY);
-  g_assert_cmpuint (klass->limits[RLIMIT_CORE]->rlim_max, ==, 20);
-  g_assert_cmpuint (klass->limits[RLIMIT_NOFILE]->rlim_cur, ==, 1024);
-  g_assert_cmpuint (klass->limits[RLIMIT_NOFILE]->rlim_max, ==, 4096);
-  g_assert_cmpuint (klass->limits[RLIMIT_STACK]->rlim_cur, ==, RLIM_INFINITY);
-  g_assert_null (klass->limits[RLIMIT_CPU]);
+  g_assert_cmpuint (init_job_class_get_limit (klass, RLIMIT_CORE)->rlim_cur, ==, RLIM_INFINITY);
+  g_assert_cmpuint (init_job_class_get_limit (klass, RLIMIT_CORE)->rlim_max, ==, 20);
+  g_assert_cmpuint (init_job_class_get_limit (klass, RLIMIT_NOFILE)->rlim_cur, ==, 1024);
+  g_assert_cmpuint (init_job_class_get_limit (klass, RLIMIT_NOFILE)->rlim_max, ==, 4096);
+  g_assert_cmpuint (init_job_class_get_limit (klass, RLIMIT_STACK)->rlim_cur, ==, RLIM_INFINITY);
+  g_assert_null (init_job_class_get_limit (klass, RLIMIT_CPU));
 }
 
 /* apparmor, cgroup and debug parse, fill their fields and each leave a positioned
@@ -903,8 +903,8 @@ test_class_copy (void)
   g_assert_cmpstr (copy->stop_on->name, ==, "d");
   assert_strings (copy->env, "A=1");
   g_assert_cmpint (g_array_index (copy->normal_exit, int, 0), ==, 3);
-  g_assert_true (copy->limits[RLIMIT_CORE] != klass->limits[RLIMIT_CORE]);
-  g_assert_cmpuint (copy->limits[RLIMIT_CORE]->rlim_max, ==, 2);
+  g_assert_true (init_job_class_get_limit (copy, RLIMIT_CORE) != init_job_class_get_limit (klass, RLIMIT_CORE));
+  g_assert_cmpuint (init_job_class_get_limit (copy, RLIMIT_CORE)->rlim_max, ==, 2);
   g_assert_cmpstr (copy->process[INIT_PROCESS_MAIN].command, ==, "echo\n");
   g_assert_true (copy->process[INIT_PROCESS_MAIN].script);
   assert_strings (copy->cgroups, "cpu");

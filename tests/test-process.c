@@ -577,13 +577,9 @@ test_limits (void)
 
   if (!under_valgrind ())
     {
-      klass->limits[RLIMIT_NOFILE] = g_new0 (struct rlimit, 1);
-      klass->limits[RLIMIT_NOFILE]->rlim_cur = 100;
-      klass->limits[RLIMIT_NOFILE]->rlim_max = 200;
+      init_job_class_set_limit (klass, RLIMIT_NOFILE, &(struct rlimit) { 100, 200 });
     }
-  klass->limits[RLIMIT_CORE] = g_new0 (struct rlimit, 1);
-  klass->limits[RLIMIT_CORE]->rlim_cur = 4096;
-  klass->limits[RLIMIT_CORE]->rlim_max = 8192;
+  init_job_class_set_limit (klass, RLIMIT_CORE, &(struct rlimit) { 4096, 8192 });
   spawn (klass, NULL, &child);
   if (!under_valgrind ())
     {
@@ -969,11 +965,9 @@ test_failures (void)
   assert_spawn_fails (klass, "unable to change root directory: No such file or directory");
   g_clear_pointer (&klass->chroot, g_free);
 
-  klass->limits[RLIMIT_CORE] = g_new0 (struct rlimit, 1);
-  klass->limits[RLIMIT_CORE]->rlim_cur = 200;
-  klass->limits[RLIMIT_CORE]->rlim_max = 100;
+  init_job_class_set_limit (klass, RLIMIT_CORE, &(struct rlimit) { 200, 100 });
   assert_spawn_fails (klass, "unable to set resource limit: Invalid argument");
-  g_clear_pointer (&klass->limits[RLIMIT_CORE], g_free);
+  init_job_class_set_limit (klass, RLIMIT_CORE, NULL);
 
   klass->setuid = g_strdup ("no-such-user-here");
   assert_spawn_fails (klass, "unable to find setuid user");

@@ -29,9 +29,15 @@ bench_cpu_usec (void)
          + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
 }
 
+gboolean bench_small_jobs;
+
 static char *
 job_text (guint i)
 {
+  if (bench_small_jobs)
+    return g_strdup_printf ("description \"Job %u\"\n"
+                            "start on started dbus\n"
+                            "exec /usr/bin/daemon-%u\n", i, i);
   return g_strdup_printf ("description \"benchmark job %u\"\n"
                           "start on ev-%u or (started job-%u and net-up IFACE=eth%u)\n"
                           "stop on halt\n"

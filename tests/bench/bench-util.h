@@ -5,6 +5,10 @@
 
 G_BEGIN_DECLS
 
+/* TRUE: job files are three lines (description, start on, exec); FALSE: five lines with an
+ * and/or expression, stop on and env. */
+extern gboolean bench_small_jobs;
+
 /* Resident set size of this process in KiB (from /proc/self/status). */
 long    bench_rss_kib      (void);
 /* CPU time (user + system) of this process in microseconds. */

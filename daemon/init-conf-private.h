@@ -73,6 +73,7 @@ struct _InitConf
   guint              generation; /* bumped by every full walk */
   guint              pass;      /* bumped by every processing pass (walk or flush) */
   guint              n_errors;  /* records whose error is set */
+  guint              reported_n_errors; /* last value given to errors_changed */
   GSource           *flush_source; /* debounce timer, or NULL */
 };
 

@@ -381,6 +381,15 @@ init_conf_process_dirty (InitConf   *conf,
   qsort (names, n, sizeof (gpointer), init_conf_compare_strings);
   for (guint i = 0; i < n; i++)
     refresh_name (conf, names[i]);
+
+  /* Every pass (walk, reload, monitor batch) ends here: tell the owner if the number of bad
+   * files changed, including when a bad file was fixed or deleted. */
+  if (conf->n_errors != conf->reported_n_errors)
+    {
+      conf->reported_n_errors = conf->n_errors;
+      if (conf->callbacks.errors_changed != NULL)
+        conf->callbacks.errors_changed (conf->n_errors, conf->user_data);
+    }
 }
 
 /* Walk every source, re-read what changed, forget what vanished. */

@@ -39,6 +39,9 @@ typedef struct
   void (*warning)     (const char   *path,
                        const char   *message,
                        gpointer      user_data);
+  /* The number of files that fail to parse changed (after a pass). May be NULL. */
+  void (*errors_changed) (guint       n_errors,
+                          gpointer    user_data);
 } InitConfCallbacks;
 
 InitConf   *init_conf_new          (const InitConfCallbacks *callbacks,

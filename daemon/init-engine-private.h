@@ -10,6 +10,12 @@ InitEvent  *init_engine_emit_job_event     (InitEngine *engine,
                                             const char *name,
                                             GPtrArray  *env,
                                             const InitCause *cause);
+/* A process of @job ended (status: exit code or signum << 8). */
+void        init_engine_process_exited     (InitEngine      *engine,
+                                            InitJob         *job,
+                                            InitProcessType  type,
+                                            pid_t            pid,
+                                            int              status);
 /* The instance's goal/state/processes/failure changed. */
 void        init_engine_instance_changed   (InitEngine *engine,
                                             InitJob    *job);

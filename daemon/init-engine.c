@@ -45,6 +45,8 @@ enum
   SIGNAL_EVENT_QUEUED,
   SIGNAL_EVENT_FINISHED,
   SIGNAL_CONFIG_ERROR,
+  SIGNAL_CONFIG_ERRORS_CHANGED,
+  SIGNAL_PROCESS_EXITED,
   SIGNAL_IDLE,
   N_SIGNALS
 };
@@ -310,8 +312,11 @@ init_engine_set_class (InitEngine   *engine,
       g_clear_pointer (&entry->pending, init_job_class_unref);
       if (g_hash_table_size (entry->instances) == 0)
         engine_remove_entry (engine, entry);
-      else
-        entry->deleted = TRUE;
+      else if (!entry->deleted)
+        {
+          entry->deleted = TRUE;
+          g_signal_emit (engine, signals[SIGNAL_JOB_CHANGED], 0, entry);
+        }
       return;
     }
 
@@ -325,7 +330,11 @@ init_engine_set_class (InitEngine   *engine,
       return;
     }
 
-  entry->deleted = FALSE;
+  if (entry->deleted)
+    {
+      entry->deleted = FALSE;
+      g_signal_emit (engine, signals[SIGNAL_JOB_CHANGED], 0, entry);
+    }
   if (g_hash_table_size (entry->instances) == 0)
     {
       g_clear_pointer (&entry->pending, init_job_class_unref);
@@ -401,6 +410,23 @@ init_engine_instance_finished (InitEngine *engine,
           done (engine, engine->shutdown_data);
         }
     }
+}
+
+void
+init_engine_process_exited (InitEngine      *engine,
+                            InitJob         *job,
+                            InitProcessType  type,
+                            pid_t            pid,
+                            int              status)
+{
+  g_signal_emit (engine, signals[SIGNAL_PROCESS_EXITED], 0, job, (int) type, (int) pid, status);
+}
+
+guint
+init_engine_get_n_config_errors (InitEngine *engine)
+{
+  g_return_val_if_fail (INIT_IS_ENGINE (engine), 0);
+  return init_conf_get_n_errors (engine->conf);
 }
 
 void
@@ -584,10 +610,18 @@ on_conf_warning (const char *path,
   g_warning ("%s", message);
 }
 
+static void
+on_conf_errors_changed (guint    n_errors,
+                        gpointer user_data)
+{
+  g_signal_emit (user_data, signals[SIGNAL_CONFIG_ERRORS_CHANGED], 0, n_errors);
+}
+
 static const InitConfCallbacks conf_callbacks = {
   on_conf_job_changed,
   on_conf_error,
   on_conf_warning,
+  on_conf_errors_changed,
 };
 
 static void
@@ -666,6 +700,11 @@ init_engine_class_init (InitEngineClass *klass)
     G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
   signals[SIGNAL_CONFIG_ERROR] = g_signal_new ("config-error", G_TYPE_FROM_CLASS (klass),
     G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[SIGNAL_CONFIG_ERRORS_CHANGED] = g_signal_new ("config-errors-changed",
+    G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  signals[SIGNAL_PROCESS_EXITED] = g_signal_new ("process-exited", G_TYPE_FROM_CLASS (klass),
+    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 4,
+    G_TYPE_POINTER, G_TYPE_INT, G_TYPE_INT, G_TYPE_INT);
   signals[SIGNAL_IDLE] = g_signal_new ("idle", G_TYPE_FROM_CLASS (klass),
     G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }

@@ -39,7 +39,7 @@ G_DECLARE_FINAL_TYPE (InitEngine, init_engine, INIT, ENGINE, GObject)
 
 /* Signals (all on the main context):
  *   "job-added"        (InitJobEntry *entry)
- *   "job-changed"      (InitJobEntry *entry)      its current class changed
+ *   "job-changed"      (InitJobEntry *entry)      its current class or deleted flag changed
  *   "job-removed"      (InitJobEntry *entry)
  *   "instance-added"   (InitJob *job)
  *   "instance-changed" (InitJob *job)             goal, state, processes or failure changed
@@ -47,6 +47,9 @@ G_DECLARE_FINAL_TYPE (InitEngine, init_engine, INIT, ENGINE, GObject)
  *   "event-queued"     (gpointer InitEvent *)
  *   "event-finished"   (gpointer InitEvent *)
  *   "config-error"     (const char *path, const char *message)
+ *   "config-errors-changed" (guint n_errors)     number of bad job files changed
+ *   "process-exited"   (InitJob *job, int type, int pid, int status)  any process of a job
+ *                      ended; status is the exit code or signum << 8
  *   "idle"             ()                          no instance left (after shutdown)
  */
 
@@ -99,6 +102,8 @@ InitJobEntry *init_engine_lookup            (InitEngine   *engine,
 /* Every entry, in load order (a new array of borrowed pointers). */
 GPtrArray    *init_engine_list              (InitEngine   *engine);
 guint         init_engine_get_n_jobs        (InitEngine   *engine);
+/* Number of job files that currently fail to parse. */
+guint         init_engine_get_n_config_errors (InitEngine *engine);
 InitEventQueue *init_engine_get_queue       (InitEngine   *engine);
 /* Environment every job starts from (PATH, TERM, … + extra_env); borrowed. */
 GPtrArray    *init_engine_get_global_env    (InitEngine   *engine);

@@ -333,6 +333,7 @@ job_process_handler (pid_t    pid,
       if (job->log != NULL)
         init_log_flush (job->log);
       log_termination (job, type, pid, status);
+      init_engine_process_exited (job->engine, job, type, pid, status);
       job_process_terminated (job, type, status);
     }
   init_job_unref (job);

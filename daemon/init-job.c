@@ -134,6 +134,15 @@ init_job_next_state_for (InitJob *job)
   InitJobGoal goal;
   InitJobState state;
 
+  /* A restart must go all the way down even though its goal is already start again: the
+   * table would read pre-stop + start as "stop cancelled" (Upstart's restart did nothing for
+   * jobs with a pre-stop process). */
+  if (job->restarting && job->state == INIT_STATE_PRE_STOP)
+    return INIT_STATE_STOPPING;
+  if (job->state == INIT_STATE_STOPPING || job->state == INIT_STATE_STARTING
+      || job->state == INIT_STATE_WAITING)
+    job->restarting = FALSE;
+
   state = init_job_next_state (job->state, job->goal, job->pid[INIT_PROCESS_MAIN] > 0, &goal);
   if (goal != job->goal)
     {
@@ -720,6 +729,7 @@ init_job_restart (InitJob         *job,
   /* Stop then start: runs stopping → killed → post-stop → starting, emitting `stopping` but
    * not `stopped` (§3.7). */
   init_job_ref (job);
+  job->restarting = TRUE;
   init_job_change_goal (job, INIT_GOAL_STOP);
   init_job_change_goal (job, INIT_GOAL_START);
   init_job_unref (job);

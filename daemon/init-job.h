@@ -68,6 +68,8 @@ struct _InitJob
   int              respawn_count;
   gint64           respawn_time;   /* monotonic µs */
   gboolean         removed;        /* reached waiting and left the table */
+  gboolean         restarting;     /* a Restart is on its way down: pre-stop leads on to
+                                    * stopping although the goal is start */
   InitCause       *cause;          /* why the goal last changed (never NULL) */
 
   /*< private >*/

@@ -1094,6 +1094,107 @@ test_exported_dependency (Fixture *fx, gconstpointer data)
   fixture_wait_status (fx, "greeter", "", "start/running");
 }
 
+static void
+count_signal (gpointer instance, gpointer arg, gpointer user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+typedef struct
+{
+  int type, pid, status;
+} Exited;
+
+static void
+on_process_exited (InitEngine *engine, InitJob *job, int type, int pid, int status, gpointer user_data)
+{
+  GArray *exits = user_data;
+  Exited e = { type, pid, status };
+  g_array_append_val (exits, e);
+}
+
+/* Deleting a running job's file flips `deleted` and says so with job-changed; every process
+ * exit (not only failures) is reported with its status. */
+static void
+test_deleted_and_process_exits_signalled (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(GArray) exits = g_array_new (FALSE, FALSE, sizeof (Exited));
+  InitJobEntry *entry;
+  guint changed = 0;
+
+  fixture_define (fx, "test", "pre-start exec sh -c 'exit 0'\nexec sleep 1000\n");
+  g_signal_connect (fx->engine, "job-changed", G_CALLBACK (count_signal), &changed);
+  g_signal_connect (fx->engine, "process-exited", G_CALLBACK (on_process_exited), exits);
+  entry = init_engine_lookup (fx->engine, "test");
+  init_job_entry_start (entry, NULL, NULL, NULL, NULL);
+  fixture_wait_status (fx, "test", "", "start/running");
+  g_assert_cmpuint (exits->len, ==, 1);
+  g_assert_cmpint (g_array_index (exits, Exited, 0).type, ==, INIT_PROCESS_PRE_START);
+  g_assert_cmpint (g_array_index (exits, Exited, 0).status, ==, 0);
+
+  init_engine_set_class (fx->engine, "test", NULL);
+  g_assert_true (entry->deleted);
+  g_assert_cmpuint (changed, ==, 1);
+  init_job_entry_stop (entry, NULL, NULL, NULL, NULL);
+  fixture_wait_status (fx, "test", "", "stop/waiting");
+  g_assert_cmpuint (exits->len, ==, 2);
+  g_assert_cmpint (g_array_index (exits, Exited, 1).type, ==, INIT_PROCESS_MAIN);
+  g_assert_cmpint (g_array_index (exits, Exited, 1).status, ==, SIGTERM << 8);
+}
+
+static void
+on_errors_changed (InitEngine *engine, guint n, gpointer user_data)
+{
+  g_array_append_val ((GArray *) user_data, n);
+}
+
+/* The number of bad files is signalled when it rises and when a bad file is deleted. */
+static void
+test_config_errors_changed (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(GArray) counts = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autofree char *bad = g_build_filename (fx->confdir, "bad.conf", NULL);
+
+  g_signal_connect (fx->engine, "config-errors-changed", G_CALLBACK (on_errors_changed), counts);
+  fixture_write_conf (fx, "bad", "wibble\n");
+  g_assert_true (init_engine_load (fx->engine, TRUE, NULL));
+  g_assert_cmpuint (counts->len, ==, 1);
+  g_assert_cmpuint (g_array_index (counts, guint, 0), ==, 1);
+  g_assert_cmpuint (init_engine_get_n_config_errors (fx->engine), ==, 1);
+  g_assert_cmpint (g_unlink (bad), ==, 0);
+  while (counts->len < 2)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (g_array_index (counts, guint, 1), ==, 0);
+}
+
+/* Restart goes all the way down and up even with a pre-stop process (Upstart's restart read
+ * pre-stop + goal start as "stop cancelled"), and with `console log` the post-stop runs to
+ * completion: the previous process's terminal going away does not hang it up. */
+static void
+test_restart_with_pre_stop (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *marker = fixture_path (fx, "post-stop-done");
+  g_autofree char *text = g_strdup_printf (
+      "exec sleep 1000\npre-stop exec sleep 0.2\npost-stop exec sh -c 'sleep 0.3; touch %s'\n",
+      marker);
+  int pid;
+  FixtureReply reply = { 0 };
+  InitJobEntry *entry;
+
+  fixture_define (fx, "logged", text);
+  entry = init_engine_lookup (fx->engine, "logged");
+  init_job_entry_start (entry, NULL, NULL, NULL, NULL);
+  fixture_wait_status (fx, "logged", "", "start/running");
+  pid = fixture_main_pid (fx, "logged", "");
+  init_job_entry_restart (entry, NULL, fixture_reply_cb, &reply, NULL);
+  fixture_wait_reply (&reply);
+  g_assert_no_error (reply.error);
+  g_assert_true (g_file_test (marker, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (fixture_main_pid (fx, "logged", ""), !=, pid);
+  g_assert_false (test_util_pid_alive (pid));
+  g_assert_false (test_util_capture_contains ("*post-stop process*killed by HUP*"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1156,6 +1257,9 @@ main (int argc, char **argv)
   FIXTURE_TEST ("conf/live-reload-from-files", test_live_reload_from_files);
   FIXTURE_TEST ("seed/starting-any-job-and-env-default", test_starting_any_job_and_env_default);
   FIXTURE_TEST ("seed/exported-dependency", test_exported_dependency);
+  FIXTURE_TEST ("signals/deleted-and-process-exits", test_deleted_and_process_exits_signalled);
+  FIXTURE_TEST ("signals/config-errors-changed", test_config_errors_changed);
+  FIXTURE_TEST ("job/restart-with-pre-stop", test_restart_with_pre_stop);
 
   return g_test_run ();
 }

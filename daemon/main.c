@@ -1,4 +1,4 @@
-/* main.c — initd: options, mode, signals, main loop */
+/* main.c — initd: options, mode, bus service, signals, main loop */
 #define G_LOG_DOMAIN "initd"
 
 #include <errno.h>
@@ -10,14 +10,20 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "init-authority.h"
 #include "init-engine.h"
+#include "init-history.h"
+#include "init-manager.h"
 #include "init-reaper.h"
+#include "init-service.h"
 
 typedef struct
 {
-  GMainLoop  *loop;
-  InitEngine *engine;
-  int         exit_status;
+  GMainLoop   *loop;
+  InitEngine  *engine;
+  InitService *service;
+  char        *startup_event;   /* NULL: none (or already emitted) */
+  int          exit_status;
 } Daemon;
 
 static int verbosity;     /* 0: messages and warnings, 1: + info (-v), 2: + debug (--debug) */
@@ -67,10 +73,62 @@ static gboolean
 on_sighup (gpointer user_data)
 {
   Daemon *daemon = user_data;
+  g_autoptr(InitCause) cause = init_cause_new (INIT_CAUSE_RELOAD);
 
   g_message (_("Reloading configuration"));
+  init_engine_push_cause (daemon->engine, cause);
   init_engine_reload (daemon->engine);
+  init_engine_pop_cause (daemon->engine);
   return G_SOURCE_CONTINUE;
+}
+
+/* `startup` goes out once the bus side is settled (the name is ours, or there is no bus to
+ * be had right now), so a second daemon that cannot own the name starts no jobs. */
+static void
+emit_startup (Daemon *daemon)
+{
+  g_autoptr(InitCause) cause = NULL;
+  g_autofree char *name = g_steal_pointer (&daemon->startup_event);
+
+  if (name == NULL)
+    return;
+  cause = init_cause_new (INIT_CAUSE_STARTUP);
+  init_engine_push_cause (daemon->engine, cause);
+  init_engine_emit (daemon->engine, name, NULL, NULL, NULL);
+  init_engine_pop_cause (daemon->engine);
+}
+
+static void
+on_name_acquired (InitService *service,
+                  gpointer     user_data)
+{
+  emit_startup (user_data);
+}
+
+static void
+on_bus_unavailable (InitService *service,
+                    const char  *message,
+                    gpointer     user_data)
+{
+  emit_startup (user_data);
+}
+
+static void
+on_name_lost (InitService *service,
+              const char  *name,
+              gpointer     user_data)
+{
+  Daemon *daemon = user_data;
+
+  /* Before start-up this is a second daemon: refuse clearly.  Later (a bus restart raced by
+   * someone else) we keep supervising and the service tries again. */
+  if (daemon->startup_event != NULL)
+    {
+      fprintf (stderr, "initd: %s\n", _("org.example.Init is already owned on this bus (is another initd running?)"));
+      daemon->exit_status = 1;
+      g_clear_pointer (&daemon->startup_event, g_free);
+      g_main_loop_quit (daemon->loop);
+    }
 }
 
 static void
@@ -117,7 +175,8 @@ main (int argc, char **argv)
   g_autofree char *startup_event = NULL;
   g_autofree char *logdir = NULL;
   gboolean no_startup_event = FALSE, opt_system = FALSE, opt_session = FALSE, no_log = FALSE;
-  gboolean version = FALSE;
+  gboolean version = FALSE, no_dbus = FALSE;
+  int history_size = INIT_HISTORY_DEFAULT_SIZE;
   const GOptionEntry entries[] = {
     { "system", 0, 0, G_OPTION_ARG_NONE, &opt_system,
       N_("Run as the system daemon (jobs in /etc/init)"), NULL },
@@ -134,6 +193,10 @@ main (int argc, char **argv)
       N_("Emit NAME instead of 'startup' once the configuration is loaded"), N_("NAME") },
     { "no-startup-event", 0, 0, G_OPTION_ARG_NONE, &no_startup_event,
       N_("Do not emit a startup event"), NULL },
+    { "history-size", 0, 0, G_OPTION_ARG_INT, &history_size,
+      N_("Keep the last N events and job transitions in the history (default 10000)"), N_("N") },
+    { "no-dbus", 0, 0, G_OPTION_ARG_NONE, &no_dbus,
+      N_("Do not connect to D-Bus (debugging: the engine only)"), NULL },
     { "verbose", 'v', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, opt_verbose_cb,
       N_("Log job goal and state changes"), NULL },
     { "debug", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, opt_debug_cb,
@@ -144,8 +207,16 @@ main (int argc, char **argv)
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(InitEngine) engine = NULL;
+  g_autoptr(InitHistory) history = NULL;
+  g_autoptr(InitAuthority) authority = NULL;
+  g_autoptr(InitManager) manager = NULL;
+  g_autoptr(InitService) service = NULL;
+  g_autofree char *bus_address = NULL;
+  g_autoptr(GPtrArray) extra_env = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) used_confdirs = NULL;
   InitEngineOptions options = { 0 };
   gboolean user_mode;
+  const char *mode;
   Daemon daemon = { 0 };
 
   /* Before any thread exists, so every thread inherits the mask and SIGCHLD reaches only the
@@ -182,7 +253,13 @@ main (int argc, char **argv)
       fprintf (stderr, "initd: %s: %s\n", _("Invalid event name"), startup_event);
       return 2;
     }
+  if (history_size < 1 || history_size > 10000000)
+    {
+      fprintf (stderr, "initd: %s\n", _("--history-size must be between 1 and 10000000"));
+      return 2;
+    }
   user_mode = opt_session || (!opt_system && getuid () != 0);
+  mode = user_mode ? "session" : "system";
 
   if (!init_reaper_start (&error))
     {
@@ -195,42 +272,86 @@ main (int argc, char **argv)
 
   if (logdir == NULL)
     logdir = default_log_dir (user_mode);
+  /* Jobs find the daemon that runs them (initctl inside a job talks to this bus). */
+  if (!no_dbus)
+    bus_address = init_service_find_bus_address (user_mode ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM);
+  if (bus_address != NULL)
+    {
+      g_ptr_array_add (extra_env, g_strconcat ("INIT_DBUS_ADDRESS=", bus_address, NULL));
+      g_ptr_array_add (extra_env, g_strconcat ("INIT_DBUS_MODE=", mode, NULL));
+    }
+  else if (!no_dbus)
+    g_warning (_("No %s bus address is known: running without D-Bus"), mode);
+  g_ptr_array_add (extra_env, NULL);
+
   options.user_mode = user_mode;
   options.log_dir = no_log ? NULL : logdir;
+  options.extra_env = (char **) extra_env->pdata;
   engine = init_engine_new (&options);
+  history = init_history_new (engine, (guint) history_size);
 
   if (confdirs == NULL || confdirs[0] == NULL)
     {
-      g_autofree char *dir = default_conf_dir (user_mode);
-      init_engine_add_conf_dir (engine, dir);
+      used_confdirs = g_new0 (char *, 2);
+      used_confdirs[0] = default_conf_dir (user_mode);
     }
   else
-    for (guint i = 0; confdirs[i] != NULL; i++)
-      init_engine_add_conf_dir (engine, confdirs[i]);
+    used_confdirs = g_strdupv (confdirs);
+  for (guint i = 0; used_confdirs[i] != NULL; i++)
+    init_engine_add_conf_dir (engine, used_confdirs[i]);
 
-  if (!init_engine_load (engine, TRUE, &error))
+  /* The face follows the engine from the first job loaded (definitions, config errors). */
+  if (bus_address != NULL)
     {
-      g_warning (_("Unable to load configuration: %s"), error->message);
-      g_clear_error (&error);
+      InitManagerOptions manager_options = {
+        .engine = engine,
+        .history = history,
+        .mode = mode,
+        .conf_dirs = (const char * const *) used_confdirs,
+        .log_dir = no_log ? "" : logdir,
+      };
+
+      authority = init_authority_new (!user_mode);
+      manager_options.authority = authority;
+      manager = init_manager_new (&manager_options);
+      service = init_service_new (manager, bus_address);
+      daemon.service = service;
+      g_signal_connect (service, "name-acquired", G_CALLBACK (on_name_acquired), &daemon);
+      g_signal_connect (service, "name-lost", G_CALLBACK (on_name_lost), &daemon);
+      g_signal_connect (service, "unavailable", G_CALLBACK (on_bus_unavailable), &daemon);
     }
+
+  {
+    g_autoptr(InitCause) cause = init_cause_new (INIT_CAUSE_STARTUP);
+
+    init_engine_push_cause (engine, cause);
+    if (!init_engine_load (engine, TRUE, &error))
+      {
+        g_warning (_("Unable to load configuration: %s"), error->message);
+        g_clear_error (&error);
+      }
+    init_engine_pop_cause (engine);
+  }
   g_info ("Loaded %u jobs", init_engine_get_n_jobs (engine));
 
   daemon.loop = g_main_loop_new (NULL, FALSE);
   daemon.engine = engine;
+  if (!no_startup_event)
+    daemon.startup_event = g_strdup (startup_event != NULL ? startup_event : "startup");
   g_unix_signal_add (SIGHUP, on_sighup, &daemon);
   g_unix_signal_add (SIGTERM, on_sigterm, &daemon);
   g_unix_signal_add (SIGINT, on_sigterm, &daemon);
 
-  if (!no_startup_event)
-    {
-      g_autoptr(InitCause) cause = init_cause_new (INIT_CAUSE_STARTUP);
-
-      init_engine_push_cause (engine, cause);
-      init_engine_emit (engine, startup_event != NULL ? startup_event : "startup", NULL, NULL, NULL);
-      init_engine_pop_cause (engine);
-    }
+  if (service != NULL)
+    init_service_start (service);
+  else
+    emit_startup (&daemon);
 
   g_main_loop_run (daemon.loop);
+
+  if (service != NULL)
+    init_service_stop (service);
   g_main_loop_unref (daemon.loop);
+  g_free (daemon.startup_event);
   return daemon.exit_status;
 }

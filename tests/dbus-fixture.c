@@ -3,12 +3,20 @@
 #include <stdlib.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "dbus-fixture.h"
 #include "test-util.h"
 
 #define WAIT_MS 20000
 #define BUS_NAME "org.example.Init"
+
+/* If the test dies (a failed assertion aborts it), its bus and daemon go too. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
 
 static gboolean
 timeout_flag_cb (gpointer user_data)
@@ -75,6 +83,7 @@ dbus_fixture_start_bus (DBusFixture *fx)
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_stderr_file_path (launcher, log);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   fx->bus = g_subprocess_launcher_spawn (launcher, &error, "dbus-daemon", config_arg,
                                          "--nofork", "--print-address=1", NULL);
   g_assert_no_error (error);
@@ -260,7 +269,9 @@ dbus_fixture_start_initd (DBusFixture        *fx,
     g_ptr_array_add (argv, (char *) args[i]);
   g_ptr_array_add (argv, NULL);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  /* stdout too (jobs with `console output` write there), so nothing holds the test's own. */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   g_subprocess_launcher_unsetenv (launcher, "DBUS_SESSION_BUS_ADDRESS");
   g_subprocess_launcher_unsetenv (launcher, "DBUS_SYSTEM_BUS_ADDRESS");
   g_subprocess_launcher_setenv (launcher, address_variable (fx), fx->address, TRUE);
@@ -269,7 +280,7 @@ dbus_fixture_start_initd (DBusFixture        *fx,
       g_auto(GStrv) kv = g_strsplit (env[i], "=", 2);
       g_subprocess_launcher_setenv (launcher, kv[0], kv[1] != NULL ? kv[1] : "", TRUE);
     }
-  g_subprocess_launcher_set_stderr_file_path (launcher, fx->stderr_path);
+  g_subprocess_launcher_set_stdout_file_path (launcher, fx->stderr_path);
   fx->initd_exited = FALSE;
   fx->initd = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);

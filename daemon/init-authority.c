@@ -1,0 +1,727 @@
+/* init-authority.c — who is calling, and may they?  The daemon's one async polkit wrapper. */
+#define G_LOG_DOMAIN "init-authority"
+
+#include <glib/gi18n.h>
+#include <polkit/polkit.h>
+#include <unistd.h>
+
+#include "init-authority.h"
+#include "init-error.h"
+
+/* How long a check may take before it is refused.  A non-interactive check is a few
+ * milliseconds when polkitd is healthy; an interactive one waits for a person typing a
+ * password.  Either way a hung polkitd must not hold a caller forever. */
+#define DEFAULT_TIMEOUT_MSEC             25000
+#define DEFAULT_INTERACTIVE_TIMEOUT_MSEC 300000
+
+/* Identities are cached per unique bus name: a unique name is never reused on one bus
+ * connection, so its uid and pid cannot change.  The cache is bounded and is dropped
+ * whenever calls start arriving on a different connection (the bus was restarted and
+ * unique names start again from :1.0). */
+#define CALLER_CACHE_MAX 512
+
+/* How much of /proc/PID/cmdline a caller record carries. */
+#define COMMAND_MAX 256
+
+#define DBUS_ERROR_INTERACTIVE_AUTHORIZATION_REQUIRED \
+  "org.freedesktop.DBus.Error.InteractiveAuthorizationRequired"
+
+struct _InitAuthority
+{
+  GObject          parent_instance;
+
+  gboolean         use_polkit;
+  guint            timeout_msec;
+  guint            interactive_timeout_msec;
+
+  /* Fetched once, on the system bus connection @polkit_bus, and dropped (to be fetched again
+   * by the next check) as soon as that connection closes.  Holding either past the close
+   * would pin GLib's closed system-bus singleton, and g_bus_get() would keep handing the
+   * dead connection to the daemon when it tries to reconnect. */
+  PolkitAuthority *authority;
+  GDBusConnection *polkit_bus;
+  gulong           polkit_bus_closed_id;
+
+  /* Weak pointer: the cache must not keep a closed connection alive either. */
+  GDBusConnection *cache_connection;
+  GHashTable      *caller_cache;   /* unique name -> InitCaller */
+};
+
+enum {
+  PROP_0,
+  PROP_USE_POLKIT,
+  PROP_TIMEOUT_MSEC,
+  PROP_INTERACTIVE_TIMEOUT_MSEC,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (InitAuthority, init_authority, G_TYPE_OBJECT)
+
+void
+init_caller_free (InitCaller *caller)
+{
+  if (caller == NULL)
+    return;
+  g_free (caller->command);
+  g_free (caller);
+}
+
+static InitCaller *
+init_caller_copy (const InitCaller *caller)
+{
+  InitCaller *copy = g_new0 (InitCaller, 1);
+
+  copy->uid = caller->uid;
+  copy->pid = caller->pid;
+  copy->command = g_strdup (caller->command);
+  return copy;
+}
+
+/* One check in flight. */
+typedef struct
+{
+  GDBusConnection *connection;
+  char            *sender;            /* NULL on a peer-to-peer connection */
+  char            *action_id;
+  PolkitDetails   *details;
+  gboolean         interactive;
+  InitCaller      *caller;
+  gboolean         retried;           /* already re-fetched a stale authority once */
+  GCancellable    *check_cancellable; /* cancelled by the timeout or the caller's cancellable */
+  GCancellable    *cancellable;       /* the caller's */
+  gulong           cancelled_id;
+  GSource         *timeout_source;
+  gboolean         timed_out;
+} CheckData;
+
+static void
+stop_timeout (CheckData *data)
+{
+  if (data->timeout_source == NULL)
+    return;
+  g_source_destroy (data->timeout_source);
+  g_clear_pointer (&data->timeout_source, g_source_unref);
+}
+
+static void
+check_data_free (CheckData *data)
+{
+  stop_timeout (data);
+  if (data->cancelled_id != 0)
+    g_cancellable_disconnect (data->cancellable, data->cancelled_id);
+  g_clear_object (&data->cancellable);
+  g_clear_object (&data->check_cancellable);
+  g_clear_object (&data->connection);
+  g_free (data->sender);
+  g_free (data->action_id);
+  g_clear_object (&data->details);
+  init_caller_free (data->caller);
+  g_free (data);
+}
+
+/* /proc/PID/cmdline with the NULs turned into spaces, cut at COMMAND_MAX bytes on a UTF-8
+ * character boundary; "" when the process is gone or unreadable. */
+static char *
+read_command (guint32 pid)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+  const char *end = NULL;
+
+  if (pid == 0)
+    return g_strdup ("");
+  path = g_strdup_printf ("/proc/%u/cmdline", pid);
+  if (!g_file_get_contents (path, &contents, &len, NULL))
+    return g_strdup ("");
+
+  while (len > 0 && contents[len - 1] == '\0')
+    len--;
+  if (len > COMMAND_MAX)
+    len = COMMAND_MAX;
+  for (gsize i = 0; i < len; i++)
+    if (contents[i] == '\0')
+      contents[i] = ' ';
+  contents[len] = '\0';
+
+  /* The command is shown to people and put in D-Bus strings: keep it valid UTF-8. */
+  if (!g_utf8_validate (contents, len, &end))
+    return g_utf8_make_valid (contents, len);
+  return g_steal_pointer (&contents);
+}
+
+static void
+remember_caller (InitAuthority   *self,
+                 GDBusConnection *connection,
+                 const char      *sender,
+                 const InitCaller *caller)
+{
+  if (sender == NULL)
+    return;
+  if (self->cache_connection != connection || g_hash_table_size (self->caller_cache) >= CALLER_CACHE_MAX)
+    {
+      g_hash_table_remove_all (self->caller_cache);
+      g_set_weak_pointer (&self->cache_connection, connection);
+    }
+  g_hash_table_replace (self->caller_cache, g_strdup (sender), init_caller_copy (caller));
+}
+
+static const InitCaller *
+lookup_caller (InitAuthority   *self,
+               GDBusConnection *connection,
+               const char      *sender)
+{
+  if (sender == NULL || self->cache_connection != connection)
+    return NULL;
+  return g_hash_table_lookup (self->caller_cache, sender);
+}
+
+static void
+forget_authority (InitAuthority *self)
+{
+  if (self->polkit_bus != NULL)
+    g_clear_signal_handler (&self->polkit_bus_closed_id, self->polkit_bus);
+  g_clear_object (&self->polkit_bus);
+  g_clear_object (&self->authority);
+}
+
+static void
+polkit_bus_closed (GDBusConnection *connection,
+                   gboolean         remote_peer_vanished,
+                   GError          *error,
+                   InitAuthority   *self)
+{
+  g_debug ("system bus closed; dropping the polkit authority");
+  forget_authority (self);
+}
+
+static void check_with_polkit (GTask *task);
+
+static gboolean
+check_with_polkit_idle (gpointer user_data)
+{
+  check_with_polkit (G_TASK (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+return_polkit_unavailable (GTask        *task,
+                           const GError *error)
+{
+  CheckData *data = g_task_get_task_data (task);
+
+  g_warning ("Cannot check authorization for %s (%s): %s",
+             data->action_id, data->sender, error->message);
+  g_task_return_new_error (task, INIT_ERROR, INIT_ERROR_PERMISSION_DENIED,
+                           _("Cannot check authorization: polkit is not available (%s)"),
+                           error->message);
+}
+
+static void
+check_authorization_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = G_TASK (user_data);
+  InitAuthority *self = g_task_get_source_object (task);
+  CheckData *data = g_task_get_task_data (task);
+  g_autoptr(PolkitAuthorizationResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+
+  res = polkit_authority_check_authorization_finish (POLKIT_AUTHORITY (source), result, &error);
+  stop_timeout (data);
+  if (res == NULL)
+    {
+      g_autofree char *remote = g_dbus_error_get_remote_error (error);
+
+      if (data->timed_out)
+        {
+          g_warning ("polkit did not answer the check of %s for %s within %u ms",
+                     data->action_id, data->sender,
+                     data->interactive ? self->interactive_timeout_msec : self->timeout_msec);
+          g_task_return_new_error (task, INIT_ERROR, INIT_ERROR_PERMISSION_DENIED,
+                                   _("Cannot check authorization: polkit did not answer in time"));
+          return;
+        }
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED) && !data->retried)
+        {
+          /* The system bus went away since the authority was fetched: its proxy is dead
+           * for good.  Drop our reference and try once more with a fresh authority; the
+           * retry waits for an idle so the failed call has released its reference too and
+           * polkit_authority_get_async() builds a new singleton. */
+          g_debug ("polkit authority is stale (%s); fetching it again", error->message);
+          if (self->authority == POLKIT_AUTHORITY (source))
+            forget_authority (self);
+          data->retried = TRUE;
+          g_idle_add (check_with_polkit_idle, g_steal_pointer (&task));
+          return;
+        }
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED) && self->authority == POLKIT_AUTHORITY (source))
+        forget_authority (self);
+      if (g_strcmp0 (remote, "org.freedesktop.DBus.Error.ServiceUnknown") == 0 ||
+          g_strcmp0 (remote, "org.freedesktop.DBus.Error.NameHasNoOwner") == 0)
+        {
+          g_warning ("Cannot check authorization for %s: polkitd is not running", data->action_id);
+          g_task_return_new_error (task, INIT_ERROR, INIT_ERROR_PERMISSION_DENIED,
+                                   _("Cannot check authorization: polkit is not running"));
+          return;
+        }
+      return_polkit_unavailable (task, error);
+      return;
+    }
+
+  if (polkit_authorization_result_get_is_authorized (res))
+    {
+      g_debug ("polkit: %s allowed for uid %u", data->action_id, data->caller->uid);
+      g_task_return_pointer (task, g_steal_pointer (&data->caller), (GDestroyNotify) init_caller_free);
+      return;
+    }
+  if (polkit_authorization_result_get_is_challenge (res) && !data->interactive)
+    {
+      g_task_return_error (task,
+                           g_dbus_error_new_for_dbus_error (DBUS_ERROR_INTERACTIVE_AUTHORIZATION_REQUIRED,
+                                                            _("Interactive authentication required")));
+      return;
+    }
+  g_info ("polkit: %s denied for uid %u", data->action_id, data->caller->uid);
+  g_task_return_new_error (task, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED,
+                           _("Not authorized to perform this operation (%s)"), data->action_id);
+}
+
+static gboolean
+check_timed_out (gpointer user_data)
+{
+  CheckData *data = user_data;
+
+  data->timed_out = TRUE;
+  g_cancellable_cancel (data->check_cancellable);
+  g_clear_pointer (&data->timeout_source, g_source_unref);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+parent_cancelled (GCancellable *parent,
+                  GCancellable *child)
+{
+  g_cancellable_cancel (child);
+}
+
+static void
+authority_ready_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = G_TASK (user_data);
+  InitAuthority *self = g_task_get_source_object (task);
+  g_autoptr(PolkitAuthority) authority = NULL;
+  g_autoptr(GError) error = NULL;
+
+  authority = polkit_authority_get_finish (result, &error);
+  if (authority == NULL)
+    {
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      return_polkit_unavailable (task, error);
+      return;
+    }
+  if (self->authority == NULL && self->polkit_bus != NULL)
+    self->authority = g_object_ref (authority);
+  if (self->authority == NULL)
+    {
+      /* The bus closed while polkit was being set up. */
+      g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CLOSED, _("The system bus connection is closed"));
+      return_polkit_unavailable (task, error);
+      return;
+    }
+  check_with_polkit (g_steal_pointer (&task));
+}
+
+static void
+polkit_bus_ready_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = G_TASK (user_data);
+  InitAuthority *self = g_task_get_source_object (task);
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
+
+  bus = g_bus_get_finish (result, &error);
+  if (bus == NULL)
+    {
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      return_polkit_unavailable (task, error);
+      return;
+    }
+  if (g_dbus_connection_is_closed (bus))
+    {
+      g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CLOSED, _("The system bus connection is closed"));
+      return_polkit_unavailable (task, error);
+      return;
+    }
+  /* GDBus would raise SIGTERM (initd's shutdown signal) when the bus goes away. */
+  g_dbus_connection_set_exit_on_close (bus, FALSE);
+  if (self->polkit_bus != bus)
+    {
+      forget_authority (self);
+      self->polkit_bus = g_object_ref (bus);
+      self->polkit_bus_closed_id = g_signal_connect (bus, "closed", G_CALLBACK (polkit_bus_closed), self);
+    }
+  /* libpolkit talks on the same system-bus singleton we now watch. */
+  cancellable = g_task_get_cancellable (task);
+  polkit_authority_get_async (cancellable, authority_ready_cb, g_steal_pointer (&task));
+}
+
+/* Ask polkit (fetching the authority first if needed).  Takes the task's reference. */
+static void
+check_with_polkit (GTask *task)
+{
+  InitAuthority *self = g_task_get_source_object (task);
+  CheckData *data = g_task_get_task_data (task);
+  g_autoptr(PolkitSubject) subject = NULL;
+  PolkitCheckAuthorizationFlags flags = POLKIT_CHECK_AUTHORIZATION_FLAGS_NONE;
+  guint timeout;
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+  if (self->authority == NULL)
+    {
+      g_bus_get (G_BUS_TYPE_SYSTEM, g_task_get_cancellable (task), polkit_bus_ready_cb, task);
+      return;
+    }
+
+  /* polkit identifies the caller by its bus name: polkitd asks the bus for its uid and pid
+   * itself, so nothing the caller controls is trusted. */
+  subject = polkit_system_bus_name_new (data->sender);
+  if (data->interactive)
+    flags |= POLKIT_CHECK_AUTHORIZATION_FLAGS_ALLOW_USER_INTERACTION;
+
+  g_clear_object (&data->check_cancellable);
+  data->check_cancellable = g_cancellable_new ();
+  data->timed_out = FALSE;
+  if (data->cancellable != NULL)
+    {
+      if (data->cancelled_id != 0)
+        g_cancellable_disconnect (data->cancellable, data->cancelled_id);
+      data->cancelled_id = g_cancellable_connect (data->cancellable,
+                                                  G_CALLBACK (parent_cancelled),
+                                                  g_object_ref (data->check_cancellable),
+                                                  g_object_unref);
+    }
+  timeout = data->interactive ? self->interactive_timeout_msec : self->timeout_msec;
+  stop_timeout (data);
+  data->timeout_source = g_timeout_source_new (timeout);
+  g_source_set_callback (data->timeout_source, check_timed_out, data, NULL);
+  g_source_attach (data->timeout_source, g_task_get_context (task));
+
+  polkit_authority_check_authorization (self->authority, subject, data->action_id,
+                                        data->details, flags, data->check_cancellable,
+                                        check_authorization_cb, task);
+}
+
+/* The caller is known: decide without polkit where we can. */
+static void
+decide (GTask *task)
+{
+  InitAuthority *self = g_task_get_source_object (task);
+  CheckData *data = g_task_get_task_data (task);
+
+  if (data->action_id == NULL || data->caller->uid == 0)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&data->caller), (GDestroyNotify) init_caller_free);
+      g_object_unref (task);
+      return;
+    }
+  if (!self->use_polkit)
+    {
+      if (data->caller->uid == getuid ())
+        g_task_return_pointer (task, g_steal_pointer (&data->caller), (GDestroyNotify) init_caller_free);
+      else
+        g_task_return_new_error (task, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED,
+                                 _("Only user %u may change this session's jobs"),
+                                 (guint) getuid ());
+      g_object_unref (task);
+      return;
+    }
+  if (data->sender == NULL)
+    {
+      /* polkit needs a bus name to identify the subject. */
+      g_task_return_new_error (task, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED,
+                               _("Not authorized to perform this operation (%s)"), data->action_id);
+      g_object_unref (task);
+      return;
+    }
+  check_with_polkit (task);
+}
+
+static void
+credentials_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GTask *task = G_TASK (user_data);
+  InitAuthority *self = g_task_get_source_object (task);
+  CheckData *data = g_task_get_task_data (task);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) creds = NULL;
+  g_autoptr(GError) error = NULL;
+  guint32 uid = 0;
+  guint32 pid = 0;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (reply == NULL)
+    {
+      if (!g_task_return_error_if_cancelled (task))
+        {
+          g_dbus_error_strip_remote_error (error);
+          g_task_return_new_error (task, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED,
+                                   _("Cannot identify the caller: %s"), error->message);
+        }
+      g_object_unref (task);
+      return;
+    }
+
+  g_variant_get (reply, "(@a{sv})", &creds);
+  if (!g_variant_lookup (creds, "UnixUserID", "u", &uid))
+    {
+      g_task_return_new_error (task, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED,
+                               _("Cannot identify the caller: the bus does not know its user"));
+      g_object_unref (task);
+      return;
+    }
+  g_variant_lookup (creds, "ProcessID", "u", &pid);
+
+  data->caller = g_new0 (InitCaller, 1);
+  data->caller->uid = uid;
+  data->caller->pid = pid;
+  data->caller->command = read_command (pid);
+  remember_caller (self, data->connection, data->sender, data->caller);
+  decide (task);
+}
+
+static void
+init_authority_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  InitAuthority *self = INIT_AUTHORITY (object);
+
+  switch (prop_id)
+    {
+    case PROP_USE_POLKIT:
+      g_value_set_boolean (value, self->use_polkit);
+      break;
+    case PROP_TIMEOUT_MSEC:
+      g_value_set_uint (value, self->timeout_msec);
+      break;
+    case PROP_INTERACTIVE_TIMEOUT_MSEC:
+      g_value_set_uint (value, self->interactive_timeout_msec);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+init_authority_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  InitAuthority *self = INIT_AUTHORITY (object);
+
+  switch (prop_id)
+    {
+    case PROP_USE_POLKIT:
+      self->use_polkit = g_value_get_boolean (value);
+      break;
+    case PROP_TIMEOUT_MSEC:
+      self->timeout_msec = g_value_get_uint (value);
+      break;
+    case PROP_INTERACTIVE_TIMEOUT_MSEC:
+      self->interactive_timeout_msec = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+init_authority_finalize (GObject *object)
+{
+  InitAuthority *self = INIT_AUTHORITY (object);
+
+  forget_authority (self);
+  g_clear_weak_pointer (&self->cache_connection);
+  g_clear_pointer (&self->caller_cache, g_hash_table_unref);
+
+  G_OBJECT_CLASS (init_authority_parent_class)->finalize (object);
+}
+
+static void
+init_authority_class_init (InitAuthorityClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = init_authority_get_property;
+  object_class->set_property = init_authority_set_property;
+  object_class->finalize = init_authority_finalize;
+
+  /* TRUE for the system daemon (polkit decides), FALSE for a session daemon (same uid). */
+  properties[PROP_USE_POLKIT] =
+    g_param_spec_boolean ("use-polkit", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* Longest wait for polkit's answer to a non-interactive check; then the call is refused. */
+  properties[PROP_TIMEOUT_MSEC] =
+    g_param_spec_uint ("timeout-msec", NULL, NULL, 1, G_MAXUINT, DEFAULT_TIMEOUT_MSEC,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  /* The same for interactive checks, which wait for a person to authenticate. */
+  properties[PROP_INTERACTIVE_TIMEOUT_MSEC] =
+    g_param_spec_uint ("interactive-timeout-msec", NULL, NULL, 1, G_MAXUINT,
+                       DEFAULT_INTERACTIVE_TIMEOUT_MSEC,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+init_authority_init (InitAuthority *self)
+{
+  self->caller_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) init_caller_free);
+}
+
+InitAuthority *
+init_authority_new (gboolean use_polkit)
+{
+  return g_object_new (INIT_TYPE_AUTHORITY, "use-polkit", use_polkit, NULL);
+}
+
+/* The prompt should name what is being done, as systemd's does: a per-verb message the
+ * agent shows instead of the action's generic one.  polkitd expands $(job) and $(event)
+ * from the details and translates the text in our gettext domain. */
+static const char *
+polkit_message_for (const char    *action_id,
+                    PolkitDetails *details)
+{
+  const char *verb = polkit_details_lookup (details, "verb");
+
+  if (g_strcmp0 (action_id, "org.example.Init.manage-jobs") == 0 &&
+      polkit_details_lookup (details, "job") != NULL)
+    {
+      if (g_strcmp0 (verb, "start") == 0)
+        return N_("Authentication is required to start the job “$(job)”.");
+      if (g_strcmp0 (verb, "stop") == 0)
+        return N_("Authentication is required to stop the job “$(job)”.");
+      if (g_strcmp0 (verb, "restart") == 0)
+        return N_("Authentication is required to restart the job “$(job)”.");
+      if (g_strcmp0 (verb, "reload") == 0)
+        return N_("Authentication is required to reload the job “$(job)”.");
+    }
+  if (g_strcmp0 (action_id, "org.example.Init.emit-events") == 0 &&
+      polkit_details_lookup (details, "event") != NULL)
+    return N_("Authentication is required to emit the event “$(event)”.");
+  return NULL;
+}
+
+void
+init_authority_check_async (InitAuthority         *self,
+                            GDBusMethodInvocation *invocation,
+                            const char            *action_id,
+                            const char * const    *details,
+                            GCancellable          *cancellable,
+                            GAsyncReadyCallback    callback,
+                            gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  CheckData *data;
+  GDBusMessage *message;
+  const InitCaller *cached;
+
+  g_return_if_fail (INIT_IS_AUTHORITY (self));
+  g_return_if_fail (G_IS_DBUS_METHOD_INVOCATION (invocation));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, init_authority_check_async);
+
+  data = g_new0 (CheckData, 1);
+  g_task_set_task_data (task, data, (GDestroyNotify) check_data_free);
+  data->connection = g_object_ref (g_dbus_method_invocation_get_connection (invocation));
+  data->sender = g_strdup (g_dbus_method_invocation_get_sender (invocation));
+  data->action_id = g_strdup (action_id);
+  data->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  message = g_dbus_method_invocation_get_message (invocation);
+  data->interactive = (g_dbus_message_get_flags (message) &
+                       G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION) != 0;
+  if (action_id != NULL)
+    {
+      const char *text;
+
+      data->details = polkit_details_new ();
+      for (gsize i = 0; details != NULL && details[i] != NULL && details[i + 1] != NULL; i += 2)
+        polkit_details_insert (data->details, details[i], details[i + 1]);
+      text = polkit_message_for (action_id, data->details);
+      if (text != NULL && polkit_details_lookup (data->details, "polkit.message") == NULL)
+        {
+          polkit_details_insert (data->details, "polkit.message", text);
+          polkit_details_insert (data->details, "polkit.gettext_domain", GETTEXT_PACKAGE);
+        }
+    }
+
+  cached = lookup_caller (self, data->connection, data->sender);
+  if (cached != NULL)
+    {
+      data->caller = init_caller_copy (cached);
+      decide (g_steal_pointer (&task));
+      return;
+    }
+
+  if (data->sender == NULL)
+    {
+      /* A peer-to-peer connection (tests, or a private socket): the peer is the caller. */
+      GCredentials *credentials = g_dbus_connection_get_peer_credentials (data->connection);
+      uid_t uid = credentials != NULL ? g_credentials_get_unix_user (credentials, NULL) : (uid_t) -1;
+      pid_t pid = credentials != NULL ? g_credentials_get_unix_pid (credentials, NULL) : -1;
+
+      if (uid == (uid_t) -1)
+        {
+          g_task_return_new_error (task, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED,
+                                   _("Cannot identify the caller: no credentials"));
+          return;
+        }
+      data->caller = g_new0 (InitCaller, 1);
+      data->caller->uid = uid;
+      data->caller->pid = pid > 0 ? (guint32) pid : 0;
+      data->caller->command = read_command (data->caller->pid);
+      decide (g_steal_pointer (&task));
+      return;
+    }
+
+  g_dbus_connection_call (data->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "GetConnectionCredentials",
+                          g_variant_new ("(s)", data->sender), G_VARIANT_TYPE ("(a{sv})"),
+                          G_DBUS_CALL_FLAGS_NONE, -1, cancellable,
+                          credentials_cb, g_steal_pointer (&task));
+}
+
+InitCaller *
+init_authority_check_finish (InitAuthority *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (INIT_IS_AUTHORITY (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == init_authority_check_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,42 @@
+/* init-service.h — initd on the bus: connection, object export, name, reconnects
+ *
+ * Connects to the bus at an address (the system or session bus, or DBUS_*_BUS_ADDRESS),
+ * exports the manager at /org/example/Init and its object manager with every job and
+ * instance, then owns org.example.Init (DO_NOT_QUEUE).  If the bus goes away the daemon keeps
+ * supervising: the service drops callers parked on the dead connection and reconnects with
+ * a backoff (100 ms doubling to 2 s), exporting everything and owning the name again.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "init-manager.h"
+
+G_BEGIN_DECLS
+
+#define INIT_BUS_NAME "org.example.Init"
+
+#define INIT_TYPE_SERVICE (init_service_get_type ())
+G_DECLARE_FINAL_TYPE (InitService, init_service, INIT, SERVICE, GObject)
+
+/* Signals:
+ *   "name-acquired" ()                    we own INIT_BUS_NAME (after each (re)connect)
+ *   "name-lost"     (const char *name)    someone else owns it; the service retries later
+ *   "unavailable"   (const char *message) a connection attempt failed; retried later
+ */
+
+/* The address of @bus_type's bus as GIO would find it: DBUS_SYSTEM_BUS_ADDRESS /
+ * DBUS_SESSION_BUS_ADDRESS, else the system socket / $XDG_RUNTIME_DIR/bus.  Never autolaunches
+ * a bus; NULL if there is no way to find one. */
+char        *init_service_find_bus_address (GBusType     bus_type);
+
+InitService *init_service_new              (InitManager *manager,
+                                            const char  *address);
+/* Start connecting (asynchronously; failures are retried). */
+void         init_service_start            (InitService *self);
+/* Unexport everything, release the name and close the connection. */
+void         init_service_stop             (InitService *self);
+/* The current connection, or NULL while disconnected. */
+GDBusConnection *init_service_get_connection (InitService *self);
+
+G_END_DECLS

@@ -264,6 +264,30 @@ entry_set_class (InitJobEntry *entry,
   init_event_operator_free (old);
 }
 
+/* Most jobs have no instance most of the time: they all share one empty (never written)
+ * table, and an entry gets its own when its first instance appears. */
+static GHashTable *
+shared_empty_instances (void)
+{
+  static GHashTable *empty;
+
+  if (g_once_init_enter (&empty))
+    g_once_init_leave (&empty, g_hash_table_new (g_str_hash, g_str_equal));
+  return g_hash_table_ref (empty);
+}
+
+static GHashTable *
+entry_writable_instances (InitJobEntry *entry)
+{
+  if (g_hash_table_size (entry->instances) == 0)
+    {
+      g_hash_table_unref (entry->instances);
+      entry->instances = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                (GDestroyNotify) init_job_unref);
+    }
+  return entry->instances;
+}
+
 static InitJobEntry *
 entry_new (InitEngine   *engine,
            const char   *name,
@@ -275,8 +299,7 @@ entry_new (InitEngine   *engine,
   entry->engine = engine;
   entry->name = g_strdup (name);
   entry->klass = init_job_class_ref (klass);
-  entry->instances = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                            (GDestroyNotify) init_job_unref);
+  entry->instances = shared_empty_instances ();
   entry->order = engine->next_order++;
   return entry;
 }
@@ -362,7 +385,7 @@ entry_add_instance (InitJobEntry *entry,
   InitEngine *engine = entry->engine;
   InitJob *job = init_job_new (engine, entry, entry->klass, name);
 
-  g_hash_table_insert (entry->instances, job->name, job);
+  g_hash_table_insert (entry_writable_instances (entry), job->name, job);
   engine->n_instances++;
   g_signal_emit (engine, signals[SIGNAL_INSTANCE_ADDED], 0, job);
   return job;
@@ -382,6 +405,11 @@ init_engine_instance_finished (InitEngine *engine,
   job->entry = NULL;
   init_job_detach (job);
   g_hash_table_remove (entry->instances, job->name);
+  if (g_hash_table_size (entry->instances) == 0)
+    {
+      g_hash_table_unref (entry->instances);
+      entry->instances = shared_empty_instances ();
+    }
   engine->n_instances--;
   g_signal_emit (engine, signals[SIGNAL_INSTANCE_REMOVED], 0, job);
 

@@ -22,7 +22,8 @@ struct _InitJobEntry
   InitJobClass      *klass;      /* current definition */
   InitJobClass      *pending;    /* newer definition waiting for instances to stop, or NULL */
   gboolean           deleted;    /* its file is gone: removed when its last instance stops */
-  GHashTable        *instances;  /* instance name -> InitJob* */
+  GHashTable        *instances;  /* instance name -> InitJob*; read only (empty tables are
+                                  * shared between entries) */
 
   /*< private >*/
   gint               ref_count;

@@ -811,18 +811,22 @@ test_instance_methods (void)
 {
   T t = { 0 };
   const char *inst = "/org/example/Init/jobs/svc/_";
-  g_autofree char *hup = NULL, *job = NULL, *goal = NULL, *got = NULL;
+  g_autofree char *hup = NULL, *ready = NULL, *job = NULL, *goal = NULL, *got = NULL;
   g_autoptr(GVariant) r = NULL;
 
   t_setup (&t);
   hup = dbus_fixture_path (t.fx, "hup");
-  job = g_strdup_printf ("script\n  trap 'touch %s' HUP\n  while true; do sleep 0.05; done\nend script\n", hup);
+  ready = dbus_fixture_path (t.fx, "ready");
+  /* "ready" once the trap is set: a HUP before that would kill the shell */
+  job = g_strdup_printf ("script\n  trap 'touch %s' HUP\n  touch %s\n  while true; do sleep 0.05; done\nend script\n",
+                         hup, ready);
   dbus_fixture_write_job (t.fx, "svc", job);
   dbus_fixture_write_job (t.fx, "abstract", "description \"no processes\"\n");
   t_start (&t, NULL);
 
   r = call_ok (&t, "/org/example/Init/jobs/svc", IFACE_JOB, "Start", g_variant_new ("(^asb)", (const char *[]) { NULL }, TRUE));
   g_clear_pointer (&r, g_variant_unref);
+  g_free (wait_file (ready));
   r = call_ok (&t, inst, IFACE_INSTANCE, "Reload", NULL);
   got = wait_file (hup);
   g_clear_pointer (&r, g_variant_unref);

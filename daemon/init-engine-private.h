@@ -51,6 +51,10 @@ gboolean    init_job_handle_stop_on        (InitJob      *job,
                                             InitEvent    *event);
 /* An event (re)starts the instance: answer callers waiting for the other direction. */
 void        init_job_supersede_for_start   (InitJob      *job);
+/* FALSE with AlreadyStarted / AlreadyStopped if the instance's goal is already @refused. */
+gboolean    init_job_check_goal            (InitJob      *job,
+                                            InitJobGoal   refused,
+                                            GError      **error);
 /* Forget the engine (it is going away): cancel timers, drop watches. */
 void        init_job_detach                (InitJob      *job);
 

@@ -710,22 +710,23 @@ init_engine_class_init (InitEngineClass *klass)
 
   object_class->finalize = init_engine_finalize;
 
-  signals[SIGNAL_JOB_ADDED] = g_signal_new ("job-added", G_TYPE_FROM_CLASS (klass),
-    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
-  signals[SIGNAL_JOB_CHANGED] = g_signal_new ("job-changed", G_TYPE_FROM_CLASS (klass),
-    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
-  signals[SIGNAL_JOB_REMOVED] = g_signal_new ("job-removed", G_TYPE_FROM_CLASS (klass),
-    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
-  signals[SIGNAL_INSTANCE_ADDED] = g_signal_new ("instance-added", G_TYPE_FROM_CLASS (klass),
-    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
-  signals[SIGNAL_INSTANCE_CHANGED] = g_signal_new ("instance-changed", G_TYPE_FROM_CLASS (klass),
-    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
-  signals[SIGNAL_INSTANCE_REMOVED] = g_signal_new ("instance-removed", G_TYPE_FROM_CLASS (klass),
-    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
-  signals[SIGNAL_EVENT_QUEUED] = g_signal_new ("event-queued", G_TYPE_FROM_CLASS (klass),
-    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
-  signals[SIGNAL_EVENT_FINISHED] = g_signal_new ("event-finished", G_TYPE_FROM_CLASS (klass),
-    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  /* The object signals all carry one borrowed pointer (entry, instance or event). */
+  static const struct { guint id; const char *name; } pointer_signals[] = {
+    { SIGNAL_JOB_ADDED, "job-added" },
+    { SIGNAL_JOB_CHANGED, "job-changed" },
+    { SIGNAL_JOB_REMOVED, "job-removed" },
+    { SIGNAL_INSTANCE_ADDED, "instance-added" },
+    { SIGNAL_INSTANCE_CHANGED, "instance-changed" },
+    { SIGNAL_INSTANCE_REMOVED, "instance-removed" },
+    { SIGNAL_EVENT_QUEUED, "event-queued" },
+    { SIGNAL_EVENT_FINISHED, "event-finished" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pointer_signals); i++)
+    signals[pointer_signals[i].id] = g_signal_new (pointer_signals[i].name,
+                                                   G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                                   G_TYPE_POINTER);
   signals[SIGNAL_CONFIG_ERROR] = g_signal_new ("config-error", G_TYPE_FROM_CLASS (klass),
     G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
   signals[SIGNAL_CONFIG_ERRORS_CHANGED] = g_signal_new ("config-errors-changed",
@@ -967,13 +968,8 @@ init_job_entry_start (InitJobEntry    *entry,
     return NULL;
 
   job = g_hash_table_lookup (entry->instances, name);
-  if (job != NULL && job->goal == INIT_GOAL_START)
-    {
-      g_autofree char *display = init_job_display_name (job);
-      g_set_error (error, INIT_ERROR, INIT_ERROR_ALREADY_STARTED,
-                   _("Job is already running: %s"), display);
-      return NULL;
-    }
+  if (job != NULL && !init_job_check_goal (job, INIT_GOAL_START, error))
+    return NULL;
   if (job == NULL)
     job = entry_add_instance (entry, name);
 

@@ -655,6 +655,26 @@ init_job_change_state (InitJob      *job,
 
 /* ---- instance-level commands ---- */
 
+/* Refuse a command whose goal the instance already has (AlreadyStarted / AlreadyStopped). */
+gboolean
+init_job_check_goal (InitJob      *job,
+                     InitJobGoal   refused,
+                     GError      **error)
+{
+  g_autofree char *display = NULL;
+
+  if (job->goal != refused)
+    return TRUE;
+  display = init_job_display_name (job);
+  if (refused == INIT_GOAL_START)
+    g_set_error (error, INIT_ERROR, INIT_ERROR_ALREADY_STARTED,
+                 _("Job is already running: %s"), display);
+  else
+    g_set_error (error, INIT_ERROR, INIT_ERROR_ALREADY_STOPPED,
+                 _("Job has already been stopped: %s"), display);
+  return FALSE;
+}
+
 gboolean
 init_job_start (InitJob         *job,
                 InitJobDoneFunc  done,
@@ -663,13 +683,8 @@ init_job_start (InitJob         *job,
 {
   g_return_val_if_fail (job != NULL, FALSE);
 
-  if (job->goal == INIT_GOAL_START)
-    {
-      g_autofree char *display = init_job_display_name (job);
-      g_set_error (error, INIT_ERROR, INIT_ERROR_ALREADY_STARTED,
-                   _("Job is already running: %s"), display);
-      return FALSE;
-    }
+  if (!init_job_check_goal (job, INIT_GOAL_START, error))
+    return FALSE;
   job_supersede (job, INIT_GOAL_START);
   init_job_set_cause (job, NULL);
   job_add_waiter (job, WAIT_START, done, user_data);
@@ -686,13 +701,8 @@ init_job_stop (InitJob         *job,
 {
   g_return_val_if_fail (job != NULL, FALSE);
 
-  if (job->goal == INIT_GOAL_STOP)
-    {
-      g_autofree char *display = init_job_display_name (job);
-      g_set_error (error, INIT_ERROR, INIT_ERROR_ALREADY_STOPPED,
-                   _("Job has already been stopped: %s"), display);
-      return FALSE;
-    }
+  if (!init_job_check_goal (job, INIT_GOAL_STOP, error))
+    return FALSE;
   job_supersede (job, INIT_GOAL_STOP);
   init_job_set_cause (job, NULL);
   g_clear_pointer (&job->stop_env, g_ptr_array_unref);
@@ -712,13 +722,8 @@ init_job_restart (InitJob         *job,
 {
   g_return_val_if_fail (job != NULL, FALSE);
 
-  if (job->goal == INIT_GOAL_STOP)
-    {
-      g_autofree char *display = init_job_display_name (job);
-      g_set_error (error, INIT_ERROR, INIT_ERROR_ALREADY_STOPPED,
-                   _("Job has already been stopped: %s"), display);
-      return FALSE;
-    }
+  if (!init_job_check_goal (job, INIT_GOAL_STOP, error))
+    return FALSE;
   job_supersede (job, INIT_GOAL_START);
   init_job_set_cause (job, NULL);
   g_clear_pointer (&job->start_env, g_ptr_array_unref);

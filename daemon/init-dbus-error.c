@@ -47,8 +47,18 @@ init_dbus_return_error (GDBusMethodInvocation *invocation,
   g_return_if_fail (G_IS_DBUS_METHOD_INVOCATION (invocation));
   g_return_if_fail (error != NULL);
 
-  if (error->domain == INIT_ERROR || error->domain == G_DBUS_ERROR
-      || g_dbus_error_is_remote_error (error))
+  /* An error that carries a D-Bus name of its own (InteractiveAuthorizationRequired from the
+   * authority) must go out under that name; GLib 2.74's return_gerror would send an
+   * "UnmappedGError" name instead. */
+  if (g_dbus_error_is_remote_error (error))
+    {
+      g_autofree char *name = g_dbus_error_get_remote_error (error);
+      g_autoptr(GError) copy = g_error_copy (error);
+
+      g_dbus_error_strip_remote_error (copy);
+      g_dbus_method_invocation_return_dbus_error (invocation, name, copy->message);
+    }
+  else if (error->domain == INIT_ERROR || error->domain == G_DBUS_ERROR)
     g_dbus_method_invocation_return_gerror (invocation, error);
   else
     g_dbus_method_invocation_return_error_literal (invocation, INIT_ERROR, INIT_ERROR_FAILED,

@@ -34,7 +34,6 @@
 typedef enum
 {
   STEP_CONSOLE,         /* not fatal: /dev/console unusable, /dev/null used instead */
-  STEP_DEBUG_STOP,      /* not an error: `debug` stops the child before exec */
   STEP_SETSID,
   STEP_STDIO,
   STEP_RLIMIT,
@@ -317,18 +316,9 @@ child_run (ChildSetup *setup)
   if (setup->set_uid && setuid (setup->uid) < 0)
     child_fail (setup, STEP_SETUID, errno);
 
+  /* `debug` is parsed and reported as unsupported: it never stops the child (a process
+   * nobody continues would hang the job). */
   child_reset_signals ();
-
-  if (klass->debug)
-    {
-      /* Tell the parent not to wait for exec: someone has to attach and continue us. */
-      child_report (setup, STEP_DEBUG_STOP, 0);
-      /* Nobody reads the pipe any more: a later exec failure is only the exit status. */
-      close (setup->report_fd);
-      setup->report_fd = -1;
-      raise (SIGSTOP);
-    }
-
   child_exec (setup);
 }
 
@@ -505,7 +495,6 @@ step_message (ChildStep step)
   switch (step)
     {
     case STEP_CONSOLE:    return N_("unable to open console");
-    case STEP_DEBUG_STOP: return N_("stopped for debugging");
     case STEP_SETSID:     return N_("unable to create a new session");
     case STEP_STDIO:      return N_("unable to set up standard input and output");
     case STEP_RLIMIT:     return N_("unable to set resource limit");
@@ -546,8 +535,6 @@ read_reports (int      fd,
         continue;
       got = 0;
 
-      if (report.step == STEP_DEBUG_STOP)
-        return TRUE;
       if (report.step == STEP_CONSOLE)
         {
           g_warning (_("Unable to open /dev/console, using /dev/null instead: %s"),

@@ -82,6 +82,8 @@ init_job_process_run (InitJob         *job,
     }
 
   g_info ("%s %s process (%d)", display, init_process_type_to_string (type), (int) pid);
+  if (spawn.log_fd >= 0)
+    init_log_set_pid (job->log, pid);
   job->pid[type] = pid;
   pw = g_new0 (ProcessWatch, 1);
   pw->job = init_job_ref (job);
@@ -331,7 +333,7 @@ job_process_handler (pid_t    pid,
   if (job->engine != NULL && job->pid[type] == pid)
     {
       if (job->log != NULL)
-        init_log_flush (job->log);
+        init_log_process_exited (job->log, pid);
       log_termination (job, type, pid, status);
       init_engine_process_exited (job->engine, job, type, pid, status);
       job_process_terminated (job, type, status);

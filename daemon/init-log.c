@@ -25,6 +25,7 @@ typedef struct
   InitLog *log;
   int      master;
   GSource *source;
+  pid_t    pid;      /* the process writing to it: 0 not known yet, -1 it has exited */
 } LogPty;
 
 struct _InitLog
@@ -265,6 +266,24 @@ log_pty_read (LogPty *pty,
   return TRUE;
 }
 
+/* The pty has no more output.  Closing the master hangs the terminal up, and the kernel
+ * then sends SIGHUP to the session using it: so while its process lives (it may just have
+ * closed its stdout) the master stays open, unwatched, until the process has been reaped. */
+static void
+log_pty_ended (LogPty *pty)
+{
+  if (pty->pid > 0)
+    {
+      if (pty->source != NULL)
+        {
+          g_source_destroy (pty->source);
+          g_clear_pointer (&pty->source, g_source_unref);
+        }
+      return;
+    }
+  log_pty_close (pty);
+}
+
 static gboolean
 log_pty_ready (int          fd,
                GIOCondition condition,
@@ -274,8 +293,50 @@ log_pty_ready (int          fd,
 
   if (log_pty_read (pty, LOG_READS_PER_DISPATCH))
     return G_SOURCE_CONTINUE;
-  log_pty_close (pty);
+  /* This source is done either way (returning REMOVE destroys it): forget it first. */
+  g_clear_pointer (&pty->source, g_source_unref);
+  if (pty->pid <= 0)
+    log_pty_close (pty);
   return G_SOURCE_REMOVE;
+}
+
+void
+init_log_set_pid (InitLog *log,
+                  pid_t    pid)
+{
+  g_return_if_fail (log != NULL);
+
+  for (guint i = log->ptys->len; i > 0; i--)
+    {
+      LogPty *pty = g_ptr_array_index (log->ptys, i - 1);
+      if (pty->pid == 0)
+        {
+          pty->pid = pid;
+          return;
+        }
+    }
+}
+
+void
+init_log_process_exited (InitLog *log,
+                         pid_t    pid)
+{
+  g_return_if_fail (log != NULL);
+
+  for (guint i = log->ptys->len; i > 0; i--)
+    {
+      LogPty *pty = g_ptr_array_index (log->ptys, i - 1);
+
+      if (pty->pid != pid)
+        continue;
+      pty->pid = -1;
+      /* Whatever is left; if something it started still holds the terminal, keep reading
+       * from the main loop until that ends too. */
+      if (!log_pty_read (pty, 0) || pty->source == NULL)
+        log_pty_close (pty);
+      break;
+    }
+  log_write_pending (log);
 }
 
 int
@@ -340,7 +401,7 @@ init_log_flush (InitLog *log)
       LogPty *pty = g_ptr_array_index (log->ptys, i - 1);
 
       if (!log_pty_read (pty, 0))
-        log_pty_close (pty);
+        log_pty_ended (pty);
     }
   log_write_pending (log);
 }

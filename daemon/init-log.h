@@ -8,6 +8,7 @@
 #pragma once
 
 #include <glib.h>
+#include <sys/types.h>
 
 G_BEGIN_DECLS
 
@@ -22,6 +23,14 @@ void        init_log_free       (InitLog    *log);
  * it until EOF/EIO. */
 int         init_log_open_pty   (InitLog    *log,
                                  GError    **error);
+
+/* The pty opened last (and not yet assigned) belongs to process @pid: its master is then kept
+ * open until init_log_process_exited(), so the process is never hung up while it runs. */
+void        init_log_set_pid    (InitLog    *log,
+                                 pid_t       pid);
+/* Process @pid has been reaped: read what it left and let its pty go. */
+void        init_log_process_exited (InitLog *log,
+                                     pid_t    pid);
 
 /* Read whatever is pending on the ptys right now (used before the instance goes away, and by
  * tests). */

@@ -1195,6 +1195,23 @@ test_restart_with_pre_stop (Fixture *fx, gconstpointer data)
   g_assert_false (test_util_capture_contains ("*post-stop process*killed by HUP*"));
 }
 
+/* A `console log` process that closes its output and keeps running is not hung up: its pty
+ * master stays open until the process has been reaped (closing it would SIGHUP the job). */
+static void
+test_console_log_no_hangup (Fixture *fx, gconstpointer data)
+{
+  FixtureReply reply = { 0 };
+
+  fixture_define (fx, "quietly",
+                  "pre-start script\n  echo before\n  exec >/dev/null 2>&1\n  sleep 0.5\nend script\n"
+                  "exec sleep 1000\n");
+  init_job_entry_start (init_engine_lookup (fx->engine, "quietly"), NULL, fixture_reply_cb, &reply, NULL);
+  fixture_wait_reply (&reply);
+  g_assert_no_error (reply.error);
+  g_assert_cmpstr (fixture_status (fx, "quietly", ""), ==, "start/running");
+  g_assert_false (test_util_capture_contains ("*killed by HUP*"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1260,6 +1277,7 @@ main (int argc, char **argv)
   FIXTURE_TEST ("signals/deleted-and-process-exits", test_deleted_and_process_exits_signalled);
   FIXTURE_TEST ("signals/config-errors-changed", test_config_errors_changed);
   FIXTURE_TEST ("job/restart-with-pre-stop", test_restart_with_pre_stop);
+  FIXTURE_TEST ("job/console-log-no-hangup", test_console_log_no_hangup);
 
   return g_test_run ();
 }

@@ -9,8 +9,6 @@
 #include "init-error.h"
 #include "init-event.h"
 
-#define JOBS_PATH "/org/example/Init/jobs"
-
 static const GDBusErrorEntry error_entries[] = {
   { INIT_ERROR_FAILED,               INIT_DBUS_ERROR_PREFIX "Failed" },
   { INIT_ERROR_UNKNOWN_JOB,          INIT_DBUS_ERROR_PREFIX "UnknownJob" },
@@ -160,10 +158,14 @@ init_dbus_check_instance_name (const char  *name,
   return FALSE;
 }
 
-static void
-append_escaped (GString    *out,
-                const char *element)
+void
+init_dbus_append_escaped (GString    *out,
+                          const char *element)
 {
+  static const char hex[] = "0123456789abcdef";
+
+  g_return_if_fail (out != NULL && element != NULL);
+
   if (element[0] == '\0')
     {
       g_string_append_c (out, '_');
@@ -174,7 +176,11 @@ append_escaped (GString    *out,
       if (g_ascii_isalnum (*p))
         g_string_append_c (out, (char) *p);
       else
-        g_string_append_printf (out, "_%02x", *p);
+        {
+          g_string_append_c (out, '_');
+          g_string_append_c (out, hex[*p >> 4]);
+          g_string_append_c (out, hex[*p & 0xf]);
+        }
     }
 }
 
@@ -184,17 +190,17 @@ init_dbus_escape_path_element (const char *element)
   GString *out = g_string_new (NULL);
 
   g_return_val_if_fail (element != NULL, NULL);
-  append_escaped (out, element);
+  init_dbus_append_escaped (out, element);
   return g_string_free (out, FALSE);
 }
 
 char *
 init_dbus_job_path (const char *job)
 {
-  GString *out = g_string_new (JOBS_PATH "/");
+  GString *out = g_string_new (INIT_DBUS_JOBS_PATH "/");
 
   g_return_val_if_fail (job != NULL, NULL);
-  append_escaped (out, job);
+  init_dbus_append_escaped (out, job);
   return g_string_free (out, FALSE);
 }
 
@@ -202,34 +208,54 @@ char *
 init_dbus_instance_path (const char *job,
                          const char *instance)
 {
-  GString *out = g_string_new (JOBS_PATH "/");
+  GString *out = g_string_new (INIT_DBUS_JOBS_PATH "/");
 
   g_return_val_if_fail (job != NULL && instance != NULL, NULL);
-  append_escaped (out, job);
+  init_dbus_append_escaped (out, job);
   g_string_append_c (out, '/');
-  append_escaped (out, instance);
+  init_dbus_append_escaped (out, instance);
   return g_string_free (out, FALSE);
 }
 
-void
-init_dbus_emit_properties_changed (GDBusInterfaceSkeleton *skeleton,
-                                   GVariant               *changed)
+static int
+hex_value (char c)
 {
-  const char * const no_invalidated[] = { NULL };
-  g_autoptr(GVariant) params = NULL;
-  GList *connections;
-  const char *path;
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  return -1;
+}
 
-  g_return_if_fail (G_IS_DBUS_INTERFACE_SKELETON (skeleton));
-  g_return_if_fail (g_variant_is_of_type (changed, G_VARIANT_TYPE_VARDICT));
+char *
+init_dbus_unescape_path_element (const char *element)
+{
+  g_autoptr(GString) out = NULL;
 
-  params = g_variant_ref_sink (g_variant_new ("(s@a{sv}^as)",
-                                              g_dbus_interface_skeleton_get_info (skeleton)->name,
-                                              changed, no_invalidated));
-  path = g_dbus_interface_skeleton_get_object_path (skeleton);
-  connections = g_dbus_interface_skeleton_get_connections (skeleton);
-  for (GList *l = connections; l != NULL; l = l->next)
-    g_dbus_connection_emit_signal (l->data, NULL, path, "org.freedesktop.DBus.Properties",
-                                   "PropertiesChanged", params, NULL);
-  g_list_free_full (connections, g_object_unref);
+  g_return_val_if_fail (element != NULL, NULL);
+
+  if (g_str_equal (element, "_"))
+    return g_strdup ("");
+  out = g_string_sized_new (strlen (element));
+  for (const char *p = element; *p != '\0'; p++)
+    {
+      int hi, lo;
+
+      if (g_ascii_isalnum (*p))
+        {
+          g_string_append_c (out, *p);
+          continue;
+        }
+      if (*p != '_' || (hi = hex_value (p[1])) < 0 || (lo = hex_value (p[2])) < 0)
+        return NULL;
+      /* Only bytes that escaping changes: anything else would be a second path for the
+       * same name. */
+      if ((hi << 4 | lo) == 0 || g_ascii_isalnum (hi << 4 | lo))
+        return NULL;
+      g_string_append_c (out, (char) (hi << 4 | lo));
+      p += 2;
+    }
+  if (out->len == 0)
+    return NULL;
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }

@@ -42,14 +42,19 @@ gboolean  init_dbus_check_instance_name   (const char            *name,
 /* Object-path element escaping (XML header): [A-Za-z0-9] kept, every other byte "_xx",
  * empty -> "_".  Newly allocated. */
 char     *init_dbus_escape_path_element   (const char            *element);
+/* The same, appended to @out (no allocation when @out has room). */
+void      init_dbus_append_escaped        (GString               *out,
+                                           const char            *element);
+/* The name @element (one path element) escapes, or NULL if no name escapes to exactly
+ * @element (stray characters, upper-case or missing hex digits, an escaped [A-Za-z0-9]).
+ * "_" is "".  Newly allocated. */
+char     *init_dbus_unescape_path_element (const char            *element);
 /* "/org/example/Init/jobs/JOB" and ".../JOB/INSTANCE". */
 char     *init_dbus_job_path              (const char            *job);
 char     *init_dbus_instance_path         (const char            *job,
                                            const char            *instance);
 
-/* Send org.freedesktop.DBus.Properties.PropertiesChanged for @skeleton's interface on
- * every connection it is exported on.  @changed: an a{sv} (floating references are sunk). */
-void      init_dbus_emit_properties_changed (GDBusInterfaceSkeleton *skeleton,
-                                             GVariant               *changed);
+/* "/org/example/Init/jobs", the parent of every job's path. */
+#define INIT_DBUS_JOBS_PATH "/org/example/Init/jobs"
 
 G_END_DECLS

@@ -7,8 +7,11 @@
 #include "init-dbus-error.h"
 #include "init-env.h"
 #include "init-error.h"
-#include "init-job-object.h"
+#include "init-log-reader.h"
 #include "init-manager.h"
+#include "init-variant-writer.h"
+
+#define MANAGER_INTERFACE "org.example.Init"
 
 struct _InitManager
 {
@@ -17,8 +20,7 @@ struct _InitManager
   InitEngine               *engine;
   InitAuthority            *authority;
   InitHistory              *history;
-  GDBusObjectManagerServer *object_manager;
-  GHashTable               *jobs;          /* job name -> InitJobObject* (owned) */
+  InitObjectTree           *tree;
   GHashTable               *config_errors; /* paths that failed to parse (set) */
   GQueue                    parked;        /* InitParked* (links embedded) */
 };
@@ -110,6 +112,7 @@ init_manager_job_done (InitJob      *job,
 {
   InitParked *parked = user_data;
   InitParkedKind kind = parked->kind;
+  g_autoptr(InitManager) self = parked->manager != NULL ? g_object_ref (parked->manager) : NULL;
   GDBusMethodInvocation *invocation = init_parked_take (parked);
   g_autofree char *path = NULL;
 
@@ -120,6 +123,9 @@ init_manager_job_done (InitJob      *job,
       init_dbus_return_error (invocation, error);
       return;
     }
+  /* The client's cached properties are current when the reply arrives. */
+  if (self != NULL)
+    init_object_tree_flush (self->tree);
   switch (kind)
     {
     case INIT_PARKED_JOB_START:
@@ -183,37 +189,10 @@ forget_config_errors (InitManager  *self,
     update_config_errors (self);
 }
 
-static void
-add_job (InitManager  *self,
-         InitJobEntry *entry,
-         gboolean      announce)
+static char *
+job_path (InitJobEntry *entry)
 {
-  InitJobObject *job;
-  GHashTableIter iter;
-  gpointer value;
-
-  job = init_job_object_new (self, entry);
-  g_hash_table_replace (self->jobs, entry->name, job);
-  g_dbus_object_manager_server_export (self->object_manager, init_job_object_get_object (job));
-  if (announce)
-    init_dbus_manager_emit_job_added (INIT_DBUS_MANAGER (self), init_job_object_get_path (job));
-
-  g_hash_table_iter_init (&iter, entry->instances);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    init_job_object_instance_added (job, value);
-}
-
-static void
-remove_job (InitManager   *self,
-            InitJobObject *job)
-{
-  g_autofree char *path = g_strdup (init_job_object_get_path (job));
-  GDBusObjectSkeleton *object = init_job_object_get_object (job);
-
-  init_job_object_clear (job);
-  g_dbus_object_manager_server_unexport (self->object_manager, path);
-  g_dbus_object_skeleton_remove_interface (object, G_DBUS_INTERFACE_SKELETON (job));
-  g_hash_table_remove (self->jobs, init_job_object_get_entry (job)->name);
+  return init_dbus_job_path (entry->name);
 }
 
 static void
@@ -222,8 +201,11 @@ on_job_added (InitEngine   *engine,
               gpointer      user_data)
 {
   InitManager *self = user_data;
+  g_autofree char *path = job_path (entry);
 
-  add_job (self, entry, TRUE);
+  init_object_tree_job_added (self->tree, entry);
+  init_object_tree_emit (self->tree, INIT_MANAGER_PATH, MANAGER_INTERFACE, "JobAdded",
+                         g_variant_new ("(o)", path));
   forget_config_errors (self, entry);
 }
 
@@ -233,10 +215,8 @@ on_job_changed (InitEngine   *engine,
                 gpointer      user_data)
 {
   InitManager *self = user_data;
-  InitJobObject *job = g_hash_table_lookup (self->jobs, entry->name);
 
-  if (job != NULL)
-    init_job_object_changed (job);
+  init_object_tree_job_changed (self->tree, entry);
   forget_config_errors (self, entry);
 }
 
@@ -246,21 +226,11 @@ on_job_removed (InitEngine   *engine,
                 gpointer      user_data)
 {
   InitManager *self = user_data;
-  InitJobObject *job = g_hash_table_lookup (self->jobs, entry->name);
-  g_autofree char *path = NULL;
+  g_autofree char *path = job_path (entry);
 
-  if (job == NULL)
-    return;
-  path = g_strdup (init_job_object_get_path (job));
-  remove_job (self, job);
-  init_dbus_manager_emit_job_removed (INIT_DBUS_MANAGER (self), path);
-}
-
-static InitJobObject *
-job_of_instance (InitManager *self,
-                 InitJob     *job)
-{
-  return g_hash_table_lookup (self->jobs, job->klass->name);
+  init_object_tree_job_removed (self->tree, entry);
+  init_object_tree_emit (self->tree, INIT_MANAGER_PATH, MANAGER_INTERFACE, "JobRemoved",
+                         g_variant_new ("(o)", path));
 }
 
 static void
@@ -268,10 +238,7 @@ on_instance_added (InitEngine *engine,
                    InitJob    *job,
                    gpointer    user_data)
 {
-  InitJobObject *object = job_of_instance (user_data, job);
-
-  if (object != NULL)
-    init_job_object_instance_added (object, job);
+  init_object_tree_instance_added (((InitManager *) user_data)->tree, job);
 }
 
 static void
@@ -279,10 +246,7 @@ on_instance_changed (InitEngine *engine,
                      InitJob    *job,
                      gpointer    user_data)
 {
-  InitJobObject *object = job_of_instance (user_data, job);
-
-  if (object != NULL)
-    init_job_object_instance_changed (object, job);
+  init_object_tree_instance_changed (((InitManager *) user_data)->tree, job);
 }
 
 static void
@@ -290,10 +254,41 @@ on_instance_removed (InitEngine *engine,
                      InitJob    *job,
                      gpointer    user_data)
 {
-  InitJobObject *object = job_of_instance (user_data, job);
+  init_object_tree_instance_removed (((InitManager *) user_data)->tree, job);
+}
 
-  if (object != NULL)
-    init_job_object_instance_removed (object, job);
+/* The keys init_history_add_cause() writes, for EventEmitted. */
+static void
+write_cause (InitVariantWriter *writer,
+             const InitCause   *cause)
+{
+  init_variant_writer_open_array (writer, INIT_VARIANT_ALIGN_8, FALSE);
+  init_variant_writer_open_entry (writer, "cause");
+  init_variant_writer_string (writer, init_cause_kind_to_string (cause != NULL ? cause->kind
+                                                                               : INIT_CAUSE_NONE));
+  init_variant_writer_close_entry (writer, "s");
+  if (cause != NULL && cause->kind == INIT_CAUSE_EVENT)
+    {
+      init_variant_writer_open_entry (writer, "cause-event-id");
+      init_variant_writer_uint64 (writer, cause->event_id);
+      init_variant_writer_close_entry (writer, "t");
+      init_variant_writer_open_entry (writer, "cause-event");
+      init_variant_writer_string (writer, cause->event_name);
+      init_variant_writer_close_entry (writer, "s");
+    }
+  else if (cause != NULL && cause->kind == INIT_CAUSE_CALLER)
+    {
+      init_variant_writer_open_entry (writer, "caller-uid");
+      init_variant_writer_uint32 (writer, cause->uid);
+      init_variant_writer_close_entry (writer, "u");
+      init_variant_writer_open_entry (writer, "caller-pid");
+      init_variant_writer_uint32 (writer, cause->pid);
+      init_variant_writer_close_entry (writer, "u");
+      init_variant_writer_open_entry (writer, "caller-command");
+      init_variant_writer_string (writer, cause->command);
+      init_variant_writer_close_entry (writer, "s");
+    }
+  init_variant_writer_close_array (writer);
 }
 
 static void
@@ -302,16 +297,20 @@ on_event_queued (InitEngine *engine,
                  gpointer    user_data)
 {
   InitManager *self = user_data;
-  GVariantBuilder cause;
+  InitVariantWriter *writer;
 
-  g_autofree const char **env = g_new (const char *, event->env->len + 1);
-
-  memcpy (env, event->env->pdata, event->env->len * sizeof (char *));
-  env[event->env->len] = NULL;
-  g_variant_builder_init (&cause, G_VARIANT_TYPE_VARDICT);
-  init_history_add_cause (&cause, event->cause);
-  init_dbus_manager_emit_event_emitted (INIT_DBUS_MANAGER (self), event->id, event->name, env,
-                                        g_variant_builder_end (&cause));
+  /* Built only for a connection to send it on. */
+  if (init_object_tree_get_connection (self->tree) == NULL)
+    return;
+  writer = init_variant_writer_new (256);
+  init_variant_writer_open_tuple (writer, INIT_VARIANT_ALIGN_8, FALSE);
+  init_variant_writer_uint64 (writer, event->id);
+  init_variant_writer_string (writer, event->name);
+  init_variant_writer_strv (writer, (const char * const *) event->env->pdata, event->env->len);
+  write_cause (writer, event->cause);
+  init_variant_writer_close_tuple (writer);
+  init_object_tree_emit (self->tree, INIT_MANAGER_PATH, MANAGER_INTERFACE, "EventEmitted",
+                         init_variant_writer_finish (writer, G_VARIANT_TYPE ("(tsasa{sv})")));
 }
 
 static void
@@ -319,10 +318,21 @@ on_event_finished (InitEngine *engine,
                    InitEvent  *event,
                    gpointer    user_data)
 {
-  init_dbus_manager_emit_event_finished (INIT_DBUS_MANAGER (user_data), event->id, event->name,
-                                         event->failed,
-                                         event->failed_job != NULL ? event->failed_job : "",
-                                         event->failed_reason != NULL ? event->failed_reason : "");
+  InitManager *self = user_data;
+  InitVariantWriter *writer;
+
+  if (init_object_tree_get_connection (self->tree) == NULL)
+    return;
+  writer = init_variant_writer_new (128);
+  init_variant_writer_open_tuple (writer, INIT_VARIANT_ALIGN_8, FALSE);
+  init_variant_writer_uint64 (writer, event->id);
+  init_variant_writer_string (writer, event->name);
+  init_variant_writer_boolean (writer, event->failed);
+  init_variant_writer_string (writer, event->failed_job);
+  init_variant_writer_string (writer, event->failed_reason);
+  init_variant_writer_close_tuple (writer);
+  init_object_tree_emit (self->tree, INIT_MANAGER_PATH, MANAGER_INTERFACE, "EventFinished",
+                         init_variant_writer_finish (writer, G_VARIANT_TYPE ("(tsbss)")));
 }
 
 static void
@@ -342,13 +352,11 @@ on_record_added (InitHistory *history,
                  GVariant    *record,
                  gpointer     user_data)
 {
-  guint64 id, timestamp;
-  const char *kind, *subject;
-  g_autoptr(GVariant) details = NULL;
+  InitManager *self = user_data;
 
-  g_variant_get (record, "(tt&s&s@a{sv})", &id, &timestamp, &kind, &subject, &details);
-  init_dbus_manager_emit_history_record (INIT_DBUS_MANAGER (user_data), id, timestamp, kind,
-                                         subject, details);
+  /* A record is (ttssa{sv}), HistoryRecord's very arguments: sent as it is kept. */
+  init_object_tree_emit (self->tree, INIT_MANAGER_PATH, MANAGER_INTERFACE, "HistoryRecord",
+                         record);
 }
 
 /* ---- methods ---- */
@@ -378,10 +386,14 @@ static void
 emit_done (InitEvent *event,
            gpointer   user_data)
 {
-  GDBusMethodInvocation *invocation = init_parked_take (user_data);
+  InitParked *parked = user_data;
+  g_autoptr(InitManager) self = parked->manager != NULL ? g_object_ref (parked->manager) : NULL;
+  GDBusMethodInvocation *invocation = init_parked_take (parked);
 
   if (invocation == NULL)
     return;
+  if (self != NULL)
+    init_object_tree_flush (self->tree);
   if (event->failed)
     g_dbus_method_invocation_return_error (invocation, INIT_ERROR, INIT_ERROR_EVENT_FAILED,
                                            _("Event %s failed: job %s: %s"), event->name,
@@ -459,19 +471,23 @@ handle_get_job_by_name (InitDBusManager       *object,
 {
   InitManager *self = INIT_MANAGER (object);
   g_autoptr(GError) error = NULL;
-  InitJobObject *job;
+  g_autofree char *path = NULL;
+  InitJobEntry *entry;
 
   if (!init_dbus_check_job_name (name, &error))
     {
       init_dbus_return_error (invocation, error);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
-  job = g_hash_table_lookup (self->jobs, name);
-  if (job == NULL)
-    g_dbus_method_invocation_return_error (invocation, INIT_ERROR, INIT_ERROR_UNKNOWN_JOB,
-                                           _("Unknown job: %s"), name);
-  else
-    init_dbus_manager_complete_get_job_by_name (object, invocation, init_job_object_get_path (job));
+  entry = init_engine_lookup (self->engine, name);
+  if (entry == NULL)
+    {
+      g_dbus_method_invocation_return_error (invocation, INIT_ERROR, INIT_ERROR_UNKNOWN_JOB,
+                                             _("Unknown job: %s"), name);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  path = job_path (entry);
+  init_dbus_manager_complete_get_job_by_name (object, invocation, path);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -481,16 +497,10 @@ handle_get_all_jobs (InitDBusManager       *object,
 {
   InitManager *self = INIT_MANAGER (object);
   g_autoptr(GPtrArray) entries = init_engine_list (self->engine);
-  g_autoptr(GPtrArray) paths = g_ptr_array_new_full (entries->len + 1, NULL);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_full (entries->len + 1, g_free);
 
   for (guint i = 0; i < entries->len; i++)
-    {
-      InitJobEntry *entry = g_ptr_array_index (entries, i);
-      InitJobObject *job = g_hash_table_lookup (self->jobs, entry->name);
-
-      if (job != NULL)
-        g_ptr_array_add (paths, (char *) init_job_object_get_path (job));
-    }
+    g_ptr_array_add (paths, job_path (g_ptr_array_index (entries, i)));
   g_ptr_array_add (paths, NULL);
   init_dbus_manager_complete_get_all_jobs (object, invocation, (const char * const *) paths->pdata);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
@@ -515,6 +525,7 @@ reload_authorized_cb (GObject      *source,
   init_manager_push_caller (call->self, caller);
   init_engine_reload (call->self->engine);
   init_manager_pop_caller (call->self);
+  init_object_tree_flush (call->self->tree);
   init_dbus_manager_complete_reload_configuration (NULL, g_steal_pointer (&call->invocation));
 }
 
@@ -545,6 +556,52 @@ handle_get_history (InitDBusManager       *object,
                                           init_history_get_records (self->history, after, max),
                                           init_history_get_last_id (self->history));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* EmitEvent is every event's way in: its arguments are unpacked here and the handler called
+ * directly, rather than copied into GValues for a GSignal emission through libffi as the
+ * generated dispatch does.  Every other method goes the generated way. */
+static GDBusInterfaceMethodCallFunc generated_method_call;
+
+static void
+manager_method_call (GDBusConnection       *connection,
+                     const char            *sender,
+                     const char            *object_path,
+                     const char            *interface_name,
+                     const char            *method_name,
+                     GVariant              *parameters,
+                     GDBusMethodInvocation *invocation,
+                     gpointer               user_data)
+{
+  if (g_str_equal (method_name, "EmitEvent"))
+    {
+      g_autofree const char **env = NULL;
+      const char *name;
+      gboolean wait;
+
+      /* GDBus has checked the signature against the interface info. */
+      g_variant_get (parameters, "(&s^a&sb)", &name, &env, &wait);
+      handle_emit_event (INIT_DBUS_MANAGER (user_data), invocation, name, env, wait);
+      return;
+    }
+  generated_method_call (connection, sender, object_path, interface_name, method_name,
+                         parameters, invocation, user_data);
+}
+
+static GDBusInterfaceVTable *
+init_manager_get_vtable (GDBusInterfaceSkeleton *skeleton)
+{
+  static GDBusInterfaceVTable vtable;
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      vtable = *G_DBUS_INTERFACE_SKELETON_CLASS (init_manager_parent_class)->get_vtable (skeleton);
+      generated_method_call = vtable.method_call;
+      vtable.method_call = manager_method_call;
+      g_once_init_leave (&initialized, 1);
+    }
+  return &vtable;
 }
 
 static void
@@ -582,20 +639,9 @@ init_manager_dispose (GObject *object)
                                                        _("The daemon is shutting down"));
     }
 
-  if (self->jobs != NULL)
-    {
-      GHashTableIter iter;
-      gpointer value;
-      g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func (g_object_unref);
-
-      g_hash_table_iter_init (&iter, self->jobs);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        g_ptr_array_add (jobs, g_object_ref (value));
-      for (guint i = 0; i < jobs->len; i++)
-        remove_job (self, g_ptr_array_index (jobs, i));
-    }
-
-  g_clear_object (&self->object_manager);
+  if (self->tree != NULL)
+    init_object_tree_detach (self->tree);
+  g_clear_object (&self->tree);
   g_clear_object (&self->history);
   g_clear_object (&self->authority);
   g_clear_object (&self->engine);
@@ -608,7 +654,6 @@ init_manager_finalize (GObject *object)
 {
   InitManager *self = INIT_MANAGER (object);
 
-  g_clear_pointer (&self->jobs, g_hash_table_unref);
   g_clear_pointer (&self->config_errors, g_hash_table_unref);
 
   G_OBJECT_CLASS (init_manager_parent_class)->finalize (object);
@@ -621,14 +666,13 @@ init_manager_class_init (InitManagerClass *klass)
 
   object_class->dispose = init_manager_dispose;
   object_class->finalize = init_manager_finalize;
+  G_DBUS_INTERFACE_SKELETON_CLASS (klass)->get_vtable = init_manager_get_vtable;
 }
 
 static void
 init_manager_init (InitManager *self)
 {
   g_queue_init (&self->parked);
-  /* Keys are the entries' names, owned by the job objects' entries. */
-  self->jobs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
   self->config_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
@@ -651,7 +695,7 @@ init_manager_new (const InitManagerOptions *options)
   self->engine = g_object_ref (options->engine);
   self->authority = g_object_ref (options->authority);
   self->history = g_object_ref (options->history);
-  self->object_manager = g_dbus_object_manager_server_new (INIT_MANAGER_PATH);
+  self->tree = init_object_tree_new (self, self->engine);
 
   init_dbus_manager_set_version (iface, PACKAGE_VERSION);
   init_dbus_manager_set_mode (iface, options->mode != NULL ? options->mode : "session");
@@ -673,15 +717,17 @@ init_manager_new (const InitManagerOptions *options)
 
   entries = init_engine_list (self->engine);
   for (guint i = 0; i < entries->len; i++)
-    add_job (self, g_ptr_array_index (entries, i), FALSE);
+    init_object_tree_job_added (self->tree, g_ptr_array_index (entries, i));
+  /* LogChanged for every job's log: one directory watch per manager. */
+  init_log_watch_ensure (self);
   return self;
 }
 
-GDBusObjectManagerServer *
-init_manager_get_object_manager (InitManager *self)
+InitObjectTree *
+init_manager_get_object_tree (InitManager *self)
 {
   g_return_val_if_fail (INIT_IS_MANAGER (self), NULL);
-  return self->object_manager;
+  return self->tree;
 }
 
 InitEngine *

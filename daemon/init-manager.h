@@ -1,12 +1,13 @@
 /* init-manager.h — the manager object /org/example/Init (org.example.Init)
  *
  * A final subclass of the generated InitDBusManagerSkeleton.  It follows the engine: it
- * creates a job object for every job and an instance object for every instance, exports
- * them in its GDBusObjectManagerServer, keeps their properties in sync, and broadcasts
- * EventEmitted / EventFinished / HistoryRecord / JobAdded / JobRemoved.
+ * tells its InitObjectTree (the jobs and instances on the bus, and the ObjectManager) what
+ * changed, and broadcasts EventEmitted / EventFinished / HistoryRecord / JobAdded /
+ * JobRemoved.  The signals sent for every event are written straight to the connection (no
+ * GSignal emission, no GValue), since they are most of what an event costs.
  *
  * The bus side (connections, name, reconnects) is InitService's: it exports the manager
- * skeleton and hands the object manager a connection.
+ * skeleton and attaches the object tree to the connection.
  *
  * Callers that asked to wait are parked here until the engine answers them.  If their
  * connection closes first (the bus went away), init_manager_connection_closed() drops them:
@@ -20,6 +21,7 @@
 #include "init-dbus-generated.h"
 #include "init-engine.h"
 #include "init-history.h"
+#include "init-object-tree.h"
 
 G_BEGIN_DECLS
 
@@ -40,7 +42,8 @@ typedef struct
 
 /* Export every job and instance the engine has now, and follow it from then on. */
 InitManager              *init_manager_new               (const InitManagerOptions *options);
-GDBusObjectManagerServer *init_manager_get_object_manager (InitManager     *self);
+/* The jobs and instances on the bus (attached to a connection by InitService). */
+InitObjectTree           *init_manager_get_object_tree    (InitManager     *self);
 InitEngine               *init_manager_get_engine         (InitManager     *self);
 InitAuthority            *init_manager_get_authority      (InitManager     *self);
 /* Drop every parked caller of @connection (it closed). */

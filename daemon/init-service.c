@@ -89,8 +89,6 @@ schedule_retry (InitService *self)
 static void
 drop_connection (InitService *self)
 {
-  GDBusObjectManagerServer *om = init_manager_get_object_manager (self->manager);
-
   if (self->owner_id != 0)
     {
       g_bus_unown_name (self->owner_id);
@@ -104,12 +102,7 @@ drop_connection (InitService *self)
                                                           self->connection);
       self->exported = FALSE;
     }
-  {
-    g_autoptr(GDBusConnection) current = g_dbus_object_manager_server_get_connection (om);
-
-    if (current != NULL)
-      g_dbus_object_manager_server_set_connection (om, NULL);
-  }
+  init_object_tree_detach (init_manager_get_object_tree (self->manager));
   g_clear_signal_handler (&self->closed_id, self->connection);
   g_clear_object (&self->connection);
 }
@@ -183,7 +176,6 @@ on_connected (GObject      *source,
   g_autoptr(InitService) self = user_data;
   g_autoptr(GDBusConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
-  GDBusObjectManagerServer *om;
 
   connection = g_dbus_connection_new_for_address_finish (result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->stopped)
@@ -218,8 +210,10 @@ on_connected (GObject      *source,
     g_warning (_("Cannot export %s: %s"), INIT_MANAGER_PATH, error->message);
   else
     self->exported = TRUE;
-  om = init_manager_get_object_manager (self->manager);
-  g_dbus_object_manager_server_set_connection (om, self->connection);
+  g_clear_error (&error);
+  if (!init_object_tree_attach (init_manager_get_object_tree (self->manager), self->connection,
+                                &error))
+    g_warning (_("Cannot export the jobs: %s"), error->message);
   self->owner_id = g_bus_own_name_on_connection (self->connection, INIT_BUS_NAME,
                                                  G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE,
                                                  on_name_acquired, on_name_lost, self, NULL);

@@ -1,8 +1,8 @@
 /* init-service.h — initd on the bus: connection, object export, name, reconnects
  *
  * Connects to the bus at an address (the system or session bus, or DBUS_*_BUS_ADDRESS),
- * exports the manager at /org/example/Init and its object manager with every job and
- * instance, then owns org.example.Init (DO_NOT_QUEUE).  If the bus goes away the daemon keeps
+ * exports the manager at /org/example/Init and attaches its object tree (every job and
+ * instance, and the ObjectManager), then owns org.example.Init (DO_NOT_QUEUE).  If the bus goes away the daemon keeps
  * supervising: the service drops callers parked on the dead connection and reconnects with
  * a backoff (100 ms doubling to 2 s), exporting everything and owning the name again.
  */

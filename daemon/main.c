@@ -14,6 +14,7 @@
 #include "init-engine.h"
 #include "init-history.h"
 #include "init-manager.h"
+#include "init-memory.h"
 #include "init-reaper.h"
 #include "init-service.h"
 
@@ -219,6 +220,8 @@ main (int argc, char **argv)
   const char *mode;
   Daemon daemon = { 0 };
 
+  /* Before anything is allocated. */
+  init_memory_setup ();
   /* Before any thread exists, so every thread inherits the mask and SIGCHLD reaches only the
    * reaper's signalfd. */
   init_reaper_block_sigchld ();

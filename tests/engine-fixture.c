@@ -250,10 +250,14 @@ fixture_wait_status (Fixture    *fx,
     }
 }
 
+/* The file exists and holds at least one complete line: a shell's `echo x > f` creates the
+ * file before it writes to it. */
 static gboolean
 file_exists (gpointer user_data)
 {
-  return g_file_test (user_data, G_FILE_TEST_EXISTS);
+  g_autofree char *contents = test_util_read_file (user_data);
+
+  return contents != NULL && g_str_has_suffix (contents, "\n");
 }
 
 char *

@@ -38,7 +38,7 @@ void        fixture_emit        (Fixture *fx, const char *name, ...) G_GNUC_NULL
 char       *fixture_status      (Fixture *fx, const char *job, const char *instance);
 /* Wait (generous timeout) until fixture_status equals @status. */
 void        fixture_wait_status (Fixture *fx, const char *job, const char *instance, const char *status);
-/* Wait until @path exists and return its contents. */
+/* Wait until @path holds at least one complete line and return its contents. */
 char       *fixture_wait_file   (Fixture *fx, const char *path);
 /* Has an event line equal to @line finished? */
 gboolean    fixture_saw_event   (Fixture *fx, const char *line);

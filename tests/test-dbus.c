@@ -233,6 +233,40 @@ wait_signal (T          *t,
     }
 }
 
+typedef struct
+{
+  T          *t;
+  guint       from;
+  const char *pattern;
+} SignalAfter;
+
+static gboolean
+saw_signal_after_cb (gpointer user_data)
+{
+  SignalAfter *w = user_data;
+
+  for (guint i = w->from; i < w->t->signals->len; i++)
+    if (g_pattern_match_simple (w->pattern, g_ptr_array_index (w->t->signals, i)))
+      return TRUE;
+  return FALSE;
+}
+
+/* Wait until a signal matching @pattern arrived, after the first @from ones. */
+static void
+wait_signal_after (T          *t,
+                   guint       from,
+                   const char *pattern)
+{
+  SignalAfter w = { t, from, pattern };
+
+  if (!test_util_wait_until (saw_signal_after_cb, &w, WAIT_MS))
+    {
+      for (guint i = from; i < t->signals->len; i++)
+        g_test_message ("signal: %s", (char *) g_ptr_array_index (t->signals, i));
+      g_error ("no signal matching %s", pattern);
+    }
+}
+
 static gboolean
 saw_signal (T          *t,
             const char *pattern)
@@ -805,7 +839,8 @@ test_job_failed_and_canceled (void)
 
 /* ---- instances ---- */
 
-/* Instance methods, Reload's signal, NotRunning, and PropertiesChanged for every change. */
+/* Instance methods, Reload's signal, NotRunning, and PropertiesChanged for every change that
+ * outlives a main-loop iteration. */
 static void
 test_instance_methods (void)
 {
@@ -813,6 +848,7 @@ test_instance_methods (void)
   const char *inst = "/org/example/Init/jobs/svc/_";
   g_autofree char *hup = NULL, *ready = NULL, *job = NULL, *goal = NULL, *got = NULL;
   g_autoptr(GVariant) r = NULL;
+  guint mark;
 
   t_setup (&t);
   hup = dbus_fixture_path (t.fx, "hup");
@@ -832,12 +868,19 @@ test_instance_methods (void)
   g_clear_pointer (&r, g_variant_unref);
   g_free (call_fails (&t, inst, IFACE_INSTANCE, "Start", g_variant_new ("(b)", TRUE),
                       "org.example.Init.Error.AlreadyStarted"));
+  mark = t.signals->len;
   r = call_ok (&t, inst, IFACE_INSTANCE, "Restart", g_variant_new ("(b)", TRUE));
   g_clear_pointer (&r, g_variant_unref);
-  wait_signal (&t, "PropertiesChanged /org/example/Init/jobs/svc/_ ('org.example.Init.Instance', {'Goal': <'stop'>*");
-  wait_signal (&t, "PropertiesChanged /org/example/Init/jobs/svc/_ ('org.example.Init.Instance', {'State': <'killed'>*");
+  /* The reply comes once it runs again; the way down went before it (stopping is where the
+   * call left it), and the history has every step. */
+  wait_signal_after (&t, mark, "PropertiesChanged /org/example/Init/jobs/svc/_ ('org.example.Init.Instance', {'State': <'stopping'>*");
+  wait_signal_after (&t, mark, "HistoryRecord /org/example/Init (*, 'job-state', 'svc', {*'state': <'killed'>*");
+  wait_signal_after (&t, mark, "PropertiesChanged /org/example/Init/jobs/svc/_ ('org.example.Init.Instance', {*'State': <'running'>*");
   goal = get_string (&t, inst, IFACE_INSTANCE, "Goal");
   g_assert_cmpstr (goal, ==, "start");
+  /* Restart sets the goal to stop and back to start in one call: changes are coalesced per
+   * main-loop iteration, so clients never see the goal that did not last. */
+  g_assert_false (saw_signal (&t, "PropertiesChanged /org/example/Init/jobs/svc/_ ('org.example.Init.Instance', {'Goal': <'stop'>*"));
 
   r = call_ok (&t, "/org/example/Init/jobs/abstract", IFACE_JOB, "Start", g_variant_new ("(^asb)", (const char *[]) { NULL }, TRUE));
   g_clear_pointer (&r, g_variant_unref);

@@ -324,7 +324,7 @@ test_kill_escalation (Fixture *fx, gconstpointer data)
 {
   g_autofree char *ready = fixture_path (fx, "ready");
   g_autofree char *text = g_strdup_printf (
-      "kill timeout 1\nscript\n  trap '' TERM\n  touch %s\n  while true; do sleep 0.1; done\nend script\n", ready);
+      "kill timeout 1\nscript\n  trap '' TERM\n  echo ready > %s\n  while true; do sleep 0.1; done\nend script\n", ready);
   FixtureReply reply = { 0 };
   gint64 start;
   int pid;
@@ -698,7 +698,7 @@ test_expect_stop (Fixture *fx, gconstpointer data)
 {
   g_autofree char *out = fixture_path (fx, "continued");
   g_autofree char *text = g_strdup_printf (
-      "expect stop\nscript\n  sleep 0.3\n  kill -STOP $$\n  touch %s\n  exec sleep 1000\nend script\n", out);
+      "expect stop\nscript\n  sleep 0.3\n  kill -STOP $$\n  echo continued > %s\n  exec sleep 1000\nend script\n", out);
 
   fixture_define (fx, "test", text);
   init_job_entry_start (init_engine_lookup (fx->engine, "test"), NULL, NULL, NULL, NULL);

@@ -1,0 +1,795 @@
+/* init-admin-details.c — the selected job: what it is, how it is doing, and the actions */
+#define G_LOG_DOMAIN "init-admin"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "init-admin-details.h"
+#include "init-admin-env-editor.h"
+#include "init-admin-error.h"
+#include "init-admin-history-view.h"
+#include "init-admin-log-view.h"
+#include "init-admin-resources.h"
+#include "init-admin-state-cell.h"
+
+struct _InitAdminDetails
+{
+  GtkWidget           parent_instance;
+
+  GtkStack           *details_stack;
+  GtkLabel           *title_label;
+  GtkWidget          *start_button;
+  GtkWidget          *stop_button;
+  GtkWidget          *restart_button;
+  InitAdminStateCell *state_cell;
+  GtkLabel           *processes_label;
+  GtkWidget          *busy_box;
+  GtkLabel           *busy_label;
+  GtkLabel           *description_label;
+  GtkLabel           *why_label;
+  GtkWidget          *failure_box;
+  GtkLabel           *failure_label;
+  GtkStack           *pages;
+  GtkListBox         *instances_list;
+  GtkGrid            *definition_grid;
+  InitAdminLogView   *log_view;
+  GtkStack           *events_stack;
+  GtkListView        *events_list;
+
+  InitAdminClient    *client;
+  InitAdminJobModel  *model;
+  InitAdminHistory   *history;
+  InitAdminJobRow    *row;
+  GtkCustomFilter    *events_filter;
+  GtkFilterListModel *events_model;
+  GHashTable         *busy;          /* job display name -> GUINT_TO_POINTER (calls pending) */
+};
+
+G_DEFINE_FINAL_TYPE (InitAdminDetails, init_admin_details, GTK_TYPE_WIDGET)
+
+enum
+{
+  SIGNAL_ERROR,
+  SIGNAL_TOAST,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void refresh (InitAdminDetails *self);
+
+/* ---- definition in words ---- */
+
+static void
+add_fact (InitAdminDetails *self,
+          int              *line,
+          const char       *key,
+          const char       *value,
+          const char       *tooltip)
+{
+  GtkWidget *key_label, *value_label;
+
+  if (value == NULL || value[0] == '\0')
+    return;
+  key_label = gtk_label_new (key);
+  value_label = gtk_label_new (value);
+  gtk_label_set_xalign (GTK_LABEL (key_label), 1);
+  gtk_label_set_yalign (GTK_LABEL (key_label), 0);
+  gtk_widget_set_valign (key_label, GTK_ALIGN_START);
+  gtk_widget_add_css_class (key_label, "dim-label");
+  gtk_label_set_xalign (GTK_LABEL (value_label), 0);
+  gtk_label_set_wrap (GTK_LABEL (value_label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (value_label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (value_label), TRUE);
+  gtk_widget_set_hexpand (value_label, TRUE);
+  if (tooltip != NULL && tooltip[0] != '\0')
+    gtk_widget_set_tooltip_text (value_label, tooltip);
+  gtk_grid_attach (self->definition_grid, key_label, 0, *line, 1, 1);
+  gtk_grid_attach (self->definition_grid, value_label, 1, *line, 1, 1);
+  (*line)++;
+}
+
+static void
+fill_definition (InitAdminDetails *self,
+                 InitDBusJob      *job)
+{
+  GtkWidget *child;
+  g_autofree char *start_on = init_admin_format_condition (init_dbus_job_get_start_on_tree (job));
+  g_autofree char *stop_on = init_admin_format_condition (init_dbus_job_get_stop_on_tree (job));
+  g_autofree char *respawn = NULL;
+  g_autofree char *kill = NULL;
+  g_autofree char *processes = NULL;
+  g_autofree char *emits = NULL;
+  g_autofree char *instances = NULL;
+  const char *pattern = init_dbus_job_get_instance_pattern (job);
+  const char * const *defined = init_dbus_job_get_defined_processes (job);
+  const char * const *emit_list = init_dbus_job_get_emits (job);
+  guint32 count = 0, interval = 0;
+  int line = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->definition_grid))) != NULL)
+    gtk_grid_remove (self->definition_grid, child);
+
+  if (init_dbus_job_get_respawn_limit (job) != NULL)
+    g_variant_get (init_dbus_job_get_respawn_limit (job), "(uu)", &count, &interval);
+  respawn = init_admin_format_respawn (init_dbus_job_get_respawn (job), count, interval);
+  kill = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u second", "%u seconds",
+                                       init_dbus_job_get_kill_timeout (job)),
+                          init_dbus_job_get_kill_timeout (job));
+  processes = defined != NULL ? g_strjoinv (", ", (char **) defined) : NULL;
+  emits = emit_list != NULL ? g_strjoinv (", ", (char **) emit_list) : NULL;
+  if (pattern != NULL && pattern[0] != '\0')
+    /* Translators: %s is the instance pattern, e.g. $TTY */
+    instances = g_strdup_printf (_("One per value of %s"), pattern);
+  else
+    instances = g_strdup (_("A single instance"));
+
+  add_fact (self, &line, _("Starts"), start_on[0] != '\0' ? start_on : _("Only when started by hand"),
+            init_dbus_job_get_start_on (job));
+  add_fact (self, &line, _("Stops"), stop_on[0] != '\0' ? stop_on
+            : _("When stopped by hand, or when it ends by itself"),
+            init_dbus_job_get_stop_on (job));
+  add_fact (self, &line, _("Kind"), init_dbus_job_get_task (job)
+            ? _("Task: done when its process finishes")
+            : _("Service: runs until stopped"), NULL);
+  add_fact (self, &line, _("Respawn"), respawn, NULL);
+  add_fact (self, &line, _("Instances"), instances, NULL);
+  add_fact (self, &line, _("Output"), init_dbus_job_get_console (job), NULL);
+  add_fact (self, &line, _("Processes"), processes, NULL);
+  add_fact (self, &line, _("Kill timeout"), kill, NULL);
+  add_fact (self, &line, _("Emits"), emits, NULL);
+  add_fact (self, &line, _("Author"), init_dbus_job_get_author (job), NULL);
+  add_fact (self, &line, _("Version"), init_dbus_job_get_version (job), NULL);
+  add_fact (self, &line, _("Usage"), init_dbus_job_get_usage (job), NULL);
+  add_fact (self, &line, _("Configuration"), init_dbus_job_get_config_file (job), NULL);
+  add_fact (self, &line, _("Override"), init_dbus_job_get_override_file (job), NULL);
+  if (init_dbus_job_get_deleted (job))
+    add_fact (self, &line, _("Note"),
+              _("Its file is gone: the job goes away when its last instance stops."), NULL);
+}
+
+static void
+fill_instances (InitAdminDetails *self,
+                const char       *job_name)
+{
+  GPtrArray *rows = init_admin_job_model_get_job_rows (self->model, job_name);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->instances_list))) != NULL)
+    gtk_list_box_remove (self->instances_list, child);
+
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
+    {
+      InitAdminJobRow *row = g_ptr_array_index (rows, i);
+      InitDBusInstance *instance = init_admin_job_row_get_instance (row);
+      GtkWidget *action_row = adw_action_row_new ();
+      GtkWidget *state = init_admin_state_cell_new ();
+      g_autofree char *processes = NULL;
+      g_autofree char *subtitle = NULL;
+      const char *name;
+
+      if (instance == NULL)
+        {
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (action_row), _("No instance"));
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (action_row), _("Nothing of this job is running."));
+        }
+      else
+        {
+          name = init_dbus_instance_get_name (instance);
+          processes = init_admin_format_processes (init_dbus_instance_get_processes (instance));
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (action_row),
+                                         name[0] != '\0' ? name : _("The only instance"));
+          subtitle = processes[0] != '\0' ? g_strdup_printf (_("Processes: %s"), processes)
+                                          : g_strdup (_("No processes"));
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (action_row), subtitle);
+        }
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (action_row), FALSE);
+      init_admin_state_cell_set (INIT_ADMIN_STATE_CELL (state), init_admin_job_row_get_status (row),
+                                 init_admin_job_row_get_goal_state (row));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (action_row), state);
+      gtk_list_box_append (self->instances_list, action_row);
+    }
+}
+
+static void
+fill_failure (InitAdminDetails *self)
+{
+  InitDBusInstance *instance = init_admin_job_row_get_instance (self->row);
+  g_autofree char *text = NULL;
+  g_autofree char *failed_instance = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *line = NULL;
+  gint64 at = 0;
+  gboolean now = init_admin_job_row_get_status (self->row) == INIT_ADMIN_STATUS_FAILED;
+
+  if (instance != NULL && init_dbus_instance_get_failed (instance))
+    {
+      text = init_admin_format_failure (init_dbus_instance_get_failed_process (instance),
+                                        init_dbus_instance_get_exit_status (instance),
+                                        init_dbus_instance_get_exit_signal (instance));
+      at = (gint64) init_dbus_instance_get_failed_at (instance);
+    }
+  else if (!init_admin_job_model_get_failure (self->model, init_admin_job_row_get_job_name (self->row),
+                                              &text, &at, &failed_instance))
+    {
+      gtk_widget_set_visible (self->failure_box, FALSE);
+      return;
+    }
+  when = at > 0 ? init_admin_format_time (at) : g_strdup ("?");
+  if (now)
+    /* Translators: the failure, then when, e.g. The main process exited with status 1 (at 14:02:11) */
+    line = g_strdup_printf (_("Failed: %s (at %s)."), text, when);
+  else
+    line = g_strdup_printf (_("Last failure: %s (at %s)."), text, when);
+  gtk_label_set_text (self->failure_label, line);
+  if (now)
+    gtk_widget_add_css_class (self->failure_box, "failed-now");
+  else
+    gtk_widget_remove_css_class (self->failure_box, "failed-now");
+  gtk_widget_set_visible (self->failure_box, TRUE);
+}
+
+/* Why it is in its state: the newest event or request in the history that moved it. */
+static void
+fill_why (InitAdminDetails *self)
+{
+  GListModel *rows = init_admin_history_get_rows (self->history);
+  const char *job = init_admin_job_row_get_job_name (self->row);
+  guint n = g_list_model_get_n_items (rows);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(InitAdminHistoryRow) row = g_list_model_get_item (rows, i);
+      InitAdminHistoryKind kind = init_admin_history_row_get_kind (row);
+      g_autofree char *when = NULL;
+      g_autofree char *text = NULL;
+      const char *cause;
+
+      if ((kind != INIT_ADMIN_HISTORY_EVENT && kind != INIT_ADMIN_HISTORY_REQUEST)
+          || !init_admin_history_row_affects (row, job)
+          || (kind == INIT_ADMIN_HISTORY_EVENT && init_admin_history_row_get_effect (row)[0] == '\0'))
+        continue;
+      when = init_admin_format_time (init_admin_history_row_get_timestamp (row));
+      cause = init_admin_history_row_get_cause (row);
+      if (kind == INIT_ADMIN_HISTORY_EVENT)
+        /* Translators: why a job is in its state: event, time, who emitted it */
+        text = g_strdup_printf (_("Last moved by the event “%s” at %s (emitted by %s)."),
+                                init_admin_history_row_get_title (row), when,
+                                cause[0] != '\0' ? cause : "?");
+      else
+        /* Translators: why a job is in its state: request, time, who asked */
+        text = g_strdup_printf (_("Last moved by “%s” at %s (asked by %s)."),
+                                init_admin_history_row_get_title (row), when,
+                                cause[0] != '\0' ? cause : "?");
+      gtk_label_set_text (self->why_label, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->why_label), TRUE);
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->why_label), FALSE);
+}
+
+/* ---- actions ---- */
+
+static guint
+busy_count (InitAdminDetails *self,
+            const char       *name)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (self->busy, name));
+}
+
+static void
+update_actions (InitAdminDetails *self)
+{
+  InitDBusInstance *instance = self->row != NULL ? init_admin_job_row_get_instance (self->row) : NULL;
+  const char *pattern = self->row != NULL ? init_dbus_job_get_instance_pattern (init_admin_job_row_get_job (self->row)) : NULL;
+  gboolean multi = pattern != NULL && pattern[0] != '\0';
+  gboolean usable = self->row != NULL && self->client != NULL
+                    && init_admin_client_get_state (self->client) == INIT_ADMIN_CLIENT_CONNECTED
+                    && busy_count (self, init_admin_job_row_get_name (self->row)) == 0;
+  gboolean going_down = instance != NULL && g_strcmp0 (init_dbus_instance_get_goal (instance), "stop") == 0;
+  gboolean can_start = usable && (multi || instance == NULL || going_down);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "job.start", can_start);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "job.start-env", usable && (multi || instance == NULL || going_down));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "job.stop", usable && instance != NULL && !going_down);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "job.restart", usable && instance != NULL && !going_down);
+}
+
+typedef struct
+{
+  InitAdminDetails *self;
+  char             *name;      /* display name */
+  const char       *verb;      /* "start", "stop", "restart" */
+} Call;
+
+static void
+call_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Call *call = user_data;
+  InitAdminDetails *self = call->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (source), result, &error);
+  guint n = busy_count (self, call->name);
+
+  if (n <= 1)
+    g_hash_table_remove (self->busy, call->name);
+  else
+    g_hash_table_insert (self->busy, g_strdup (call->name), GUINT_TO_POINTER (n - 1));
+
+  if (reply == NULL && init_admin_error_kind (error) != INIT_ADMIN_ERROR_KIND_CANCELLED)
+    {
+      g_autofree char *title = NULL;
+      g_autofree char *message = init_admin_error_describe (error);
+
+      if (g_str_equal (call->verb, "start"))
+        title = g_strdup_printf (_("Could not start “%s”"), call->name);
+      else if (g_str_equal (call->verb, "stop"))
+        title = g_strdup_printf (_("Could not stop “%s”"), call->name);
+      else
+        title = g_strdup_printf (_("Could not restart “%s”"), call->name);
+      g_signal_emit (self, signals[SIGNAL_ERROR], 0, title, message);
+    }
+  else if (reply != NULL)
+    {
+      g_autofree char *text = NULL;
+
+      if (g_str_equal (call->verb, "start"))
+        text = g_strdup_printf (_("Started “%s”"), call->name);
+      else if (g_str_equal (call->verb, "stop"))
+        text = g_strdup_printf (_("Stopped “%s”"), call->name);
+      else
+        text = g_strdup_printf (_("Restarted “%s”"), call->name);
+      g_signal_emit (self, signals[SIGNAL_TOAST], 0, text);
+    }
+  refresh (self);
+  g_object_unref (self);
+  g_free (call->name);
+  g_free (call);
+}
+
+static void
+call (InitAdminDetails *self,
+      GDBusProxy       *proxy,
+      const char       *method,
+      GVariant         *params,
+      const char       *verb)
+{
+  Call *data = g_new0 (Call, 1);
+  const char *name = init_admin_job_row_get_name (self->row);
+
+  data->self = g_object_ref (self);
+  data->name = g_strdup (name);
+  data->verb = verb;
+  g_hash_table_insert (self->busy, g_strdup (name), GUINT_TO_POINTER (busy_count (self, name) + 1));
+  /* Changes may need a password from the polkit agent, and wait for the outcome however
+   * long the job takes. */
+  g_dbus_proxy_call (proxy, method, params, INIT_ADMIN_CALL_FLAGS, INIT_ADMIN_CALL_TIMEOUT,
+                     init_admin_client_get_cancellable (self->client), call_done_cb, data);
+  refresh (self);
+}
+
+void
+init_admin_details_start_with_env (InitAdminDetails   *self,
+                                   const char * const *env)
+{
+  static const char * const none[] = { NULL };
+
+  g_return_if_fail (INIT_ADMIN_IS_DETAILS (self));
+  g_return_if_fail (self->row != NULL);
+
+  call (self, G_DBUS_PROXY (init_admin_job_row_get_job (self->row)), "Start",
+        g_variant_new ("(^asb)", env != NULL ? env : none, TRUE), "start");
+}
+
+/* "KEY=" for every $KEY or ${KEY…} in an instance pattern, to fill in. */
+static char **
+pattern_variables (const char *pattern)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (const char *p = pattern != NULL ? pattern : ""; (p = strchr (p, '$')) != NULL; )
+    {
+      const char *name = p[1] == '{' ? p + 2 : p + 1;
+      const char *end = name;
+      g_autofree char *var = NULL;
+
+      while (g_ascii_isalnum (*end) || *end == '_')
+        end++;
+      p = end;
+      if (end == name)
+        continue;
+      var = g_strdup_printf ("%.*s=", (int) (end - name), name);
+      g_strv_builder_add (builder, var);
+    }
+  return g_strv_builder_end (builder);
+}
+
+static void
+on_start_dialog_response (AdwMessageDialog *dialog,
+                          const char       *response,
+                          InitAdminDetails *self)
+{
+  InitAdminEnvEditor *editor = INIT_ADMIN_ENV_EDITOR (adw_message_dialog_get_extra_child (dialog));
+  g_auto(GStrv) env = NULL;
+
+  if (g_strcmp0 (response, "start") != 0 || self->row == NULL)
+    return;
+  env = init_admin_env_editor_get_env (editor);
+  init_admin_details_start_with_env (self, (const char * const *) env);
+}
+
+static void
+on_editor_valid (InitAdminEnvEditor *editor,
+                 GParamSpec         *pspec,
+                 AdwMessageDialog   *dialog)
+{
+  adw_message_dialog_set_response_enabled (dialog, "start", init_admin_env_editor_get_valid (editor));
+}
+
+static void
+open_start_dialog (InitAdminDetails *self)
+{
+  InitDBusJob *job = init_admin_job_row_get_job (self->row);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *heading = g_strdup_printf (_("Start “%s”"), init_dbus_job_get_name (job));
+  g_auto(GStrv) vars = pattern_variables (init_dbus_job_get_instance_pattern (job));
+  const char *usage = init_dbus_job_get_usage (job);
+  g_autofree char *body = NULL;
+  GtkWidget *dialog, *editor;
+
+  if (usage != NULL && usage[0] != '\0')
+    body = g_strdup_printf (_("Add variables to the job’s environment. Usage: %s"), usage);
+  else
+    body = g_strdup (_("Add variables to the job’s environment. For a job with instances they also name the instance."));
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
+  editor = init_admin_env_editor_new ();
+  init_admin_env_editor_set_env (INIT_ADMIN_ENV_EDITOR (editor), (const char * const *) vars);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), editor);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "start", _("_Start"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "start",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "start");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (editor, "notify::valid", G_CALLBACK (on_editor_valid), dialog);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_start_dialog_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+action_start (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  InitAdminDetails *self = INIT_ADMIN_DETAILS (widget);
+  InitDBusInstance *instance;
+
+  if (self->row == NULL)
+    return;
+  instance = init_admin_job_row_get_instance (self->row);
+  if (instance != NULL)
+    call (self, G_DBUS_PROXY (instance), "Start", g_variant_new ("(b)", TRUE), "start");
+  else
+    {
+      const char *pattern = init_dbus_job_get_instance_pattern (init_admin_job_row_get_job (self->row));
+
+      /* A job with instances needs the variables that name the instance. */
+      if (pattern != NULL && pattern[0] != '\0')
+        open_start_dialog (self);
+      else
+        init_admin_details_start_with_env (self, NULL);
+    }
+}
+
+static void
+action_start_env (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  InitAdminDetails *self = INIT_ADMIN_DETAILS (widget);
+
+  if (self->row != NULL)
+    open_start_dialog (self);
+}
+
+static void
+action_stop_restart (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  InitAdminDetails *self = INIT_ADMIN_DETAILS (widget);
+  InitDBusInstance *instance = self->row != NULL ? init_admin_job_row_get_instance (self->row) : NULL;
+  gboolean stop = g_str_equal (action_name, "job.stop");
+
+  if (instance == NULL)
+    return;
+  call (self, G_DBUS_PROXY (instance), stop ? "Stop" : "Restart", g_variant_new ("(b)", TRUE),
+        stop ? "stop" : "restart");
+}
+
+/* ---- refresh ---- */
+
+static void
+update_log_target (InitAdminDetails *self)
+{
+  InitDBusManager *manager = self->client != NULL ? init_admin_client_get_manager (self->client) : NULL;
+  const char *instance = self->row != NULL ? init_admin_job_row_get_instance_name (self->row) : NULL;
+
+  init_admin_log_view_set_target (self->log_view,
+                                  self->row != NULL ? init_admin_job_row_get_job (self->row) : NULL,
+                                  instance != NULL ? instance : "",
+                                  manager != NULL ? init_dbus_manager_get_log_directory (manager) : "");
+}
+
+static void
+refresh (InitAdminDetails *self)
+{
+  InitDBusJob *job;
+  InitDBusInstance *instance;
+  const char *description;
+  guint busy;
+
+  update_actions (self);
+  if (self->row == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->details_stack, "empty");
+      return;
+    }
+  gtk_stack_set_visible_child_name (self->details_stack, "job");
+  job = init_admin_job_row_get_job (self->row);
+  instance = init_admin_job_row_get_instance (self->row);
+
+  gtk_label_set_text (self->title_label, init_admin_job_row_get_name (self->row));
+  init_admin_state_cell_set (self->state_cell, init_admin_job_row_get_status (self->row),
+                             init_admin_job_row_get_goal_state (self->row));
+  {
+    g_autofree char *processes = instance != NULL
+      ? init_admin_format_processes (init_dbus_instance_get_processes (instance)) : NULL;
+
+    gtk_label_set_text (self->processes_label, processes != NULL ? processes : "");
+  }
+  description = init_admin_job_row_get_description (self->row);
+  gtk_label_set_text (self->description_label,
+                      description != NULL && description[0] != '\0' ? description : _("No description."));
+  busy = busy_count (self, init_admin_job_row_get_name (self->row));
+  gtk_widget_set_visible (self->busy_box, busy > 0);
+  gtk_label_set_text (self->busy_label, _("Waiting for the daemon…"));
+  fill_failure (self);
+  fill_why (self);
+  fill_instances (self, init_admin_job_row_get_job_name (self->row));
+  fill_definition (self, job);
+  update_log_target (self);
+}
+
+static gboolean
+events_filter_func (gpointer item,
+                    gpointer user_data)
+{
+  InitAdminDetails *self = user_data;
+
+  return self->row != NULL
+         && init_admin_history_row_affects (item, init_admin_job_row_get_job_name (self->row));
+}
+
+static void
+update_events_stack (InitAdminDetails *self)
+{
+  /* A new event may explain the job's state. */
+  if (self->row != NULL)
+    fill_why (self);
+  gtk_stack_set_visible_child_name (self->events_stack,
+                                    g_list_model_get_n_items (G_LIST_MODEL (self->events_model)) > 0
+                                    ? "list" : "empty");
+}
+
+static void
+on_row_notify (InitAdminDetails *self)
+{
+  refresh (self);
+}
+
+void
+init_admin_details_set_row (InitAdminDetails *self,
+                            InitAdminJobRow  *row)
+{
+  g_return_if_fail (INIT_ADMIN_IS_DETAILS (self));
+
+  if (self->row == row)
+    return;
+  if (self->row != NULL)
+    g_signal_handlers_disconnect_by_func (self->row, on_row_notify, self);
+  g_set_object (&self->row, row);
+  if (row != NULL)
+    g_signal_connect_swapped (row, "notify", G_CALLBACK (on_row_notify), self);
+  gtk_filter_changed (GTK_FILTER (self->events_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  refresh (self);
+}
+
+InitAdminJobRow *
+init_admin_details_get_row (InitAdminDetails *self)
+{
+  g_return_val_if_fail (INIT_ADMIN_IS_DETAILS (self), NULL);
+  return self->row;
+}
+
+static void
+on_job_changed (InitAdminJobModel *model,
+                const char        *job,
+                InitAdminDetails  *self)
+{
+  if (self->row != NULL && g_strcmp0 (job, init_admin_job_row_get_job_name (self->row)) == 0)
+    refresh (self);
+}
+
+void
+init_admin_details_set_context (InitAdminDetails  *self,
+                                InitAdminJobModel *model,
+                                InitAdminHistory  *history)
+{
+  g_autoptr(GtkNoSelection) selection = NULL;
+
+  g_return_if_fail (INIT_ADMIN_IS_DETAILS (self));
+  g_return_if_fail (self->model == NULL);
+
+  self->model = g_object_ref (model);
+  self->history = g_object_ref (history);
+  g_signal_connect (model, "job-changed", G_CALLBACK (on_job_changed), self);
+  gtk_filter_list_model_set_model (self->events_model, init_admin_history_get_rows (history));
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->events_model)));
+  gtk_list_view_set_model (self->events_list, GTK_SELECTION_MODEL (selection));
+  update_events_stack (self);
+}
+
+static void
+on_client_state (InitAdminDetails *self)
+{
+  refresh (self);
+}
+
+void
+init_admin_details_set_client (InitAdminDetails *self,
+                               InitAdminClient  *client)
+{
+  g_return_if_fail (INIT_ADMIN_IS_DETAILS (self));
+
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
+  g_set_object (&self->client, client);
+  g_hash_table_remove_all (self->busy);
+  if (client != NULL)
+    g_signal_connect_swapped (client, "notify::state", G_CALLBACK (on_client_state), self);
+  refresh (self);
+}
+
+void
+init_admin_details_show_page (InitAdminDetails *self,
+                              const char       *page)
+{
+  g_return_if_fail (INIT_ADMIN_IS_DETAILS (self));
+  gtk_stack_set_visible_child_name (self->pages, page);
+}
+
+const char *
+init_admin_details_get_failure_text (InitAdminDetails *self)
+{
+  g_return_val_if_fail (INIT_ADMIN_IS_DETAILS (self), NULL);
+  return gtk_widget_get_visible (self->failure_box) ? gtk_label_get_text (self->failure_label) : NULL;
+}
+
+static void
+on_page_changed (InitAdminDetails *self)
+{
+  init_admin_log_view_set_active (self->log_view,
+                                  g_strcmp0 (gtk_stack_get_visible_child_name (self->pages), "log") == 0);
+}
+
+/* ---- GObject ---- */
+
+static void
+init_admin_details_dispose (GObject *object)
+{
+  InitAdminDetails *self = INIT_ADMIN_DETAILS (object);
+
+  init_admin_details_set_row (self, NULL);
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
+  g_clear_object (&self->client);
+  if (self->events_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->events_model, self);
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_data (self->model, self);
+  if (self->events_list != NULL)
+    gtk_list_view_set_model (self->events_list, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), INIT_ADMIN_TYPE_DETAILS);
+  /* Children the template does not bind are ours to unparent. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL; )
+    gtk_widget_unparent (child);
+  g_clear_object (&self->events_model);
+  g_clear_object (&self->events_filter);
+  g_clear_object (&self->model);
+  g_clear_object (&self->history);
+
+  G_OBJECT_CLASS (init_admin_details_parent_class)->dispose (object);
+}
+
+static void
+init_admin_details_finalize (GObject *object)
+{
+  InitAdminDetails *self = INIT_ADMIN_DETAILS (object);
+
+  g_hash_table_unref (self->busy);
+
+  G_OBJECT_CLASS (init_admin_details_parent_class)->finalize (object);
+}
+
+static void
+init_admin_details_class_init (InitAdminDetailsClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = init_admin_details_dispose;
+  object_class->finalize = init_admin_details_finalize;
+
+  signals[SIGNAL_ERROR] =
+    g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[SIGNAL_TOAST] =
+    g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_install_action (widget_class, "job.start", NULL, action_start);
+  gtk_widget_class_install_action (widget_class, "job.start-env", NULL, action_start_env);
+  gtk_widget_class_install_action (widget_class, "job.stop", NULL, action_stop_restart);
+  gtk_widget_class_install_action (widget_class, "job.restart", NULL, action_stop_restart);
+
+  init_admin_ensure_resources ();
+  g_type_ensure (ADW_TYPE_STATUS_PAGE);
+  g_type_ensure (ADW_TYPE_SPLIT_BUTTON);
+  g_type_ensure (ADW_TYPE_BUTTON_CONTENT);
+  g_type_ensure (INIT_ADMIN_TYPE_STATE_CELL);
+  g_type_ensure (INIT_ADMIN_TYPE_LOG_VIEW);
+  gtk_widget_class_set_template_from_resource (widget_class, INIT_ADMIN_RESOURCE "/init-admin-details.ui");
+  gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, details_stack);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, title_label);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, start_button);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, stop_button);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, restart_button);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, state_cell);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, processes_label);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, busy_box);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, busy_label);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, description_label);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, why_label);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, failure_box);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, failure_label);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, pages);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, instances_list);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, definition_grid);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, log_view);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, events_stack);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, events_list);
+  gtk_widget_class_bind_template_callback (widget_class, on_page_changed);
+}
+
+static void
+init_admin_details_init (InitAdminDetails *self)
+{
+  g_autoptr(GtkListItemFactory) factory = NULL;
+
+  self->busy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->events_filter = gtk_custom_filter_new (events_filter_func, self, NULL);
+  self->events_model = gtk_filter_list_model_new (NULL, g_object_ref (GTK_FILTER (self->events_filter)));
+  g_signal_connect_swapped (self->events_model, "items-changed", G_CALLBACK (update_events_stack), self);
+  factory = init_admin_history_view_make_compact_factory ();
+  gtk_list_view_set_factory (self->events_list, factory);
+
+  refresh (self);
+}

@@ -1,0 +1,657 @@
+/* init-admin-history.c — the daemon's history as a timeline of rows, live */
+#define G_LOG_DOMAIN "init-admin"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "init-admin-format.h"
+#include "init-admin-history.h"
+
+/* Rows kept; the oldest go first.  The daemon keeps HistorySize records (10000 by default),
+ * which make fewer rows than that. */
+#define MAX_ROWS        20000
+/* Records per GetHistory call while catching up: GDBus parses a reply into one GVariant per
+ * value, so 10,000 records at once would cost ~15 MB for a moment. */
+#define CHUNK           1000
+#define CONFIG_NAMES    4
+
+typedef struct
+{
+  InitAdminHistoryRow *row;
+  char                *kind;
+  char                *cause;
+  guint64              last_id;
+  GPtrArray           *names;
+} ConfigRun;
+
+struct _InitAdminHistory
+{
+  GObject          parent_instance;
+
+  InitDBusManager *manager;
+  GCancellable    *cancellable;
+  GListStore      *store;          /* newest first */
+  GPtrArray       *batch;          /* rows made while loading, oldest first */
+  GQueue           queued;         /* GVariant (ttssa{sv}) records that came during loading */
+  gboolean         loading;
+  gboolean         loaded;
+  guint64          last_id;
+
+  GHashTable      *events;         /* event id -> row (not owned) */
+  GHashTable      *requests;       /* display name -> request row waiting for its outcome */
+  GHashTable      *job_event;      /* display name -> event id of its last goal change */
+  ConfigRun        config;
+};
+
+G_DEFINE_FINAL_TYPE (InitAdminHistory, init_admin_history, G_TYPE_OBJECT)
+
+enum
+{
+  SIGNAL_RECORD,
+  SIGNAL_LOADED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+config_run_reset (ConfigRun *run)
+{
+  run->row = NULL;
+  g_clear_pointer (&run->kind, g_free);
+  g_clear_pointer (&run->cause, g_free);
+  g_clear_pointer (&run->names, g_ptr_array_unref);
+  run->last_id = 0;
+}
+
+static void
+forget_row (InitAdminHistory    *self,
+            InitAdminHistoryRow *row)
+{
+  guint64 event_id = init_admin_history_row_get_event_id (row);
+  GHashTableIter iter;
+  gpointer value;
+
+  if (event_id != 0 && g_hash_table_lookup (self->events, &event_id) == row)
+    g_hash_table_remove (self->events, &event_id);
+  g_hash_table_iter_init (&iter, self->requests);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (value == row)
+      g_hash_table_iter_remove (&iter);
+  if (self->config.row == row)
+    config_run_reset (&self->config);
+}
+
+static void
+add_row (InitAdminHistory    *self,
+         InitAdminHistoryRow *row)
+{
+  guint n;
+
+  if (self->loading)
+    {
+      g_ptr_array_add (self->batch, g_object_ref (row));
+      return;
+    }
+  g_list_store_insert (self->store, 0, row);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  if (n > MAX_ROWS)
+    {
+      g_autoptr(InitAdminHistoryRow) oldest = g_list_model_get_item (G_LIST_MODEL (self->store), n - 1);
+
+      forget_row (self, oldest);
+      g_list_store_remove (self->store, n - 1);
+    }
+}
+
+static InitAdminHistoryRow *
+new_row (InitAdminHistory     *self,
+         InitAdminHistoryKind  kind,
+         guint64               id,
+         gint64                timestamp)
+{
+  g_autoptr(InitAdminHistoryRow) row = init_admin_history_row_new (kind, id, timestamp);
+
+  add_row (self, row);
+  return row;   /* owned by the store (or the batch) */
+}
+
+/* ---- records ---- */
+
+/* "weather KIND=rain"; the jobs' own events read "started hello RESULT=ok" rather than
+ * "started JOB=hello INSTANCE=". */
+static char *
+event_title (const char         *name,
+             const char * const *env)
+{
+  g_autoptr(GPtrArray) rest = g_ptr_array_new ();
+  const char *job = NULL, *instance = "";
+  g_autofree char *env_text = NULL;
+  gboolean job_event = g_str_equal (name, "starting") || g_str_equal (name, "started")
+                       || g_str_equal (name, "stopping") || g_str_equal (name, "stopped");
+
+  for (gsize i = 0; env != NULL && env[i] != NULL; i++)
+    {
+      if (job_event && g_str_has_prefix (env[i], "JOB="))
+        job = env[i] + 4;
+      else if (job_event && g_str_has_prefix (env[i], "INSTANCE="))
+        instance = env[i] + 9;
+      else
+        g_ptr_array_add (rest, (gpointer) env[i]);
+    }
+  g_ptr_array_add (rest, NULL);
+  env_text = init_admin_format_env ((const char * const *) rest->pdata);
+  if (job != NULL)
+    {
+      g_autofree char *display = init_admin_display_name (job, instance);
+
+      return env_text[0] != '\0' ? g_strdup_printf ("%s %s %s", name, display, env_text)
+                                 : g_strdup_printf ("%s %s", name, display);
+    }
+  return env_text[0] != '\0' ? g_strdup_printf ("%s %s", name, env_text) : g_strdup (name);
+}
+
+static void
+event_queued (InitAdminHistory *self,
+              guint64           id,
+              gint64            timestamp,
+              const char       *name,
+              GVariant         *details)
+{
+  InitAdminHistoryRow *row = new_row (self, INIT_ADMIN_HISTORY_EVENT, id, timestamp);
+  g_autofree const char **env = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *cause = init_admin_format_cause (details);
+  guint64 event_id = 0;
+
+  g_variant_lookup (details, "event-id", "t", &event_id);
+  g_variant_lookup (details, "env", "^a&s", &env);
+  title = event_title (name, env);
+  init_admin_history_row_set_event_id (row, event_id);
+  init_admin_history_row_set_title (row, title);
+  init_admin_history_row_set_cause (row, cause);
+  init_admin_history_row_set_result (row, INIT_ADMIN_RESULT_PENDING, _("in progress"));
+  if (event_id != 0)
+    g_hash_table_insert (self->events, g_memdup2 (&event_id, sizeof event_id), row);
+}
+
+static char *
+job_of_display (const char *display)
+{
+  const char *paren = strstr (display, " (");
+
+  return paren != NULL ? g_strndup (display, paren - display) : g_strdup (display);
+}
+
+static void
+event_finished (InitAdminHistory *self,
+                GVariant         *details)
+{
+  guint64 event_id = 0;
+  gboolean failed = FALSE;
+  const char *failed_job = "", *reason = "";
+  InitAdminHistoryRow *row;
+
+  g_variant_lookup (details, "event-id", "t", &event_id);
+  row = g_hash_table_lookup (self->events, &event_id);
+  if (row == NULL)
+    return;
+  g_variant_lookup (details, "failed", "b", &failed);
+  g_variant_lookup (details, "failed-job", "&s", &failed_job);
+  g_variant_lookup (details, "reason", "&s", &reason);
+  if (failed)
+    {
+      g_autofree char *text = g_strdup_printf (_("failed: %s: %s"), failed_job, reason);
+      g_autofree char *job = job_of_display (failed_job);
+
+      init_admin_history_row_set_result (row, INIT_ADMIN_RESULT_FAILED, text);
+      init_admin_history_row_add_job (row, job);
+    }
+  else
+    init_admin_history_row_set_result (row, INIT_ADMIN_RESULT_OK, _("done"));
+}
+
+static void
+job_goal (InitAdminHistory *self,
+          guint64           id,
+          gint64            timestamp,
+          GVariant         *details)
+{
+  const char *job = NULL, *instance = "", *goal = "", *cause = "";
+  guint64 event_id = 0;
+  g_autofree char *display = NULL;
+  InitAdminHistoryRow *row;
+
+  if (!g_variant_lookup (details, "job", "&s", &job))
+    return;
+  g_variant_lookup (details, "instance", "&s", &instance);
+  g_variant_lookup (details, "goal", "&s", &goal);
+  g_variant_lookup (details, "cause", "&s", &cause);
+  g_variant_lookup (details, "cause-event-id", "t", &event_id);
+  display = init_admin_display_name (job, instance);
+
+  row = g_str_equal (cause, "event") ? g_hash_table_lookup (self->events, &event_id) : NULL;
+  if (row != NULL)
+    {
+      const char *verb = g_str_equal (goal, "start") ? "started"
+                         : g_str_equal (goal, "stop") ? "stopped" : "restarted";
+
+      init_admin_history_row_add_effect (row, verb, job, instance);
+      g_hash_table_insert (self->job_event, g_strdup (display),
+                           g_memdup2 (&event_id, sizeof event_id));
+      return;
+    }
+
+  /* A task's goal falls back to stop when its process ends: the exit (and any failure)
+   * has its own row. */
+  if (g_str_equal (cause, "process"))
+    return;
+
+  /* Not an event: someone asked (initctl, this app), a respawn, start-up or shutdown. */
+  {
+    g_autofree char *title = NULL;
+    g_autofree char *why = init_admin_format_cause (details);
+
+    if (g_str_equal (goal, "start"))
+      /* Translators: a request in the timeline, e.g. Start hello */
+      title = g_strdup_printf (_("Start %s"), display);
+    else if (g_str_equal (goal, "stop"))
+      title = g_strdup_printf (_("Stop %s"), display);
+    else
+      title = g_strdup_printf (_("Respawn %s"), display);
+    row = new_row (self, INIT_ADMIN_HISTORY_REQUEST, id, timestamp);
+    init_admin_history_row_set_title (row, title);
+    init_admin_history_row_set_cause (row, why);
+    init_admin_history_row_add_job (row, job);
+    init_admin_history_row_set_result (row, INIT_ADMIN_RESULT_PENDING, _("in progress"));
+    g_hash_table_replace (self->requests, g_strdup (display), row);
+    g_hash_table_remove (self->job_event, display);
+  }
+}
+
+static void
+job_state (InitAdminHistory *self,
+           GVariant         *details)
+{
+  const char *job = NULL, *instance = "", *state = "", *goal = "";
+  g_autofree char *display = NULL;
+  InitAdminHistoryRow *row;
+
+  if (!g_variant_lookup (details, "job", "&s", &job))
+    return;
+  g_variant_lookup (details, "instance", "&s", &instance);
+  g_variant_lookup (details, "state", "&s", &state);
+  g_variant_lookup (details, "goal", "&s", &goal);
+  display = init_admin_display_name (job, instance);
+  row = g_hash_table_lookup (self->requests, display);
+  if (row == NULL)
+    return;
+  if (g_str_equal (state, "running") && !g_str_equal (goal, "stop"))
+    {
+      init_admin_history_row_set_result (row, INIT_ADMIN_RESULT_OK, _("running"));
+      g_hash_table_remove (self->requests, display);
+    }
+  else if (g_str_equal (state, "waiting"))
+    {
+      if (init_admin_history_row_get_result (row) != INIT_ADMIN_RESULT_FAILED)
+        init_admin_history_row_set_result (row, INIT_ADMIN_RESULT_OK, _("stopped"));
+      g_hash_table_remove (self->requests, display);
+    }
+}
+
+static void
+process_exited (InitAdminHistory *self,
+                guint64           id,
+                gint64            timestamp,
+                GVariant         *details)
+{
+  const char *job = NULL, *instance = "", *process = NULL, *sig = NULL;
+  gboolean failed = FALSE;
+  gint32 status = -1;
+  g_autofree char *display = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *title = NULL;
+  InitAdminHistoryRow *row, *request, *event = NULL;
+  guint64 *event_id;
+
+  if (!g_variant_lookup (details, "failed", "b", &failed) || !failed
+      || !g_variant_lookup (details, "job", "&s", &job))
+    return;
+  g_variant_lookup (details, "instance", "&s", &instance);
+  g_variant_lookup (details, "process", "&s", &process);
+  g_variant_lookup (details, "status", "i", &status);
+  g_variant_lookup (details, "signal", "&s", &sig);
+  display = init_admin_display_name (job, instance);
+  text = init_admin_format_failure (process, status, sig);
+
+  row = new_row (self, INIT_ADMIN_HISTORY_FAILURE, id, timestamp);
+  title = g_strdup_printf ("%s: %s", display, text);
+  init_admin_history_row_set_title (row, title);
+  init_admin_history_row_add_job (row, job);
+  init_admin_history_row_set_result (row, INIT_ADMIN_RESULT_FAILED, _("failed"));
+
+  /* Whatever moved the job last shares the failure. */
+  request = g_hash_table_lookup (self->requests, display);
+  if (request != NULL)
+    init_admin_history_row_set_result (request, INIT_ADMIN_RESULT_FAILED, text);
+  event_id = g_hash_table_lookup (self->job_event, display);
+  if (event_id != NULL)
+    event = g_hash_table_lookup (self->events, event_id);
+  if (event != NULL)
+    init_admin_history_row_add_effect (event, "failed", job, instance);
+}
+
+static void
+config_record (InitAdminHistory *self,
+               guint64           id,
+               gint64            timestamp,
+               const char       *kind,
+               const char       *subject,
+               GVariant         *details)
+{
+  g_autofree char *cause = init_admin_format_cause (details);
+  g_autoptr(GString) names = NULL;
+  g_autofree char *title = NULL;
+  const char *job = NULL;
+  ConfigRun *run = &self->config;
+  guint n;
+
+  if (g_str_equal (kind, "config-error"))
+    {
+      InitAdminHistoryRow *row = new_row (self, INIT_ADMIN_HISTORY_CONFIG, id, timestamp);
+      const char *reason = "";
+      g_autofree char *text = NULL;
+
+      g_variant_lookup (details, "reason", "&s", &reason);
+      text = g_strdup_printf (_("Configuration error in %s"), subject);
+      init_admin_history_row_set_title (row, text);
+      init_admin_history_row_set_cause (row, cause);
+      init_admin_history_row_set_result (row, INIT_ADMIN_RESULT_FAILED, reason);
+      config_run_reset (run);
+      return;
+    }
+
+  g_variant_lookup (details, "job", "&s", &job);
+  /* Loading many jobs at once makes one row, not thousands. */
+  if (run->row == NULL || g_strcmp0 (run->kind, kind) != 0 || g_strcmp0 (run->cause, cause) != 0
+      || run->last_id + 1 != id)
+    {
+      config_run_reset (run);
+      run->row = new_row (self, INIT_ADMIN_HISTORY_CONFIG, id, timestamp);
+      run->kind = g_strdup (kind);
+      run->cause = g_strdup (cause);
+      run->names = g_ptr_array_new_with_free_func (g_free);
+      init_admin_history_row_set_cause (run->row, cause);
+      init_admin_history_row_set_result (run->row, INIT_ADMIN_RESULT_OK, "");
+    }
+  run->last_id = id;
+  g_ptr_array_add (run->names, g_strdup (subject));
+  init_admin_history_row_add_job (run->row, job != NULL ? job : subject);
+
+  n = run->names->len;
+  names = g_string_new (NULL);
+  for (guint i = 0; i < MIN (n, CONFIG_NAMES); i++)
+    g_string_append_printf (names, "%s%s", i > 0 ? ", " : "",
+                            (char *) g_ptr_array_index (run->names, i));
+  if (n > CONFIG_NAMES)
+    g_string_append (names, ", …");
+  if (g_str_equal (kind, "job-added"))
+    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u job loaded: %s",
+                                          "%u jobs loaded: %s", n), n, names->str);
+  else if (g_str_equal (kind, "job-changed"))
+    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u job changed: %s",
+                                          "%u jobs changed: %s", n), n, names->str);
+  else
+    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u job removed: %s",
+                                          "%u jobs removed: %s", n), n, names->str);
+  init_admin_history_row_set_title (run->row, title);
+}
+
+static void
+ingest (InitAdminHistory *self,
+        GVariant         *record)
+{
+  guint64 id, timestamp;
+  const char *kind, *subject;
+  g_autoptr(GVariant) details = NULL;
+
+  g_variant_get (record, "(tt&s&s@a{sv})", &id, &timestamp, &kind, &subject, &details);
+  if (id <= self->last_id)
+    return;
+  self->last_id = id;
+
+  g_signal_emit (self, signals[SIGNAL_RECORD], 0, (gint64) timestamp, kind, details);
+
+  if (g_str_equal (kind, "event-queued"))
+    event_queued (self, id, (gint64) timestamp, subject, details);
+  else if (g_str_equal (kind, "event-finished"))
+    event_finished (self, details);
+  else if (g_str_equal (kind, "job-goal"))
+    job_goal (self, id, (gint64) timestamp, details);
+  else if (g_str_equal (kind, "job-state"))
+    job_state (self, details);
+  else if (g_str_equal (kind, "process-exited"))
+    process_exited (self, id, (gint64) timestamp, details);
+  else if (g_str_has_prefix (kind, "job-") || g_str_equal (kind, "config-error"))
+    config_record (self, id, (gint64) timestamp, kind, subject, details);
+}
+
+static void
+on_history_record (InitDBusManager *manager,
+                   guint64          id,
+                   guint64          timestamp,
+                   const char      *kind,
+                   const char      *subject,
+                   GVariant        *details,
+                   gpointer         user_data)
+{
+  InitAdminHistory *self = user_data;
+  g_autoptr(GVariant) record = g_variant_ref_sink (g_variant_new ("(ttss@a{sv})", id, timestamp,
+                                                                   kind, subject, details));
+
+  if (self->loading)
+    g_queue_push_tail (&self->queued, g_steal_pointer (&record));
+  else
+    ingest (self, record);
+}
+
+static void request_chunk (InitAdminHistory *self);
+
+static void
+finish_loading (InitAdminHistory *self)
+{
+  GVariant *queued;
+
+  while ((queued = g_queue_pop_head (&self->queued)) != NULL)
+    {
+      ingest (self, queued);
+      g_variant_unref (queued);
+    }
+
+  /* One change for the whole backlog. */
+  self->loading = FALSE;
+  for (guint i = 0, j = self->batch->len; i + 1 < j; i++, j--)
+    {
+      gpointer tmp = self->batch->pdata[i];
+
+      self->batch->pdata[i] = self->batch->pdata[j - 1];
+      self->batch->pdata[j - 1] = tmp;
+    }
+  g_list_store_splice (self->store, 0, 0, self->batch->pdata, self->batch->len);
+  g_ptr_array_set_size (self->batch, 0);
+  self->loaded = TRUE;
+  g_signal_emit (self, signals[SIGNAL_LOADED], 0);
+}
+
+static void
+get_history_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(InitAdminHistory) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (source), result, &error);
+  g_autoptr(GVariant) records = NULL;
+  guint64 newest = 0;
+  gsize n = 0;
+
+  if (reply == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (INIT_DBUS_MANAGER (source) != self->manager)
+    return;
+  if (reply == NULL)
+    g_warning ("Cannot read the daemon's history: %s", error->message);
+  else
+    {
+      GVariantIter iter;
+      GVariant *record;
+
+      records = g_variant_get_child_value (reply, 0);
+      g_variant_get_child (reply, 1, "t", &newest);
+      n = g_variant_n_children (records);
+      g_variant_iter_init (&iter, records);
+      while ((record = g_variant_iter_next_value (&iter)) != NULL)
+        {
+          ingest (self, record);
+          g_variant_unref (record);
+        }
+    }
+  /* More to read while a full chunk came and the daemon has newer records. */
+  if (reply != NULL && n == CHUNK && self->last_id < newest)
+    request_chunk (self);
+  else
+    finish_loading (self);
+}
+
+static void
+request_chunk (InitAdminHistory *self)
+{
+  g_dbus_proxy_call (G_DBUS_PROXY (self->manager), "GetHistory",
+                     g_variant_new ("(tu)", self->last_id, CHUNK),
+                     G_DBUS_CALL_FLAGS_NONE, -1, self->cancellable, get_history_cb,
+                     g_object_ref (self));
+}
+
+void
+init_admin_history_set_manager (InitAdminHistory *self,
+                                InitDBusManager  *manager,
+                                GCancellable     *cancellable)
+{
+  g_return_if_fail (INIT_ADMIN_IS_HISTORY (self));
+
+  if (self->manager == manager)
+    return;
+  if (self->manager != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->manager, self);
+      g_clear_object (&self->manager);
+    }
+  g_clear_object (&self->cancellable);
+  g_queue_clear_full (&self->queued, (GDestroyNotify) g_variant_unref);
+  g_ptr_array_set_size (self->batch, 0);
+  self->loading = FALSE;
+  if (manager == NULL)
+    return;
+
+  /* A new daemon starts its ids from 1 again. */
+  g_list_store_remove_all (self->store);
+  g_hash_table_remove_all (self->events);
+  g_hash_table_remove_all (self->requests);
+  g_hash_table_remove_all (self->job_event);
+  config_run_reset (&self->config);
+  self->last_id = 0;
+  self->loaded = FALSE;
+
+  self->manager = g_object_ref (manager);
+  self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  self->loading = TRUE;
+  g_signal_connect (manager, "history-record", G_CALLBACK (on_history_record), self);
+  request_chunk (self);
+}
+
+GListModel *
+init_admin_history_get_rows (InitAdminHistory *self)
+{
+  g_return_val_if_fail (INIT_ADMIN_IS_HISTORY (self), NULL);
+  return G_LIST_MODEL (self->store);
+}
+
+InitAdminHistoryRow *
+init_admin_history_find_event (InitAdminHistory *self,
+                               guint64           event_id)
+{
+  g_return_val_if_fail (INIT_ADMIN_IS_HISTORY (self), NULL);
+  return g_hash_table_lookup (self->events, &event_id);
+}
+
+guint64
+init_admin_history_get_last_id (InitAdminHistory *self)
+{
+  g_return_val_if_fail (INIT_ADMIN_IS_HISTORY (self), 0);
+  return self->last_id;
+}
+
+gboolean
+init_admin_history_get_loaded (InitAdminHistory *self)
+{
+  g_return_val_if_fail (INIT_ADMIN_IS_HISTORY (self), FALSE);
+  return self->loaded;
+}
+
+static void
+init_admin_history_dispose (GObject *object)
+{
+  InitAdminHistory *self = INIT_ADMIN_HISTORY (object);
+
+  init_admin_history_set_manager (self, NULL, NULL);
+
+  G_OBJECT_CLASS (init_admin_history_parent_class)->dispose (object);
+}
+
+static void
+init_admin_history_finalize (GObject *object)
+{
+  InitAdminHistory *self = INIT_ADMIN_HISTORY (object);
+
+  g_clear_object (&self->store);
+  g_ptr_array_unref (self->batch);
+  g_hash_table_unref (self->events);
+  g_hash_table_unref (self->requests);
+  g_hash_table_unref (self->job_event);
+  config_run_reset (&self->config);
+
+  G_OBJECT_CLASS (init_admin_history_parent_class)->finalize (object);
+}
+
+static void
+init_admin_history_class_init (InitAdminHistoryClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = init_admin_history_dispose;
+  object_class->finalize = init_admin_history_finalize;
+
+  signals[SIGNAL_RECORD] =
+    g_signal_new ("record", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_INT64, G_TYPE_STRING, G_TYPE_VARIANT);
+  signals[SIGNAL_LOADED] =
+    g_signal_new ("loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+static void
+init_admin_history_init (InitAdminHistory *self)
+{
+  self->store = g_list_store_new (INIT_ADMIN_TYPE_HISTORY_ROW);
+  self->batch = g_ptr_array_new_with_free_func (g_object_unref);
+  g_queue_init (&self->queued);
+  self->events = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->job_event = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+InitAdminHistory *
+init_admin_history_new (void)
+{
+  return g_object_new (INIT_ADMIN_TYPE_HISTORY, NULL);
+}

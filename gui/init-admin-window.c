@@ -1,0 +1,503 @@
+/* init-admin-window.c — the main window: one daemon's jobs, the selected job, the timeline */
+#define G_LOG_DOMAIN "init-admin"
+
+#include <glib/gi18n.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+#include "init-admin-resources.h"
+#include "init-admin-window.h"
+
+struct _InitAdminWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  AdwToastOverlay      *toast_overlay;
+  AdwWindowTitle       *window_title;
+  GtkWidget            *emit_button;
+  GtkRevealer          *error_revealer;
+  GtkLabel             *error_title;
+  GtkLabel             *error_message;
+  GtkStack             *main_stack;
+  AdwStatusPage        *status_page;
+  InitAdminJobList     *job_list;
+  InitAdminDetails     *details;
+  InitAdminHistoryView *history_view;
+
+  InitAdminBus          bus;
+  char                 *address;      /* for the bus it was given with */
+  InitAdminBus          address_bus;
+  InitAdminClient      *client;
+  InitAdminJobModel    *job_model;
+  InitAdminHistory     *history;
+  InitAdminEmitDialog  *emit_dialog;  /* weak */
+};
+
+G_DEFINE_FINAL_TYPE (InitAdminWindow, init_admin_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum
+{
+  PROP_0,
+  PROP_BUS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ---- connection state ---- */
+
+static void
+update_state (InitAdminWindow *self)
+{
+  InitAdminClientState state = init_admin_client_get_state (self->client);
+  const char *daemon = init_admin_client_get_title (self->client);
+  const char *what;
+  g_autofree char *subtitle = NULL;
+  gboolean session = self->bus == INIT_ADMIN_BUS_SESSION;
+
+  switch (state)
+    {
+    case INIT_ADMIN_CLIENT_CONNECTED:
+      what = _("connected");
+      init_admin_job_model_set_object_manager (self->job_model,
+                                               init_admin_client_get_object_manager (self->client));
+      init_admin_history_set_manager (self->history, init_admin_client_get_manager (self->client),
+                                      init_admin_client_get_cancellable (self->client));
+      gtk_stack_set_visible_child_name (self->main_stack, "content");
+      break;
+    case INIT_ADMIN_CLIENT_LOADING:
+    case INIT_ADMIN_CLIENT_CONNECTING:
+      what = _("connecting…");
+      gtk_stack_set_visible_child_name (self->main_stack, "loading");
+      break;
+    case INIT_ADMIN_CLIENT_NO_BUS:
+      what = _("no bus");
+      init_admin_job_model_set_object_manager (self->job_model, NULL);
+      init_admin_history_set_manager (self->history, NULL, NULL);
+      adw_status_page_set_icon_name (self->status_page, "network-offline-symbolic");
+      adw_status_page_set_title (self->status_page,
+                                 session ? _("No Session Bus") : _("No System Bus"));
+      {
+        g_autofree char *text =
+          g_strdup_printf (_("The bus the daemon would be on is not available (%s). This window connects as soon as it is."),
+                           init_admin_client_get_message (self->client) != NULL
+                           ? init_admin_client_get_message (self->client) : "?");
+
+        adw_status_page_set_description (self->status_page, text);
+      }
+      gtk_stack_set_visible_child_name (self->main_stack, "status");
+      break;
+    case INIT_ADMIN_CLIENT_NOT_RUNNING:
+    default:
+      what = _("not running");
+      init_admin_job_model_set_object_manager (self->job_model, NULL);
+      init_admin_history_set_manager (self->history, NULL, NULL);
+      adw_status_page_set_icon_name (self->status_page, "system-run-symbolic");
+      adw_status_page_set_title (self->status_page,
+                                 session ? _("The Session Daemon Is Not Running")
+                                         : _("The System Daemon Is Not Running"));
+      adw_status_page_set_description (self->status_page,
+                                       session ? _("Start it with “initd --session”. This window shows its jobs as soon as it is there.")
+                                               : _("Start it with “systemctl start initd” (or “initd --system” as root). This window shows its jobs as soon as it is there."));
+      gtk_stack_set_visible_child_name (self->main_stack, "status");
+      break;
+    }
+  /* Translators: the window subtitle, e.g. "Session daemon · connected" */
+  subtitle = g_strdup_printf (_("%s · %s"), daemon, what);
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.emit", state == INIT_ADMIN_CLIENT_CONNECTED);
+}
+
+void
+init_admin_window_set_bus (InitAdminWindow *self,
+                           InitAdminBus     bus,
+                           const char      *address)
+{
+  g_return_if_fail (INIT_ADMIN_IS_WINDOW (self));
+
+  if (address != NULL)
+    {
+      g_free (self->address);
+      self->address = g_strdup (address);
+      self->address_bus = bus;
+    }
+  if (self->client != NULL && self->bus == bus && address == NULL)
+    return;
+  self->bus = bus;
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
+  g_clear_object (&self->client);
+  init_admin_job_model_set_object_manager (self->job_model, NULL);
+  init_admin_history_set_manager (self->history, NULL, NULL);
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+  if (self->emit_dialog != NULL)
+    gtk_window_close (GTK_WINDOW (self->emit_dialog));
+
+  self->client = init_admin_client_new (bus, self->address != NULL && self->address_bus == bus
+                                             ? self->address : NULL);
+  g_signal_connect_swapped (self->client, "notify::state", G_CALLBACK (update_state), self);
+  init_admin_details_set_client (self->details, self->client);
+  update_state (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUS]);
+}
+
+/* ---- errors and toasts ---- */
+
+void
+init_admin_window_show_error (InitAdminWindow *self,
+                              const char      *title,
+                              const char      *message)
+{
+  g_return_if_fail (INIT_ADMIN_IS_WINDOW (self));
+
+  gtk_label_set_text (self->error_title, title);
+  gtk_label_set_text (self->error_message, message);
+  gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
+}
+
+char *
+init_admin_window_get_error (InitAdminWindow *self)
+{
+  g_return_val_if_fail (INIT_ADMIN_IS_WINDOW (self), NULL);
+
+  if (!gtk_revealer_get_reveal_child (self->error_revealer))
+    return NULL;
+  return g_strdup_printf ("%s\n%s", gtk_label_get_text (self->error_title),
+                          gtk_label_get_text (self->error_message));
+}
+
+static void
+on_details_error (InitAdminDetails *details,
+                  const char       *title,
+                  const char       *message,
+                  InitAdminWindow  *self)
+{
+  init_admin_window_show_error (self, title, message);
+}
+
+static void
+on_details_toast (InitAdminDetails *details,
+                  const char       *message,
+                  InitAdminWindow  *self)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+/* ---- selection links ---- */
+
+static void
+on_job_selected (InitAdminWindow *self)
+{
+  InitAdminJobRow *row = init_admin_job_list_get_selected_row (self->job_list);
+
+  init_admin_details_set_row (self->details, row);
+  init_admin_history_view_set_highlight_job (self->history_view,
+                                             row != NULL ? init_admin_job_row_get_job_name (row) : NULL);
+}
+
+static void
+on_history_selected (InitAdminWindow *self)
+{
+  InitAdminHistoryRow *row = init_admin_history_view_get_selected_row (self->history_view);
+
+  init_admin_job_model_set_highlight (self->job_model,
+                                      row != NULL ? init_admin_history_row_get_jobs (row) : NULL);
+}
+
+static void
+on_record (InitAdminHistory *history,
+           gint64            timestamp,
+           const char       *kind,
+           GVariant         *details,
+           InitAdminWindow  *self)
+{
+  init_admin_job_model_add_record (self->job_model, timestamp, kind, details);
+}
+
+/* GDBus parses the GetManagedObjects and GetHistory replies into one GVariant per value
+ * (hundreds of thousands with 5,000 jobs) and frees most of them once the proxies and rows
+ * are made: hand those pages back instead of keeping them for the life of the window. */
+static gboolean
+trim_cb (gpointer user_data)
+{
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_history_loaded (InitAdminWindow *self)
+{
+  g_idle_add_full (G_PRIORITY_LOW, trim_cb, NULL, NULL);
+}
+
+/* ---- actions ---- */
+
+static void
+action_search (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  InitAdminWindow *self = INIT_ADMIN_WINDOW (widget);
+
+  init_admin_job_list_start_search (self->job_list);
+}
+
+InitAdminEmitDialog *
+init_admin_window_open_emit_dialog (InitAdminWindow *self)
+{
+  g_return_val_if_fail (INIT_ADMIN_IS_WINDOW (self), NULL);
+
+  if (self->emit_dialog == NULL)
+    {
+      self->emit_dialog = init_admin_emit_dialog_new (GTK_WINDOW (self), self->client,
+                                                      self->job_model, self->history);
+      g_object_add_weak_pointer (G_OBJECT (self->emit_dialog), (gpointer *) &self->emit_dialog);
+    }
+  gtk_window_present (GTK_WINDOW (self->emit_dialog));
+  return self->emit_dialog;
+}
+
+static void
+action_emit (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  init_admin_window_open_emit_dialog (INIT_ADMIN_WINDOW (widget));
+}
+
+/* Start/Stop/Restart from anywhere in the window: the details pane owns the actions (and
+ * knows whether they make sense now). */
+static void
+action_job (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  InitAdminWindow *self = INIT_ADMIN_WINDOW (widget);
+
+  /* "win.start" -> "job.start" */
+  g_autofree char *name = g_strconcat ("job.", action_name + 4, NULL);
+
+  gtk_widget_activate_action (GTK_WIDGET (self->details), name, NULL);
+}
+
+static void
+action_dismiss_error (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  gtk_revealer_set_reveal_child (INIT_ADMIN_WINDOW (widget)->error_revealer, FALSE);
+}
+
+/* ---- accessors ---- */
+
+InitAdminClient *
+init_admin_window_get_client (InitAdminWindow *self)
+{
+  g_return_val_if_fail (INIT_ADMIN_IS_WINDOW (self), NULL);
+  return self->client;
+}
+
+InitAdminJobModel *
+init_admin_window_get_job_model (InitAdminWindow *self)
+{
+  g_return_val_if_fail (INIT_ADMIN_IS_WINDOW (self), NULL);
+  return self->job_model;
+}
+
+InitAdminHistory *
+init_admin_window_get_history (InitAdminWindow *self)
+{
+  g_return_val_if_fail (INIT_ADMIN_IS_WINDOW (self), NULL);
+  return self->history;
+}
+
+InitAdminJobList *
+init_admin_window_get_job_list (InitAdminWindow *self)
+{
+  g_return_val_if_fail (INIT_ADMIN_IS_WINDOW (self), NULL);
+  return self->job_list;
+}
+
+InitAdminDetails *
+init_admin_window_get_details (InitAdminWindow *self)
+{
+  g_return_val_if_fail (INIT_ADMIN_IS_WINDOW (self), NULL);
+  return self->details;
+}
+
+InitAdminHistoryView *
+init_admin_window_get_history_view (InitAdminWindow *self)
+{
+  g_return_val_if_fail (INIT_ADMIN_IS_WINDOW (self), NULL);
+  return self->history_view;
+}
+
+const char *
+init_admin_window_get_page (InitAdminWindow *self)
+{
+  g_return_val_if_fail (INIT_ADMIN_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->main_stack);
+}
+
+const char *
+init_admin_window_get_status_title (InitAdminWindow *self)
+{
+  g_return_val_if_fail (INIT_ADMIN_IS_WINDOW (self), NULL);
+  return adw_status_page_get_title (self->status_page);
+}
+
+const char *
+init_admin_window_get_subtitle (InitAdminWindow *self)
+{
+  g_return_val_if_fail (INIT_ADMIN_IS_WINDOW (self), NULL);
+  return adw_window_title_get_subtitle (self->window_title);
+}
+
+/* ---- GObject ---- */
+
+static void
+init_admin_window_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  InitAdminWindow *self = INIT_ADMIN_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_BUS:
+      g_value_set_string (value, self->bus == INIT_ADMIN_BUS_SYSTEM ? "system" : "session");
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+init_admin_window_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  InitAdminWindow *self = INIT_ADMIN_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_BUS:
+      init_admin_window_set_bus (self, g_strcmp0 (g_value_get_string (value), "system") == 0
+                                       ? INIT_ADMIN_BUS_SYSTEM : INIT_ADMIN_BUS_SESSION, NULL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+init_admin_window_dispose (GObject *object)
+{
+  InitAdminWindow *self = INIT_ADMIN_WINDOW (object);
+
+  if (self->emit_dialog != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->emit_dialog), (gpointer *) &self->emit_dialog);
+      gtk_window_destroy (GTK_WINDOW (self->emit_dialog));
+      self->emit_dialog = NULL;
+    }
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
+  if (self->history != NULL)
+    g_signal_handlers_disconnect_by_data (self->history, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), INIT_ADMIN_TYPE_WINDOW);
+  g_clear_object (&self->client);
+  g_clear_object (&self->job_model);
+  g_clear_object (&self->history);
+
+  G_OBJECT_CLASS (init_admin_window_parent_class)->dispose (object);
+}
+
+static void
+init_admin_window_finalize (GObject *object)
+{
+  InitAdminWindow *self = INIT_ADMIN_WINDOW (object);
+
+  g_free (self->address);
+
+  G_OBJECT_CLASS (init_admin_window_parent_class)->finalize (object);
+}
+
+static void
+init_admin_window_class_init (InitAdminWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = init_admin_window_dispose;
+  object_class->finalize = init_admin_window_finalize;
+  object_class->get_property = init_admin_window_get_property;
+  object_class->set_property = init_admin_window_set_property;
+
+  properties[PROP_BUS] =
+    g_param_spec_string ("bus", NULL, NULL, "session",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_property_action (widget_class, "win.bus", "bus");
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, action_search);
+  gtk_widget_class_install_action (widget_class, "win.emit", NULL, action_emit);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-error", NULL, action_dismiss_error);
+  gtk_widget_class_install_action (widget_class, "win.start", NULL, action_job);
+  gtk_widget_class_install_action (widget_class, "win.stop", NULL, action_job);
+  gtk_widget_class_install_action (widget_class, "win.restart", NULL, action_job);
+
+  init_admin_ensure_resources ();
+  g_type_ensure (INIT_ADMIN_TYPE_JOB_LIST);
+  g_type_ensure (INIT_ADMIN_TYPE_DETAILS);
+  g_type_ensure (INIT_ADMIN_TYPE_HISTORY_VIEW);
+  gtk_widget_class_set_template_from_resource (widget_class, INIT_ADMIN_RESOURCE "/init-admin-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, InitAdminWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminWindow, emit_button);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminWindow, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminWindow, error_title);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminWindow, error_message);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminWindow, status_page);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminWindow, job_list);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminWindow, details);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminWindow, history_view);
+}
+
+static void
+init_admin_window_init (InitAdminWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->job_model = init_admin_job_model_new ();
+  self->history = init_admin_history_new ();
+  init_admin_job_list_set_model (self->job_list, self->job_model);
+  init_admin_job_list_set_key_capture_widget (self->job_list, GTK_WIDGET (self));
+  init_admin_history_view_set_history (self->history_view, self->history);
+  init_admin_details_set_context (self->details, self->job_model, self->history);
+
+  g_signal_connect (self->history, "record", G_CALLBACK (on_record), self);
+  g_signal_connect_swapped (self->history, "loaded", G_CALLBACK (on_history_loaded), self);
+  g_signal_connect_swapped (self->job_list, "notify::selected-row", G_CALLBACK (on_job_selected), self);
+  g_signal_connect_swapped (self->history_view, "notify::selected-row",
+                            G_CALLBACK (on_history_selected), self);
+  g_signal_connect (self->details, "error", G_CALLBACK (on_details_error), self);
+  g_signal_connect (self->details, "toast", G_CALLBACK (on_details_toast), self);
+}
+
+InitAdminWindow *
+init_admin_window_new (GtkApplication *application,
+                       InitAdminBus    bus,
+                       const char     *address)
+{
+  InitAdminWindow *self = g_object_new (INIT_ADMIN_TYPE_WINDOW, "application", application, NULL);
+
+  init_admin_window_set_bus (self, bus, address);
+  return self;
+}

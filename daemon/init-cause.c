@@ -87,9 +87,12 @@ init_cause_describe (const InitCause *cause)
   switch (cause->kind)
     {
     case INIT_CAUSE_EVENT:
-      return g_strdup_printf (_("event %s (#%" G_GUINT64_FORMAT ")"),
-                              cause->event_name != NULL ? cause->event_name : "?",
-                              cause->event_id);
+      {
+        /* The id is formatted apart: a format macro inside _() cannot be translated. */
+        g_autofree char *id = g_strdup_printf ("%" G_GUINT64_FORMAT, cause->event_id);
+        return g_strdup_printf (_("event %s (#%s)"),
+                                cause->event_name != NULL ? cause->event_name : "?", id);
+      }
     case INIT_CAUSE_CALLER:
       return g_strdup_printf (_("uid %u (pid %u, %s)"), cause->uid, cause->pid,
                               cause->command != NULL ? cause->command : "?");

@@ -403,3 +403,50 @@ dbus_fixture_run (DBusFixture        *fx,
     return 128 + g_subprocess_get_term_sig (proc);
   return g_subprocess_get_exit_status (proc);
 }
+
+GVariant *
+dbus_fixture_call (DBusFixture *fx,
+                   const char  *path,
+                   const char  *iface,
+                   const char  *method,
+                   GVariant    *params,
+                   GError     **error)
+{
+  return g_dbus_connection_call_sync (fx->connection, "org.example.Init", path, iface, method,
+                                      params, NULL, G_DBUS_CALL_FLAGS_NONE, 60000, NULL, error);
+}
+
+GVariant *
+dbus_fixture_call_ok (DBusFixture *fx,
+                      const char  *path,
+                      const char  *iface,
+                      const char  *method,
+                      GVariant    *params)
+{
+  g_autoptr(GError) error = NULL;
+  GVariant *reply = dbus_fixture_call (fx, path, iface, method, params, &error);
+
+  g_assert_no_error (error);
+  return reply;
+}
+
+char *
+dbus_fixture_call_fails (DBusFixture *fx,
+                         const char  *path,
+                         const char  *iface,
+                         const char  *method,
+                         GVariant    *params,
+                         const char  *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = dbus_fixture_call (fx, path, iface, method, params, &error);
+  g_autofree char *remote = NULL;
+
+  g_assert_null (reply);
+  g_assert_nonnull (error);
+  remote = g_dbus_error_get_remote_error (error);
+  g_test_message ("%s: %s", remote, error->message);
+  g_assert_cmpstr (remote, ==, name);
+  g_dbus_error_strip_remote_error (error);
+  return g_strdup (error->message);
+}

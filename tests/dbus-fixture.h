@@ -99,4 +99,25 @@ int          dbus_fixture_run          (DBusFixture         *fx,
                                         char               **out,
                                         char               **err);
 
+/* Method calls to org.example.Init on the fixture's bus (60 s timeout). */
+GVariant *dbus_fixture_call       (DBusFixture *fx,
+                                   const char  *path,
+                                   const char  *iface,
+                                   const char  *method,
+                                   GVariant    *params,
+                                   GError     **error);
+/* The call succeeds; returns the reply. */
+GVariant *dbus_fixture_call_ok    (DBusFixture *fx,
+                                   const char  *path,
+                                   const char  *iface,
+                                   const char  *method,
+                                   GVariant    *params);
+/* The call fails with D-Bus error @name; returns the message (remote name stripped). */
+char     *dbus_fixture_call_fails (DBusFixture *fx,
+                                   const char  *path,
+                                   const char  *iface,
+                                   const char  *method,
+                                   GVariant    *params,
+                                   const char  *name);
+
 G_END_DECLS

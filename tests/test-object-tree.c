@@ -75,51 +75,10 @@ t_stop (T *t)
   g_ptr_array_unref (t->signals);
 }
 
-static GVariant *
-call (T          *t,
-      const char *path,
-      const char *iface,
-      const char *method,
-      GVariant   *params,
-      GError    **error)
-{
-  return g_dbus_connection_call_sync (t->fx->connection, NAME, path, iface, method, params, NULL,
-                                      G_DBUS_CALL_FLAGS_NONE, 60000, NULL, error);
-}
-
-static GVariant *
-call_ok (T          *t,
-         const char *path,
-         const char *iface,
-         const char *method,
-         GVariant   *params)
-{
-  g_autoptr(GError) error = NULL;
-  GVariant *reply = call (t, path, iface, method, params, &error);
-
-  g_assert_no_error (error);
-  return reply;
-}
-
-/* The call fails with D-Bus error @name; returns the message. */
-static char *
-call_fails (T          *t,
-            const char *path,
-            const char *iface,
-            const char *method,
-            GVariant   *params,
-            const char *name)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = call (t, path, iface, method, params, &error);
-  g_autofree char *remote = NULL;
-
-  g_assert_null (reply);
-  remote = g_dbus_error_get_remote_error (error);
-  g_assert_cmpstr (remote, ==, name);
-  g_dbus_error_strip_remote_error (error);
-  return g_strdup (error->message);
-}
+/* The fixture's call helpers, on this test's daemon. */
+#define call(t, ...) dbus_fixture_call ((t)->fx, __VA_ARGS__)
+#define call_ok(t, ...) dbus_fixture_call_ok ((t)->fx, __VA_ARGS__)
+#define call_fails(t, ...) dbus_fixture_call_fails ((t)->fx, __VA_ARGS__)
 
 static GVariant *
 start (T          *t,

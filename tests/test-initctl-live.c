@@ -171,6 +171,13 @@ on_line (GObject      *source,
   r->done = TRUE;
 }
 
+static gboolean
+cancel_read (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
 /* Read lines until one has @prefix; FALSE if the monitor ended or @ms passed. */
 static gboolean
 monitor_wait_line (Monitor    *m,
@@ -183,10 +190,18 @@ monitor_wait_line (Monitor    *m,
     {
       LineRead r = { m, NULL, FALSE };
       g_autofree char *line = NULL;
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      guint timer;
 
-      g_data_input_stream_read_line_async (m->out, G_PRIORITY_DEFAULT, NULL, on_line, &r);
+      /* The read itself must end at the deadline too: a line that never comes (a probe
+       * emitted before the monitor subscribed) must not block the test forever. */
+      timer = g_timeout_add (MAX ((deadline - g_get_monotonic_time ()) / 1000, 1),
+                             cancel_read, cancellable);
+      g_data_input_stream_read_line_async (m->out, G_PRIORITY_DEFAULT, cancellable, on_line, &r);
       while (!r.done)
         g_main_context_iteration (NULL, TRUE);
+      if (!g_cancellable_is_cancelled (cancellable))
+        g_source_remove (timer);
       line = r.line;
       if (line == NULL)
         return FALSE;

@@ -89,35 +89,42 @@ next_keyword (InitJobParser  *parser,
   return init_lexer_next_token (&parser->lexer, INIT_LEXER_CNLWS, FALSE, offset, error);
 }
 
+/* One keyword argument out of @words, alone on the line: its index, or -1 with an
+ * UNKNOWN_STANZA error (text @expected) at the argument, or with the lexer's error. */
+static int
+stanza_one_of (InitJobParser       *parser,
+               const char * const  *words,
+               const char          *expected,
+               GError             **error)
+{
+  gsize offset;
+  g_autofree char *arg = init_lexer_next_arg (&parser->lexer, &offset, error);
+
+  if (arg == NULL)
+    return -1;
+  for (int i = 0; words[i] != NULL; i++)
+    if (strcmp (arg, words[i]) == 0)
+      return init_lexer_end_of_line (&parser->lexer, error) ? i : -1;
+  init_lexer_error (&parser->lexer, error, offset, INIT_PARSE_ERROR_UNKNOWN_STANZA, "%s", expected);
+  return -1;
+}
+
 gboolean
 init_job_stanza_expect (InitJobParser        *parser,
                         const InitJobStanza  *stanza,
                         gsize                 keyword,
                         GError              **error)
 {
-  gsize offset;
-  g_autofree char *arg = init_lexer_next_arg (&parser->lexer, &offset, error);
-  InitExpectType expect;
+  static const char * const words[] = { "stop", "daemon", "fork", "none", NULL };
+  static const InitExpectType values[] = {
+    INIT_EXPECT_STOP, INIT_EXPECT_DAEMON, INIT_EXPECT_FORK, INIT_EXPECT_NONE,
+  };
+  int i = stanza_one_of (parser, words,
+                         _("Unknown stanza, expected expect stop, daemon, fork or none"), error);
 
-  if (arg == NULL)
+  if (i < 0)
     return FALSE;
-
-  if (strcmp (arg, "stop") == 0)
-    expect = INIT_EXPECT_STOP;
-  else if (strcmp (arg, "daemon") == 0)
-    expect = INIT_EXPECT_DAEMON;
-  else if (strcmp (arg, "fork") == 0)
-    expect = INIT_EXPECT_FORK;
-  else if (strcmp (arg, "none") == 0)
-    expect = INIT_EXPECT_NONE;
-  else
-    return init_lexer_error (&parser->lexer, error, offset, INIT_PARSE_ERROR_UNKNOWN_STANZA,
-                             "%s", _("Unknown stanza, expected expect stop, daemon, fork or none"));
-
-  if (!init_lexer_end_of_line (&parser->lexer, error))
-    return FALSE;
-
-  parser->klass->expect = expect;
+  parser->klass->expect = values[i];
   return TRUE;
 }
 
@@ -311,29 +318,16 @@ init_job_stanza_console (InitJobParser        *parser,
                          gsize                 keyword,
                          GError              **error)
 {
-  gsize offset;
-  g_autofree char *arg = init_lexer_next_arg (&parser->lexer, &offset, error);
-  InitConsoleType console;
+  static const char * const words[] = { "none", "output", "owner", "log", NULL };
+  static const InitConsoleType values[] = {
+    INIT_CONSOLE_NONE, INIT_CONSOLE_OUTPUT, INIT_CONSOLE_OWNER, INIT_CONSOLE_LOG,
+  };
+  int i = stanza_one_of (parser, words,
+                         _("Unknown stanza, expected console none, output, owner or log"), error);
 
-  if (arg == NULL)
+  if (i < 0)
     return FALSE;
-
-  if (strcmp (arg, "none") == 0)
-    console = INIT_CONSOLE_NONE;
-  else if (strcmp (arg, "output") == 0)
-    console = INIT_CONSOLE_OUTPUT;
-  else if (strcmp (arg, "owner") == 0)
-    console = INIT_CONSOLE_OWNER;
-  else if (strcmp (arg, "log") == 0)
-    console = INIT_CONSOLE_LOG;
-  else
-    return init_lexer_error (&parser->lexer, error, offset, INIT_PARSE_ERROR_UNKNOWN_STANZA,
-                             "%s", _("Unknown stanza, expected console none, output, owner or log"));
-
-  if (!init_lexer_end_of_line (&parser->lexer, error))
-    return FALSE;
-
-  parser->klass->console = console;
+  parser->klass->console = values[i];
   return TRUE;
 }
 

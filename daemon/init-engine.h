@@ -59,6 +59,7 @@ typedef struct
   gboolean    user_mode;        /* session daemon: inherit environment, keep cwd */
   char       *log_dir;          /* for `console log`; NULL: logging as `console none` */
   char      **extra_env;        /* added to every process (e.g. INIT_ADDRESS), may be NULL */
+  gboolean    no_proc_connector;/* track forks by scanning /proc only (tests, containers) */
 } InitEngineOptions;
 
 InitEngine   *init_engine_new               (const InitEngineOptions *options);
@@ -149,5 +150,8 @@ void          init_engine_shutdown          (InitEngine   *engine,
                                              gpointer      user_data);
 gboolean      init_engine_is_shutting_down  (InitEngine   *engine);
 guint         init_engine_get_n_instances   (InitEngine   *engine);
+
+/* How forks of job processes are followed: "proc-connector" or "proc-scan". */
+const char   *init_engine_get_process_tracking (InitEngine *engine);
 
 G_END_DECLS

@@ -129,6 +129,20 @@ gboolean      init_job_reload             (InitJob        *job,
 /* Number of live processes of the instance. */
 guint         init_job_count_processes    (InitJob      *job);
 
+/* One process of an instance's tree. */
+typedef struct
+{
+  pid_t            pid;
+  pid_t            ppid;
+  InitProcessType  type;     /* main, pre-start…; INIT_PROCESS_NONE for other descendants */
+  char            *cmdline;  /* "/usr/sbin/foo -d", or "[comm]" */
+} InitJobProcessInfo;
+
+/* Every live process of the instance: the ones it spawned and all their descendants (also
+ * those that left the process group or session), main process first, then by pid.  An array
+ * of InitJobProcessInfo that frees its cmdlines. */
+GArray       *init_job_get_process_tree   (InitJob      *job);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InitJob, init_job_unref)
 
 G_END_DECLS

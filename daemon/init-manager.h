@@ -38,6 +38,11 @@ typedef struct
   const char         *mode;        /* "system" or "session" */
   const char * const *conf_dirs;   /* highest priority first */
   const char         *log_dir;     /* NULL or "": logging off */
+  /* Manager.Reexec, once authorized: takes over @invocation (the new process answers it).
+   * NULL: Reexec fails with org.example.Init.Error.Failed. */
+  void              (*reexec)      (GDBusMethodInvocation *invocation,
+                                    gpointer               user_data);
+  gpointer            reexec_data;
 } InitManagerOptions;
 
 /* Export every job and instance the engine has now, and follow it from then on. */

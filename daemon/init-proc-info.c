@@ -1,0 +1,3 @@
+/* init-proc-info.c — (being written) */
+#define G_LOG_DOMAIN "init-engine"
+#include "init-proc-info.h"

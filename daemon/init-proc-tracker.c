@@ -1,0 +1,3 @@
+/* init-proc-tracker.c — (being written) */
+#define G_LOG_DOMAIN "init-engine"
+#include "init-proc-tracker.h"

@@ -55,6 +55,25 @@ void        init_job_supersede_for_start   (InitJob      *job);
 gboolean    init_job_check_goal            (InitJob      *job,
                                             InitJobGoal   refused,
                                             GError      **error);
+/* Restore: a new instance @name of @entry running @klass, with no side effects beyond
+ * "instance-added". */
+InitJob    *init_engine_restore_instance   (InitEngine   *engine,
+                                            InitJobEntry *entry,
+                                            InitJobClass *klass,
+                                            const char   *name);
+/* ---- process trees ---- */
+struct _InitProcTracker *init_engine_get_tracker (InitEngine *engine);
+/* An instance starts (TRUE) or stops (FALSE) waiting for its main process to fork. */
+void        init_engine_expecting_forks    (InitEngine   *engine,
+                                            gboolean      waiting);
+/* The tracker saw a new process of @job (see InitProcForkFunc). */
+void        init_job_process_forked        (InitJob      *job,
+                                            pid_t         parent,
+                                            pid_t         child,
+                                            guint         generation);
+/* A tracked process of @job that we do not watch is gone. */
+void        init_job_process_gone          (InitJob      *job,
+                                            pid_t         pid);
 /* Forget the engine (it is going away): cancel timers, drop watches. */
 void        init_job_detach                (InitJob      *job);
 

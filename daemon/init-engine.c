@@ -8,6 +8,7 @@
 #include "init-env.h"
 #include "init-error.h"
 #include "init-event-operator.h"
+#include "init-proc-tracker.h"
 #include "init-reaper.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -32,6 +33,10 @@ struct _InitEngine
   GFunc              shutdown_done;
   gpointer           shutdown_data;
   guint              shutdown_timer;
+
+  InitProcTracker   *tracker;      /* every process of every instance */
+  guint              orphan_hook;  /* reaper hook for re-parented strays */
+  guint              n_expecting;  /* instances waiting for their main process to fork */
 };
 
 enum
@@ -391,6 +396,20 @@ entry_add_instance (InitJobEntry *entry,
   return job;
 }
 
+InitJob *
+init_engine_restore_instance (InitEngine   *engine,
+                              InitJobEntry *entry,
+                              InitJobClass *klass,
+                              const char   *name)
+{
+  InitJob *job = init_job_new (engine, entry, klass, name);
+
+  g_hash_table_insert (entry_writable_instances (entry), job->name, job);
+  engine->n_instances++;
+  g_signal_emit (engine, signals[SIGNAL_INSTANCE_ADDED], 0, job);
+  return job;
+}
+
 void
 init_engine_instance_finished (InitEngine *engine,
                                InitJob    *job)
@@ -666,6 +685,64 @@ on_event_finished (InitEvent *event,
   g_signal_emit (user_data, signals[SIGNAL_EVENT_FINISHED], 0, event);
 }
 
+/* ---- process trees (init-proc-tracker.h); owners are instances ---- */
+
+static void
+engine_process_forked (gpointer owner,
+                       pid_t    parent,
+                       pid_t    child,
+                       guint    generation,
+                       gpointer user_data)
+{
+  init_job_process_forked (owner, parent, child, generation);
+}
+
+static void
+engine_process_gone (gpointer owner,
+                     pid_t    pid,
+                     gpointer user_data)
+{
+  init_job_process_gone (owner, pid);
+}
+
+/* A child nobody watched was reaped: a stray of some instance, re-parented to us. */
+static void
+engine_orphan_reaped (pid_t    pid,
+                      int      status,
+                      gpointer user_data)
+{
+  InitEngine *self = user_data;
+  InitJob *owner = init_proc_tracker_lookup (self->tracker, pid);
+
+  init_proc_tracker_process_exited (self->tracker, pid);
+  if (owner != NULL)
+    init_job_process_gone (owner, pid);
+}
+
+InitProcTracker *
+init_engine_get_tracker (InitEngine *engine)
+{
+  return engine->tracker;
+}
+
+void
+init_engine_expecting_forks (InitEngine *engine,
+                             gboolean    waiting)
+{
+  if (waiting)
+    engine->n_expecting++;
+  else if (engine->n_expecting > 0)
+    engine->n_expecting--;
+  init_proc_tracker_set_polling (engine->tracker, engine->n_expecting > 0);
+}
+
+const char *
+init_engine_get_process_tracking (InitEngine *engine)
+{
+  g_return_val_if_fail (INIT_IS_ENGINE (engine), NULL);
+  return init_proc_tracking_to_string (init_proc_tracker_get_mode (engine->tracker));
+}
+
 static void
 init_engine_finalize (GObject *object)
 {
@@ -675,6 +752,8 @@ init_engine_finalize (GObject *object)
 
   g_clear_handle_id (&self->shutdown_timer, g_source_remove);
   g_clear_pointer (&self->conf, init_conf_free);
+  if (self->orphan_hook != 0)
+    init_reaper_remove_orphan_func (self->orphan_hook);
 
   /* Instances hold blocks on queued events: drop them before the queue. */
   g_hash_table_iter_init (&iter, self->entries);
@@ -697,6 +776,7 @@ init_engine_finalize (GObject *object)
   init_event_queue_free (self->queue);
   g_ptr_array_unref (self->global_env);
   g_ptr_array_unref (self->causes);
+  g_clear_pointer (&self->tracker, init_proc_tracker_free);
   g_free (self->options.log_dir);
   g_strfreev (self->options.extra_env);
 
@@ -764,7 +844,11 @@ init_engine_new (const InitEngineOptions *options)
       self->options.user_mode = options->user_mode;
       self->options.log_dir = g_strdup (options->log_dir);
       self->options.extra_env = g_strdupv (options->extra_env);
+      self->options.no_proc_connector = options->no_proc_connector;
     }
+  self->tracker = init_proc_tracker_new (!self->options.no_proc_connector,
+                                         engine_process_forked, engine_process_gone, self);
+  self->orphan_hook = init_reaper_add_orphan_func (engine_orphan_reaped, self);
 
   /* Every job starts from PATH and TERM; a session daemon passes on its whole environment
    * (reference §3.9). */

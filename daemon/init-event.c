@@ -1,10 +1,13 @@
 /* init-event.c — events and the event queue (reference §4.1) */
 #define G_LOG_DOMAIN "init-event"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "init-env.h"
+#include "init-error.h"
 #include "init-event.h"
+#include "init-state.h"
 
 struct _InitEventQueue
 {
@@ -342,4 +345,131 @@ init_event_name_is_valid (const char *name)
     if (g_ascii_isspace (*p) || g_ascii_iscntrl (*p))
       return FALSE;
   return TRUE;
+}
+
+/* ---- re-exec (init-state.h) ---- */
+
+GVariant *
+init_event_queue_save (InitEventQueue       *queue,
+                       const InitStateCodec *codec)
+{
+  GVariantBuilder events;
+
+  g_variant_builder_init (&events, G_VARIANT_TYPE ("aa{sv}"));
+  for (GList *l = queue->events.head; l != NULL; l = l->next)
+    {
+      InitEvent *event = l->data;
+      GVariantBuilder watchers;
+      GVariantDict dict;
+
+      g_variant_dict_init (&dict, NULL);
+      g_variant_dict_insert (&dict, "id", "t", event->id);
+      g_variant_dict_insert (&dict, "name", "s", event->name);
+      g_variant_dict_insert_value (&dict, "env", init_state_env_to_variant (event->env));
+      g_variant_dict_insert (&dict, "progress", "u", (guint32) event->progress);
+      g_variant_dict_insert (&dict, "failed", "b", event->failed);
+      if (event->failed_job != NULL)
+        g_variant_dict_insert (&dict, "failed-job", "s", event->failed_job);
+      if (event->failed_reason != NULL)
+        g_variant_dict_insert (&dict, "failed-reason", "s", event->failed_reason);
+      g_variant_dict_insert (&dict, "cause-id", "t", event->cause_id);
+      g_variant_dict_insert_value (&dict, "cause", init_state_cause_to_variant (event->cause));
+
+      /* Watchers the codec knows (callers of EmitEvent waiting for the answer); the engine's
+       * own (jobs waiting on their starting/stopping event) come back with the jobs. */
+      g_variant_builder_init (&watchers, G_VARIANT_TYPE ("av"));
+      for (guint i = 0; codec != NULL && event->watchers != NULL && i < event->watchers->len; i++)
+        {
+          Watcher *w = &g_array_index (event->watchers, Watcher, i);
+          GVariant *saved = codec->save (w->func, w->user_data, codec->codec_data);
+
+          if (saved != NULL)
+            g_variant_builder_add (&watchers, "v", saved);
+        }
+      g_variant_dict_insert_value (&dict, "watchers", g_variant_builder_end (&watchers));
+      g_variant_builder_add_value (&events, g_variant_dict_end (&dict));
+    }
+  return g_variant_builder_end (&events);
+}
+
+gboolean
+init_event_queue_restore (InitEventQueue       *queue,
+                          GVariant             *events,
+                          guint64               next_id,
+                          const InitStateCodec *codec,
+                          GError              **error)
+{
+  GVariantIter iter;
+  GVariant *child;
+
+  g_variant_iter_init (&iter, events);
+  while ((child = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      g_autoptr(GVariant) owned = child;
+      g_autoptr(GVariant) env = NULL, cause = NULL, watchers = NULL;
+      GVariantDict dict;
+      InitEvent *event;
+      const char *name = NULL;
+      guint32 progress = INIT_EVENT_PENDING;
+
+      g_variant_dict_init (&dict, owned);
+      if (!g_variant_dict_lookup (&dict, "name", "&s", &name) || !init_event_name_is_valid (name))
+        {
+          g_variant_dict_clear (&dict);
+          g_set_error (error, INIT_ERROR, INIT_ERROR_INVALID_ARGS,
+                       _("Saved state has an event without a valid name"));
+          return FALSE;
+        }
+      event = g_new0 (InitEvent, 1);
+      event->ref_count = 1;
+      g_variant_dict_lookup (&dict, "id", "t", &event->id);
+      if (event->id == 0)
+        event->id = next_id++;
+      event->name = g_strdup (name);
+      env = g_variant_dict_lookup_value (&dict, "env", G_VARIANT_TYPE_STRING_ARRAY);
+      event->env = init_state_env_from_variant (env);
+      g_variant_dict_lookup (&dict, "progress", "u", &progress);
+      event->progress = progress == INIT_EVENT_HANDLING ? INIT_EVENT_HANDLING : INIT_EVENT_PENDING;
+      g_variant_dict_lookup (&dict, "failed", "b", &event->failed);
+      g_variant_dict_lookup (&dict, "failed-job", "s", &event->failed_job);
+      g_variant_dict_lookup (&dict, "failed-reason", "s", &event->failed_reason);
+      g_variant_dict_lookup (&dict, "cause-id", "t", &event->cause_id);
+      cause = g_variant_dict_lookup_value (&dict, "cause", G_VARIANT_TYPE_VARDICT);
+      event->cause = init_state_cause_from_variant (cause);
+      event->queue = queue;
+      g_queue_push_tail (&queue->events, event);
+      queue->next_id = MAX (queue->next_id, event->id + 1);
+
+      watchers = g_variant_dict_lookup_value (&dict, "watchers", G_VARIANT_TYPE ("av"));
+      for (gsize i = 0; codec != NULL && watchers != NULL && i < g_variant_n_children (watchers); i++)
+        {
+          g_autoptr(GVariant) boxed = g_variant_get_child_value (watchers, i);
+          g_autoptr(GVariant) saved = g_variant_get_variant (boxed);
+          gpointer func = NULL, data = NULL;
+
+          if (codec->load (saved, &func, &data, codec->codec_data))
+            init_event_add_watcher (event, (InitEventFunc) func, data);
+        }
+      g_variant_dict_clear (&dict);
+    }
+  queue->next_id = MAX (queue->next_id, next_id);
+  /* Whatever is ready (no blocks left once everything is restored) moves on. */
+  queue_schedule (queue);
+  return TRUE;
+}
+
+guint64
+init_event_queue_get_next_id (InitEventQueue *queue)
+{
+  return queue->next_id;
+}
+
+InitEvent *
+init_event_queue_lookup (InitEventQueue *queue,
+                         guint64         id)
+{
+  for (GList *l = queue->events.head; l != NULL; l = l->next)
+    if (((InitEvent *) l->data)->id == id)
+      return l->data;
+  return NULL;
 }

@@ -76,22 +76,11 @@ init_history_add_cause (GVariantBuilder *builder,
 
 /* ---- the ring ---- */
 
-static guint64
-history_append (InitHistory *self,
-                const char  *kind,
-                const char  *subject,
-                GVariant    *details)
+/* Put @record (a full reference) in the ring, dropping the oldest if it is full. */
+static void
+ring_push (InitHistory *self,
+           GVariant    *record)
 {
-  GVariant *record;
-  guint64 id = ++self->last_id;
-
-  if (details == NULL)
-    details = g_variant_new ("a{sv}", NULL);
-  record = g_variant_ref_sink (g_variant_new ("(ttss@a{sv})", id, (guint64) g_get_real_time (),
-                                              kind, subject, details));
-  /* Serialise now: the tree of child values is freed and one compact buffer remains. */
-  (void) g_variant_get_data (record);
-
   if (self->length < self->size)
     {
       /* Not full yet, so the ring has not wrapped: start is 0 and records are in order. */
@@ -108,9 +97,51 @@ history_append (InitHistory *self,
       self->ring[self->start] = record;
       self->start = (self->start + 1) % self->size;
     }
+}
 
+static guint64
+history_append (InitHistory *self,
+                const char  *kind,
+                const char  *subject,
+                GVariant    *details)
+{
+  GVariant *record;
+  guint64 id = ++self->last_id;
+
+  if (details == NULL)
+    details = g_variant_new ("a{sv}", NULL);
+  record = g_variant_ref_sink (g_variant_new ("(ttss@a{sv})", id, (guint64) g_get_real_time (),
+                                              kind, subject, details));
+  /* Serialise now: the tree of child values is freed and one compact buffer remains. */
+  (void) g_variant_get_data (record);
+  ring_push (self, record);
   g_signal_emit (self, signals[SIGNAL_RECORD_ADDED], 0, record);
   return id;
+}
+
+void
+init_history_restore (InitHistory *self,
+                      GVariant    *records)
+{
+  g_return_if_fail (INIT_IS_HISTORY (self));
+
+  if (records == NULL || !g_variant_is_of_type (records, G_VARIANT_TYPE ("a(ttssa{sv})")))
+    return;
+  for (gsize i = 0; i < g_variant_n_children (records); i++)
+    {
+      GVariant *record = g_variant_get_child_value (records, i);
+      guint64 id;
+
+      g_variant_get_child (record, 0, "t", &id);
+      /* Ids only ever grow: anything out of order is not ours. */
+      if (id <= self->last_id)
+        {
+          g_variant_unref (record);
+          continue;
+        }
+      self->last_id = id;
+      ring_push (self, record);
+    }
 }
 
 /* ---- instances ---- */

@@ -55,4 +55,9 @@ guint64      init_history_add          (InitHistory     *self,
 void         init_history_add_cause    (GVariantBuilder *builder,
                                         const InitCause *cause);
 
+/* After a re-exec: put back @records (a(ttssa{sv}) from init_history_get_records()) without
+ * announcing them; new records continue their ids. */
+void         init_history_restore      (InitHistory     *self,
+                                        GVariant        *records);
+
 G_END_DECLS

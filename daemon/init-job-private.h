@@ -19,7 +19,25 @@ void          init_job_failed             (InitJob         *job,
 /* Spawn process @type; FALSE (logged) if it could not be started. */
 gboolean      init_job_process_run        (InitJob         *job,
                                            InitProcessType  type);
-/* Send the kill signal to the main process group and arm the SIGKILL timer. */
+/* Wait in spawned for the main process to fork (expect fork: once, daemon: twice). */
+void          init_job_process_expect_forks (InitJob       *job);
+/* Re-exec / crash recovery: watch the saved processes again (see init_engine_restore). */
+void          init_job_process_restore    (InitJob         *job,
+                                           GVariant        *processes,
+                                           GVariant        *tracked,
+                                           gboolean         expecting,
+                                           gint64           kill_left_ms,
+                                           gboolean         adopt);
+/* Once every instance is back: processes found dead fail the job ("daemon restarted"). */
+void          init_job_process_finish_restore (InitJob     *job);
+/* While killed, the tracker must notice strays dying (scanning needs polling). */
+void          init_job_process_await_strays (InitJob       *job,
+                                             gboolean       waiting);
+/* Stop waiting for those forks (the job is being stopped). */
+void          init_job_process_expect_cancel (InitJob      *job);
+/* Does the instance have processes besides the ones it spawned (left behind, escaped)? */
+gboolean      init_job_process_has_strays (InitJob         *job);
+/* Send the kill signal to the main process group and every stray, arm the SIGKILL timer. */
 void          init_job_process_kill_main  (InitJob         *job);
 
 G_END_DECLS

@@ -14,12 +14,16 @@
 #include "init-error.h"
 #include "init-job-private.h"
 #include "init-log.h"
+#include "init-proc-info.h"
+#include "init-proc-tracker.h"
 #include "init-process.h"
 #include "init-reaper.h"
 
 /* ---- processes (§3.4, §3.10) ---- */
 
 static void job_process_handler (pid_t pid, int status, gpointer user_data);
+static void job_process_ended (InitJob *job, InitProcessType type, pid_t pid, int status);
+static void job_expect_end (InitJob *job);
 
 typedef struct
 {
@@ -43,6 +47,19 @@ job_process_env (InitJob         *job,
   return init_env_to_strv (env);
 }
 
+static void
+job_process_watch (InitJob         *job,
+                   InitProcessType  type,
+                   pid_t            pid)
+{
+  ProcessWatch *pw = g_new0 (ProcessWatch, 1);
+
+  pw->job = init_job_ref (job);
+  pw->type = type;
+  job->pid[type] = pid;
+  job->watch[type] = init_reaper_watch (pid, job_process_handler, pw);
+}
+
 /* Spawn @type; FALSE (after logging) if it could not be started. */
 gboolean
 init_job_process_run (InitJob         *job,
@@ -53,7 +70,6 @@ init_job_process_run (InitJob         *job,
   g_auto(GStrv) envp = job_process_env (job, type);
   g_autoptr(GError) error = NULL;
   g_autofree char *display = init_job_display_name (job);
-  ProcessWatch *pw;
   pid_t pid;
 
   if (job->klass->console == INIT_CONSOLE_LOG && options->log_dir != NULL)
@@ -84,13 +100,72 @@ init_job_process_run (InitJob         *job,
   g_info ("%s %s process (%d)", display, init_process_type_to_string (type), (int) pid);
   if (spawn.log_fd >= 0)
     init_log_set_pid (job->log, pid);
-  job->pid[type] = pid;
-  pw = g_new0 (ProcessWatch, 1);
-  pw->job = init_job_ref (job);
-  pw->type = type;
-  job->watch[type] = init_reaper_watch (pid, job_process_handler, pw);
+  init_proc_tracker_add_root (init_engine_get_tracker (job->engine), pid, job,
+                              job->klass->name, job->name);
+  if (type == INIT_PROCESS_MAIN)
+    {
+      job->log_pid = pid;
+      job->forks_seen = 0;
+    }
+  job_process_watch (job, type, pid);
   init_job_notify (job);
   return TRUE;
+}
+
+/* Processes of the instance other than the ones it spawned and still watches: children a
+ * daemon left behind, setsid'd grandchildren… */
+static GArray *
+job_strays (InitJob *job)
+{
+  GArray *pids;
+
+  if (job->engine == NULL)
+    return g_array_new (FALSE, FALSE, sizeof (pid_t));
+  pids = init_proc_tracker_get_pids (init_engine_get_tracker (job->engine), job);
+  for (guint i = pids->len; i > 0; i--)
+    {
+      pid_t pid = g_array_index (pids, pid_t, i - 1);
+
+      for (guint t = 0; t < INIT_PROCESS_N; t++)
+        if (job->pid[t] == pid)
+          {
+            g_array_remove_index (pids, i - 1);
+            break;
+          }
+    }
+  return pids;
+}
+
+gboolean
+init_job_process_has_strays (InitJob *job)
+{
+  g_autoptr(GArray) strays = job_strays (job);
+
+  return strays->len > 0;
+}
+
+/* @signum to the main process group and to every stray, whatever group or session it is
+ * in now. */
+static void
+job_kill_all (InitJob *job,
+              int      signum)
+{
+  g_autoptr(GArray) strays = NULL;
+
+  if (job->engine != NULL)
+    init_proc_tracker_sync (init_engine_get_tracker (job->engine));
+  strays = job_strays (job);
+
+  if (job->pid[INIT_PROCESS_MAIN] > 0)
+    init_process_kill (job->pid[INIT_PROCESS_MAIN], signum);
+  for (guint i = 0; i < strays->len; i++)
+    {
+      pid_t pid = g_array_index (strays, pid_t, i);
+
+      g_debug ("Sending signal %d to stray process %d", signum, (int) pid);
+      if (kill (pid, signum) < 0 && errno != ESRCH)
+        g_debug ("kill %d: %s", (int) pid, g_strerror (errno));
+    }
 }
 
 static gboolean
@@ -101,18 +176,19 @@ job_kill_timer_cb (gpointer user_data)
 
   job->kill_timer = 0;
   if (job->pid[INIT_PROCESS_MAIN] > 0)
-    {
-      g_warning (_("%s main process (%d) did not stop within %d seconds, sending KILL"),
-                 display, (int) job->pid[INIT_PROCESS_MAIN], job->klass->kill_timeout);
-      init_process_kill (job->pid[INIT_PROCESS_MAIN], SIGKILL);
-    }
+    g_warning (_("%s main process (%d) did not stop within %d seconds, sending KILL"),
+               display, (int) job->pid[INIT_PROCESS_MAIN], job->klass->kill_timeout);
+  else if (init_job_process_has_strays (job))
+    g_warning (_("%s left processes that did not stop within %d seconds, sending KILL"),
+               display, job->klass->kill_timeout);
+  job_kill_all (job, SIGKILL);
   return G_SOURCE_REMOVE;
 }
 
 void
 init_job_process_kill_main (InitJob *job)
 {
-  init_process_kill (job->pid[INIT_PROCESS_MAIN], job->klass->kill_signal);
+  job_kill_all (job, job->klass->kill_signal);
   g_clear_handle_id (&job->kill_timer, g_source_remove);
   /* Millisecond timer: a seconds timer may fire up to a second early (it is aligned to
    * whole seconds), and `kill timeout` promises the process at least that long. */
@@ -256,6 +332,12 @@ job_process_terminated (InitJob         *job,
   if (failed)
     init_job_failed (job, type, status);
 
+  /* Killing a job waits for everything it left behind too: the kill escalation stays armed
+   * for the strays, and the state advances once the last of them is gone. */
+  if (job->state == INIT_STATE_KILLED && type == INIT_PROCESS_MAIN
+      && init_job_process_has_strays (job))
+    return;
+
   /* Any process ending cancels a pending kill escalation (as Upstart). */
   g_clear_handle_id (&job->kill_timer, g_source_remove);
 
@@ -330,15 +412,361 @@ job_process_handler (pid_t    pid,
   /* Exited or killed: the reaper drops the watch after this call. */
   status = WIFEXITED (wstatus) ? WEXITSTATUS (wstatus) : (WTERMSIG (wstatus) << 8);
   job->watch[type] = 0;
-  if (job->engine != NULL && job->pid[type] == pid)
+  if (job->engine != NULL)
     {
-      if (job->log != NULL)
-        init_log_process_exited (job->log, pid);
-      log_termination (job, type, pid, status);
-      init_engine_process_exited (job->engine, job, type, pid, status);
-      job_process_terminated (job, type, status);
+      InitProcTracker *tracker = init_engine_get_tracker (job->engine);
+
+      /* A daemon that forked before its parent exited must be known before we read the exit
+       * as the end of the job: read every fork the kernel reported so far. */
+      if (type == INIT_PROCESS_MAIN && job->expecting)
+        init_proc_tracker_sync (tracker);
+      init_proc_tracker_process_exited (tracker, pid);
     }
+  if (job->engine != NULL && job->pid[type] == pid)
+    job_process_ended (job, type, pid, status);
   init_job_unref (job);
   g_free (pw);
 }
 
+/* Process @pid of @type is gone with @status: log, tell the engine, apply the rules. */
+static void
+job_process_ended (InitJob         *job,
+                   InitProcessType  type,
+                   pid_t            pid,
+                   int              status)
+{
+  if (type == INIT_PROCESS_MAIN)
+    job_expect_end (job);
+  if (job->log != NULL)
+    init_log_process_exited (job->log, type == INIT_PROCESS_MAIN && job->log_pid > 0
+                                         ? job->log_pid : pid);
+  log_termination (job, type, pid, status);
+  init_engine_process_exited (job->engine, job, type, pid, status);
+  job_process_terminated (job, type, status);
+}
+
+/* ---- expect fork / expect daemon (§10) and process trees ---- */
+
+static void
+job_expect_end (InitJob *job)
+{
+  if (!job->expecting)
+    return;
+  job->expecting = FALSE;
+  if (job->engine != NULL)
+    init_engine_expecting_forks (job->engine, FALSE);
+}
+
+static guint
+job_forks_wanted (InitJob *job)
+{
+  return job->klass->expect == INIT_EXPECT_DAEMON ? 2 : 1;
+}
+
+void
+init_job_process_expect_cancel (InitJob *job)
+{
+  job_expect_end (job);
+}
+
+void
+init_job_process_expect_forks (InitJob *job)
+{
+  g_return_if_fail (job->klass->expect == INIT_EXPECT_FORK
+                    || job->klass->expect == INIT_EXPECT_DAEMON);
+  if (job->expecting || job->engine == NULL)
+    return;
+  job->expecting = TRUE;
+  init_engine_expecting_forks (job->engine, TRUE);
+}
+
+void
+init_job_process_await_strays (InitJob  *job,
+                               gboolean  waiting)
+{
+  if (job->awaiting_strays == waiting || job->engine == NULL)
+    return;
+  job->awaiting_strays = waiting;
+  init_engine_expecting_forks (job->engine, waiting);
+}
+
+void
+init_job_process_forked (InitJob *job,
+                         pid_t    parent,
+                         pid_t    child,
+                         guint    generation)
+{
+  g_autofree char *display = NULL;
+  pid_t old;
+
+  if (job->engine == NULL || !job->expecting || job->state != INIT_STATE_SPAWNED)
+    return;
+  /* Follow the main process's own forks; a child found re-parented to us (parent unknown)
+   * counts when it is further down than where we are. */
+  if (parent != 0 && parent != job->pid[INIT_PROCESS_MAIN])
+    return;
+  if (parent == 0 && generation <= job->forks_seen)
+    return;
+  job->forks_seen = parent != 0 ? job->forks_seen + 1 : generation;
+
+  old = job->pid[INIT_PROCESS_MAIN];
+  display = init_job_display_name (job);
+  g_info ("%s main process (%d) forked: following %d", display, (int) old, (int) child);
+  if (job->watch[INIT_PROCESS_MAIN] != 0)
+    {
+      init_reaper_unwatch (job->watch[INIT_PROCESS_MAIN]);
+      job->watch[INIT_PROCESS_MAIN] = 0;
+    }
+  job_process_watch (job, INIT_PROCESS_MAIN, child);
+  init_job_notify (job);
+
+  if (job->forks_seen >= job_forks_wanted (job))
+    {
+      job_expect_end (job);
+      init_job_change_state (job, init_job_next_state_for (job));
+    }
+}
+
+typedef struct
+{
+  InitJob *job;
+  pid_t    pid;
+} GoneCheck;
+
+static gboolean
+gone_check_cb (gpointer user_data)
+{
+  GoneCheck *check = user_data;
+
+  /* Still the main process after every fork the scan found: it really is the end. */
+  if (check->job->pid[INIT_PROCESS_MAIN] == check->pid)
+    init_job_process_gone (check->job, check->pid);
+  else
+    check->job->gone_deferred = FALSE;
+  init_job_unref (check->job);
+  g_free (check);
+  return G_SOURCE_REMOVE;
+}
+
+void
+init_job_process_gone (InitJob *job,
+                       pid_t    pid)
+{
+  InitProcInfo info;
+
+  if (job->engine == NULL)
+    return;
+  if (job->expecting && job->pid[INIT_PROCESS_MAIN] == pid && !job->gone_deferred)
+    {
+      GoneCheck *check = g_new0 (GoneCheck, 1);
+
+      /* A scan reports exits and forks in no particular order: a daemon's intermediate child
+       * is gone, but the fork it made before going may come in the same scan.  Decide once
+       * the scan is through. */
+      job->gone_deferred = TRUE;
+      check->job = init_job_ref (job);
+      check->pid = pid;
+      g_idle_add_full (G_PRIORITY_HIGH, gone_check_cb, check, NULL);
+      return;
+    }
+  job->gone_deferred = FALSE;
+  for (guint t = 0; t < INIT_PROCESS_N; t++)
+    {
+      if (job->pid[t] != pid)
+        continue;
+      /* Our own child (now or in a moment, a zombie of ours): the reaper brings its status. */
+      if (init_proc_info_read (pid, &info) && info.ppid == getpid ())
+        return;
+      /* A followed daemon that died while its parent still ran: that parent reaped it, and
+       * its status never reaches us. */
+      if (job->watch[t] != 0)
+        {
+          init_reaper_unwatch (job->watch[t]);
+          job->watch[t] = 0;
+        }
+      {
+        g_autofree char *display = init_job_display_name (job);
+        g_info ("%s %s process (%d) is gone (exit status unknown)", display,
+                init_process_type_to_string (t), (int) pid);
+      }
+      job_process_ended (job, t, pid, 0);
+      return;
+    }
+
+  /* A stray: once the last one of a killed job is gone, the job moves on. */
+  if (job->state == INIT_STATE_KILLED && job->pid[INIT_PROCESS_MAIN] <= 0
+      && !init_job_process_has_strays (job))
+    {
+      g_clear_handle_id (&job->kill_timer, g_source_remove);
+      init_job_change_state (job, init_job_next_state_for (job));
+    }
+}
+
+static gint
+compare_process_info (gconstpointer a,
+                      gconstpointer b)
+{
+  const InitJobProcessInfo *pa = a, *pb = b;
+
+  if ((pa->type == INIT_PROCESS_MAIN) != (pb->type == INIT_PROCESS_MAIN))
+    return pa->type == INIT_PROCESS_MAIN ? -1 : 1;
+  return (pa->pid > pb->pid) - (pa->pid < pb->pid);
+}
+
+static void
+process_info_clear (gpointer data)
+{
+  g_free (((InitJobProcessInfo *) data)->cmdline);
+}
+
+GArray *
+init_job_get_process_tree (InitJob *job)
+{
+  GArray *tree = g_array_new (FALSE, TRUE, sizeof (InitJobProcessInfo));
+  g_autoptr(GArray) pids = NULL;
+
+  g_return_val_if_fail (job != NULL, tree);
+  g_array_set_clear_func (tree, process_info_clear);
+  /* Current as of now (with scanning, forks are only found by looking). */
+  if (job->engine != NULL)
+    init_proc_tracker_sync (init_engine_get_tracker (job->engine));
+  pids = job->engine != NULL
+         ? init_proc_tracker_get_pids (init_engine_get_tracker (job->engine), job)
+         : g_array_new (FALSE, FALSE, sizeof (pid_t));
+  /* The spawned processes first (the tracker may not list a followed main process yet). */
+  for (guint t = 0; t < INIT_PROCESS_N; t++)
+    if (job->pid[t] > 0)
+      g_array_prepend_val (pids, job->pid[t]);
+
+  for (guint i = 0; i < pids->len; i++)
+    {
+      pid_t pid = g_array_index (pids, pid_t, i);
+      InitJobProcessInfo node = { pid, 0, INIT_PROCESS_NONE, NULL };
+      InitProcInfo info;
+      gboolean dup = FALSE;
+
+      for (guint j = 0; j < tree->len && !dup; j++)
+        dup = g_array_index (tree, InitJobProcessInfo, j).pid == pid;
+      if (dup || !init_proc_info_read (pid, &info) || info.state == 'Z')
+        continue;
+      node.ppid = info.ppid;
+      for (guint t = 0; t < INIT_PROCESS_N; t++)
+        if (job->pid[t] == pid)
+          node.type = t;
+      node.cmdline = init_proc_info_cmdline (pid);
+      if (node.cmdline == NULL)
+        continue;
+      g_array_append_val (tree, node);
+    }
+  g_array_sort (tree, compare_process_info);
+  return tree;
+}
+
+
+/* ---- re-exec and crash recovery ---- */
+
+void
+init_job_process_restore (InitJob  *job,
+                          GVariant *processes,
+                          GVariant *tracked,
+                          gboolean  expecting,
+                          gint64    kill_left_ms,
+                          gboolean  adopt)
+{
+  InitProcTracker *tracker = init_engine_get_tracker (job->engine);
+  g_autofree char *display = init_job_display_name (job);
+
+  for (gsize i = 0; processes != NULL && i < g_variant_n_children (processes); i++)
+    {
+      const char *type_name;
+      gint32 pid;
+      guint64 start_time;
+      InitProcessType type;
+
+      g_variant_get_child (processes, i, "(&sit)", &type_name, &pid, &start_time);
+      type = init_process_type_from_string (type_name);
+      if (type == INIT_PROCESS_NONE || pid <= 0)
+        continue;
+      job->pid[type] = pid;
+      if (!adopt)
+        {
+          /* Still our child, alive or a zombie waiting for us: the reaper brings its exit,
+           * even one that happened while we were exec'ing. */
+          job_process_watch (job, type, pid);
+        }
+      else if (init_proc_info_is_alive (pid, start_time))
+        {
+          ProcessWatch *pw = g_new0 (ProcessWatch, 1);
+
+          pw->job = init_job_ref (job);
+          pw->type = type;
+          job->watch[type] = init_reaper_watch_pidfd (pid, job_process_handler, pw);
+          if (job->watch[type] == 0)
+            {
+              init_job_unref (job);
+              g_free (pw);
+              job->dead_on_restore |= 1u << type;
+            }
+          else
+            g_message (_("%s %s process (%d) adopted"), display, init_process_type_to_string (type),
+                       (int) pid);
+        }
+      else
+        job->dead_on_restore |= 1u << type;
+      if ((job->dead_on_restore & (1u << type)) == 0)
+        init_proc_tracker_add_root (tracker, pid, job, job->klass->name, job->name);
+    }
+
+  for (gsize i = 0; tracked != NULL && i < g_variant_n_children (tracked); i++)
+    {
+      gint32 pid;
+
+      g_variant_get_child (tracked, i, "i", &pid);
+      if (pid > 0 && init_proc_tracker_lookup (tracker, pid) == NULL
+          && init_proc_info_is_alive (pid, 0))
+        init_proc_tracker_add_root (tracker, pid, job, job->klass->name, job->name);
+    }
+
+  if (expecting && job->state == INIT_STATE_SPAWNED && job->dead_on_restore == 0)
+    init_job_process_expect_forks (job);
+  if (job->state == INIT_STATE_KILLED)
+    init_job_process_await_strays (job, TRUE);
+  if (kill_left_ms >= 0 && job->state == INIT_STATE_KILLED)
+    job->kill_timer = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) MIN (kill_left_ms, G_MAXUINT),
+                                          job_kill_timer_cb, init_job_ref (job),
+                                          (GDestroyNotify) init_job_unref);
+}
+
+void
+init_job_process_finish_restore (InitJob *job)
+{
+  g_autofree char *display = NULL;
+  g_autoptr(InitJob) hold = init_job_ref (job);
+  gboolean main_died;
+
+  if (job->dead_on_restore == 0 || job->engine == NULL)
+    return;
+  display = init_job_display_name (job);
+  main_died = (job->dead_on_restore & (1u << INIT_PROCESS_MAIN)) != 0;
+  for (guint t = 0; t < INIT_PROCESS_N; t++)
+    if (job->dead_on_restore & (1u << t))
+      {
+        g_warning (_("%s %s process (%d) ended while the daemon was not running"), display,
+                   init_process_type_to_string (t), (int) job->pid[t]);
+        job->pid[t] = 0;
+      }
+  job->dead_on_restore = 0;
+  init_job_notify (job);
+
+  if (main_died || job->goal != INIT_GOAL_STOP)
+    {
+      g_autoptr(InitCause) cause = init_cause_new (INIT_CAUSE_PROCESS);
+
+      g_free (job->failed_reason);
+      job->failed_reason = g_strdup (_("daemon restarted"));
+      init_job_failed (job, main_died ? INIT_PROCESS_MAIN : INIT_PROCESS_NONE, 0);
+      init_job_set_cause (job, cause);
+      init_job_change_goal (job, INIT_GOAL_STOP);
+    }
+  init_job_change_state (job, init_job_next_state_for (job));
+}

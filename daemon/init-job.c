@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "init-job"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -15,7 +16,10 @@
 #include "init-job-private.h"
 #include "init-log.h"
 #include "init-process.h"
+#include "init-proc-tracker.h"
+#include "init-proc-info.h"
 #include "init-reaper.h"
+#include "init-state.h"
 
 typedef enum
 {
@@ -188,6 +192,14 @@ init_job_ref (InitJob *job)
 void
 init_job_detach (InitJob *job)
 {
+  if (job->engine != NULL)
+    {
+      if (job->expecting)
+        init_engine_expecting_forks (job->engine, FALSE);
+      job->expecting = FALSE;
+      init_job_process_await_strays (job, FALSE);
+      init_proc_tracker_remove_owner (init_engine_get_tracker (job->engine), job);
+    }
   for (guint i = 0; i < INIT_PROCESS_N; i++)
     if (job->watch[i] != 0)
       {
@@ -230,6 +242,7 @@ init_job_unref (InitJob *job)
   init_job_class_unref (job->klass);
   init_cause_free (job->cause);
   g_free (job->name);
+  g_free (job->failed_reason);
   g_free (job);
 }
 
@@ -285,7 +298,9 @@ init_job_finished (InitJob  *job,
   display = init_job_display_name (job);
   if (failed)
     {
-      if (job->failed_process == INIT_PROCESS_NONE)
+      if (job->failed_reason != NULL)
+        reason = g_strdup (job->failed_reason);
+      else if (job->failed_process == INIT_PROCESS_NONE)
         reason = g_strdup (_("respawning too fast"));
       else if (job->exit_status == -1)
         reason = g_strdup_printf (_("%s process failed to spawn"),
@@ -427,6 +442,13 @@ init_job_change_goal (InitJob     *job,
   if ((goal == INIT_GOAL_START && job->state == INIT_STATE_WAITING)
       || (goal == INIT_GOAL_STOP && job->state == INIT_STATE_RUNNING))
     init_job_change_state (job, init_job_next_state_for (job));
+  /* A main process waiting to fork may never do so (a wrong `expect`): a stop does not wait
+   * for it (Upstart left such jobs stuck in spawned). */
+  else if (goal == INIT_GOAL_STOP && job->state == INIT_STATE_SPAWNED && job->expecting)
+    {
+      init_job_process_expect_cancel (job);
+      init_job_change_state (job, init_job_next_state_for (job));
+    }
 }
 
 /* ---- job events (§3.5) ---- */
@@ -544,6 +566,8 @@ init_job_change_state (InitJob      *job,
               init_job_state_to_string (old_state), init_job_state_to_string (state));
       job->state = state;
       init_job_notify (job);
+      if (old_state == INIT_STATE_KILLED)
+        init_job_process_await_strays (job, FALSE);
 
       switch (state)
         {
@@ -555,6 +579,7 @@ init_job_change_state (InitJob      *job,
             }
           g_clear_pointer (&job->stop_env, g_ptr_array_unref);
           job->failed = FALSE;
+          g_clear_pointer (&job->failed_reason, g_free);
           job->failed_process = INIT_PROCESS_NONE;
           job->exit_status = 0;
           init_job_notify (job);
@@ -586,8 +611,10 @@ init_job_change_state (InitJob      *job,
               init_job_change_goal (job, INIT_GOAL_STOP);
               state = init_job_next_state_for (job);
             }
+          else if (job->klass->expect == INIT_EXPECT_FORK
+                   || job->klass->expect == INIT_EXPECT_DAEMON)
+            init_job_process_expect_forks (job);
           else if (job->klass->expect != INIT_EXPECT_STOP)
-            /* `expect fork`/`daemon` follow in a later release; until then they act as none. */
             state = init_job_next_state_for (job);
           break;
 
@@ -631,8 +658,12 @@ init_job_change_state (InitJob      *job,
           break;
 
         case INIT_STATE_KILLED:
-          if (job->pid[INIT_PROCESS_MAIN] > 0)
-            init_job_process_kill_main (job);
+          /* The main process, or whatever it left behind when it died on its own. */
+          if (job->pid[INIT_PROCESS_MAIN] > 0 || init_job_process_has_strays (job))
+            {
+              init_job_process_kill_main (job);
+              init_job_process_await_strays (job, TRUE);
+            }
           else
             state = init_job_next_state_for (job);
           break;
@@ -801,4 +832,250 @@ void
 init_job_supersede_for_start (InitJob *job)
 {
   job_supersede (job, INIT_GOAL_START);
+}
+
+/* ---- re-exec and crash recovery (init-state.h) ---- */
+
+static void
+save_pty (pid_t    pid,
+          int      master_fd,
+          gpointer user_data)
+{
+  g_variant_builder_add (user_data, "(ii)", (gint32) pid, (gint32) master_fd);
+}
+
+GVariant *
+init_job_save (InitJob              *job,
+               const InitStateCodec *codec)
+{
+  GVariantBuilder pids, blocking, waiters;
+  GVariantDict dict;
+  g_autoptr(GArray) tracked = NULL;
+
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "name", "s", job->name);
+  g_variant_dict_insert (&dict, "goal", "s", init_job_goal_to_string (job->goal));
+  g_variant_dict_insert (&dict, "state", "s", init_job_state_to_string (job->state));
+  g_variant_dict_insert_value (&dict, "env", init_state_env_to_variant (job->env));
+  if (job->start_env != NULL)
+    g_variant_dict_insert_value (&dict, "start-env", init_state_env_to_variant (job->start_env));
+  if (job->stop_env != NULL)
+    g_variant_dict_insert_value (&dict, "stop-env", init_state_env_to_variant (job->stop_env));
+
+  /* Processes with their start times, so a pid reused meanwhile is never taken for ours. */
+  g_variant_builder_init (&pids, G_VARIANT_TYPE ("a(sit)"));
+  for (guint t = 0; t < INIT_PROCESS_N; t++)
+    if (job->pid[t] > 0)
+      {
+        InitProcInfo info = { 0 };
+
+        init_proc_info_read (job->pid[t], &info);
+        g_variant_builder_add (&pids, "(sit)", init_process_type_to_string (t),
+                               (gint32) job->pid[t], info.start_time);
+      }
+  g_variant_dict_insert_value (&dict, "processes", g_variant_builder_end (&pids));
+  if (job->engine != NULL)
+    {
+      GVariantBuilder others;
+
+      tracked = init_proc_tracker_get_pids (init_engine_get_tracker (job->engine), job);
+      g_variant_builder_init (&others, G_VARIANT_TYPE ("ai"));
+      for (guint i = 0; i < tracked->len; i++)
+        g_variant_builder_add (&others, "i", (gint32) g_array_index (tracked, pid_t, i));
+      g_variant_dict_insert_value (&dict, "tracked", g_variant_builder_end (&others));
+    }
+
+  g_variant_dict_insert (&dict, "failed", "b", job->failed);
+  g_variant_dict_insert (&dict, "failed-process", "s",
+                         job->failed_process == INIT_PROCESS_NONE
+                         ? "" : init_process_type_to_string (job->failed_process));
+  g_variant_dict_insert (&dict, "exit-status", "i", job->exit_status);
+  if (job->failed_reason != NULL)
+    g_variant_dict_insert (&dict, "failed-reason", "s", job->failed_reason);
+  g_variant_dict_insert (&dict, "failed-time", "x", job->failed_time);
+  g_variant_dict_insert (&dict, "respawn-count", "i", job->respawn_count);
+  g_variant_dict_insert (&dict, "respawn-time", "x", job->respawn_time);
+  g_variant_dict_insert (&dict, "restarting", "b", job->restarting);
+  g_variant_dict_insert_value (&dict, "cause", init_state_cause_to_variant (job->cause));
+  g_variant_dict_insert (&dict, "forks-seen", "u", job->forks_seen);
+  g_variant_dict_insert (&dict, "expecting", "b", job->expecting);
+  g_variant_dict_insert (&dict, "log-pid", "i", (gint32) job->log_pid);
+  if (job->stop_on != NULL)
+    g_variant_dict_insert_value (&dict, "stop-on-latches", init_state_latches_save (job->stop_on));
+  if (job->blocker != NULL)
+    g_variant_dict_insert (&dict, "blocker", "t", job->blocker->id);
+
+  g_variant_builder_init (&blocking, G_VARIANT_TYPE ("at"));
+  for (guint i = 0; i < job->blocking->len; i++)
+    g_variant_builder_add (&blocking, "t", ((InitEvent *) g_ptr_array_index (job->blocking, i))->id);
+  g_variant_dict_insert_value (&dict, "blocking", g_variant_builder_end (&blocking));
+
+  g_variant_builder_init (&waiters, G_VARIANT_TYPE ("a(uv)"));
+  for (guint i = 0; codec != NULL && i < job->waiters->len; i++)
+    {
+      Waiter *w = &g_array_index (job->waiters, Waiter, i);
+      GVariant *saved = codec->save (w->func, w->user_data, codec->codec_data);
+
+      if (saved != NULL)
+        g_variant_builder_add (&waiters, "(uv)", (guint32) w->kind, saved);
+    }
+  g_variant_dict_insert_value (&dict, "waiters", g_variant_builder_end (&waiters));
+
+  if (job->log != NULL)
+    {
+      GVariantBuilder ptys;
+
+      g_variant_builder_init (&ptys, G_VARIANT_TYPE ("a(ii)"));
+      init_log_foreach_pty (job->log, save_pty, &ptys);
+      g_variant_dict_insert_value (&dict, "log-ptys", g_variant_builder_end (&ptys));
+    }
+
+  if (job->kill_timer != 0)
+    {
+      GSource *source = g_main_context_find_source_by_id (NULL, job->kill_timer);
+      gint64 left = source != NULL
+                    ? MAX (g_source_get_ready_time (source) - g_get_monotonic_time (), 0) : 0;
+
+      g_variant_dict_insert (&dict, "kill-timer-left-ms", "x", left / 1000);
+    }
+  return g_variant_dict_end (&dict);
+}
+
+static void
+restore_event_list (GVariantDict   *dict,
+                    const char     *key,
+                    InitEventQueue *queue,
+                    GPtrArray      *into)
+{
+  g_autoptr(GVariant) ids = g_variant_dict_lookup_value (dict, key, G_VARIANT_TYPE ("at"));
+
+  for (gsize i = 0; ids != NULL && i < g_variant_n_children (ids); i++)
+    {
+      guint64 id;
+      InitEvent *event;
+
+      g_variant_get_child (ids, i, "t", &id);
+      if ((event = init_event_queue_lookup (queue, id)) != NULL)
+        {
+          init_event_block (event);
+          g_ptr_array_add (into, init_event_ref (event));
+        }
+    }
+}
+
+void
+init_job_restore (InitJob              *job,
+                  GVariant             *saved,
+                  InitEventQueue       *queue,
+                  const InitStateCodec *codec,
+                  gboolean              adopt)
+{
+  g_autoptr(GVariant) env = NULL, start_env = NULL, stop_env = NULL, cause = NULL;
+  g_autoptr(GVariant) processes = NULL, tracked = NULL, latches = NULL, waiters = NULL;
+  g_autoptr(GVariant) ptys = NULL;
+  GVariantDict dict;
+  const char *str;
+  guint64 blocker = 0;
+  gint64 kill_left = -1;
+  gint32 log_pid = 0;
+  gboolean expecting = FALSE;
+  int value;
+
+  g_variant_dict_init (&dict, saved);
+  if (g_variant_dict_lookup (&dict, "goal", "&s", &str) && (value = init_job_goal_from_string (str)) >= 0)
+    job->goal = value;
+  if (g_variant_dict_lookup (&dict, "state", "&s", &str) && (value = init_job_state_from_string (str)) >= 0)
+    job->state = value;
+  env = g_variant_dict_lookup_value (&dict, "env", G_VARIANT_TYPE_STRING_ARRAY);
+  if (env != NULL)
+    {
+      g_ptr_array_unref (job->env);
+      job->env = init_state_env_from_variant (env);
+    }
+  start_env = g_variant_dict_lookup_value (&dict, "start-env", G_VARIANT_TYPE_STRING_ARRAY);
+  if (start_env != NULL)
+    job->start_env = init_state_env_from_variant (start_env);
+  stop_env = g_variant_dict_lookup_value (&dict, "stop-env", G_VARIANT_TYPE_STRING_ARRAY);
+  if (stop_env != NULL)
+    job->stop_env = init_state_env_from_variant (stop_env);
+
+  g_variant_dict_lookup (&dict, "failed", "b", &job->failed);
+  if (g_variant_dict_lookup (&dict, "failed-process", "&s", &str))
+    job->failed_process = init_process_type_from_string (str);
+  g_variant_dict_lookup (&dict, "exit-status", "i", &job->exit_status);
+  g_variant_dict_lookup (&dict, "failed-reason", "s", &job->failed_reason);
+  g_variant_dict_lookup (&dict, "failed-time", "x", &job->failed_time);
+  g_variant_dict_lookup (&dict, "respawn-count", "i", &job->respawn_count);
+  g_variant_dict_lookup (&dict, "respawn-time", "x", &job->respawn_time);
+  g_variant_dict_lookup (&dict, "restarting", "b", &job->restarting);
+  cause = g_variant_dict_lookup_value (&dict, "cause", G_VARIANT_TYPE_VARDICT);
+  if (cause != NULL)
+    {
+      init_cause_free (job->cause);
+      job->cause = init_state_cause_from_variant (cause);
+    }
+  g_variant_dict_lookup (&dict, "forks-seen", "u", &job->forks_seen);
+  g_variant_dict_lookup (&dict, "expecting", "b", &expecting);
+  g_variant_dict_lookup (&dict, "log-pid", "i", &log_pid);
+  job->log_pid = log_pid;
+
+  latches = g_variant_dict_lookup_value (&dict, "stop-on-latches", G_VARIANT_TYPE ("a(ut)"));
+  if (latches != NULL && job->stop_on != NULL)
+    init_state_latches_restore (job->stop_on, latches, queue);
+  restore_event_list (&dict, "blocking", queue, job->blocking);
+  if (g_variant_dict_lookup (&dict, "blocker", "t", &blocker))
+    {
+      InitEvent *event = init_event_queue_lookup (queue, blocker);
+
+      /* Gone: it finished while we were away — move on as its watcher would have. */
+      if (event != NULL)
+        {
+          job->blocker = init_event_ref (event);
+          init_event_add_watcher (event, job_blocker_finished, init_job_ref (job));
+        }
+    }
+
+  waiters = g_variant_dict_lookup_value (&dict, "waiters", G_VARIANT_TYPE ("a(uv)"));
+  for (gsize i = 0; codec != NULL && waiters != NULL && i < g_variant_n_children (waiters); i++)
+    {
+      g_autoptr(GVariant) boxed = NULL;
+      guint32 kind;
+      gpointer func = NULL, data = NULL;
+
+      g_variant_get_child (waiters, i, "(u@v)", &kind, &boxed);
+      {
+        g_autoptr(GVariant) inner = g_variant_get_variant (boxed);
+        if (kind <= WAIT_RESTART && codec->load (inner, &func, &data, codec->codec_data))
+          job_add_waiter (job, kind, func, data);
+      }
+    }
+
+  /* The pty masters of `console log` came through the exec: output waiting in them is read
+   * now. */
+  ptys = g_variant_dict_lookup_value (&dict, "log-ptys", G_VARIANT_TYPE ("a(ii)"));
+  for (gsize i = 0; !adopt && ptys != NULL && i < g_variant_n_children (ptys); i++)
+    {
+      const InitEngineOptions *options = init_engine_get_options (job->engine);
+      gint32 pid, fd;
+
+      g_variant_get_child (ptys, i, "(ii)", &pid, &fd);
+      if (fd < 0 || fcntl (fd, F_GETFD) < 0)
+        continue;
+      if (job->log == NULL && options->log_dir != NULL)
+        {
+          g_autofree char *path = init_log_path_for (options->log_dir, job->klass->name, job->name);
+          job->log = init_log_new (path);
+        }
+      if (job->log != NULL)
+        init_log_adopt_pty (job->log, pid, fd);
+      else
+        close (fd);
+    }
+
+  processes = g_variant_dict_lookup_value (&dict, "processes", G_VARIANT_TYPE ("a(sit)"));
+  tracked = g_variant_dict_lookup_value (&dict, "tracked", G_VARIANT_TYPE ("ai"));
+  g_variant_dict_lookup (&dict, "kill-timer-left-ms", "x", &kill_left);
+  g_variant_dict_clear (&dict);
+
+  init_job_process_restore (job, processes, tracked, expecting, kill_left, adopt);
 }

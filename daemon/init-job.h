@@ -83,6 +83,13 @@ struct _InitJob
   guint            kill_timer;
   struct _InitLog *log;
   int              changing;      /* re-entrancy depth of change_state */
+  guint            forks_seen;    /* expect fork/daemon: forks of the main process so far */
+  gboolean         expecting;     /* waiting in spawned for those forks */
+  gboolean         awaiting_strays; /* killed: waiting for what the job left behind */
+  pid_t            log_pid;       /* the pid the main process's pty was opened for */
+  guint            dead_on_restore; /* bit per process type found dead when adopted */
+  gboolean         gone_deferred; /* a followed main process's end is being confirmed */
+  char            *failed_reason; /* set when the failure has a reason of its own */
 };
 
 const char   *init_job_goal_to_string     (InitJobGoal   goal);

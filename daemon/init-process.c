@@ -61,6 +61,7 @@ typedef struct
 typedef struct
 {
   const InitJobClass *klass;
+  InitProcessType     type;
   char              **argv;        /* what to exec */
   char              **candidates;  /* argv[0] resolved against PATH, in search order */
   char              **sh_argv;     /* "/bin/sh FILE ARGS…" for ENOEXEC (execvp semantics) */
@@ -161,8 +162,12 @@ child_setup_stdio (ChildSetup *setup)
         child_fail (setup, STEP_STDIO, errno);
       if (fd != setup->log_fd)
         close (fd);
-      /* The pty becomes the controlling terminal of the new session, as for a login. */
-      ioctl (1, TIOCSCTTY, 0);
+      /* The pty becomes the controlling terminal of the new session, as for a login —
+       * except for a main process that is expected to fork and exit: as session leader its
+       * exit would hang up the terminal and SIGHUP the very daemon it left running. */
+      if (setup->type != INIT_PROCESS_MAIN
+          || (setup->klass->expect != INIT_EXPECT_FORK && setup->klass->expect != INIT_EXPECT_DAEMON))
+        ioctl (1, TIOCSCTTY, 0);
       fd = open ("/dev/null", O_RDONLY | O_NOCTTY);
       if (fd < 0 || child_dup2 (fd, 0) < 0)
         child_fail (setup, STEP_STDIO, errno);
@@ -723,6 +728,7 @@ init_process_spawn (const InitJobClass     *klass,
     options = &default_options;
 
   setup.klass = klass;
+  setup.type = type;
   setup.envp = envp != NULL ? envp : empty_env;
   setup.log_fd = options->log_fd;
   setup.inherit_output = options->user_mode;

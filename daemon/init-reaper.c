@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "init-error.h"
+#include "init-proc-info.h"
 #include "init-reaper.h"
 
 /* How many statuses of unwatched children are remembered for a watch that comes late. */
@@ -24,6 +25,8 @@ typedef struct
   gpointer        user_data;
   GSource        *late_source;   /* delivers a status reaped before the watch existed */
   int             late_status;
+  GSource        *pidfd_source;  /* adopted process: readable when it exits */
+  int             pidfd;
 } Watch;
 
 typedef struct
@@ -31,6 +34,13 @@ typedef struct
   pid_t pid;
   int   status;
 } Recent;
+
+typedef struct
+{
+  guint           id;
+  InitReaperFunc  func;
+  gpointer        user_data;
+} OrphanFunc;
 
 static struct
 {
@@ -41,6 +51,8 @@ static struct
   guint         next_id;
   GHashTable   *by_id;    /* id -> Watch (owned) */
   GHashTable   *by_pid;   /* pid -> GSList of Watch, newest first */
+  GArray       *orphan_funcs;       /* OrphanFunc */
+  guint         next_orphan_id;
   Recent        recent[RECENT_MAX]; /* a ring; pid 0 marks a free slot */
   guint         recent_next;        /* the slot to overwrite next */
 } reaper = { FALSE, -1, };
@@ -54,6 +66,12 @@ watch_free (gpointer data)
     {
       g_source_destroy (watch->late_source);
       g_source_unref (watch->late_source);
+    }
+  if (watch->pidfd_source != NULL)
+    {
+      g_source_destroy (watch->pidfd_source);
+      g_source_unref (watch->pidfd_source);
+      close (watch->pidfd);
     }
   g_free (watch);
 }
@@ -164,6 +182,17 @@ dispatch (pid_t pid,
       /* An orphan re-parented to us, or a child whose watch is still to come. */
       g_debug ("Reaped unwatched process %d (status 0x%x)", (int) pid, status);
       recent_remember (pid, status);
+      if (!WIFSTOPPED (status) && reaper.orphan_funcs != NULL)
+        {
+          /* Copy: a callback may remove hooks. */
+          g_autoptr(GArray) funcs = g_array_copy (reaper.orphan_funcs);
+
+          for (guint i = 0; i < funcs->len; i++)
+            {
+              OrphanFunc *hook = &g_array_index (funcs, OrphanFunc, i);
+              hook->func (pid, status, hook->user_data);
+            }
+        }
       return;
     }
 
@@ -330,4 +359,63 @@ init_reaper_unwatch (guint id)
     return;
   watch_detach (watch);
   watch_free (watch);
+}
+
+guint
+init_reaper_add_orphan_func (InitReaperFunc func,
+                             gpointer       user_data)
+{
+  OrphanFunc hook = { ++reaper.next_orphan_id, func, user_data };
+
+  g_return_val_if_fail (func != NULL, 0);
+  if (reaper.orphan_funcs == NULL)
+    reaper.orphan_funcs = g_array_new (FALSE, FALSE, sizeof (OrphanFunc));
+  g_array_append_val (reaper.orphan_funcs, hook);
+  return hook.id;
+}
+
+void
+init_reaper_remove_orphan_func (guint id)
+{
+  for (guint i = 0; reaper.orphan_funcs != NULL && i < reaper.orphan_funcs->len; i++)
+    if (g_array_index (reaper.orphan_funcs, OrphanFunc, i).id == id)
+      {
+        g_array_remove_index (reaper.orphan_funcs, i);
+        return;
+      }
+}
+
+static gboolean
+pidfd_ready (int          fd,
+             GIOCondition condition,
+             gpointer     user_data)
+{
+  guint id = GPOINTER_TO_UINT (user_data);
+  Watch *watch = g_hash_table_lookup (reaper.by_id, GUINT_TO_POINTER (id));
+
+  if (watch != NULL)
+    watch_deliver (watch, 0);
+  return G_SOURCE_REMOVE;
+}
+
+guint
+init_reaper_watch_pidfd (pid_t          pid,
+                         InitReaperFunc func,
+                         gpointer       user_data)
+{
+  int fd = init_proc_pidfd_open (pid);
+  guint id;
+  Watch *watch;
+
+  if (fd < 0)
+    return 0;
+  id = init_reaper_watch (pid, func, user_data);
+  watch = g_hash_table_lookup (reaper.by_id, GUINT_TO_POINTER (id));
+  watch->pidfd_source = g_unix_fd_source_new (fd, G_IO_IN);
+  g_source_set_callback (watch->pidfd_source, G_SOURCE_FUNC (pidfd_ready),
+                         GUINT_TO_POINTER (id), NULL);
+  g_source_set_static_name (watch->pidfd_source, "[init] adopted process");
+  watch->pidfd = fd;
+  g_source_attach (watch->pidfd_source, reaper_context ());
+  return id;
 }

@@ -39,4 +39,17 @@ void     init_reaper_reap          (void);
  * process that had the same pid is never delivered to a watch of the new one. */
 void     init_reaper_forget        (pid_t           pid);
 
+/* Added (crash recovery): watch @pid, which is not our child (adopted after a restart),
+ * through a pidfd.  Its exit status is unknown: the callback gets status 0.  Returns 0 (and
+ * calls nothing) if the process is already gone. */
+guint    init_reaper_watch_pidfd        (pid_t           pid,
+                                         InitReaperFunc  func,
+                                         gpointer        user_data);
+
+/* Added (process trees): call @func for every child reaped without a watch — orphans of job
+ * processes re-parented to us as child subreaper.  Returns an id for removal. */
+guint    init_reaper_add_orphan_func    (InitReaperFunc  func,
+                                         gpointer        user_data);
+void     init_reaper_remove_orphan_func (guint           id);
+
 G_END_DECLS

@@ -48,6 +48,8 @@ on_instance_changed (InitEngine *engine,
     g_free (line);
 }
 
+gboolean fixture_no_proc_connector;
+
 void
 fixture_setup (Fixture       *fx,
                gconstpointer  data)
@@ -60,6 +62,7 @@ fixture_setup (Fixture       *fx,
   g_mkdir_with_parents (fx->confdir, 0755);
   options.user_mode = TRUE;
   options.log_dir = fx->logdir;
+  options.no_proc_connector = fixture_no_proc_connector;
   fx->engine = init_engine_new (&options);
   init_engine_add_conf_dir (fx->engine, fx->confdir);
   fx->events = g_ptr_array_new_with_free_func (g_free);

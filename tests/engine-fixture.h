@@ -18,6 +18,8 @@ typedef struct
   GPtrArray  *states;     /* "job goal/state" on every instance change, in order */
 } Fixture;
 
+/* Engines made by fixture_setup follow forks by scanning /proc when this is TRUE. */
+extern gboolean fixture_no_proc_connector;
 void        fixture_setup       (Fixture *fx, gconstpointer data);
 void        fixture_teardown    (Fixture *fx, gconstpointer data);
 

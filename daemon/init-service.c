@@ -2,7 +2,15 @@
 #define G_LOG_DOMAIN "init-service"
 
 #include <glib/gi18n.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
+#include <gio/gunixinputstream.h>
+#include <gio/gunixoutputstream.h>
+
+#include "init-prefix-stream.h"
 #include "init-service.h"
 
 #define BACKOFF_MIN_MS 100
@@ -23,6 +31,14 @@ struct _InitService
   guint            backoff_ms;
   gboolean         complained;   /* warned about the current outage already */
   gboolean         stopped;
+  char            *unique_name;  /* of an adopted connection (GDBus does not know it) */
+
+  /* re-exec: shared with the message thread */
+  GMutex           freeze_lock;
+  guint            filter_id;
+  int              capture_fd;   /* messages read while freezing go here; -1 */
+  int              socket_fd;    /* the adopted connection's socket, or -1 */
+  guint            n_captured;
 };
 
 enum
@@ -38,6 +54,7 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (InitService, init_service, G_TYPE_OBJECT)
 
 static void try_connect (InitService *self);
+static gboolean use_connection (InitService *self, GDBusConnection *connection);
 
 char *
 init_service_find_bus_address (GBusType bus_type)
@@ -105,6 +122,8 @@ drop_connection (InitService *self)
   init_object_tree_detach (init_manager_get_object_tree (self->manager));
   g_clear_signal_handler (&self->closed_id, self->connection);
   g_clear_object (&self->connection);
+  g_clear_pointer (&self->unique_name, g_free);
+  self->socket_fd = -1;
 }
 
 static void
@@ -140,7 +159,8 @@ on_name_acquired (GDBusConnection *connection,
   InitService *self = user_data;
 
   g_message (_("Owning %s on %s as %s"), name, self->address,
-             g_dbus_connection_get_unique_name (connection));
+             self->unique_name != NULL ? self->unique_name
+                                       : g_dbus_connection_get_unique_name (connection));
   self->backoff_ms = BACKOFF_MIN_MS;
   self->complained = FALSE;
   g_signal_emit (self, signals[SIGNAL_NAME_ACQUIRED], 0);
@@ -193,14 +213,28 @@ on_connected (GObject      *source,
       return;
     }
 
+  if (!use_connection (self, g_steal_pointer (&connection)))
+    return;
+  self->owner_id = g_bus_own_name_on_connection (self->connection, INIT_BUS_NAME,
+                                                 G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE,
+                                                 on_name_acquired, on_name_lost, self, NULL);
+}
+
+/* Take @connection (transfer full) and export everything on it; FALSE if it closed. */
+static gboolean
+use_connection (InitService     *self,
+                GDBusConnection *connection)
+{
+  g_autoptr(GError) error = NULL;
+
   /* Keep running when the bus dies (GDBus would raise SIGTERM, our shutdown signal). */
   g_dbus_connection_set_exit_on_close (connection, FALSE);
-  self->connection = g_steal_pointer (&connection);
+  self->connection = connection;
   self->closed_id = g_signal_connect (self->connection, "closed", G_CALLBACK (on_closed), self);
   if (g_dbus_connection_is_closed (self->connection))
     {
       connection_lost (self, self->connection, _("closed while connecting"));
-      return;
+      return FALSE;
     }
 
   /* Everything is in place before the name appears, so a client never sees a half object
@@ -214,9 +248,7 @@ on_connected (GObject      *source,
   if (!init_object_tree_attach (init_manager_get_object_tree (self->manager), self->connection,
                                 &error))
     g_warning (_("Cannot export the jobs: %s"), error->message);
-  self->owner_id = g_bus_own_name_on_connection (self->connection, INIT_BUS_NAME,
-                                                 G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE,
-                                                 on_name_acquired, on_name_lost, self, NULL);
+  return TRUE;
 }
 
 static void
@@ -287,6 +319,8 @@ init_service_finalize (GObject *object)
   InitService *self = INIT_SERVICE (object);
 
   g_free (self->address);
+  g_free (self->unique_name);
+  g_mutex_clear (&self->freeze_lock);
 
   G_OBJECT_CLASS (init_service_parent_class)->finalize (object);
 }
@@ -315,6 +349,9 @@ static void
 init_service_init (InitService *self)
 {
   self->backoff_ms = BACKOFF_MIN_MS;
+  self->capture_fd = -1;
+  self->socket_fd = -1;
+  g_mutex_init (&self->freeze_lock);
 }
 
 InitService *
@@ -330,4 +367,227 @@ init_service_new (InitManager *manager,
   self->manager = g_object_ref (manager);
   self->address = g_strdup (address);
   return self;
+}
+
+/* ---- re-exec ---- */
+
+/* Runs in GDBus's message thread for every message.  While capturing, incoming messages are
+ * not handled here: each goes, as one length-prefixed record written with one write(), to the
+ * capture file, which the new process reads back first. */
+static GDBusMessage *
+capture_filter (GDBusConnection *connection,
+                GDBusMessage    *message,
+                gboolean         incoming,
+                gpointer         user_data)
+{
+  InitService *self = user_data;
+  g_autofree guchar *blob = NULL;
+  gsize size = 0;
+
+  if (!incoming)
+    return message;
+  g_mutex_lock (&self->freeze_lock);
+  if (self->capture_fd < 0)
+    {
+      g_mutex_unlock (&self->freeze_lock);
+      return message;
+    }
+  blob = g_dbus_message_to_blob (message, &size, G_DBUS_CAPABILITY_FLAGS_NONE, NULL);
+  if (blob != NULL)
+    {
+      guint32 length = size;
+      g_autofree guchar *record = g_malloc (size + sizeof length);
+
+      memcpy (record, &length, sizeof length);
+      memcpy (record + sizeof length, blob, size);
+      if (write (self->capture_fd, record, size + sizeof length) != (gssize) (size + sizeof length))
+        g_debug ("Could not save a message for after the re-exec");
+      self->n_captured++;
+    }
+  g_mutex_unlock (&self->freeze_lock);
+  g_object_unref (message);
+  return NULL;
+}
+
+int
+init_service_freeze (InitService *self,
+                     int         *capture_fd,
+                     char       **unique_name)
+{
+  const char *name;
+  gint64 quiet_since;
+  int fd, capture;
+
+  g_return_val_if_fail (INIT_IS_SERVICE (self), -1);
+
+  if (self->connection == NULL || g_dbus_connection_is_closed (self->connection))
+    return -1;
+  name = self->unique_name != NULL ? self->unique_name
+                                   : g_dbus_connection_get_unique_name (self->connection);
+  if (name == NULL)
+    return -1;
+  capture = memfd_create ("initd-bus-messages", 0);
+  if (capture < 0)
+    return -1;
+
+  g_mutex_lock (&self->freeze_lock);
+  self->capture_fd = capture;
+  self->n_captured = 0;
+  g_mutex_unlock (&self->freeze_lock);
+  if (self->filter_id == 0)
+    self->filter_id = g_dbus_connection_add_filter (self->connection, capture_filter, self, NULL);
+
+  /* Calls GDBus read before the filter was in place are handled here, as usual. */
+  quiet_since = g_get_monotonic_time ();
+  while (g_get_monotonic_time () - quiet_since < 2000)
+    if (g_main_context_iteration (NULL, FALSE))
+      quiet_since = g_get_monotonic_time ();
+  /* Their replies, and every signal, go out before the exec. */
+  g_dbus_connection_flush_sync (self->connection, NULL, NULL);
+
+  if (self->socket_fd >= 0)
+    fd = dup (self->socket_fd);
+  else
+    fd = dup (g_socket_get_fd (g_socket_connection_get_socket (
+                G_SOCKET_CONNECTION (g_dbus_connection_get_stream (self->connection)))));
+  if (fd < 0)
+    {
+      init_service_thaw (self);
+      return -1;
+    }
+  if (unique_name != NULL)
+    *unique_name = g_strdup (name);
+  *capture_fd = capture;
+  return fd;
+}
+
+void
+init_service_thaw (InitService *self)
+{
+  int capture;
+
+  g_mutex_lock (&self->freeze_lock);
+  capture = self->capture_fd;
+  self->capture_fd = -1;
+  g_mutex_unlock (&self->freeze_lock);
+  if (self->filter_id != 0 && self->connection != NULL)
+    g_dbus_connection_remove_filter (self->connection, self->filter_id);
+  self->filter_id = 0;
+  if (capture < 0)
+    return;
+
+  /* The exec failed: what was captured can only be refused now (callers may retry). */
+  if (lseek (capture, 0, SEEK_SET) == 0 && self->connection != NULL)
+    {
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GPtrArray) messages = init_service_read_captured (capture, &bytes);
+
+      for (guint i = 0; i < messages->len; i++)
+        {
+          GDBusMessage *call = g_ptr_array_index (messages, i);
+          g_autoptr(GDBusMessage) reply = NULL;
+
+          if (g_dbus_message_get_message_type (call) != G_DBUS_MESSAGE_TYPE_METHOD_CALL
+              || (g_dbus_message_get_flags (call) & G_DBUS_MESSAGE_FLAGS_NO_REPLY_EXPECTED))
+            continue;
+          reply = g_dbus_message_new_method_error_literal (call, "org.example.Init.Error.Failed",
+                                                           _("The daemon was re-executing; try again"));
+          g_dbus_connection_send_message (self->connection, reply, G_DBUS_SEND_MESSAGE_FLAGS_NONE,
+                                          NULL, NULL);
+        }
+    }
+  close (capture);
+}
+
+GPtrArray *
+init_service_read_captured (int      fd,
+                            GBytes **raw)
+{
+  GPtrArray *messages = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GByteArray) all = g_byte_array_new ();
+  g_autoptr(GByteArray) stream = g_byte_array_new ();
+  guint8 chunk[65536];
+  gsize offset = 0;
+  gssize n;
+
+  while ((n = read (fd, chunk, sizeof chunk)) > 0)
+    g_byte_array_append (all, chunk, n);
+  /* Records: u32 length + one serialised message.  A record cut short by the exec is
+   * dropped. */
+  while (offset + sizeof (guint32) <= all->len)
+    {
+      guint32 length;
+      GDBusMessage *message;
+
+      memcpy (&length, all->data + offset, sizeof length);
+      if (length > all->len - offset - sizeof length)
+        break;
+      message = g_dbus_message_new_from_blob (all->data + offset + sizeof length, length,
+                                              G_DBUS_CAPABILITY_FLAGS_NONE, NULL);
+      if (message != NULL)
+        {
+          g_ptr_array_add (messages, message);
+          g_byte_array_append (stream, all->data + offset + sizeof length, length);
+        }
+      offset += sizeof length + length;
+    }
+  if (raw != NULL)
+    *raw = g_byte_array_free_to_bytes (g_steal_pointer (&stream));
+  return messages;
+}
+
+guint
+init_service_get_n_captured (InitService *self)
+{
+  return self->n_captured;
+}
+
+gboolean
+init_service_adopt (InitService *self,
+                    int          fd,
+                    int          capture_fd,
+                    const char  *unique_name,
+                    GError     **error)
+{
+  g_autoptr(GOutputStream) output = NULL;
+  g_autoptr(GInputStream) socket_input = NULL;
+  g_autoptr(GInputStream) input = NULL;
+  g_autoptr(GIOStream) io = NULL;
+  g_autoptr(GBytes) captured = NULL;
+  GDBusConnection *connection;
+
+  g_return_val_if_fail (INIT_IS_SERVICE (self), FALSE);
+
+  if (capture_fd >= 0)
+    {
+      g_autoptr(GPtrArray) messages = NULL;
+
+      lseek (capture_fd, 0, SEEK_SET);
+      messages = init_service_read_captured (capture_fd, &captured);
+      close (capture_fd);
+      if (messages->len > 0)
+        g_info ("Handling %u messages that arrived during the re-exec", messages->len);
+    }
+  /* Plain fd streams (pollable), not socket ones: GDBus treats a GSocketOutputStream as
+   * belonging to a GSocketConnection it does not have here.  We pass no fds over the bus. */
+  /* Inherited without close-on-exec: jobs we spawn must not hold our bus connection. */
+  fcntl (fd, F_SETFD, FD_CLOEXEC);
+  output = g_unix_output_stream_new (fd, TRUE);
+  socket_input = g_unix_input_stream_new (fd, FALSE);
+  /* Messages the previous process read but did not handle come first, then the socket. */
+  input = init_prefix_stream_new (captured, socket_input);
+  io = g_simple_io_stream_new (input, output);
+  /* Already authenticated and registered with the bus (our predecessor said Hello): no
+   * handshake, no Hello; the name is still ours. */
+  connection = g_dbus_connection_new_sync (io, NULL, G_DBUS_CONNECTION_FLAGS_NONE, NULL, NULL,
+                                           error);
+  if (connection == NULL)
+    return FALSE;
+  self->stopped = FALSE;
+  if (!use_connection (self, connection))
+    return TRUE;
+  self->unique_name = g_strdup (unique_name);
+  self->socket_fd = fd;
+  on_name_acquired (self->connection, INIT_BUS_NAME, self);
+  return TRUE;
 }

@@ -39,4 +39,32 @@ void         init_service_stop             (InitService *self);
 /* The current connection, or NULL while disconnected. */
 GDBusConnection *init_service_get_connection (InitService *self);
 
+/* ---- re-exec: the bus connection survives the exec ----
+ *
+ * Freezing stops this process from handling any further message: from then on GDBus's
+ * message thread writes every message it reads to a capture file (a memfd) instead; calls
+ * read before are handled and their replies flushed.  Returns a dup of the socket fd
+ * (inheritable) and sets *@capture_fd (inheritable too) and our unique name; -1 if there is
+ * no connection.  The new process adopts both: its connection reads the captured messages
+ * first, then the socket.  A message the message thread is half-way through reading at the
+ * very moment of the exec is the one thing that can be lost. */
+int          init_service_freeze           (InitService *self,
+                                            int         *capture_fd,
+                                            char       **unique_name);
+/* The exec failed: handle messages again; captured calls are refused (Error.Failed). */
+void         init_service_thaw             (InitService *self);
+/* In the new process: use the inherited connection @fd (already authenticated, owning
+ * INIT_BUS_NAME as @unique_name), reading the messages in @capture_fd (closed; -1: none)
+ * first; emits "name-acquired". */
+gboolean     init_service_adopt            (InitService *self,
+                                            int          fd,
+                                            int          capture_fd,
+                                            const char  *unique_name,
+                                            GError     **error);
+/* The records of a capture file as GDBusMessages (and, in *@raw, their bytes back to back). */
+GPtrArray   *init_service_read_captured    (int          fd,
+                                            GBytes     **raw);
+/* Messages captured since the last freeze (tests). */
+guint        init_service_get_n_captured   (InitService *self);
+
 G_END_DECLS

@@ -412,7 +412,10 @@ init_engine_restore (InitEngine           *engine,
       if (!restore_entry (engine, saved, codec, adopt, restored, error))
         return FALSE;
     }
-  /* Everything is back: now processes found dead may move their jobs on. */
+  /* Everything is back: tell whoever follows instances what they look like now, then let
+   * processes found dead move their jobs on. */
+  for (guint i = 0; i < restored->len; i++)
+    init_job_notify (g_ptr_array_index (restored, i));
   for (guint i = 0; i < restored->len; i++)
     init_job_process_finish_restore (g_ptr_array_index (restored, i));
   /* Forks that happened while nobody listened. */

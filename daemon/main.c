@@ -15,8 +15,12 @@
 #include "init-history.h"
 #include "init-manager.h"
 #include "init-memory.h"
+#include "init-log.h"
 #include "init-reaper.h"
+#include "init-reexec.h"
 #include "init-service.h"
+#include "init-state-file.h"
+#include "init-state.h"
 
 typedef struct
 {
@@ -25,7 +29,87 @@ typedef struct
   InitService *service;
   char        *startup_event;   /* NULL: none (or already emitted) */
   int          exit_status;
+  InitStateFile *state_file;    /* what runs, for a restart after a crash; or NULL */
 } Daemon;
+
+/* "1048576", "512K", "10M", "1G" → bytes; -1 if not a size. */
+static gint64
+parse_size (const char *text)
+{
+  guint64 value;
+  char *end = NULL;
+
+  if (text == NULL || !g_ascii_isdigit (text[0]))
+    return -1;
+  value = g_ascii_strtoull (text, &end, 10);
+  switch (g_ascii_toupper (*end))
+    {
+    case 'K': value <<= 10; end++; break;
+    case 'M': value <<= 20; end++; break;
+    case 'G': value <<= 30; end++; break;
+    default: break;
+    }
+  if (*end != '\0' || value > G_MAXINT64 / 2)
+    return -1;
+  return (gint64) value;
+}
+
+/* Our binary's path now: where a package upgrade puts the new one we re-exec. */
+static char *
+own_executable (const char *argv0)
+{
+  g_autofree char *link = g_file_read_link ("/proc/self/exe", NULL);
+
+  if (link != NULL && g_path_is_absolute (link) && !g_str_has_suffix (link, " (deleted)"))
+    return g_steal_pointer (&link);
+  return g_find_program_in_path (argv0);
+}
+
+/* Our arguments for the next exec: all but a --restore-fd from the previous one. */
+static char **
+reexec_arguments (int argc, char **argv)
+{
+  GPtrArray *args = g_ptr_array_new ();
+
+  for (int i = 0; i < argc; i++)
+    {
+      if (g_str_has_prefix (argv[i], "--restore-fd="))
+        continue;
+      if (g_str_equal (argv[i], "--restore-fd"))
+        {
+          i++;
+          continue;
+        }
+      g_ptr_array_add (args, g_strdup (argv[i]));
+    }
+  g_ptr_array_add (args, NULL);
+  return (char **) g_ptr_array_free (args, FALSE);
+}
+
+/* Is the daemon that wrote @state still running (then the file is not a crash's)? */
+static gboolean
+state_writer_alive (GVariant *state)
+{
+  g_autofree char *comm_path = NULL, *comm = NULL;
+  gint32 pid = 0;
+
+  if (!g_variant_lookup (state, "pid", "i", &pid) || pid <= 0 || pid == getpid ())
+    return FALSE;
+  comm_path = g_strdup_printf ("/proc/%d/comm", pid);
+  if (!g_file_get_contents (comm_path, &comm, NULL, NULL))
+    return FALSE;
+  return g_str_has_prefix (comm, "initd");
+}
+
+static void
+before_exec (gpointer reexec,
+             gpointer user_data)
+{
+  Daemon *daemon = user_data;
+
+  if (daemon->state_file != NULL)
+    init_state_file_flush (daemon->state_file);
+}
 
 static int verbosity;     /* 0: messages and warnings, 1: + info (-v), 2: + debug (--debug) */
 
@@ -176,8 +260,17 @@ main (int argc, char **argv)
   g_autofree char *startup_event = NULL;
   g_autofree char *logdir = NULL;
   gboolean no_startup_event = FALSE, opt_system = FALSE, opt_session = FALSE, no_log = FALSE;
-  gboolean version = FALSE, no_dbus = FALSE;
+  gboolean version = FALSE, no_dbus = FALSE, no_proc_connector = FALSE;
   int history_size = INIT_HISTORY_DEFAULT_SIZE;
+  int log_keep = INIT_LOG_DEFAULT_KEEP, restore_fd = -1;
+  g_autofree char *log_max_size = NULL;
+  g_autofree char *state_path = NULL;
+  g_auto(GStrv) original_argv = reexec_arguments (argc, argv);
+  g_autofree char *exe = own_executable (argv[0]);
+  g_autoptr(GVariant) restored = NULL;
+  g_autoptr(GVariant) recovered = NULL;
+  gint64 max_size;
+  InitReexec reexec = { 0 };
   const GOptionEntry entries[] = {
     { "system", 0, 0, G_OPTION_ARG_NONE, &opt_system,
       N_("Run as the system daemon (jobs in /etc/init)"), NULL },
@@ -196,6 +289,17 @@ main (int argc, char **argv)
       N_("Do not emit a startup event"), NULL },
     { "history-size", 0, 0, G_OPTION_ARG_INT, &history_size,
       N_("Keep the last N events and job transitions in the history (default 10000)"), N_("N") },
+    { "log-max-size", 0, 0, G_OPTION_ARG_STRING, &log_max_size,
+      N_("Rotate a job's log when it reaches SIZE bytes (K, M, G suffixes; 0: never; default 1M)"),
+      N_("SIZE") },
+    { "log-keep", 0, 0, G_OPTION_ARG_INT, &log_keep,
+      N_("Keep N rotated logs per job (default 5)"), N_("N") },
+    { "no-proc-connector", 0, 0, G_OPTION_ARG_NONE, &no_proc_connector,
+      N_("Follow forks by scanning /proc instead of the kernel's proc connector"), NULL },
+    { "state-file", 0, 0, G_OPTION_ARG_FILENAME, &state_path,
+      N_("Keep what runs in FILE, to adopt it after a crash (default under /run or $XDG_RUNTIME_DIR; \"\" disables)"),
+      N_("FILE") },
+    { "restore-fd", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &restore_fd, NULL, NULL },
     { "no-dbus", 0, 0, G_OPTION_ARG_NONE, &no_dbus,
       N_("Do not connect to D-Bus (debugging: the engine only)"), NULL },
     { "verbose", 'v', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, opt_verbose_cb,
@@ -261,6 +365,28 @@ main (int argc, char **argv)
       fprintf (stderr, "initd: %s\n", _("--history-size must be between 1 and 10000000"));
       return 2;
     }
+  max_size = log_max_size != NULL ? parse_size (log_max_size) : INIT_LOG_DEFAULT_MAX_SIZE;
+  if (max_size < 0)
+    {
+      fprintf (stderr, "initd: %s: %s\n", _("Invalid size"), log_max_size);
+      return 2;
+    }
+  if (log_keep < 0 || log_keep > 1000)
+    {
+      fprintf (stderr, "initd: %s\n", _("--log-keep must be between 0 and 1000"));
+      return 2;
+    }
+  init_log_set_limits (max_size, (guint) log_keep);
+  /* Re-exec'd: read the state before anything else may open files over its fd. */
+  if (restore_fd >= 0)
+    {
+      restored = init_reexec_read (restore_fd, &error);
+      if (restored == NULL)
+        {
+          fprintf (stderr, "initd: %s: %s\n", _("Cannot restore the saved state"), error->message);
+          g_clear_error (&error);
+        }
+    }
   user_mode = opt_session || (!opt_system && getuid () != 0);
   mode = user_mode ? "session" : "system";
 
@@ -290,7 +416,9 @@ main (int argc, char **argv)
   options.user_mode = user_mode;
   options.log_dir = no_log ? NULL : logdir;
   options.extra_env = (char **) extra_env->pdata;
+  options.no_proc_connector = no_proc_connector;
   engine = init_engine_new (&options);
+  g_info ("Following forks through the %s", init_engine_get_process_tracking (engine));
   history = init_history_new (engine, (guint) history_size);
 
   if (confdirs == NULL || confdirs[0] == NULL)
@@ -316,6 +444,8 @@ main (int argc, char **argv)
 
       authority = init_authority_new (!user_mode);
       manager_options.authority = authority;
+      manager_options.reexec = init_reexec_request;
+      manager_options.reexec_data = &reexec;
       manager = init_manager_new (&manager_options);
       service = init_service_new (manager, bus_address);
       daemon.service = service;
@@ -337,20 +467,91 @@ main (int argc, char **argv)
   }
   g_info ("Loaded %u jobs", init_engine_get_n_jobs (engine));
 
+  reexec.engine = engine;
+  reexec.history = history;
+  reexec.manager = manager;
+  reexec.service = service;
+  reexec.exe = exe;
+  reexec.argv = original_argv;
+  reexec.before_exec = before_exec;
+  reexec.before_exec_data = &daemon;
+
+  if (state_path == NULL)
+    state_path = init_state_file_default_path (user_mode, bus_address,
+                                               (const char * const *) used_confdirs);
+  /* A state file with no re-exec means the previous daemon died: adopt what it ran. */
+  if (restored == NULL && state_path[0] != '\0')
+    {
+      recovered = init_state_file_load (state_path, &error);
+      if (error != NULL)
+        {
+          g_warning (_("Ignoring %s: %s"), state_path, error->message);
+          g_clear_error (&error);
+        }
+    }
+  if (recovered != NULL && state_writer_alive (recovered))
+    {
+      /* Another daemon is running on that state: it is not ours to take. */
+      g_clear_pointer (&recovered, g_variant_unref);
+    }
+  if (recovered != NULL)
+    {
+      g_autoptr(GVariant) saved = g_variant_lookup_value (recovered, "engine", G_VARIANT_TYPE_VARDICT);
+
+      g_message (_("The previous daemon did not exit cleanly: adopting its processes"));
+      if (saved != NULL && !init_engine_restore (engine, saved, NULL, TRUE, &error))
+        {
+          g_warning (_("Cannot adopt the previous daemon's processes: %s"), error->message);
+          g_clear_error (&error);
+        }
+    }
+
   daemon.loop = g_main_loop_new (NULL, FALSE);
   daemon.engine = engine;
-  if (!no_startup_event)
+  /* After a re-exec or a crash the system is up already: no second startup. */
+  if (!no_startup_event && restored == NULL && recovered == NULL)
     daemon.startup_event = g_strdup (startup_event != NULL ? startup_event : "startup");
   g_unix_signal_add (SIGHUP, on_sighup, &daemon);
   g_unix_signal_add (SIGTERM, on_sigterm, &daemon);
   g_unix_signal_add (SIGINT, on_sigterm, &daemon);
+  {
+    sigset_t set;
 
-  if (service != NULL)
+    /* A re-exec kept these blocked through the exec; GLib handles them from now on. */
+    sigemptyset (&set);
+    sigaddset (&set, SIGTERM);
+    sigaddset (&set, SIGINT);
+    sigaddset (&set, SIGHUP);
+    pthread_sigmask (SIG_UNBLOCK, &set, NULL);
+  }
+
+  if (restored != NULL)
+    {
+      if (!init_reexec_restore (&reexec, restored, &error))
+        {
+          g_warning (_("Cannot restore the saved state: %s"), error->message);
+          g_clear_error (&error);
+          if (service != NULL && init_service_get_connection (service) == NULL)
+            init_service_start (service);
+        }
+    }
+  else if (service != NULL)
     init_service_start (service);
   else
     emit_startup (&daemon);
+  if (state_path[0] != '\0')
+    daemon.state_file = init_state_file_new (engine, state_path);
 
   g_main_loop_run (daemon.loop);
+
+  /* A clean exit: nothing to adopt next time.  (A daemon refused at start-up leaves the
+   * file of the one that runs alone.) */
+  if (daemon.state_file != NULL)
+    {
+      if (daemon.exit_status == 0)
+        init_state_file_remove (daemon.state_file);
+      init_state_file_free (daemon.state_file);
+    }
 
   if (service != NULL)
     init_service_stop (service);

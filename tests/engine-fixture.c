@@ -51,6 +51,14 @@ on_instance_changed (InitEngine *engine,
 gboolean fixture_no_proc_connector;
 
 void
+fixture_reconnect (Fixture *fx)
+{
+  g_signal_connect (fx->engine, "event-finished", G_CALLBACK (on_event_finished), fx);
+  g_signal_connect (fx->engine, "event-queued", G_CALLBACK (on_event_queued), fx);
+  g_signal_connect (fx->engine, "instance-changed", G_CALLBACK (on_instance_changed), fx);
+}
+
+void
 fixture_setup (Fixture       *fx,
                gconstpointer  data)
 {
@@ -68,9 +76,7 @@ fixture_setup (Fixture       *fx,
   fx->events = g_ptr_array_new_with_free_func (g_free);
   fx->queued = g_ptr_array_new_with_free_func (g_free);
   fx->states = g_ptr_array_new_with_free_func (g_free);
-  g_signal_connect (fx->engine, "event-finished", G_CALLBACK (on_event_finished), fx);
-  g_signal_connect (fx->engine, "event-queued", G_CALLBACK (on_event_queued), fx);
-  g_signal_connect (fx->engine, "instance-changed", G_CALLBACK (on_instance_changed), fx);
+  fixture_reconnect (fx);
   /* Jobs that fail on purpose log warnings; tests check the ones they care about with
    * test_util_capture_contains(). */
   test_util_capture_start ();

@@ -21,6 +21,8 @@ typedef struct
 /* Engines made by fixture_setup follow forks by scanning /proc when this is TRUE. */
 extern gboolean fixture_no_proc_connector;
 void        fixture_setup       (Fixture *fx, gconstpointer data);
+/* Follow fx->engine again (events, states) after replacing it. */
+void        fixture_reconnect   (Fixture *fx);
 void        fixture_teardown    (Fixture *fx, gconstpointer data);
 
 /* Parse @text (printf format; %1$s in it stands for fx->dir if used via fixture_path) and

@@ -1,4 +1,4 @@
-/* initctl-manager.c — emit, reload-configuration, version and log-priority */
+/* initctl-manager.c — emit, reload-configuration, reexec, version and log-priority */
 #define G_LOG_DOMAIN "init-cli"
 
 #include <glib/gi18n.h>
@@ -41,6 +41,42 @@ initctl_cmd_reload_configuration (Initctl  *ctl,
                         "ReloadConfiguration", NULL, INITCTL_CALL_CHANGES, &error);
   if (reply == NULL)
     return initctl_report_error (ctl, error);
+  return INITCTL_EXIT_OK;
+}
+
+static GVariant *get_manager_string (Initctl     *ctl,
+                                     const char  *name,
+                                     GError     **error);
+
+/* Upstart re-executed with `telinit u' (a signal); ours is a D-Bus call whose reply comes
+ * from the new process once it has restored everything, so success means it is back. */
+int
+initctl_cmd_reexec (Initctl  *ctl,
+                    char    **args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) version = NULL;
+  g_autoptr(GString) out = NULL;
+
+  if (args[0] != NULL)
+    return initctl_usage_error (ctl, _("unexpected argument: %s"), args[0]);
+  if (!initctl_connect (ctl, &error))
+    return initctl_report_error (ctl, error);
+  reply = initctl_call (ctl, INITCTL_MANAGER_PATH, init_dbus_manager_interface_info (),
+                        "Reexec", NULL, INITCTL_CALL_CHANGES | INITCTL_CALL_WAITS, &error);
+  if (reply == NULL)
+    return initctl_report_error (ctl, error);
+  if (!ctl->verbose)
+    return INITCTL_EXIT_OK;
+  /* -v: say so, with the version the daemon runs now (it may have been upgraded). */
+  version = get_manager_string (ctl, "Version", &error);
+  if (version == NULL)
+    return initctl_report_error (ctl, error);
+  out = g_string_new (NULL);
+  g_string_append_printf (out, _("The daemon re-executed itself: init (Init %s)\n"),
+                          g_variant_get_string (version, NULL));
+  initctl_output (ctl, out);
   return INITCTL_EXIT_OK;
 }
 

@@ -152,6 +152,7 @@ initctl_print_instance (Initctl    *ctl,
                         const char *path)
 {
   g_autoptr(GVariant) props = NULL;
+  g_autoptr(GVariant) tree = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
 
@@ -161,13 +162,33 @@ initctl_print_instance (Initctl    *ctl,
       if (props == NULL && !initctl_error_is_vanished (error))
         return initctl_report_error (ctl, error);
     }
+  /* --tree: read after the status, so it shows at least the processes the line names. */
+  if (ctl->tree && props != NULL)
+    {
+      tree = initctl_get_process_tree (ctl, path, &error);
+      if (tree == NULL)
+        return initctl_report_error (ctl, error);
+    }
   if (ctl->json)
     {
       initctl_append_status_json (out, job, props);
+      if (ctl->tree)
+        {
+          /* One more member for the object: its closing brace moves behind it. */
+          g_assert (out->len > 0 && out->str[out->len - 1] == '}');
+          g_string_truncate (out, out->len - 1);
+          g_string_append (out, ",\"processes-tree\":");
+          initctl_append_tree_json (out, tree);
+          g_string_append_c (out, '}');
+        }
       g_string_append_c (out, '\n');
     }
   else
-    initctl_append_status (out, job, props);
+    {
+      initctl_append_status (out, job, props);
+      if (tree != NULL)
+        initctl_append_tree (out, tree);
+    }
   initctl_output (ctl, out);
   return INITCTL_EXIT_OK;
 }

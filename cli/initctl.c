@@ -15,6 +15,7 @@ typedef enum
   OPT_JSON      = 1 << 1,
   OPT_ENUMERATE = 1 << 2,
   OPT_CHECK     = 1 << 3,
+  OPT_TREE      = 1 << 4,
 } CommandOptions;
 
 typedef struct
@@ -38,7 +39,7 @@ static const Command commands[] = {
   { "reload", initctl_cmd_reload, N_("JOB [KEY=VALUE]…"),
     N_("Send the job's reload signal (SIGHUP by default) to its main process."), 0, NULL },
   { "status", initctl_cmd_status, N_("JOB [KEY=VALUE]…"),
-    N_("Show the goal, state and processes of a job instance."), OPT_JSON, NULL },
+    N_("Show the goal, state and processes of a job instance."), OPT_JSON | OPT_TREE, NULL },
   { "list", initctl_cmd_list, "",
     N_("Show every job and instance, sorted by name."), OPT_JSON, NULL },
   { "emit", initctl_cmd_emit, N_("EVENT [KEY=VALUE]…"),
@@ -46,6 +47,9 @@ static const Command commands[] = {
     OPT_NO_WAIT, NULL },
   { "reload-configuration", initctl_cmd_reload_configuration, "",
     N_("Make the daemon read its job directories again."), 0, NULL },
+  { "reexec", initctl_cmd_reexec, "",
+    N_("Make the daemon execute itself again, keeping its state; jobs keep running."),
+    0, NULL },
   { "version", initctl_cmd_version, "", N_("Show the daemon's version."), 0, NULL },
   { "log-priority", initctl_cmd_log_priority, N_("[PRIORITY]"),
     N_("Show the daemon's log priority."), 0, NULL },
@@ -235,6 +239,9 @@ make_context (Initctl        *ctl,
   if (cmd != NULL && (cmd->options & OPT_JSON))
     add_entry (entries, "json", 0, 0, G_OPTION_ARG_NONE, &ctl->json,
                N_("Print JSON instead of text"), NULL);
+  if (cmd != NULL && (cmd->options & OPT_TREE))
+    add_entry (entries, "tree", 't', 0, G_OPTION_ARG_NONE, &ctl->tree,
+               N_("Also show every process of the instance, as a tree"), NULL);
   if (cmd != NULL && (cmd->options & OPT_ENUMERATE))
     add_entry (entries, "enumerate", 'e', 0, G_OPTION_ARG_NONE, &ctl->enumerate,
                N_("Show each event of `start on' and `stop on' on a line of its own"), NULL);

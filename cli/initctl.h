@@ -45,6 +45,7 @@ typedef struct
   /* command options */
   gboolean         no_wait;
   gboolean         json;
+  gboolean         tree;
   gboolean         enumerate;
   gboolean         warn;
   char            *ignore_events;
@@ -172,6 +173,21 @@ typedef struct
  * point into @objects, which must outlive them. */
 GPtrArray *initctl_collect_jobs       (GVariant           *objects);
 
+/* ---- initctl-tree.c ---- */
+
+/* Instance.GetProcessTree of the instance at @path: a(iiss); an instance that went away
+ * meanwhile has an empty tree. */
+GVariant  *initctl_get_process_tree   (Initctl            *ctl,
+                                       const char         *path,
+                                       GError            **error);
+/* One line per process, indented by its depth below the processes the instance started:
+ * "    PID ROLE COMMAND" (ROLE left out for descendants). */
+void       initctl_append_tree        (GString            *out,
+                                       GVariant           *tree);
+/* The same as a JSON array of {"pid","ppid","role","command","depth"} objects. */
+void       initctl_append_tree_json   (GString            *out,
+                                       GVariant           *tree);
+
 /* ---- initctl-json.c ---- */
 
 void       initctl_json_string        (GString            *out,
@@ -190,6 +206,7 @@ int        initctl_cmd_usage          (Initctl *ctl, char **args);
 int        initctl_cmd_list           (Initctl *ctl, char **args);
 int        initctl_cmd_emit           (Initctl *ctl, char **args);
 int        initctl_cmd_reload_configuration (Initctl *ctl, char **args);
+int        initctl_cmd_reexec         (Initctl *ctl, char **args);
 int        initctl_cmd_version        (Initctl *ctl, char **args);
 int        initctl_cmd_log_priority   (Initctl *ctl, char **args);
 int        initctl_cmd_show_config    (Initctl *ctl, char **args);

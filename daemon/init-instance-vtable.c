@@ -346,6 +346,31 @@ authorized_cb (GObject      *source,
     }
 }
 
+/* GetProcessTree: read-only, like the properties, so no polkit. */
+static void
+return_process_tree (GDBusMethodInvocation *invocation,
+                     InitJob               *job)
+{
+  g_autoptr(GArray) tree = init_job_get_process_tree (job);
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(iiss)"));
+  for (guint i = 0; tree != NULL && i < tree->len; i++)
+    {
+      const InitJobProcessInfo *info = &g_array_index (tree, InitJobProcessInfo, i);
+      const char *role = info->type == INIT_PROCESS_NONE ? ""
+                         : init_process_type_to_string (info->type);
+      const char *cmdline = info->cmdline != NULL ? info->cmdline : "";
+      /* A command line is whatever bytes the process was given; D-Bus strings are UTF-8. */
+      g_autofree char *valid = g_utf8_validate (cmdline, -1, NULL) ? NULL
+                               : g_utf8_make_valid (cmdline, -1);
+
+      g_variant_builder_add (&builder, "(iiss)", (gint32) info->pid, (gint32) info->ppid,
+                             role, valid != NULL ? valid : cmdline);
+    }
+  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(a(iiss))", &builder));
+}
+
 static void
 instance_method_call (GDBusConnection       *connection,
                       const char            *sender,
@@ -365,6 +390,11 @@ instance_method_call (GDBusConnection       *connection,
   if (job == NULL)
     {
       init_job_subtree_return_unknown_object (invocation);
+      return;
+    }
+  if (g_str_equal (method_name, "GetProcessTree"))
+    {
+      return_process_tree (invocation, job);
       return;
     }
   if (g_str_equal (method_name, "Start"))

@@ -13,12 +13,15 @@
 
 #include "init-error.h"
 #include "init-log.h"
+#include "init-log-writer.h"
 
-/* Output kept in memory while the file cannot be written; the rest is dropped. */
-#define LOG_BUFFER_MAX (64 * 1024)
 /* Reads per wake-up, so one chatty job cannot starve the main loop. */
 #define LOG_READS_PER_DISPATCH 16
-#define LOG_FILE_MODE 0640
+#define LOG_READ_SIZE (16 * 1024)
+
+/* The main thread only reads the ptys and hands the output to the log's sink
+ * (init-log-writer.c); a writer thread puts it on disk, so no job and no part of the daemon
+ * ever waits for the disk. */
 
 typedef struct
 {
@@ -26,16 +29,14 @@ typedef struct
   int      master;
   GSource *source;
   pid_t    pid;      /* the process writing to it: 0 not known yet, -1 it has exited */
+  gboolean detached; /* handed to a new process image (re-exec): never read nor closed here */
 } LogPty;
 
 struct _InitLog
 {
-  char       *path;
-  int         fd;            /* the file, opened on first output; -1 when closed */
-  GPtrArray  *ptys;          /* LogPty, one per process still writing */
-  GByteArray *pending;       /* output not yet written, at most LOG_BUFFER_MAX bytes */
-  gboolean    open_warned;   /* one warning per spell of failing to open */
-  gboolean    drop_warned;   /* one warning per spell of dropping output */
+  char        *path;
+  InitLogSink *sink;
+  GPtrArray   *ptys;          /* LogPty, one per process still writing */
 };
 
 static void
@@ -48,8 +49,9 @@ log_pty_free (gpointer data)
       g_source_destroy (pty->source);
       g_source_unref (pty->source);
     }
-  if (pty->master >= 0)
+  if (pty->master >= 0 && !pty->detached)
     close (pty->master);
+  init_log_sink_count_pty (pty->log->sink, -1);
   g_free (pty);
 }
 
@@ -62,10 +64,18 @@ init_log_new (const char *path)
 
   log = g_new0 (InitLog, 1);
   log->path = g_strdup (path);
-  log->fd = -1;
+  log->sink = init_log_sink_get (path);
   log->ptys = g_ptr_array_new_with_free_func (log_pty_free);
-  log->pending = g_byte_array_new ();
   return log;
+}
+
+void
+init_log_set_limits (goffset max_size,
+                     guint   keep)
+{
+  g_return_if_fail (max_size >= 0);
+
+  init_log_writer_set_limits (max_size, keep);
 }
 
 const char *
@@ -76,183 +86,24 @@ init_log_get_path (InitLog *log)
   return log->path;
 }
 
-static void
-log_close_file (InitLog *log)
-{
-  if (log->fd >= 0)
-    close (log->fd);
-  log->fd = -1;
-}
-
-static int
-log_open_file (InitLog *log)
-{
-  g_autofree char *dir = g_path_get_dirname (log->path);
-  int flags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK;
-  int attempt, fd = -1;
-
-  if (g_mkdir_with_parents (dir, 0755) < 0)
-    return -1;
-
-  /* Create exclusively first, so a new file gets exactly 0640 whatever the daemon's umask
-   * (changing the process umask would race with other threads); append to an existing one. */
-  for (attempt = 0; attempt < 3 && fd < 0; attempt++)
-    {
-      fd = open (log->path, flags | O_CREAT | O_EXCL, LOG_FILE_MODE);
-      if (fd >= 0)
-        {
-          fchmod (fd, LOG_FILE_MODE);
-          break;
-        }
-      if (errno != EEXIST)
-        return -1;
-      fd = open (log->path, flags);
-      if (fd < 0 && errno != ENOENT)
-        return -1;
-    }
-  return fd;
-}
-
-/* Is the file open and still the one at log->path?  Reopens it after it was unlinked
- * (logrotate) and opens it on first use. */
-static gboolean
-log_ensure_file (InitLog *log)
-{
-  struct stat st;
-  int saved;
-
-  if (log->fd >= 0 && fstat (log->fd, &st) == 0 && st.st_nlink == 0)
-    log_close_file (log);
-  if (log->fd >= 0)
-    return TRUE;
-
-  log->fd = log_open_file (log);
-  if (log->fd < 0)
-    {
-      saved = errno;
-      if (!log->open_warned)
-        g_warning (_("Unable to open log file %s: %s"), log->path, g_strerror (saved));
-      log->open_warned = TRUE;
-      return FALSE;
-    }
-  log->open_warned = FALSE;
-  return TRUE;
-}
-
-/* Write as much of @data as the file takes now; returns how many bytes are done with
- * (written, or discarded when the disk is full). */
-static gsize
-log_write_file (InitLog    *log,
-                const char *data,
-                gsize       length)
-{
-  gsize done = 0;
-  gssize n;
-
-  if (length == 0 || !log_ensure_file (log))
-    return 0;
-
-  while (done < length)
-    {
-      n = write (log->fd, data + done, length - done);
-      if (n >= 0)
-        {
-          done += n;
-          continue;
-        }
-      if (errno == EINTR)
-        continue;
-      if (errno == EAGAIN)
-        break;
-      if (errno == ENOSPC)
-        {
-          /* As Upstart: output that finds the disk full is discarded, not kept. */
-          if (!log->drop_warned)
-            g_warning (_("Discarding output for %s: %s"), log->path, g_strerror (errno));
-          log->drop_warned = TRUE;
-          return length;
-        }
-      g_warning (_("Unable to write log file %s: %s"), log->path, g_strerror (errno));
-      log_close_file (log);
-      break;
-    }
-  /* Everything went out: a later loss is a new spell, worth a new warning. */
-  if (done == length)
-    log->drop_warned = FALSE;
-  return done;
-}
-
-static void
-log_write_pending (InitLog *log)
-{
-  gsize done;
-
-  if (log->pending->len == 0)
-    return;
-  done = log_write_file (log, (const char *) log->pending->data, log->pending->len);
-  g_byte_array_remove_range (log->pending, 0, done);
-}
-
-static void
-log_append (InitLog    *log,
-            const char *data,
-            gsize       length)
-{
-  gsize done, room;
-
-  /* Older output first: only write directly when nothing is waiting. */
-  log_write_pending (log);
-  if (log->pending->len == 0)
-    {
-      done = log_write_file (log, data, length);
-      data += done;
-      length -= done;
-    }
-  if (length == 0)
-    return;
-
-  room = LOG_BUFFER_MAX - log->pending->len;
-  if (length > room)
-    {
-      if (!log->drop_warned)
-        g_warning (_("Log buffer for %s is full, discarding output"), log->path);
-      log->drop_warned = TRUE;
-      length = room;
-    }
-  g_byte_array_append (log->pending, (const guint8 *) data, length);
-}
-
-/* The last process is gone: release the file (reopened lazily should more output come). */
-static void
-log_pty_close (LogPty *pty)
-{
-  InitLog *log = pty->log;
-
-  g_ptr_array_remove_fast (log->ptys, pty);
-  if (log->ptys->len == 0)
-    {
-      log_write_pending (log);
-      if (log->pending->len == 0)
-        log_close_file (log);
-    }
-}
-
 /* Read from the master; returns FALSE at end of output.  Once every slave is closed Linux
  * reports EIO rather than end of file: that is the normal end. */
 static gboolean
 log_pty_read (LogPty *pty,
               guint   max_reads)
 {
-  char buffer[4096];
+  char buffer[LOG_READ_SIZE];
   gssize n;
   guint reads = 0;
 
+  if (pty->detached)
+    return TRUE;
   while (max_reads == 0 || reads++ < max_reads)
     {
       n = read (pty->master, buffer, sizeof buffer);
       if (n > 0)
         {
-          log_append (pty->log, buffer, n);
+          init_log_sink_append (pty->log->sink, buffer, n);
           continue;
         }
       if (n < 0 && errno == EINTR)
@@ -281,7 +132,7 @@ log_pty_ended (LogPty *pty)
         }
       return;
     }
-  log_pty_close (pty);
+  g_ptr_array_remove_fast (pty->log->ptys, pty);
 }
 
 static gboolean
@@ -296,8 +147,28 @@ log_pty_ready (int          fd,
   /* This source is done either way (returning REMOVE destroys it): forget it first. */
   g_clear_pointer (&pty->source, g_source_unref);
   if (pty->pid <= 0)
-    log_pty_close (pty);
+    g_ptr_array_remove_fast (pty->log->ptys, pty);
   return G_SOURCE_REMOVE;
+}
+
+/* Read @master from the main loop as one of @log's ptys. */
+static LogPty *
+log_add_pty (InitLog *log,
+             int      master,
+             pid_t    pid)
+{
+  LogPty *pty = g_new0 (LogPty, 1);
+
+  pty->log = log;
+  pty->master = master;
+  pty->pid = pid;
+  pty->source = g_unix_fd_source_new (master, G_IO_IN | G_IO_HUP | G_IO_ERR);
+  g_source_set_callback (pty->source, G_SOURCE_FUNC (log_pty_ready), pty, NULL);
+  g_source_set_static_name (pty->source, "[init] job log");
+  g_source_attach (pty->source, g_main_context_get_thread_default ());
+  init_log_sink_count_pty (log->sink, 1);
+  g_ptr_array_add (log->ptys, pty);
+  return pty;
 }
 
 void
@@ -332,11 +203,10 @@ init_log_process_exited (InitLog *log,
       pty->pid = -1;
       /* Whatever is left; if something it started still holds the terminal, keep reading
        * from the main loop until that ends too. */
-      if (!log_pty_read (pty, 0) || pty->source == NULL)
-        log_pty_close (pty);
+      if (pty->detached || !log_pty_read (pty, 0) || pty->source == NULL)
+        g_ptr_array_remove_fast (log->ptys, pty);
       break;
     }
-  log_write_pending (log);
 }
 
 int
@@ -344,7 +214,6 @@ init_log_open_pty (InitLog *log,
                    GError **error)
 {
   char name[64];
-  LogPty *pty;
   int master, slave, saved;
 
   g_return_val_if_fail (log != NULL, -1);
@@ -377,14 +246,7 @@ init_log_open_pty (InitLog *log,
       return -1;
     }
 
-  pty = g_new0 (LogPty, 1);
-  pty->log = log;
-  pty->master = master;
-  pty->source = g_unix_fd_source_new (master, G_IO_IN | G_IO_HUP | G_IO_ERR);
-  g_source_set_callback (pty->source, G_SOURCE_FUNC (log_pty_ready), pty, NULL);
-  g_source_set_static_name (pty->source, "[init] job log");
-  g_source_attach (pty->source, g_main_context_get_thread_default ());
-  g_ptr_array_add (log->ptys, pty);
+  log_add_pty (log, master, 0);
   return slave;
 }
 
@@ -403,7 +265,78 @@ init_log_flush (InitLog *log)
       if (!log_pty_read (pty, 0))
         log_pty_ended (pty);
     }
-  log_write_pending (log);
+  /* A file that could not be opened or written is tried again now. */
+  init_log_sink_kick (log->sink);
+}
+
+gboolean
+init_log_sync (InitLog *log,
+               int      timeout_ms)
+{
+  g_return_val_if_fail (log != NULL, FALSE);
+
+  return init_log_sink_sync (log->sink, timeout_ms);
+}
+
+gboolean
+init_log_sync_all (int timeout_ms)
+{
+  return init_log_writer_sync_all (timeout_ms);
+}
+
+void
+init_log_foreach_pty (InitLog        *log,
+                      InitLogPtyFunc  func,
+                      gpointer        user_data)
+{
+  g_return_if_fail (log != NULL);
+  g_return_if_fail (func != NULL);
+
+  for (guint i = 0; i < log->ptys->len; i++)
+    {
+      LogPty *pty = g_ptr_array_index (log->ptys, i);
+
+      if (pty->pid > 0 && pty->master >= 0)
+        func (pty->pid, pty->master, user_data);
+    }
+}
+
+void
+init_log_detach (InitLog *log)
+{
+  g_return_if_fail (log != NULL);
+
+  /* Output the jobs write from now on waits in the ptys for the new process image. */
+  for (guint i = 0; i < log->ptys->len; i++)
+    {
+      LogPty *pty = g_ptr_array_index (log->ptys, i);
+
+      if (pty->source != NULL)
+        {
+          g_source_destroy (pty->source);
+          g_clear_pointer (&pty->source, g_source_unref);
+        }
+      pty->detached = TRUE;
+    }
+}
+
+void
+init_log_adopt_pty (InitLog *log,
+                    pid_t    pid,
+                    int      master_fd)
+{
+  int flags;
+
+  g_return_if_fail (log != NULL);
+  g_return_if_fail (pid > 0);
+  g_return_if_fail (master_fd >= 0);
+
+  flags = fcntl (master_fd, F_GETFD);
+  if (flags >= 0)
+    fcntl (master_fd, F_SETFD, flags | FD_CLOEXEC);
+  if (!g_unix_set_fd_nonblocking (master_fd, TRUE, NULL))
+    g_debug ("Making pty of %s non-blocking: %s", log->path, g_strerror (errno));
+  log_add_pty (log, master_fd, pid);
 }
 
 void
@@ -412,13 +345,12 @@ init_log_free (InitLog *log)
   if (log == NULL)
     return;
 
+  /* What the ptys hold now; closing them hangs up processes still running (detached ones
+   * are left alone: they live on in the new process image). */
   init_log_flush (log);
-  if (log->pending->len > 0)
-    g_warning (_("Discarding %u bytes of output that could not be written to %s"),
-               log->pending->len, log->path);
   g_ptr_array_unref (log->ptys);
-  g_byte_array_unref (log->pending);
-  log_close_file (log);
+  /* The writer keeps what is buffered until it is on disk: nothing waits here. */
+  init_log_sink_release (log->sink);
   g_free (log->path);
   g_free (log);
 }

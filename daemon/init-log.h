@@ -55,6 +55,9 @@ const char *init_log_get_path   (InitLog    *log);
  * is.  Used before re-exec and at exit. */
 gboolean    init_log_sync       (InitLog    *log,
                                  int         timeout_ms);
+/* Added (log writer): the same for every log, including freed ones whose output the writer
+ * is still finishing (init_log_free() never waits).  Call before re-exec and at exit. */
+gboolean    init_log_sync_all   (int         timeout_ms);
 
 /* ---- re-exec: the pty masters live on in the new process ---- */
 typedef void (*InitLogPtyFunc) (pid_t    pid,

@@ -9,6 +9,7 @@
 #include "init-error.h"
 #include "init-log-reader.h"
 #include "init-manager.h"
+#include "init-manager-carry.h"
 #include "init-variant-writer.h"
 
 #define MANAGER_INTERFACE "org.example.Init"
@@ -23,6 +24,10 @@ struct _InitManager
   InitObjectTree           *tree;
   GHashTable               *config_errors; /* paths that failed to parse (set) */
   GQueue                    parked;        /* InitParked* (links embedded) */
+  /* Manager.Reexec (see the "supervision" section) */
+  void                    (*reexec)        (GDBusMethodInvocation *invocation,
+                                            gpointer               user_data);
+  gpointer                  reexec_data;
 };
 
 struct _InitParked
@@ -31,6 +36,7 @@ struct _InitParked
   InitManager           *manager;     /* NULL once the manager let go of it */
   GDBusMethodInvocation *invocation;  /* NULL if the caller was dropped */
   InitParkedKind         kind;
+  InitCarried           *carried;     /* a caller parked before a re-exec, or NULL */
 };
 
 static void init_manager_iface_init (InitDBusManagerIface *iface);
@@ -79,8 +85,65 @@ init_parked_take (InitParked *parked)
 
   parked_release (parked);
   invocation = parked->invocation;
+  if (parked->carried != NULL)
+    {
+      g_free (parked->carried->sender);
+      g_free (parked->carried);
+    }
   g_free (parked);
   return invocation;
+}
+
+/* ---- carried across a re-exec (init-manager-carry.h) ---- */
+
+InitParked *
+init_manager_park_carried (InitManager    *self,
+                           InitCarried    *carried,
+                           InitParkedKind  kind)
+{
+  InitParked *parked = g_new0 (InitParked, 1);
+
+  parked->link.data = parked;
+  parked->manager = self;
+  parked->kind = kind;
+  parked->carried = carried;
+  g_queue_push_tail_link (&self->parked, &parked->link);
+  return parked;
+}
+
+GVariant *
+init_parked_save (InitParked *parked)
+{
+  if (parked->carried != NULL)
+    return g_variant_new ("(usu)", (guint32) parked->kind, parked->carried->sender,
+                          parked->carried->serial);
+  if (parked->invocation == NULL)
+    return NULL;
+  return init_manager_save_invocation (parked->invocation, parked->kind);
+}
+
+/* Answer a carried caller (TRUE), or tell the caller to use the invocation (FALSE). */
+static gboolean
+parked_answer_carried (InitParked   *parked,
+                       GVariant     *value,
+                       const GError *error)
+{
+  g_autoptr(InitManager) self = NULL;
+  InitCarried *carried = parked->carried;
+
+  if (carried == NULL)
+    return FALSE;
+  if (value != NULL)
+    g_variant_ref_sink (value);
+  if (parked->manager != NULL)
+    {
+      self = g_object_ref (parked->manager);
+      init_object_tree_flush (self->tree);
+      init_manager_answer_carried (self, carried, value, error);
+    }
+  g_clear_pointer (&value, g_variant_unref);
+  init_parked_take (parked);
+  return TRUE;
 }
 
 void
@@ -96,7 +159,14 @@ init_manager_connection_closed (InitManager     *self,
       InitParked *parked = l->data;
 
       l = l->next;
-      if (g_dbus_method_invocation_get_connection (parked->invocation) == connection)
+      /* A caller carried over a re-exec was on the connection we had then: it is gone too. */
+      if (parked->carried != NULL)
+        {
+          g_clear_pointer (&parked->carried->sender, g_free);
+          g_clear_pointer (&parked->carried, g_free);
+          parked_release (parked);
+        }
+      else if (g_dbus_method_invocation_get_connection (parked->invocation) == connection)
         {
           /* The engine still holds the record and frees it when it answers. */
           g_clear_object (&parked->invocation);
@@ -112,10 +182,24 @@ init_manager_job_done (InitJob      *job,
 {
   InitParked *parked = user_data;
   InitParkedKind kind = parked->kind;
-  g_autoptr(InitManager) self = parked->manager != NULL ? g_object_ref (parked->manager) : NULL;
-  GDBusMethodInvocation *invocation = init_parked_take (parked);
+  g_autoptr(InitManager) self = NULL;
+  GDBusMethodInvocation *invocation = NULL;
   g_autofree char *path = NULL;
 
+  if (parked->carried != NULL)
+    {
+      GVariant *value = NULL;
+
+      if (error == NULL && (kind == INIT_PARKED_JOB_START || kind == INIT_PARKED_JOB_RESTART))
+        {
+          path = init_dbus_instance_path (job->klass->name, job->name);
+          value = g_variant_new ("(o)", path);
+        }
+      parked_answer_carried (parked, value, error);
+      return;
+    }
+  self = parked->manager != NULL ? g_object_ref (parked->manager) : NULL;
+  invocation = init_parked_take (parked);
   if (invocation == NULL)
     return;
   if (error != NULL)
@@ -382,14 +466,28 @@ manager_call_free (ManagerCall *call)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ManagerCall, manager_call_free)
 
-static void
-emit_done (InitEvent *event,
-           gpointer   user_data)
+void
+init_manager_emit_done (InitEvent *event,
+                        gpointer   user_data)
 {
   InitParked *parked = user_data;
-  g_autoptr(InitManager) self = parked->manager != NULL ? g_object_ref (parked->manager) : NULL;
-  GDBusMethodInvocation *invocation = init_parked_take (parked);
+  g_autoptr(InitManager) self = NULL;
+  GDBusMethodInvocation *invocation = NULL;
 
+  if (parked->carried != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (event->failed)
+        error = g_error_new (INIT_ERROR, INIT_ERROR_EVENT_FAILED, _("Event %s failed: job %s: %s"),
+                             event->name, event->failed_job != NULL ? event->failed_job : "?",
+                             event->failed_reason != NULL ? event->failed_reason : "?");
+      parked_answer_carried (parked, error != NULL ? NULL : g_variant_new ("(t)", event->id),
+                             error);
+      return;
+    }
+  self = parked->manager != NULL ? g_object_ref (parked->manager) : NULL;
+  invocation = init_parked_take (parked);
   if (invocation == NULL)
     return;
   if (self != NULL)
@@ -426,7 +524,7 @@ emit_authorized_cb (GObject      *source,
     {
       InitParked *parked = init_manager_park (self, g_steal_pointer (&call->invocation),
                                               INIT_PARKED_EMIT);
-      init_engine_emit (self->engine, call->name, call->env, emit_done, parked);
+      init_engine_emit (self->engine, call->name, call->env, init_manager_emit_done, parked);
     }
   else
     {
@@ -558,6 +656,62 @@ handle_get_history (InitDBusManager       *object,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* ---- supervision: ProcessTracking and Reexec ---- */
+
+static void
+reexec_authorized_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(ManagerCall) call = user_data;
+  g_autoptr(InitCaller) caller = NULL;
+  g_autoptr(GError) error = NULL;
+  InitManager *self = call->self;
+
+  caller = init_authority_check_finish (INIT_AUTHORITY (source), result, &error);
+  if (caller == NULL)
+    {
+      init_dbus_return_error (g_steal_pointer (&call->invocation), error);
+      return;
+    }
+  if (self->reexec == NULL)
+    {
+      g_dbus_method_invocation_return_error_literal (g_steal_pointer (&call->invocation),
+                                                     INIT_ERROR, INIT_ERROR_FAILED,
+                                                     _("This daemon cannot re-execute itself: "
+                                                       "it was started without support for it"));
+      return;
+    }
+  g_message (_("Re-executing (requested by uid %u)"), caller->uid);
+  /* The invocation goes with the state: the new process answers it. */
+  self->reexec (g_steal_pointer (&call->invocation), self->reexec_data);
+}
+
+static gboolean
+handle_reexec (InitDBusManager       *object,
+               GDBusMethodInvocation *invocation)
+{
+  InitManager *self = INIT_MANAGER (object);
+  ManagerCall *call = g_new0 (ManagerCall, 1);
+
+  call->self = g_object_ref (self);
+  call->invocation = invocation;
+  init_authority_check_async (self->authority, invocation, "org.example.Init.reexec", NULL,
+                              NULL, reexec_authorized_cb, call);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* Called once from init_manager_new(). */
+static void
+supervision_init (InitManager              *self,
+                  const InitManagerOptions *options)
+{
+  self->reexec = options->reexec;
+  self->reexec_data = options->reexec_data;
+  init_dbus_manager_set_process_tracking (INIT_DBUS_MANAGER (self),
+                                          init_engine_get_process_tracking (self->engine));
+}
+
 /* EmitEvent is every event's way in: its arguments are unpacked here and the handler called
  * directly, rather than copied into GValues for a GSignal emission through libffi as the
  * generated dispatch does.  Every other method goes the generated way. */
@@ -612,6 +766,7 @@ init_manager_iface_init (InitDBusManagerIface *iface)
   iface->handle_get_all_jobs = handle_get_all_jobs;
   iface->handle_reload_configuration = handle_reload_configuration;
   iface->handle_get_history = handle_get_history;
+  iface->handle_reexec = handle_reexec;
 }
 
 /* ---- GObject ---- */
@@ -703,6 +858,7 @@ init_manager_new (const InitManagerOptions *options)
   init_dbus_manager_set_log_directory (iface, options->log_dir != NULL ? options->log_dir : "");
   init_dbus_manager_set_history_size (iface, init_history_get_size (self->history));
   init_dbus_manager_set_config_errors (iface, 0);
+  supervision_init (self, options);
 
   g_signal_connect (self->engine, "job-added", G_CALLBACK (on_job_added), self);
   g_signal_connect (self->engine, "job-changed", G_CALLBACK (on_job_changed), self);

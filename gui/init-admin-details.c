@@ -10,6 +10,7 @@
 #include "init-admin-error.h"
 #include "init-admin-history-view.h"
 #include "init-admin-log-view.h"
+#include "init-admin-process-view.h"
 #include "init-admin-resources.h"
 #include "init-admin-state-cell.h"
 
@@ -32,6 +33,7 @@ struct _InitAdminDetails
   GtkLabel           *failure_label;
   GtkStack           *pages;
   GtkListBox         *instances_list;
+  InitAdminProcessView *process_view;
   GtkGrid            *definition_grid;
   InitAdminLogView   *log_view;
   GtkStack           *events_stack;
@@ -154,6 +156,7 @@ fill_instances (InitAdminDetails *self,
                 const char       *job_name)
 {
   GPtrArray *rows = init_admin_job_model_get_job_rows (self->model, job_name);
+  g_autoptr(GPtrArray) instances = g_ptr_array_new ();
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->instances_list))) != NULL)
@@ -189,7 +192,10 @@ fill_instances (InitAdminDetails *self,
                                  init_admin_job_row_get_goal_state (row));
       adw_action_row_add_suffix (ADW_ACTION_ROW (action_row), state);
       gtk_list_box_append (self->instances_list, action_row);
+      if (instance != NULL)
+        g_ptr_array_add (instances, instance);
     }
+  init_admin_process_view_set_instances (self->process_view, instances);
 }
 
 static void
@@ -538,6 +544,7 @@ refresh (InitAdminDetails *self)
   if (self->row == NULL)
     {
       gtk_stack_set_visible_child_name (self->details_stack, "empty");
+      init_admin_process_view_set_instances (self->process_view, NULL);
       return;
     }
   gtk_stack_set_visible_child_name (self->details_stack, "job");
@@ -754,6 +761,7 @@ init_admin_details_class_init (InitAdminDetailsClass *klass)
   g_type_ensure (ADW_TYPE_BUTTON_CONTENT);
   g_type_ensure (INIT_ADMIN_TYPE_STATE_CELL);
   g_type_ensure (INIT_ADMIN_TYPE_LOG_VIEW);
+  g_type_ensure (INIT_ADMIN_TYPE_PROCESS_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, INIT_ADMIN_RESOURCE "/init-admin-details.ui");
   gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, details_stack);
   gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, title_label);
@@ -770,6 +778,7 @@ init_admin_details_class_init (InitAdminDetailsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, failure_label);
   gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, pages);
   gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, instances_list);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, process_view);
   gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, definition_grid);
   gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, log_view);
   gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, events_stack);

@@ -374,6 +374,70 @@ init_admin_format_processes (GVariant *processes)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
+GArray *
+init_admin_process_tree_order (GVariant *tree)
+{
+  gsize n = tree != NULL ? g_variant_n_children (tree) : 0;
+  GArray *order = g_array_sized_new (FALSE, FALSE, sizeof (InitAdminTreeEntry), n);
+  g_autofree gint32 *pids = g_new0 (gint32, n + 1);
+  g_autofree gint32 *ppids = g_new0 (gint32, n + 1);
+  g_autofree gboolean *rooted = g_new0 (gboolean, n + 1);
+  g_autofree gboolean *placed = g_new0 (gboolean, n + 1);
+  g_autoptr(GHashTable) by_pid = g_hash_table_new (NULL, NULL);
+  g_autoptr(GArray) stack = g_array_new (FALSE, FALSE, sizeof (InitAdminTreeEntry));
+
+  for (gsize i = 0; i < n; i++)
+    {
+      const char *role;
+
+      g_variant_get_child (tree, i, "(ii&s&s)", &pids[i], &ppids[i], &role, NULL);
+      rooted[i] = role[0] != '\0';
+      g_hash_table_insert (by_pid, GINT_TO_POINTER (pids[i]), GSIZE_TO_POINTER (i + 1));
+    }
+  for (gsize i = 0; i < n; i++)
+    if (!rooted[i])
+      rooted[i] = GPOINTER_TO_SIZE (g_hash_table_lookup (by_pid, GINT_TO_POINTER (ppids[i]))) == 0;
+
+  /* Depth first from each root; each process is placed once, so a (never seen) cycle in the
+   * parent links cannot loop, and what it hides is shown at the end. */
+  for (gsize root = 0; root <= n; root++)
+    {
+      InitAdminTreeEntry start = { (guint) root, 0 };
+
+      if (root == n)
+        {
+          for (gsize i = 0; i < n; i++)
+            if (!placed[i])
+              {
+                InitAdminTreeEntry left = { (guint) i, 0 };
+                g_array_append_val (order, left);
+              }
+          break;
+        }
+      if (!rooted[root] || placed[root])
+        continue;
+      placed[root] = TRUE;
+      g_array_append_val (stack, start);
+      while (stack->len > 0)
+        {
+          InitAdminTreeEntry at = g_array_index (stack, InitAdminTreeEntry, stack->len - 1);
+
+          g_array_set_size (stack, stack->len - 1);
+          g_array_append_val (order, at);
+          /* Children pushed last first, so they come out in the daemon's order. */
+          for (gsize c = n; c-- > 0; )
+            if (!placed[c] && !rooted[c] && ppids[c] == pids[at.index])
+              {
+                InitAdminTreeEntry child = { (guint) c, at.depth + 1 };
+
+                placed[c] = TRUE;
+                g_array_append_val (stack, child);
+              }
+        }
+    }
+  return order;
+}
+
 int
 init_admin_main_pid (GVariant *processes)
 {

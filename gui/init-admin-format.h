@@ -54,6 +54,19 @@ char            *init_admin_format_respawn         (gboolean         respawn,
 char            *init_admin_format_processes       (GVariant        *processes);
 /* The main process's pid from Processes a(si), 0 if none. */
 int              init_admin_main_pid               (GVariant        *processes);
+/* One process of a GetProcessTree reply in display order: its index in the reply and its
+ * depth below the processes the instance started. */
+typedef struct
+{
+  guint index;
+  guint depth;
+} InitAdminTreeEntry;
+
+/* The processes of a GetProcessTree reply (a(iiss): pid, ppid, role, command line) in the
+ * order a tree is read: each process the instance started (a role; or an orphan, whose
+ * parent is not in the tree) in the daemon's order, each descendant right after its parent
+ * and its older siblings.  An array of InitAdminTreeEntry. */
+GArray          *init_admin_process_tree_order     (GVariant        *tree);
 /* "KEY=VALUE KEY2=VALUE2" for an environment, values with spaces quoted. */
 char            *init_admin_format_env             (const char * const *env);
 /* A job's display name: "job" or "job (instance)". */

@@ -142,6 +142,40 @@ test_denied_user (void)
   auth_env_clear (&env);
 }
 
+/* `reexec' by a user polkit refuses: one line naming the reexec action, exit status 6, and
+ * the daemon is the same process, its job untouched. */
+static void
+test_reexec_denied (void)
+{
+  AuthEnv env = { 0 };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  int initd_pid;
+
+  if (!auth_env_init (&env))
+    return;
+  g_assert_cmpint (run_as (&env, NULL, &before, NULL, "start", "svc", NULL), ==, 0);
+  initd_pid = dbus_fixture_get_initd_pid (env.fx);
+  g_assert_cmpint (run_as (&env, "pkother", &out, &err, "reexec", NULL), ==, 6);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_cmpstr (err, ==, "initctl: Permission denied: Not authorized to perform this "
+                            "operation (org.example.Init.reexec)\n");
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_as (&env, "pkother", NULL, &err, "--verbose", "reexec", NULL), ==, 6);
+  g_assert_true (g_str_has_suffix (err, "(org.freedesktop.DBus.Error.AccessDenied)\n"));
+  g_assert_cmpint (run_as (&env, NULL, &after, NULL, "status", "svc", NULL), ==, 0);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpint (dbus_fixture_get_initd_pid (env.fx), ==, initd_pid);
+  {
+    g_autofree char *log = polkit_fixture_get_log (env.pk);
+
+    g_assert_nonnull (strstr (log, "INIT-TEST action=org.example.Init.reexec user=pkother"));
+  }
+  auth_env_clear (&env);
+}
+
 /* root needs no password, whatever the rules say. */
 static void
 test_root (void)
@@ -242,6 +276,7 @@ test_initctl_auth_register (void)
 {
   g_test_add_func ("/initctl/auth/granted-user", test_granted_user);
   g_test_add_func ("/initctl/auth/denied-user", test_denied_user);
+  g_test_add_func ("/initctl/auth/reexec-denied", test_reexec_denied);
   g_test_add_func ("/initctl/auth/root", test_root);
   g_test_add_func ("/initctl/auth/password-prompt", test_password_prompt);
   g_test_add_func ("/initctl/auth/ctrl-c-at-prompt", test_ctrl_c_at_prompt);

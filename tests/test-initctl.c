@@ -12,6 +12,9 @@
 #include "test-util.h"
 
 #define WAIT_MS 10000
+
+/* test-initctl-tree.c: status --tree and reexec. */
+void test_initctl_tree_register (void);
 #define TRY_HELP "Try `initctl --help' for more information.\n"
 
 static int
@@ -123,7 +126,7 @@ test_help (void)
 {
   const char * const commands[] = {
     "start", "stop", "restart", "reload", "status", "list", "emit", "reload-configuration",
-    "version", "log-priority", "show-config", "check-config", "usage", "monitor", "events",
+    "reexec", "version", "log-priority", "show-config", "check-config", "usage", "monitor", "events",
     NULL
   };
   DBusFixture *fx = dbus_fixture_new (DBUS_FIXTURE_SESSION, NULL);
@@ -713,6 +716,7 @@ main (int    argc,
   test_initctl_live_register ();
   test_initctl_seed_register ();
   test_initctl_auth_register ();
+  test_initctl_tree_register ();
 
   return g_test_run ();
 }

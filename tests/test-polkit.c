@@ -249,13 +249,16 @@ history_since (guint64 after)
 
 /* ---- tests ---- */
 
-/* polkitd knows our three actions from the built .policy, with their texts and defaults. */
+/* polkitd knows our actions from the built .policy, with their texts and defaults. */
 static void
 test_policy_installed (void)
 {
-  const char *actions[] = { "manage-jobs", "emit-events", "reload-configuration", NULL };
+  const char *actions[] = {
+    "manage-jobs", "emit-events", "reload-configuration", "read-logs", "reexec", NULL
+  };
   const char *descriptions[] = {
-    "Start, stop, restart and reload jobs", "Emit events", "Reload the job configuration", NULL
+    "Start, stop, restart and reload jobs", "Emit events", "Reload the job configuration",
+    "Read the output of jobs", "Restart the init daemon in place", NULL
   };
 
   for (guint i = 0; actions[i] != NULL; i++)
@@ -289,6 +292,8 @@ test_read_only_open (void)
     { JOBS "svc", I_JOB ".GetInstanceByName", { "''", NULL } },
     { JOBS "svc", "org.freedesktop.DBus.Properties.GetAll", { "'" I_JOB "'", NULL } },
     { JOBS "svc/_", "org.freedesktop.DBus.Properties.Get", { "'" I_INST "'", "'State'", NULL } },
+    { JOBS "svc/_", I_INST ".GetProcessTree", { NULL } },
+    { MANAGER, "org.freedesktop.DBus.Properties.Get", { "'" I_MANAGER "'", "'ProcessTracking'", NULL } },
     { MANAGER, "org.freedesktop.DBus.Introspectable.Introspect", { NULL } },
     { MANAGER, "org.freedesktop.DBus.Peer.Ping", { NULL } },
   };
@@ -489,6 +494,65 @@ test_reload_configuration (void)
   g_assert_nonnull (strstr (no->err, "org.example.Init.reload-configuration"));
 }
 
+/* reexec: pkother is refused with AccessDenied naming org.example.Init.reexec (the bus
+ * policy lets the call through to initd, whose polkit check says no), and nothing happens:
+ * same daemon process, same job process, no history. */
+static void
+test_reexec_denied (void)
+{
+  int initd_pid = dbus_fixture_get_initd_pid (env.fx);
+  int pid;
+  guint64 mark;
+
+  ensure_running ("svc", TRUE);
+  pid = instance_main_pid ("svc");
+  mark = history_last_id ();
+  {
+    g_autoptr(Run) r = gdbus_as ("pkother", FALSE, MANAGER, I_MANAGER ".Reexec", NULL);
+    g_autoptr(Run) i = gdbus_as ("pkother", TRUE, MANAGER, I_MANAGER ".Reexec", NULL);
+
+    assert_dbus_error (r, ACCESS_DENIED);
+    g_assert_nonnull (strstr (r->err, "org.example.Init.reexec"));
+    g_assert_null (strstr (r->err, "Rejected send message"));
+    assert_dbus_error (i, ACCESS_DENIED);
+  }
+  g_assert_cmpint (dbus_fixture_get_initd_pid (env.fx), ==, initd_pid);
+  g_assert_cmpint (instance_main_pid ("svc"), ==, pid);
+  g_assert_true (test_util_pid_alive (pid));
+  g_assert_cmpuint (history_last_id (), ==, mark);
+  {
+    g_autofree char *log = polkit_fixture_get_log (env.pk);
+    g_autofree char *err = dbus_fixture_get_stderr (env.fx);
+
+    g_assert_nonnull (strstr (log, "INIT-TEST action=org.example.Init.reexec user=pkother "));
+    g_assert_null (strstr (err, "Re-executing"));
+  }
+}
+
+/* reexec: pkuser (granted by a rule) gets through authorization: polkit is asked for
+ * org.example.Init.reexec and says yes, and what comes back is not a denial (success, or the
+ * daemon's own Failed when it cannot re-execute).  Whether the re-exec itself works is
+ * tested with the daemon (this case runs last, as it may re-execute the shared daemon). */
+static void
+test_reexec_granted (void)
+{
+  g_autoptr(Run) r = NULL;
+  g_autofree char *log = NULL;
+
+  ensure_running ("svc", TRUE);
+  r = gdbus_as ("pkuser", FALSE, MANAGER, I_MANAGER ".Reexec", NULL);
+  log = polkit_fixture_get_log (env.pk);
+  g_assert_nonnull (strstr (log, "INIT-TEST action=org.example.Init.reexec user=pkuser "));
+  if (r->status == 0)
+    g_assert_cmpstr (r->out, ==, "()\n");
+  else
+    {
+      g_assert_null (strstr (r->err, ACCESS_DENIED));
+      g_assert_null (strstr (r->err, INTERACTIVE));
+      g_assert_null (strstr (r->err, PERMISSION));
+    }
+}
+
 /* root passes every action without polkit (polkitd stopped). */
 static void
 test_root_without_polkit (void)
@@ -586,7 +650,10 @@ test_polkitd_absent (void)
     g_autoptr(Run) r = gdbus_as ("pkuser", FALSE, JOBS "svc", I_JOB ".Stop", "[]", "true", NULL);
     g_autoptr(Run) e = gdbus_as ("pkuser", FALSE, MANAGER, I_MANAGER ".EmitEvent", "'pk-go'", "[]", "true", NULL);
     g_autoptr(Run) read = gdbus_as ("pkother", FALSE, MANAGER, I_MANAGER ".GetAllJobs", NULL);
+    g_autoptr(Run) x = gdbus_as ("pkuser", FALSE, MANAGER, I_MANAGER ".Reexec", NULL);
 
+    assert_dbus_error (x, PERMISSION);
+    g_assert_nonnull (strstr (x->err, "polkit is not running"));
     assert_dbus_error (r, PERMISSION);
     g_assert_nonnull (strstr (r->err, "polkit is not running"));
     g_assert_cmpfloat (r->seconds, <, 5.0);
@@ -704,11 +771,14 @@ main (int    argc,
   g_test_add_func ("/face/polkit/manage-jobs-denied", test_manage_denied);
   g_test_add_func ("/face/polkit/emit-events", test_emit_events);
   g_test_add_func ("/face/polkit/reload-configuration", test_reload_configuration);
+  g_test_add_func ("/face/polkit/reexec-denied", test_reexec_denied);
   g_test_add_func ("/face/polkit/root-without-polkit", test_root_without_polkit);
   g_test_add_func ("/face/polkit/details", test_details);
   g_test_add_func ("/face/polkit/interactive", test_interactive);
   g_test_add_func ("/face/polkit/polkitd-absent", test_polkitd_absent);
   g_test_add_func ("/face/polkit/session-mode", test_session_mode);
+  /* Last: a daemon that supports it re-executes here. */
+  g_test_add_func ("/face/polkit/reexec-granted", test_reexec_granted);
   ret = g_test_run ();
 
   {

@@ -101,7 +101,12 @@ fi
 
 for h in "${variants[@]}"; do
     expect "initctl st" "start status stop" "$h"
-    expect "initctl re" "reload reload-configuration restart" "$h"
+    expect "initctl re" "reexec reload reload-configuration restart" "$h"
+    expect "initctl ree" "reexec" "$h"
+    expect "initctl reexec " "" "$h"
+    expect "initctl status --t" "--tree" "$h"
+    expect "initctl status --tree t" "tty" "$h"
+    expect "initctl list --t" "" "$h"
     expect "initctl start " "heartbeat hello net/apache tty" "$h"
     expect "initctl stop he" "heartbeat hello" "$h"
     expect "initctl status t" "tty" "$h"

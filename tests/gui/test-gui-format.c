@@ -152,6 +152,39 @@ test_env_entries (void)
   g_assert_false (init_admin_env_entry_is_valid ("NOVALUE"));
 }
 
+/* "index:depth" for each process of @text (a GetProcessTree reply) in display order. */
+static char *
+tree_order (const char *text)
+{
+  g_autoptr(GVariant) processes = tree (text);
+  g_autoptr(GArray) order = init_admin_process_tree_order (processes);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; i < order->len; i++)
+    {
+      const InitAdminTreeEntry *e = &g_array_index (order, InitAdminTreeEntry, i);
+      g_string_append_printf (out, "%s%u:%u", i > 0 ? " " : "", e->index, e->depth);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* A process tree reads top-down: main, its descendants under it (by pid within a parent),
+ * then the next process the instance started; an orphan (parent not in the tree) stands
+ * alone; a parent-link cycle does not loop; an empty tree is empty. */
+static void
+test_process_tree_order (void)
+{
+  g_autofree char *empty = tree_order ("@a(iiss) []");
+  g_autofree char *nested = tree_order ("[(10, 1, 'main', 'sh'), (12, 1, 'post-start', 'ps'),"
+                                        " (13, 10, '', 'a'), (14, 13, '', 'b'), (15, 10, '', 'c'),"
+                                        " (16, 12, '', 'd'), (17, 1, '', 'orphan')]");
+  g_autofree char *cycle = tree_order ("[(10, 1, 'main', 'sh'), (20, 21, '', 'x'), (21, 20, '', 'y')]");
+
+  g_assert_cmpstr (empty, ==, "");
+  g_assert_cmpstr (nested, ==, "0:0 2:1 3:2 4:1 1:0 5:1 6:0");
+  g_assert_cmpstr (cycle, ==, "0:0 1:0 2:0");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -165,5 +198,6 @@ main (int   argc,
   g_test_add_func ("/gui/format/misc", test_misc);
   g_test_add_func ("/gui/format/errors", test_errors);
   g_test_add_func ("/gui/format/env-entries", test_env_entries);
+  g_test_add_func ("/gui/format/process-tree-order", test_process_tree_order);
   return g_test_run ();
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "gui-test-util.h"
+#include "init-admin-process-view.h"
 #include "test-util.h"
 
 #define WAIT_MS 20000
@@ -647,6 +648,140 @@ test_demo_main_window (void)
   dbus_fixture_free (fx);
 }
 
+/* ---- the process tree ---- */
+
+typedef struct
+{
+  GtkWidget  *view;
+  guint       n;           /* at least this many processes shown … */
+  const char *command;     /* … and one of them runs this (or NULL) */
+} TreeWait;
+
+static gboolean
+tree_shows (gpointer user_data)
+{
+  TreeWait *w = user_data;
+  GListModel *model = init_admin_process_view_get_processes (INIT_ADMIN_PROCESS_VIEW (w->view), "");
+  guint n = model != NULL ? g_list_model_get_n_items (model) : 0;
+  gboolean found = w->command == NULL;
+
+  for (guint i = 0; i < n && !found; i++)
+    {
+      g_autoptr(InitAdminProcessItem) item = g_list_model_get_item (model, i);
+      found = g_str_equal (init_admin_process_item_get_command (item), w->command);
+    }
+  return n >= w->n && found;
+}
+
+/* Whether the daemon's own GetProcessTree of @job lists a process running @command. */
+static gboolean
+daemon_tree_has (DBusFixture *fx,
+                 const char  *job,
+                 const char  *command)
+{
+  g_autofree char *path = g_strconcat ("/org/example/Init/jobs/", job, "/_", NULL);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) tree = NULL;
+  GVariantIter iter;
+  const char *cmd;
+
+  reply = g_dbus_connection_call_sync (fx->connection, "org.example.Init", path,
+                                       "org.example.Init.Instance", "GetProcessTree", NULL,
+                                       G_VARIANT_TYPE ("(a(iiss))"), G_DBUS_CALL_FLAGS_NONE,
+                                       WAIT_MS, NULL, NULL);
+  if (reply == NULL)
+    return FALSE;
+  tree = g_variant_get_child_value (reply, 0);
+  g_variant_iter_init (&iter, tree);
+  while (g_variant_iter_next (&iter, "(ii&s&s)", NULL, NULL, NULL, &cmd))
+    if (g_str_equal (cmd, command))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+forker_has_grandchild (gpointer user_data)
+{
+  return daemon_tree_has (user_data, "forker", "sleep 5151");
+}
+
+/* A job whose main process forks a shell that forks a sleep: the details show its tree,
+ * main first, each descendant indented under its parent.  The main process appears when
+ * Processes changes; the children, forked seconds later without a signal, when the refresh
+ * button is pressed.  Stopped, the job has no tree. */
+static void
+test_process_tree (void)
+{
+  const char * const args[] = { "--startup-event", "go", NULL };
+  DBusFixture *fx = dbus_fixture_new (DBUS_FIXTURE_SESSION, NULL);
+  InitAdminWindow *window;
+  GtkWidget *view, *refresh;
+  GListModel *model;
+  TreeWait main_shown = { NULL, 1, NULL };
+  TreeWait all_shown = { NULL, 3, "sleep 5151" };
+  g_autofree char *shot = NULL;
+  int main_pid;
+
+  dbus_fixture_write_job (fx, "forker",
+                          "description \"Forks a shell that forks\"\nconsole none\n"
+                          "exec /bin/sh -c 'sleep 3; /bin/sh -c \"sleep 5151 & wait\" & wait'\n");
+  dbus_fixture_start_initd (fx, args, NULL);
+  window = gui_test_window_new (fx);
+  view = gui_test_child (init_admin_window_get_details (window), INIT_ADMIN_TYPE_DETAILS,
+                         "process_view");
+  refresh = gui_test_child (view, INIT_ADMIN_TYPE_PROCESS_VIEW, "refresh_button");
+  main_shown.view = all_shown.view = view;
+
+  gui_test_select_job (window, "forker", NULL);
+  g_assert_null (init_admin_process_view_get_processes (INIT_ADMIN_PROCESS_VIEW (view), ""));
+  click (details_button (window, "start_button"));
+  g_assert_true (daemon_wait (fx, "forker", "start/running"));
+  main_pid = gui_test_daemon_pid (fx, "forker", NULL);
+
+  /* Processes changed: the tree is read by itself, main first. */
+  g_assert_true (gui_test_wait (tree_shows, &main_shown, WAIT_MS));
+  model = init_admin_process_view_get_processes (INIT_ADMIN_PROCESS_VIEW (view), "");
+  {
+    g_autoptr(InitAdminProcessItem) first = g_list_model_get_item (model, 0);
+
+    g_assert_cmpint (init_admin_process_item_get_pid (first), ==, main_pid);
+    g_assert_cmpstr (init_admin_process_item_get_role (first), ==, "main");
+    g_assert_cmpuint (init_admin_process_item_get_depth (first), ==, 0);
+  }
+
+  /* The grandchild comes later, with no signal: shown once refreshed. */
+  g_assert_true (gui_test_wait (forker_has_grandchild, fx, WAIT_MS));
+  gui_test_spin (300);
+  g_assert_false (tree_shows (&all_shown));
+  click (refresh);
+  g_assert_true (gui_test_wait (tree_shows, &all_shown, WAIT_MS));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+  {
+    g_autoptr(InitAdminProcessItem) main_item = g_list_model_get_item (model, 0);
+    g_autoptr(InitAdminProcessItem) child = g_list_model_get_item (model, 1);
+    g_autoptr(InitAdminProcessItem) grandchild = g_list_model_get_item (model, 2);
+
+    g_assert_cmpint (init_admin_process_item_get_pid (main_item), ==, main_pid);
+    g_assert_cmpstr (init_admin_process_item_get_command (child), ==, "/bin/sh -c sleep 5151 & wait");
+    g_assert_cmpstr (init_admin_process_item_get_role (child), ==, "");
+    g_assert_cmpint (init_admin_process_item_get_ppid (child), ==, main_pid);
+    g_assert_cmpuint (init_admin_process_item_get_depth (child), ==, 1);
+    g_assert_cmpstr (init_admin_process_item_get_command (grandchild), ==, "sleep 5151");
+    g_assert_cmpint (init_admin_process_item_get_ppid (grandchild), ==,
+                     init_admin_process_item_get_pid (child));
+    g_assert_cmpuint (init_admin_process_item_get_depth (grandchild), ==, 2);
+  }
+  gui_test_settle (GTK_WIDGET (window));
+  shot = gui_test_screenshot (GTK_WIDGET (window), "gui-process-tree", NULL);
+
+  click (details_button (window, "stop_button"));
+  g_assert_true (daemon_wait (fx, "forker", "none"));
+  g_assert_true (gui_test_wait_status (window, "forker", INIT_ADMIN_STATUS_STOPPED));
+  g_assert_null (init_admin_process_view_get_processes (INIT_ADMIN_PROCESS_VIEW (view), ""));
+  gui_test_window_free (window);
+  dbus_fixture_free (fx);
+}
+
 static gboolean
 has_accel (const char *action,
            const char *accel)
@@ -767,6 +902,7 @@ main (int   argc,
   g_test_add_func ("/gui/jobs/failed-task", test_failed_task);
   g_test_add_func ("/gui/connection/reconnect", test_reconnect);
   g_test_add_func ("/gui/log/follow", test_log);
+  g_test_add_func ("/gui/details/process-tree", test_process_tree);
   g_test_add_func ("/gui/demo/main-window", test_demo_main_window);
   g_test_add_func ("/gui/window/switch-and-shortcuts", test_switch_and_shortcuts);
   g_test_add_func ("/gui/i18n/german", test_german);

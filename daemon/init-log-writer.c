@@ -1,0 +1,820 @@
+/* init-log-writer.c — the log writer thread: bounded buffers and rotating files */
+#define G_LOG_DOMAIN "init-log"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "init-log.h"
+#include "init-log-writer.h"
+
+#define LOG_FILE_MODE 0640
+/* O_NONBLOCK only so that a FIFO planted at the path cannot hang the open. */
+#define LOG_OPEN_FLAGS (O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK)
+/* A rotation cuts at the last line end within this many bytes of the limit. */
+#define LOG_LINE_SLACK (4 * 1024)
+/* Back-off between attempts on a file that cannot be opened or written. */
+#define LOG_RETRY_MIN (50 * G_TIME_SPAN_MILLISECOND)
+#define LOG_RETRY_MAX (2 * G_TIME_SPAN_SECOND)
+/* How long an unfinished line near the limit waits for its end (sink_hold_back). */
+#define LOG_HOLD (100 * G_TIME_SPAN_MILLISECOND)
+/* Room the lost-output line needs in a buffer. */
+#define LOG_MARKER_MAX 96
+
+struct _InitLogSink
+{
+  /* Guarded by writer_lock. */
+  char         *path;
+  guint         refs;           /* users, plus one while queued for the writer */
+  guint         users;          /* init_log_sink_get() callers not yet released */
+  guint         ptys;           /* processes writing: none left and written → file closed */
+  GByteArray   *buffer;         /* appended by the main thread */
+  GByteArray   *writing;        /* taken by the writer; counts towards the bound until written */
+  guint64       lost;           /* bytes dropped since the last lost-output line */
+  gboolean      tail_newline;   /* the last byte buffered ended a line */
+  gboolean      drop_warned;    /* one warning per spell of dropping */
+  gboolean      queued;         /* in writer_queue, or being written */
+  gboolean      held;           /* an unfinished line was kept back: write it next round */
+  guint         syncers;        /* threads in init_log_sink_sync(): hold nothing back */
+  gint64        retry_at;       /* after a failure: not before this (monotonic µs) */
+  gint64        backoff;
+  gint64        orphan_deadline; /* no users left: give up on the data after this; 0 none */
+  GMainContext *context;        /* warnings from the writer are reported there */
+
+  /* The writer thread's own. */
+  int           fd;
+  gboolean      unpublished;    /* fd is an O_TMPFILE not linked at path yet */
+  goffset       size;
+  gboolean      ends_line;      /* the file's last byte is a line end (or it is empty) */
+  gboolean      fail_warned;    /* one warning per spell of failing to open or write */
+  gboolean      open_failed;    /* the last failure was opening, not writing */
+};
+
+static GMutex       writer_lock;
+static GCond        writer_wake;    /* work for the writer, or it was unpaused */
+static GCond        writer_done;    /* the writer finished a round */
+static GQueue       writer_queue;   /* InitLogSink, each holding a reference */
+static GHashTable  *writer_sinks;   /* path → InitLogSink, every sink alive */
+static GThread     *writer_thread;
+static gboolean     writer_busy;    /* in a round for some sink */
+static gboolean     writer_paused;
+static guint        writer_syncers; /* threads in init_log_writer_sync_all() */
+static goffset      limit_size = INIT_LOG_DEFAULT_MAX_SIZE;
+static guint        limit_keep = INIT_LOG_DEFAULT_KEEP;
+static guint        orphan_timeout_ms = 30000;
+
+static gpointer writer_main (gpointer data);
+
+/* ---- warnings: always from the main context, never from the writer thread ---- */
+
+static gboolean
+report_warning (gpointer data)
+{
+  g_warning ("%s", (const char *) data);
+  return G_SOURCE_REMOVE;
+}
+
+/* An idle source rather than g_main_context_invoke(), which would run the function in the
+ * writer thread whenever the context happens to be free. */
+static void
+post_warning (InitLogSink *sink,
+              char        *message)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_callback (source, report_warning, message, g_free);
+  g_source_set_static_name (source, "[init] log warning");
+  g_source_attach (source, sink->context);
+  g_source_unref (source);
+}
+
+/* ---- sinks ---- */
+
+static void
+sink_close (InitLogSink *sink)
+{
+  if (sink->fd >= 0)
+    close (sink->fd);
+  sink->fd = -1;
+  sink->unpublished = FALSE;
+}
+
+static void
+sink_unref_locked (InitLogSink *sink)
+{
+  g_assert (sink->refs > 0);
+  if (--sink->refs > 0)
+    return;
+  g_hash_table_remove (writer_sinks, sink->path);
+  sink_close (sink);
+  g_byte_array_unref (sink->buffer);
+  g_byte_array_unref (sink->writing);
+  g_main_context_unref (sink->context);
+  g_free (sink->path);
+  g_free (sink);
+}
+
+static gboolean
+sink_clean_locked (InitLogSink *sink)
+{
+  return sink->buffer->len == 0 && sink->writing->len == 0 && sink->lost == 0;
+}
+
+/* Hand @sink to the writer if it is not with it already. */
+static void
+sink_queue_locked (InitLogSink *sink)
+{
+  if (sink->queued)
+    return;
+  sink->queued = TRUE;
+  sink->refs++;
+  g_queue_push_tail (&writer_queue, sink);
+  g_cond_signal (&writer_wake);
+}
+
+/* The line that stands for dropped output, on a line of its own. */
+static void
+sink_add_marker_locked (InitLogSink *sink,
+                        GByteArray  *into)
+{
+  g_autofree char *line = NULL;
+
+  line = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "[initd: %llu byte of output lost]\n",
+                                       "[initd: %llu bytes of output lost]\n",
+                                       (gulong) MIN (sink->lost, G_MAXULONG)),
+                          (unsigned long long) sink->lost);
+  if (!sink->tail_newline)
+    g_byte_array_append (into, (const guint8 *) "\n", 1);
+  g_byte_array_append (into, (const guint8 *) line, strlen (line));
+  sink->tail_newline = TRUE;
+  sink->lost = 0;
+}
+
+InitLogSink *
+init_log_sink_get (const char *path)
+{
+  InitLogSink *sink;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  g_mutex_lock (&writer_lock);
+  if (writer_thread == NULL)
+    {
+      writer_sinks = g_hash_table_new (g_str_hash, g_str_equal);
+      writer_thread = g_thread_new ("init-log-writer", writer_main, NULL);
+    }
+  sink = g_hash_table_lookup (writer_sinks, path);
+  if (sink == NULL)
+    {
+      sink = g_new0 (InitLogSink, 1);
+      sink->path = g_strdup (path);
+      sink->buffer = g_byte_array_new ();
+      sink->writing = g_byte_array_new ();
+      sink->tail_newline = TRUE;
+      sink->context = g_main_context_ref_thread_default ();
+      sink->fd = -1;
+      sink->ends_line = TRUE;
+      g_hash_table_insert (writer_sinks, sink->path, sink);
+    }
+  sink->refs++;
+  sink->users++;
+  sink->orphan_deadline = 0;
+  g_mutex_unlock (&writer_lock);
+  return sink;
+}
+
+void
+init_log_sink_release (InitLogSink *sink)
+{
+  g_return_if_fail (sink != NULL);
+
+  g_mutex_lock (&writer_lock);
+  g_assert (sink->users > 0);
+  if (--sink->users == 0)
+    {
+      sink->orphan_deadline = g_get_monotonic_time ()
+                              + (gint64) orphan_timeout_ms * G_TIME_SPAN_MILLISECOND;
+      /* The writer finishes what is buffered, and closes the file. */
+      sink_queue_locked (sink);
+    }
+  sink_unref_locked (sink);
+  g_mutex_unlock (&writer_lock);
+}
+
+void
+init_log_sink_append (InitLogSink *sink,
+                      const char  *data,
+                      gsize        length)
+{
+  gsize used, room, kept;
+  gboolean warn = FALSE;
+
+  g_return_if_fail (sink != NULL);
+  if (length == 0)
+    return;
+
+  g_mutex_lock (&writer_lock);
+  used = sink->buffer->len + sink->writing->len;
+  room = used < INIT_LOG_BUFFER_MAX ? INIT_LOG_BUFFER_MAX - used : 0;
+  /* After a loss the line saying so comes first, as soon as there is room for it. */
+  if (sink->lost > 0)
+    {
+      if (room > LOG_MARKER_MAX)
+        {
+          sink_add_marker_locked (sink, sink->buffer);
+          room -= LOG_MARKER_MAX;
+        }
+      else
+        room = 0;
+    }
+  kept = MIN (length, room);
+  if (kept > 0)
+    {
+      g_byte_array_append (sink->buffer, (const guint8 *) data, kept);
+      sink->tail_newline = data[kept - 1] == '\n';
+      sink_queue_locked (sink);
+      /* The line kept back may be finished now. */
+      if (sink->held)
+        {
+          sink->held = FALSE;
+          sink->retry_at = 0;
+          g_cond_signal (&writer_wake);
+        }
+    }
+  if (kept < length)
+    {
+      sink->lost += length - kept;
+      warn = !sink->drop_warned;
+      sink->drop_warned = TRUE;
+    }
+  g_mutex_unlock (&writer_lock);
+
+  if (warn)
+    g_warning (_("Log buffer for %s is full, discarding output"), sink->path);
+}
+
+void
+init_log_sink_count_pty (InitLogSink *sink,
+                         int          delta)
+{
+  g_return_if_fail (sink != NULL);
+
+  g_mutex_lock (&writer_lock);
+  g_assert (delta > 0 || sink->ptys > 0);
+  sink->ptys += delta;
+  /* Let the writer close the file once it has written everything. */
+  if (sink->ptys == 0)
+    sink_queue_locked (sink);
+  g_mutex_unlock (&writer_lock);
+}
+
+void
+init_log_sink_kick (InitLogSink *sink)
+{
+  g_return_if_fail (sink != NULL);
+
+  g_mutex_lock (&writer_lock);
+  sink->retry_at = 0;
+  if (!sink_clean_locked (sink))
+    sink_queue_locked (sink);
+  g_cond_signal (&writer_wake);
+  g_mutex_unlock (&writer_lock);
+}
+
+/* Wait for the writer's next round; FALSE once @deadline (monotonic µs) has passed. */
+static gboolean
+wait_done_locked (gint64 deadline)
+{
+  if (deadline == G_MAXINT64)
+    {
+      g_cond_wait (&writer_done, &writer_lock);
+      return TRUE;
+    }
+  return g_cond_wait_until (&writer_done, &writer_lock, deadline);
+}
+
+static gint64
+deadline_after (int timeout_ms)
+{
+  if (timeout_ms < 0)
+    return G_MAXINT64;
+  return g_get_monotonic_time () + (gint64) timeout_ms * G_TIME_SPAN_MILLISECOND;
+}
+
+gboolean
+init_log_sink_sync (InitLogSink *sink,
+                    int          timeout_ms)
+{
+  gint64 deadline = deadline_after (timeout_ms);
+  gboolean clean;
+
+  g_return_val_if_fail (sink != NULL, FALSE);
+
+  g_mutex_lock (&writer_lock);
+  sink->retry_at = 0;
+  sink->syncers++;
+  if (!sink_clean_locked (sink))
+    sink_queue_locked (sink);
+  g_cond_signal (&writer_wake);
+  while (!(clean = sink_clean_locked (sink)) && wait_done_locked (deadline))
+    ;
+  sink->syncers--;
+  g_mutex_unlock (&writer_lock);
+  return clean;
+}
+
+static gboolean
+all_clean_locked (void)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  /* Idle too, so that files no process writes any more have been closed. */
+  if (writer_busy || !g_queue_is_empty (&writer_queue))
+    return FALSE;
+  if (writer_sinks == NULL)
+    return TRUE;
+  g_hash_table_iter_init (&iter, writer_sinks);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (!sink_clean_locked (value))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+init_log_writer_sync_all (int timeout_ms)
+{
+  gint64 deadline = deadline_after (timeout_ms);
+  gboolean clean;
+
+  g_mutex_lock (&writer_lock);
+  writer_syncers++;
+  for (GList *l = writer_queue.head; l != NULL; l = l->next)
+    ((InitLogSink *) l->data)->retry_at = 0;
+  g_cond_signal (&writer_wake);
+  while (!(clean = all_clean_locked ()) && wait_done_locked (deadline))
+    ;
+  writer_syncers--;
+  g_mutex_unlock (&writer_lock);
+  return clean;
+}
+
+void
+init_log_writer_set_limits (goffset max_size,
+                            guint   keep)
+{
+  g_return_if_fail (max_size >= 0);
+
+  g_mutex_lock (&writer_lock);
+  limit_size = max_size;
+  limit_keep = keep;
+  g_mutex_unlock (&writer_lock);
+}
+
+void
+init_log_writer_pause_for_testing (gboolean paused)
+{
+  g_mutex_lock (&writer_lock);
+  writer_paused = paused;
+  g_cond_signal (&writer_wake);
+  g_mutex_unlock (&writer_lock);
+}
+
+void
+init_log_writer_set_orphan_timeout_for_testing (guint timeout_ms)
+{
+  g_mutex_lock (&writer_lock);
+  orphan_timeout_ms = timeout_ms;
+  g_mutex_unlock (&writer_lock);
+}
+
+/* ---- the file (writer thread only) ---- */
+
+/* Is sink->fd still the file at the path?  Someone may have deleted or moved it (logrotate):
+ * then later output goes to a new file at the path.  Refreshes the size, which others may
+ * have changed too. */
+static gboolean
+sink_file_current (InitLogSink *sink)
+{
+  struct stat fst, pst;
+
+  if (sink->unpublished)
+    return TRUE;
+  if (fstat (sink->fd, &fst) < 0 || fst.st_nlink == 0 || lstat (sink->path, &pst) < 0)
+    return FALSE;
+  if (fst.st_dev != pst.st_dev || fst.st_ino != pst.st_ino)
+    return FALSE;
+  sink->size = fst.st_size;
+  return TRUE;
+}
+
+static void
+sink_opened (InitLogSink *sink,
+             int          fd,
+             goffset      size)
+{
+  sink->fd = fd;
+  sink->size = size;
+  sink->ends_line = TRUE;
+}
+
+/* Open the file for appending, creating it (and its directory) if need be.  A new file is an
+ * O_TMPFILE linked at the path once its first output is in it (sink_publish), so a reader
+ * never finds it empty; where O_TMPFILE is not supported it is created directly.  Creating
+ * exclusively gives exactly 0640 whatever the daemon's umask. */
+static gboolean
+sink_open (InitLogSink *sink,
+           int         *err)
+{
+  g_autofree char *dir = NULL;
+  struct stat st;
+  int fd;
+
+  if (sink->fd >= 0 && sink_file_current (sink))
+    return TRUE;
+  sink_close (sink);
+
+  dir = g_path_get_dirname (sink->path);
+  if (g_mkdir_with_parents (dir, 0755) < 0)
+    {
+      *err = errno;
+      return FALSE;
+    }
+  for (int attempt = 0; attempt < 3; attempt++)
+    {
+      fd = open (sink->path, LOG_OPEN_FLAGS);
+      if (fd >= 0)
+        {
+          sink_opened (sink, fd, fstat (fd, &st) == 0 ? st.st_size : 0);
+          return TRUE;
+        }
+      if (errno != ENOENT)
+        break;
+
+      fd = open (dir, O_TMPFILE | O_WRONLY | O_APPEND | O_CLOEXEC, LOG_FILE_MODE);
+      if (fd >= 0)
+        {
+          fchmod (fd, LOG_FILE_MODE);
+          sink_opened (sink, fd, 0);
+          sink->unpublished = TRUE;
+          return TRUE;
+        }
+      if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+        break;
+
+      fd = open (sink->path, LOG_OPEN_FLAGS | O_CREAT | O_EXCL, LOG_FILE_MODE);
+      if (fd >= 0)
+        {
+          fchmod (fd, LOG_FILE_MODE);
+          sink_opened (sink, fd, 0);
+          return TRUE;
+        }
+      if (errno != EEXIST)
+        break;
+    }
+  *err = errno != 0 ? errno : EAGAIN;
+  return FALSE;
+}
+
+/* Link the new file at the path.  EEXIST: someone created one meanwhile; the caller writes
+ * the same output again to that one. */
+static gboolean
+sink_publish (InitLogSink *sink,
+              int         *err)
+{
+  char proc[64];
+
+  g_snprintf (proc, sizeof proc, "/proc/self/fd/%d", sink->fd);
+  if (linkat (AT_FDCWD, proc, AT_FDCWD, sink->path, AT_SYMLINK_FOLLOW) == 0
+      || (errno != EEXIST
+          && linkat (sink->fd, "", AT_FDCWD, sink->path, AT_EMPTY_PATH) == 0))
+    {
+      sink->unpublished = FALSE;
+      return TRUE;
+    }
+  *err = errno;
+  sink_close (sink);
+  return FALSE;
+}
+
+/* Returns how much was written: all of @length, or less with *err set. */
+static gsize
+sink_write_all (InitLogSink  *sink,
+                const guint8 *data,
+                gsize         length,
+                int          *err)
+{
+  gsize written = 0;
+  gssize n;
+
+  while (written < length)
+    {
+      n = write (sink->fd, data + written, length - written);
+      if (n > 0)
+        written += n;
+      else if (n < 0 && errno == EINTR)
+        continue;
+      else
+        {
+          *err = n < 0 ? errno : EIO;
+          break;
+        }
+    }
+  sink->size += written;
+  if (written > 0)
+    sink->ends_line = data[written - 1] == '\n';
+  return written;
+}
+
+/* Make room: keep 0 empties the file; otherwise the file becomes <file>.1 and the others
+ * move up one, the oldest (<file>.<keep>) being replaced.  A file missing from the chain
+ * (deleted by someone) is simply skipped. */
+static gboolean
+sink_rotate (InitLogSink *sink,
+             guint        keep,
+             int         *err)
+{
+  g_autofree char *older = NULL;
+
+  if (keep == 0)
+    {
+      if (ftruncate (sink->fd, 0) < 0)
+        {
+          *err = errno;
+          return FALSE;
+        }
+      sink->size = 0;
+      sink->ends_line = TRUE;
+      return TRUE;
+    }
+
+  older = g_strdup_printf ("%s.%u", sink->path, keep);
+  for (guint i = keep; i > 1; i--)
+    {
+      g_autofree char *newer = g_strdup_printf ("%s.%u", sink->path, i - 1);
+
+      if (rename (newer, older) < 0 && errno != ENOENT)
+        g_debug ("Rotating %s: %s", newer, g_strerror (errno));
+      g_free (older);
+      older = g_steal_pointer (&newer);
+    }
+  if (rename (sink->path, older) < 0 && errno != ENOENT)
+    {
+      *err = errno;
+      return FALSE;
+    }
+  sink_close (sink);
+  return TRUE;
+}
+
+/* How much of @data goes into the file before it is rotated: at most @room, cut after the
+ * last line end in the last LOG_LINE_SLACK bytes; 0 (rotate first) when none is there but
+ * the file itself ends a line that near the limit. */
+static gsize
+sink_cut (const guint8 *data,
+          gsize         room,
+          gboolean      file_ends_line)
+{
+  gsize low = room > LOG_LINE_SLACK ? room - LOG_LINE_SLACK : 0;
+  const guint8 *nl = room > low ? memrchr (data + low, '\n', room - low) : NULL;
+
+  if (nl != NULL)
+    return nl - data + 1;
+  if (low == 0 && file_ends_line)
+    return 0;
+  return room;
+}
+
+/* The file would end inside a line just short of the limit (a pty read ends wherever it
+ * ends), and the rest of the line would then start the next file: how much of @piece, its
+ * unfinished last line, to keep back until more output comes. */
+static gsize
+sink_hold_back (InitLogSink  *sink,
+                const guint8 *piece,
+                gsize         length,
+                goffset       max_size)
+{
+  const guint8 *nl;
+  gsize tail;
+
+  if (max_size <= 0 || length == 0 || piece[length - 1] == '\n'
+      || sink->size + (goffset) length <= max_size - LOG_LINE_SLACK)
+    return 0;
+  nl = memrchr (piece, '\n', length);
+  tail = nl != NULL ? (gsize) (piece + length - (nl + 1)) : length;
+  /* A longer line is split whatever happens; with no line end at all, only a file that
+   * itself ends a line gains from waiting. */
+  if (tail > LOG_LINE_SLACK || (nl == NULL && !(sink->size > 0 && sink->ends_line)))
+    return 0;
+  return tail;
+}
+
+/* Write @data, rotating as the limits say.  Returns how much is on disk; *err is set when
+ * the rest could not be written now, *held when an unfinished line is kept back (unless
+ * @force). */
+static gsize
+sink_write (InitLogSink  *sink,
+            const guint8 *data,
+            gsize         length,
+            goffset       max_size,
+            guint         keep,
+            gboolean      force,
+            gboolean     *held,
+            int          *err)
+{
+  gsize done = 0;
+
+  while (done < length && *err == 0 && !*held)
+    {
+      gsize piece = length - done, written, tail;
+      gboolean rotate = FALSE;
+
+      sink->open_failed = !sink_open (sink, err);
+      if (sink->open_failed)
+        break;
+      if (max_size > 0 && (goffset) piece > max_size - sink->size)
+        {
+          gsize room = sink->size < max_size ? (gsize) (max_size - sink->size) : 0;
+
+          piece = sink_cut (data + done, room, sink->size > 0 && sink->ends_line);
+          rotate = TRUE;
+        }
+      else if (!force && (tail = sink_hold_back (sink, data + done, piece, max_size)) > 0)
+        {
+          piece -= tail;
+          *held = TRUE;
+        }
+      written = sink_write_all (sink, data + done, piece, err);
+      if (written < piece)
+        {
+          /* A new file not linked yet vanishes with what went into it: all of it again
+           * later.  Past a full disk the file stays open; other errors reopen it. */
+          if (sink->unpublished)
+            sink_close (sink);
+          else
+            done += written;
+          if (*err != ENOSPC && *err != EDQUOT)
+            sink_close (sink);
+          break;
+        }
+      if (sink->unpublished && !sink_publish (sink, err))
+        {
+          if (*err == EEXIST)
+            *err = 0;
+          *held = FALSE;
+          continue;
+        }
+      done += piece;
+      if (rotate)
+        sink_rotate (sink, keep, err);
+    }
+  return done;
+}
+
+/* ---- the writer thread ---- */
+
+/* The next sink with work that is due, waiting for one; with the lock held. */
+static InitLogSink *
+writer_next_locked (void)
+{
+  for (;;)
+    {
+      gint64 now = g_get_monotonic_time ();
+      gint64 wake = G_MAXINT64;
+
+      for (GList *l = writer_queue.head; l != NULL && !writer_paused; l = l->next)
+        {
+          InitLogSink *sink = l->data;
+          gint64 due = sink->retry_at;
+
+          if (sink->users == 0 && sink->orphan_deadline > 0)
+            due = MIN (due, sink->orphan_deadline);
+          if (due <= now)
+            {
+              g_queue_delete_link (&writer_queue, l);
+              writer_busy = TRUE;
+              return sink;
+            }
+          wake = MIN (wake, due);
+        }
+      if (wake == G_MAXINT64)
+        g_cond_wait (&writer_wake, &writer_lock);
+      else
+        g_cond_wait_until (&writer_wake, &writer_lock, wake);
+    }
+}
+
+/* One round for @sink: write what it has (the lock is dropped meanwhile), then requeue it if
+ * more is left, or release it. */
+static void
+writer_service_locked (InitLogSink *sink)
+{
+  goffset max_size = limit_size;
+  guint keep = limit_keep;
+  g_autofree char *warning = NULL;
+  gboolean pending, close_file, force, held = FALSE;
+  gsize done = 0;
+  gint64 now;
+  int err = 0;
+
+  /* An unfinished line kept back goes out if nothing followed it in time, when someone
+   * waits for the disk, or when no more output can come. */
+  force = sink->held || sink->syncers > 0 || writer_syncers > 0 || sink->users == 0
+          || sink->ptys == 0;
+  sink->held = FALSE;
+  if (sink->writing->len == 0)
+    {
+      GByteArray *swap = sink->writing;
+
+      sink->writing = sink->buffer;
+      sink->buffer = swap;
+      /* Caught up after a loss: the line saying so, even if the job says nothing more. */
+      if (sink->writing->len == 0 && sink->lost > 0)
+        sink_add_marker_locked (sink, sink->writing);
+    }
+  else if (sink->buffer->len > 0)
+    {
+      g_byte_array_append (sink->writing, sink->buffer->data, sink->buffer->len);
+      g_byte_array_set_size (sink->buffer, 0);
+    }
+
+  if (sink->writing->len > 0)
+    {
+      g_mutex_unlock (&writer_lock);
+      done = sink_write (sink, sink->writing->data, sink->writing->len, max_size, keep,
+                         force, &held, &err);
+      if (err != 0 && !sink->fail_warned)
+        warning = g_strdup_printf (sink->open_failed
+                                   ? _("Unable to open log file %s: %s")
+                                   : _("Unable to write log file %s: %s"),
+                                   sink->path, g_strerror (err));
+      if (err != 0)
+        sink->fail_warned = TRUE;
+      else
+        sink->fail_warned = FALSE;
+      g_mutex_lock (&writer_lock);
+      g_byte_array_remove_range (sink->writing, 0, done);
+    }
+
+  now = g_get_monotonic_time ();
+  if (err != 0)
+    {
+      sink->backoff = CLAMP (sink->backoff * 2, LOG_RETRY_MIN, LOG_RETRY_MAX);
+      sink->retry_at = now + sink->backoff;
+    }
+  else
+    {
+      sink->backoff = 0;
+      sink->retry_at = held ? now + LOG_HOLD : 0;
+      sink->held = held;
+    }
+  if (warning != NULL)
+    post_warning (sink, g_steal_pointer (&warning));
+
+  pending = !sink_clean_locked (sink);
+  if (pending && err != 0 && sink->users == 0 && sink->orphan_deadline > 0
+      && now >= sink->orphan_deadline)
+    {
+      post_warning (sink, g_strdup_printf (_("Discarding %u bytes of output that could not be "
+                                             "written to %s"),
+                                           sink->buffer->len + sink->writing->len, sink->path));
+      g_byte_array_set_size (sink->buffer, 0);
+      g_byte_array_set_size (sink->writing, 0);
+      sink->lost = 0;
+      pending = FALSE;
+    }
+  if (!pending)
+    sink->drop_warned = FALSE;
+
+  close_file = !pending && sink->ptys == 0 && sink->fd >= 0;
+  if (pending)
+    g_queue_push_tail (&writer_queue, sink);
+  else
+    sink->queued = FALSE;
+
+  if (close_file)
+    {
+      /* Closing may flush (NFS): not under the lock.  The queue's reference is still ours. */
+      g_mutex_unlock (&writer_lock);
+      sink_close (sink);
+      g_mutex_lock (&writer_lock);
+    }
+  if (!pending)
+    sink_unref_locked (sink);
+  writer_busy = FALSE;
+  g_cond_broadcast (&writer_done);
+}
+
+static gpointer
+writer_main (gpointer data)
+{
+  g_mutex_lock (&writer_lock);
+  for (;;)
+    writer_service_locked (writer_next_locked ());
+  return NULL;
+}

@@ -177,7 +177,7 @@ initctl_print_instance (Initctl    *ctl,
           /* One more member for the object: its closing brace moves behind it. */
           g_assert (out->len > 0 && out->str[out->len - 1] == '}');
           g_string_truncate (out, out->len - 1);
-          g_string_append (out, ",\"processes-tree\":");
+          g_string_append (out, ",\"process_tree\":");
           initctl_append_tree_json (out, tree);
           g_string_append_c (out, '}');
         }

@@ -721,10 +721,12 @@ init_job_process_restore (InitJob  *job,
     {
       gint32 pid;
 
+      InitProcInfo info;
+
       g_variant_get_child (tracked, i, "i", &pid);
       if (pid > 0 && init_proc_tracker_lookup (tracker, pid) == NULL
-          && init_proc_info_is_alive (pid, 0))
-        init_proc_tracker_add_root (tracker, pid, job, job->klass->name, job->name);
+          && init_proc_info_read (pid, &info) && info.state != 'Z')
+        init_proc_tracker_add_descendant (tracker, pid, job, info.start_time);
     }
 
   if (expecting && job->state == INIT_STATE_SPAWNED && job->dead_on_restore == 0)

@@ -984,6 +984,43 @@ init_proc_tracker_remove_owner (InitProcTracker *tracker,
 }
 
 void
+init_proc_tracker_add_descendant (InitProcTracker *tracker,
+                                  pid_t            pid,
+                                  gpointer         owner,
+                                  guint64          start_time)
+{
+  Owner *entry;
+
+  g_return_if_fail (tracker != NULL);
+  g_return_if_fail (pid > 0);
+
+  entry = g_hash_table_lookup (tracker->owners, owner);
+  if (entry == NULL)
+    {
+      entry = g_new0 (Owner, 1);
+      entry->owner = owner;
+      entry->pids = g_array_new (FALSE, FALSE, sizeof (pid_t));
+      g_hash_table_insert (tracker->owners, owner, entry);
+    }
+  if (lookup_record (tracker, pid) != NULL)
+    return;
+  /* Its own root: what it forks still belongs to the owner. */
+  track (tracker, pid, entry, entry->last_root > 0 ? entry->last_root : pid, 1, start_time);
+}
+
+void
+init_proc_tracker_rescan (InitProcTracker *tracker)
+{
+  g_return_if_fail (tracker != NULL);
+
+  if (tracker->syncing)
+    return;
+  tracker->syncing = TRUE;
+  rescan (tracker);
+  tracker->syncing = FALSE;
+}
+
+void
 init_proc_tracker_sync (InitProcTracker *tracker)
 {
   g_return_if_fail (tracker != NULL);

@@ -69,6 +69,15 @@ void              init_proc_tracker_add_root       (InitProcTracker  *tracker,
                                                     gpointer          owner,
                                                     const char       *job_name,
                                                     const char       *instance);
+/* Added (re-exec): @pid, a descendant of @owner's processes before the exec, is tracked
+ * again as such (its exit is reported, it is no root). */
+void              init_proc_tracker_add_descendant (InitProcTracker  *tracker,
+                                                    pid_t             pid,
+                                                    gpointer          owner,
+                                                    guint64           start_time);
+/* Added (re-exec, adoption): walk /proc now whatever the mode, for forks nobody heard of. */
+void              init_proc_tracker_rescan         (InitProcTracker  *tracker);
+
 /* Forget one process (it was reaped) / every process of @owner (the instance is gone). */
 void              init_proc_tracker_process_exited (InitProcTracker  *tracker,
                                                     pid_t             pid);

@@ -162,12 +162,10 @@ child_setup_stdio (ChildSetup *setup)
         child_fail (setup, STEP_STDIO, errno);
       if (fd != setup->log_fd)
         close (fd);
-      /* The pty becomes the controlling terminal of the new session, as for a login —
-       * except for a main process that is expected to fork and exit: as session leader its
-       * exit would hang up the terminal and SIGHUP the very daemon it left running. */
-      if (setup->type != INIT_PROCESS_MAIN
-          || (setup->klass->expect != INIT_EXPECT_FORK && setup->klass->expect != INIT_EXPECT_DAEMON))
-        ioctl (1, TIOCSCTTY, 0);
+      /* The pty is not made the controlling terminal (Upstart did): a job must outlive
+       * the daemon that holds the master — through a crash, until a new daemon adopts it —
+       * and a session leader that exits (a daemon's first process) must not hang up the
+       * process it left running.  Output still goes through a terminal (isatty is true). */
       fd = open ("/dev/null", O_RDONLY | O_NOCTTY);
       if (fd < 0 || child_dup2 (fd, 0) < 0)
         child_fail (setup, STEP_STDIO, errno);

@@ -419,7 +419,7 @@ init_engine_restore (InitEngine           *engine,
   for (guint i = 0; i < restored->len; i++)
     init_job_process_finish_restore (g_ptr_array_index (restored, i));
   /* Forks that happened while nobody listened. */
-  init_proc_tracker_sync (init_engine_get_tracker (engine));
+  init_proc_tracker_rescan (init_engine_get_tracker (engine));
   return TRUE;
 }
 

@@ -132,7 +132,7 @@ test_status_tree_text (void)
 #define JSON_TREE \
   "import json, sys\n" \
   "o = json.load(sys.stdin)\n" \
-  "t = o['processes-tree']\n" \
+  "t = o['process_tree']\n" \
   "for p in t:\n" \
   "    assert sorted(p) == ['command', 'depth', 'pid', 'ppid', 'role'], p\n" \
   "    assert all(isinstance(p[k], int) for k in ('pid', 'ppid', 'depth')), p\n" \
@@ -141,7 +141,7 @@ test_status_tree_text (void)
   "for p in t:\n" \
   "    print('%d|%d|%s|%d|%s' % (p['pid'], p['ppid'], p['role'], p['depth'], p['command']))\n"
 
-/* --json --tree: the status object with a "processes-tree" array (pid, ppid, role, command,
+/* --json --tree: the status object with a "process_tree" array (pid, ppid, role, command,
  * depth), main first with the pid of "processes"; [] for a job that is not running. */
 static void
 test_status_tree_json (void)
@@ -184,7 +184,7 @@ test_status_tree_json (void)
   g_assert_cmpstr (parsed, ==, expected);
   /* Without --tree the object has no such member (status --json is as before). */
   g_assert_cmpint (run_initctl (fx, &plain, NULL, "status", "--json", "nest", NULL), ==, 0);
-  g_assert_null (strstr (plain, "processes-tree"));
+  g_assert_null (strstr (plain, "process_tree"));
   dbus_fixture_free (fx);
 }
 

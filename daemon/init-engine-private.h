@@ -55,12 +55,14 @@ void        init_job_supersede_for_start   (InitJob      *job);
 gboolean    init_job_check_goal            (InitJob      *job,
                                             InitJobGoal   refused,
                                             GError      **error);
-/* Restore: a new instance @name of @entry running @klass, with no side effects beyond
- * "instance-added". */
+/* Restore: a new instance @name of @entry running @klass, without any side effect; once it
+ * has its state back, init_engine_announce_instance() emits "instance-added". */
 InitJob    *init_engine_restore_instance   (InitEngine   *engine,
                                             InitJobEntry *entry,
                                             InitJobClass *klass,
                                             const char   *name);
+void        init_engine_announce_instance  (InitEngine   *engine,
+                                            InitJob      *job);
 /* ---- process trees ---- */
 struct _InitProcTracker *init_engine_get_tracker (InitEngine *engine);
 /* An instance starts (TRUE) or stops (FALSE) waiting for its main process to fork. */

@@ -406,8 +406,14 @@ init_engine_restore_instance (InitEngine   *engine,
 
   g_hash_table_insert (entry_writable_instances (entry), job->name, job);
   engine->n_instances++;
-  g_signal_emit (engine, signals[SIGNAL_INSTANCE_ADDED], 0, job);
   return job;
+}
+
+void
+init_engine_announce_instance (InitEngine *engine,
+                               InitJob    *job)
+{
+  g_signal_emit (engine, signals[SIGNAL_INSTANCE_ADDED], 0, job);
 }
 
 void

@@ -230,8 +230,10 @@ on_instance_added (InitEngine *engine,
   InitHistory *self = user_data;
   Snapshot *snap = g_new0 (Snapshot, 1);
 
-  snap->goal = INIT_GOAL_STOP;
-  snap->state = INIT_STATE_WAITING;
+  /* A new instance is stop/waiting; one restored after a re-exec is whatever it was. */
+  snap->goal = job->goal;
+  snap->state = job->state;
+  memcpy (snap->pid, job->pid, sizeof snap->pid);
   snap->exited_type = INIT_PROCESS_NONE;
   snap->failed_time = job->failed_time;
   g_hash_table_replace (self->snapshots, job, snap);

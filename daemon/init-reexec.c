@@ -74,13 +74,6 @@ keep_pty (pid_t    pid,
   g_array_append_val (collect->fds, fd);
 }
 
-static void
-adopt_back (pid_t    pid,
-            int      fd,
-            gpointer user_data)
-{
-  init_log_adopt_pty (user_data, pid, fd);
-}
 
 /* Every instance with a log, as borrowed pointers. */
 static GPtrArray *
@@ -181,13 +174,10 @@ init_reexec_now (InitReexec  *reexec,
       return FALSE;
     }
 
+  /* No main-loop turn happens from here to the exec, so nothing reads the ptys any more:
+   * what the jobs write now waits in them for the new process. */
   for (guint i = 0; i < logged->len; i++)
-    {
-      InitJob *job = g_ptr_array_index (logged, i);
-
-      init_log_foreach_pty (job->log, keep_pty, &collect);
-      init_log_detach (job->log);
-    }
+    init_log_foreach_pty (((InitJob *) g_ptr_array_index (logged, i))->log, keep_pty, &collect);
   if (reexec->before_exec != NULL)
     reexec->before_exec (reexec, reexec->before_exec_data);
 
@@ -209,11 +199,13 @@ init_reexec_now (InitReexec  *reexec,
   close (state_fd);
   if (bus_fd >= 0)
     close (bus_fd);
-  for (guint i = 0; i < logged->len; i++)
+  for (guint i = 0; i < collect.fds->len; i++)
     {
-      InitJob *job = g_ptr_array_index (logged, i);
-      /* The same fds, now owned by the log again. */
-      init_log_foreach_pty (job->log, adopt_back, job->log);
+      int fd = g_array_index (collect.fds, int, i);
+      int flags = fcntl (fd, F_GETFD);
+
+      if (flags >= 0)
+        fcntl (fd, F_SETFD, flags | FD_CLOEXEC);
     }
   if (reexec->service != NULL)
     init_service_thaw (reexec->service);

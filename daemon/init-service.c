@@ -37,6 +37,8 @@ struct _InitService
   GMutex           freeze_lock;
   guint            filter_id;
   int              capture_fd;   /* messages read while freezing go here; -1 */
+  gint             freezing;     /* atomic: capture_fd is set (the filter's fast path) */
+  char            *marker;       /* while freezing: member of the marker signal, until seen */
   int              socket_fd;    /* the adopted connection's socket, or -1 */
   guint            n_captured;
 };
@@ -55,6 +57,8 @@ G_DEFINE_FINAL_TYPE (InitService, init_service, G_TYPE_OBJECT)
 
 static void try_connect (InitService *self);
 static gboolean use_connection (InitService *self, GDBusConnection *connection);
+static GDBusMessage *capture_filter (GDBusConnection *connection, GDBusMessage *message,
+                                     gboolean incoming, gpointer user_data);
 
 char *
 init_service_find_bus_address (GBusType bus_type)
@@ -121,6 +125,9 @@ drop_connection (InitService *self)
     }
   init_object_tree_detach (init_manager_get_object_tree (self->manager));
   g_clear_signal_handler (&self->closed_id, self->connection);
+  if (self->filter_id != 0)
+    g_dbus_connection_remove_filter (self->connection, self->filter_id);
+  self->filter_id = 0;
   g_clear_object (&self->connection);
   g_clear_pointer (&self->unique_name, g_free);
   self->socket_fd = -1;
@@ -230,6 +237,9 @@ use_connection (InitService     *self,
   /* Keep running when the bus dies (GDBus would raise SIGTERM, our shutdown signal). */
   g_dbus_connection_set_exit_on_close (connection, FALSE);
   self->connection = connection;
+  /* In place from the start, so a re-exec knows exactly which messages this process read
+   * (a filter added later could miss one already on its way to the main loop). */
+  self->filter_id = g_dbus_connection_add_filter (connection, capture_filter, self, NULL);
   self->closed_id = g_signal_connect (self->connection, "closed", G_CALLBACK (on_closed), self);
   if (g_dbus_connection_is_closed (self->connection))
     {
@@ -320,6 +330,7 @@ init_service_finalize (GObject *object)
 
   g_free (self->address);
   g_free (self->unique_name);
+  g_free (self->marker);
   g_mutex_clear (&self->freeze_lock);
 
   G_OBJECT_CLASS (init_service_parent_class)->finalize (object);
@@ -384,11 +395,27 @@ capture_filter (GDBusConnection *connection,
   g_autofree guchar *blob = NULL;
   gsize size = 0;
 
-  if (!incoming)
+  if (!incoming || !g_atomic_int_get (&self->freezing))
     return message;
   g_mutex_lock (&self->freeze_lock);
   if (self->capture_fd < 0)
     {
+      g_mutex_unlock (&self->freeze_lock);
+      return message;
+    }
+  if (self->marker != NULL)
+    {
+      /* Before the marker: handled here as usual.  The marker itself: from now on, every
+       * message is for the new process. */
+      if (g_dbus_message_get_message_type (message) == G_DBUS_MESSAGE_TYPE_SIGNAL
+          && g_strcmp0 (g_dbus_message_get_interface (message), "org.example.Init.Reexec") == 0
+          && g_strcmp0 (g_dbus_message_get_member (message), self->marker) == 0)
+        {
+          g_clear_pointer (&self->marker, g_free);
+          g_mutex_unlock (&self->freeze_lock);
+          g_object_unref (message);
+          return NULL;
+        }
       g_mutex_unlock (&self->freeze_lock);
       return message;
     }
@@ -414,8 +441,10 @@ init_service_freeze (InitService *self,
                      int         *capture_fd,
                      char       **unique_name)
 {
+  g_autoptr(GError) error = NULL;
+  g_autofree char *marker = NULL;
   const char *name;
-  gint64 quiet_since;
+  gint64 deadline;
   int fd, capture;
 
   g_return_val_if_fail (INIT_IS_SERVICE (self), -1);
@@ -432,17 +461,46 @@ init_service_freeze (InitService *self,
 
   g_mutex_lock (&self->freeze_lock);
   self->capture_fd = capture;
+  g_atomic_int_set (&self->freezing, TRUE);
   self->n_captured = 0;
+  g_free (self->marker);
+  self->marker = g_strdup_printf ("Marker%08x", g_random_int ());
+  marker = g_strdup (self->marker);
   g_mutex_unlock (&self->freeze_lock);
-  if (self->filter_id == 0)
-    self->filter_id = g_dbus_connection_add_filter (self->connection, capture_filter, self, NULL);
 
-  /* Calls GDBus read before the filter was in place are handled here, as usual. */
-  quiet_since = g_get_monotonic_time ();
-  while (g_get_monotonic_time () - quiet_since < 2000)
-    if (g_main_context_iteration (NULL, FALSE))
-      quiet_since = g_get_monotonic_time ();
-  /* Their replies, and every signal, go out before the exec. */
+  /* A signal to ourselves: the bus delivers it after everything sent to us before it.  What
+   * the message thread reads before the marker is handled here; after it, captured. */
+  if (!g_dbus_connection_emit_signal (self->connection, name, INIT_MANAGER_PATH,
+                                      "org.example.Init.Reexec", marker, NULL, &error))
+    {
+      g_warning (_("Cannot prepare the bus connection for re-exec: %s"), error->message);
+      init_service_thaw (self);
+      return -1;
+    }
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      gboolean seen;
+
+      g_mutex_lock (&self->freeze_lock);
+      seen = self->marker == NULL;
+      g_mutex_unlock (&self->freeze_lock);
+      if (seen)
+        break;
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_warning (_("Cannot prepare the bus connection for re-exec: %s"),
+                     _("the bus did not deliver our own signal"));
+          init_service_thaw (self);
+          return -1;
+        }
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (100);
+    }
+  /* Everything read before the marker was queued before it: handle it all, then let the
+   * replies and signals out. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   g_dbus_connection_flush_sync (self->connection, NULL, NULL);
 
   if (self->socket_fd >= 0)
@@ -469,10 +527,9 @@ init_service_thaw (InitService *self)
   g_mutex_lock (&self->freeze_lock);
   capture = self->capture_fd;
   self->capture_fd = -1;
+  g_atomic_int_set (&self->freezing, FALSE);
+  g_clear_pointer (&self->marker, g_free);
   g_mutex_unlock (&self->freeze_lock);
-  if (self->filter_id != 0 && self->connection != NULL)
-    g_dbus_connection_remove_filter (self->connection, self->filter_id);
-  self->filter_id = 0;
   if (capture < 0)
     return;
 

@@ -357,6 +357,7 @@ restore_entry (InitEngine           *engine,
             continue;
           job = init_engine_restore_instance (engine, entry, klass, inst_name);
           init_job_restore (job, inst, queue, codec, adopt);
+          init_engine_announce_instance (engine, job);
           g_ptr_array_add (restored, init_job_ref (job));
         }
       /* What is on disk now. */
@@ -412,10 +413,7 @@ init_engine_restore (InitEngine           *engine,
       if (!restore_entry (engine, saved, codec, adopt, restored, error))
         return FALSE;
     }
-  /* Everything is back: tell whoever follows instances what they look like now, then let
-   * processes found dead move their jobs on. */
-  for (guint i = 0; i < restored->len; i++)
-    init_job_notify (g_ptr_array_index (restored, i));
+  /* Everything is back: now processes found dead may move their jobs on. */
   for (guint i = 0; i < restored->len; i++)
     init_job_process_finish_restore (g_ptr_array_index (restored, i));
   /* Forks that happened while nobody listened. */

@@ -9,6 +9,7 @@
 #define G_LOG_DOMAIN "test-reexec"
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -384,6 +385,11 @@ test_reexec_calls_in_flight (Fixture *f, gconstpointer data)
                             "GetJobByName", g_variant_new ("(s)", "svc"), NULL,
                             G_DBUS_CALL_FLAGS_NONE, 60000, NULL, call_done, &calls);
   g_assert_true (test_util_wait_until (all_answered, &calls, 60000));
+  if (calls.failed > 0)
+    {
+      g_autofree char *log = dbus_fixture_get_stderr (f->fx);
+      g_test_message ("initd said:\n%s", log);
+    }
   g_assert_cmpuint (calls.failed, ==, 0);
 }
 
@@ -476,6 +482,58 @@ test_crash_restart (Fixture *f, gconstpointer data)
   g_assert_false (g_file_test (f->state_file, G_FILE_TEST_EXISTS));
 }
 
+/* The binary is gone: Reexec fails with a named error and the daemon carries on unchanged. */
+static void
+test_reexec_exec_fails (Fixture *f, gconstpointer data)
+{
+  g_autofree char *copy = dbus_fixture_path (f->fx, "initd-copy");
+  g_autofree char *contents = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *original = g_strdup (g_getenv ("INITD"));
+  gsize length;
+  int svc;
+
+  /* Run a copy of initd, then take the copy away. */
+  g_assert_true (g_file_get_contents (original, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (copy, contents, length, NULL));
+  g_assert_cmpint (g_chmod (copy, 0755), ==, 0);
+  g_setenv ("INITD", copy, TRUE);
+  dbus_fixture_write_job (f->fx, "svc", "exec sleep 100000\n");
+  start_initd (f);
+  g_setenv ("INITD", original, TRUE);
+  g_assert_cmpint (initctl (f, NULL, "start", "svc", NULL), ==, 0);
+  svc = main_pid (f, "svc");
+  g_assert_cmpint (g_unlink (copy), ==, 0);
+
+  message = dbus_fixture_call_fails (f->fx, MANAGER_PATH, MANAGER_IFACE, "Reexec", NULL,
+                                     "org.example.Init.Error.Failed");
+  g_assert_nonnull (strstr (message, "initd-copy"));
+  /* Everything as before, and the daemon still answers and acts. */
+  g_assert_cmpint (main_pid (f, "svc"), ==, svc);
+  g_assert_cmpint (initctl (f, NULL, "stop", "svc", NULL), ==, 0);
+  g_assert_false (test_util_pid_alive (svc));
+  g_assert_cmpint (initctl (f, NULL, "emit", "still-alive", NULL), ==, 0);
+}
+
+/* A quiet re-exec adds no history of its own: no job seems to change. */
+static void
+test_reexec_history_quiet (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GVariant) before = NULL, after = NULL;
+
+  dbus_fixture_write_job (f->fx, "svc", "exec sleep 100000\n");
+  start_initd (f);
+  g_assert_cmpint (initctl (f, NULL, "start", "svc", NULL), ==, 0);
+  before = dbus_fixture_call_ok (f->fx, MANAGER_PATH, MANAGER_IFACE, "GetHistory",
+                                 g_variant_new ("(tu)", (guint64) 0, 0));
+  reexec (f);
+  after = dbus_fixture_call_ok (f->fx, MANAGER_PATH, MANAGER_IFACE, "GetHistory",
+                                g_variant_new ("(tu)", (guint64) 0, 0));
+  g_assert_cmpuint (g_variant_n_children (g_variant_get_child_value (after, 0)), ==,
+                    g_variant_n_children (g_variant_get_child_value (before, 0)));
+  g_assert_cmpint (initctl (f, NULL, "stop", "svc", NULL), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -486,5 +544,7 @@ main (int argc, char **argv)
   g_test_add ("/reexec/log-lines", Fixture, NULL, setup, test_reexec_log_lines, teardown);
   g_test_add ("/reexec/calls-in-flight", Fixture, NULL, setup, test_reexec_calls_in_flight, teardown);
   g_test_add ("/reexec/crash-restart", Fixture, NULL, setup, test_crash_restart, teardown);
+  g_test_add ("/reexec/exec-fails", Fixture, NULL, setup, test_reexec_exec_fails, teardown);
+  g_test_add ("/reexec/history-quiet", Fixture, NULL, setup, test_reexec_history_quiet, teardown);
   return g_test_run ();
 }

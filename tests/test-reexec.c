@@ -263,6 +263,42 @@ test_reexec_midflight (Fixture *f, gconstpointer data)
   g_object_unref (failing.proc);
 }
 
+/* Processes that end while the daemon switches: their exit status reaches the new process
+ * (whether they end just before, during or after the exec, the outcome is the same). */
+static void
+test_reexec_exit_during_switch (Fixture *f, gconstpointer data)
+{
+  Background waiters[5] = { 0 };
+  char name[16];
+
+  for (int i = 0; i < 5; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("task\nexec sh -c 'sleep 0.%d; exit %d'\n", i, 10 + i);
+
+      g_snprintf (name, sizeof name, "ends%d", i);
+      dbus_fixture_write_job (f->fx, name, text);
+    }
+  start_initd (f);
+  for (int i = 0; i < 5; i++)
+    {
+      g_snprintf (name, sizeof name, "ends%d", i);
+      waiters[i].proc = initctl_background (f, "start", name, NULL);
+    }
+  wait_status (f, "ends4", "ends4 start/running");
+  reexec (f);
+  for (int i = 0; i < 5; i++)
+    {
+      g_autofree char *want = g_strdup_printf ("status %d", 10 + i);
+
+      g_assert_cmpint (background_wait (&waiters[i]), ==, 5);
+      if (strstr (waiters[i].out, want) == NULL)
+        g_test_message ("initctl said: %s", waiters[i].out);
+      g_assert_nonnull (strstr (waiters[i].out, want));
+      g_free (waiters[i].out);
+      g_object_unref (waiters[i].proc);
+    }
+}
+
 /* History survives; ids carry on; Reexec goes through twice in a row. */
 static void
 test_reexec_history (Fixture *f, gconstpointer data)
@@ -540,6 +576,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/reexec/midflight", Fixture, NULL, setup, test_reexec_midflight, teardown);
+  g_test_add ("/reexec/exit-during-switch", Fixture, NULL, setup, test_reexec_exit_during_switch, teardown);
   g_test_add ("/reexec/history", Fixture, NULL, setup, test_reexec_history, teardown);
   g_test_add ("/reexec/log-lines", Fixture, NULL, setup, test_reexec_log_lines, teardown);
   g_test_add ("/reexec/calls-in-flight", Fixture, NULL, setup, test_reexec_calls_in_flight, teardown);

@@ -718,8 +718,11 @@ engine_orphan_reaped (pid_t    pid,
                       gpointer user_data)
 {
   InitEngine *self = user_data;
-  InitJob *owner = init_proc_tracker_lookup (self->tracker, pid);
+  InitJob *owner;
 
+  /* Its forks first (they are found by their parent), then forget it. */
+  init_proc_tracker_sync (self->tracker);
+  owner = init_proc_tracker_lookup (self->tracker, pid);
   init_proc_tracker_process_exited (self->tracker, pid);
   if (owner != NULL)
     init_job_process_gone (owner, pid);

@@ -22,6 +22,16 @@
 /* ---- processes (§3.4, §3.10) ---- */
 
 static void job_process_handler (pid_t pid, int status, gpointer user_data);
+
+/* A main process that ended while we expected it to fork (scan mode): decided later. */
+typedef struct
+{
+  InitJob *job;
+  pid_t    pid;
+  int      status;
+} ExitCheck;
+
+static gboolean exit_check_cb (gpointer user_data);
 static void job_process_ended (InitJob *job, InitProcessType type, pid_t pid, int status);
 static void job_expect_end (InitJob *job);
 
@@ -139,7 +149,12 @@ job_strays (InitJob *job)
 gboolean
 init_job_process_has_strays (InitJob *job)
 {
-  g_autoptr(GArray) strays = job_strays (job);
+  g_autoptr(GArray) strays = NULL;
+
+  /* Forks the kernel reported that we have not read yet count too. */
+  if (job->engine != NULL)
+    init_proc_tracker_sync (init_engine_get_tracker (job->engine));
+  strays = job_strays (job);
 
   return strays->len > 0;
 }
@@ -416,16 +431,45 @@ job_process_handler (pid_t    pid,
     {
       InitProcTracker *tracker = init_engine_get_tracker (job->engine);
 
-      /* A daemon that forked before its parent exited must be known before we read the exit
-       * as the end of the job: read every fork the kernel reported so far. */
-      if (type == INIT_PROCESS_MAIN && job->expecting)
-        init_proc_tracker_sync (tracker);
+      /* Every fork it made must be known before it is forgotten (its children are found by
+       * their parent), and a daemon that forked before its parent exited must be known
+       * before we read the exit as the end of the job: read what the kernel reported. */
+      init_proc_tracker_sync (tracker);
       init_proc_tracker_process_exited (tracker, pid);
     }
-  if (job->engine != NULL && job->pid[type] == pid)
+  if (job->engine != NULL && job->pid[type] == pid && type == INIT_PROCESS_MAIN && job->expecting
+      && init_proc_tracker_get_mode (init_engine_get_tracker (job->engine)) == INIT_PROC_TRACKING_SCAN)
+    {
+      /* A /proc scan is no snapshot: a daemon's child may be caught half-way through being
+       * re-parented to us.  Look again a moment later before calling this the end. */
+      ExitCheck *check = g_new0 (ExitCheck, 1);
+
+      check->job = init_job_ref (job);
+      check->pid = pid;
+      check->status = status;
+      g_timeout_add_full (G_PRIORITY_HIGH, 50, exit_check_cb, check, NULL);
+    }
+  else if (job->engine != NULL && job->pid[type] == pid)
     job_process_ended (job, type, pid, status);
   init_job_unref (job);
   g_free (pw);
+}
+
+static gboolean
+exit_check_cb (gpointer user_data)
+{
+  ExitCheck *check = user_data;
+  InitJob *job = check->job;
+
+  if (job->engine != NULL)
+    {
+      init_proc_tracker_sync (init_engine_get_tracker (job->engine));
+      if (job->pid[INIT_PROCESS_MAIN] == check->pid)
+        job_process_ended (job, INIT_PROCESS_MAIN, check->pid, check->status);
+    }
+  init_job_unref (job);
+  g_free (check);
+  return G_SOURCE_REMOVE;
 }
 
 /* Process @pid of @type is gone with @status: log, tell the engine, apply the rules. */

@@ -844,9 +844,27 @@ save_pty (pid_t    pid,
   g_variant_builder_add (user_data, "(ii)", (gint32) pid, (gint32) master_fd);
 }
 
+/* The entries of @env that the class environment does not have as they are. */
+static GVariant *
+env_delta_to_variant (InitJob *job)
+{
+  GPtrArray *base = job->entry != NULL ? init_job_entry_get_class_env (job->entry) : NULL;
+  g_autoptr(GHashTable) known = g_hash_table_new (g_str_hash, g_str_equal);
+  GVariantBuilder delta;
+
+  for (guint i = 0; base != NULL && i < base->len; i++)
+    g_hash_table_add (known, g_ptr_array_index (base, i));
+  g_variant_builder_init (&delta, G_VARIANT_TYPE_STRING_ARRAY);
+  for (guint i = 0; i < job->env->len; i++)
+    if (!g_hash_table_contains (known, g_ptr_array_index (job->env, i)))
+      g_variant_builder_add (&delta, "s", g_ptr_array_index (job->env, i));
+  return g_variant_builder_end (&delta);
+}
+
 GVariant *
 init_job_save (InitJob              *job,
-               const InitStateCodec *codec)
+               const InitStateCodec *codec,
+               gboolean              minimal)
 {
   GVariantBuilder pids, blocking, waiters;
   GVariantDict dict;
@@ -856,7 +874,10 @@ init_job_save (InitJob              *job,
   g_variant_dict_insert (&dict, "name", "s", job->name);
   g_variant_dict_insert (&dict, "goal", "s", init_job_goal_to_string (job->goal));
   g_variant_dict_insert (&dict, "state", "s", init_job_state_to_string (job->state));
-  g_variant_dict_insert_value (&dict, "env", init_state_env_to_variant (job->env));
+  if (minimal)
+    g_variant_dict_insert_value (&dict, "env-delta", env_delta_to_variant (job));
+  else
+    g_variant_dict_insert_value (&dict, "env", init_state_env_to_variant (job->env));
   if (job->start_env != NULL)
     g_variant_dict_insert_value (&dict, "start-env", init_state_env_to_variant (job->start_env));
   if (job->stop_env != NULL)
@@ -900,6 +921,8 @@ init_job_save (InitJob              *job,
   g_variant_dict_insert (&dict, "forks-seen", "u", job->forks_seen);
   g_variant_dict_insert (&dict, "expecting", "b", job->expecting);
   g_variant_dict_insert (&dict, "log-pid", "i", (gint32) job->log_pid);
+  if (minimal)
+    return g_variant_dict_end (&dict);
   if (job->stop_on != NULL)
     g_variant_dict_insert_value (&dict, "stop-on-latches", init_state_latches_save (job->stop_on));
   if (job->blocker != NULL)
@@ -991,6 +1014,14 @@ init_job_restore (InitJob              *job,
     {
       g_ptr_array_unref (job->env);
       job->env = init_state_env_from_variant (env);
+    }
+  else if ((env = g_variant_dict_lookup_value (&dict, "env-delta", G_VARIANT_TYPE_STRING_ARRAY)) != NULL)
+    {
+      g_autoptr(GPtrArray) delta = init_state_env_from_variant (env);
+
+      g_ptr_array_unref (job->env);
+      job->env = init_env_copy (job->entry != NULL ? init_job_entry_get_class_env (job->entry) : NULL);
+      init_env_append (job->env, delta, TRUE);
     }
   start_env = g_variant_dict_lookup_value (&dict, "start-env", G_VARIANT_TYPE_STRING_ARRAY);
   if (start_env != NULL)

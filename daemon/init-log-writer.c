@@ -1,27 +1,23 @@
 /* init-log-writer.c — the log writer thread: bounded buffers and rotating files */
 #define G_LOG_DOMAIN "init-log"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "init-log-file.h"
 #include "init-log.h"
 #include "init-log-writer.h"
 
-#define LOG_FILE_MODE 0640
-/* O_NONBLOCK only so that a FIFO planted at the path cannot hang the open. */
-#define LOG_OPEN_FLAGS (O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK)
-/* A rotation cuts at the last line end within this many bytes of the limit. */
-#define LOG_LINE_SLACK (4 * 1024)
 /* Back-off between attempts on a file that cannot be opened or written. */
 #define LOG_RETRY_MIN (50 * G_TIME_SPAN_MILLISECOND)
 #define LOG_RETRY_MAX (2 * G_TIME_SPAN_SECOND)
 /* How long an unfinished line near the limit waits for its end (sink_hold_back). */
 #define LOG_HOLD (100 * G_TIME_SPAN_MILLISECOND)
+/* A disk just slower than a job starts and ends many spells of dropping: warn this seldom
+ * (the file has a lost-output line for each). */
+#define LOG_WARN_INTERVAL (30 * G_TIME_SPAN_SECOND)
+/* Buffers that grew past this are freed once written. */
+#define LOG_KEEP_ALLOCATED (64 * 1024)
 /* Room the lost-output line needs in a buffer. */
 #define LOG_MARKER_MAX 96
 
@@ -36,7 +32,8 @@ struct _InitLogSink
   GByteArray   *writing;        /* taken by the writer; counts towards the bound until written */
   guint64       lost;           /* bytes dropped since the last lost-output line */
   gboolean      tail_newline;   /* the last byte buffered ended a line */
-  gboolean      drop_warned;    /* one warning per spell of dropping */
+  gboolean      drop_warned;    /* one warning per spell of dropping… */
+  gint64        drop_warned_at; /* …and at most one per LOG_WARN_INTERVAL */
   gboolean      queued;         /* in writer_queue, or being written */
   gboolean      held;           /* an unfinished line was kept back: write it next round */
   guint         syncers;        /* threads in init_log_sink_sync(): hold nothing back */
@@ -46,12 +43,8 @@ struct _InitLogSink
   GMainContext *context;        /* warnings from the writer are reported there */
 
   /* The writer thread's own. */
-  int           fd;
-  gboolean      unpublished;    /* fd is an O_TMPFILE not linked at path yet */
-  goffset       size;
-  gboolean      ends_line;      /* the file's last byte is a line end (or it is empty) */
+  InitLogFile   file;
   gboolean      fail_warned;    /* one warning per spell of failing to open or write */
-  gboolean      open_failed;    /* the last failure was opening, not writing */
 };
 
 static GMutex       writer_lock;
@@ -63,6 +56,8 @@ static GThread     *writer_thread;
 static gboolean     writer_busy;    /* in a round for some sink */
 static gboolean     writer_paused;
 static guint        writer_syncers; /* threads in init_log_writer_sync_all() */
+static InitLogWriterStats writer_stats;
+static gsize        writer_buffered; /* bytes in every sink's buffers */
 static goffset      limit_size = INIT_LOG_DEFAULT_MAX_SIZE;
 static guint        limit_keep = INIT_LOG_DEFAULT_KEEP;
 static guint        orphan_timeout_ms = 30000;
@@ -95,22 +90,13 @@ post_warning (InitLogSink *sink,
 /* ---- sinks ---- */
 
 static void
-sink_close (InitLogSink *sink)
-{
-  if (sink->fd >= 0)
-    close (sink->fd);
-  sink->fd = -1;
-  sink->unpublished = FALSE;
-}
-
-static void
 sink_unref_locked (InitLogSink *sink)
 {
   g_assert (sink->refs > 0);
   if (--sink->refs > 0)
     return;
   g_hash_table_remove (writer_sinks, sink->path);
-  sink_close (sink);
+  init_log_file_clear (&sink->file);
   g_byte_array_unref (sink->buffer);
   g_byte_array_unref (sink->writing);
   g_main_context_unref (sink->context);
@@ -177,8 +163,7 @@ init_log_sink_get (const char *path)
       sink->writing = g_byte_array_new ();
       sink->tail_newline = TRUE;
       sink->context = g_main_context_ref_thread_default ();
-      sink->fd = -1;
-      sink->ends_line = TRUE;
+      init_log_file_init (&sink->file, path);
       g_hash_table_insert (writer_sinks, sink->path, sink);
     }
   sink->refs++;
@@ -221,6 +206,10 @@ init_log_sink_append (InitLogSink *sink,
   g_mutex_lock (&writer_lock);
   used = sink->buffer->len + sink->writing->len;
   room = used < INIT_LOG_BUFFER_MAX ? INIT_LOG_BUFFER_MAX - used : 0;
+  if (writer_buffered >= INIT_LOG_BUFFER_TOTAL_MAX)
+    room = 0;
+  else
+    room = MIN (room, INIT_LOG_BUFFER_TOTAL_MAX - writer_buffered);
   /* After a loss the line saying so comes first, as soon as there is room for it. */
   if (sink->lost > 0)
     {
@@ -246,11 +235,20 @@ init_log_sink_append (InitLogSink *sink,
           g_cond_signal (&writer_wake);
         }
     }
+  writer_buffered += sink->buffer->len + sink->writing->len - used;
   if (kept < length)
     {
+      writer_stats.dropped += length - kept;
       sink->lost += length - kept;
-      warn = !sink->drop_warned;
-      sink->drop_warned = TRUE;
+      if (!sink->drop_warned)
+        {
+          gint64 now = g_get_monotonic_time ();
+
+          sink->drop_warned = TRUE;
+          warn = sink->drop_warned_at == 0 || now - sink->drop_warned_at >= LOG_WARN_INTERVAL;
+          if (warn)
+            sink->drop_warned_at = now;
+        }
     }
   g_mutex_unlock (&writer_lock);
 
@@ -377,6 +375,16 @@ init_log_writer_set_limits (goffset max_size,
 }
 
 void
+init_log_writer_get_stats (InitLogWriterStats *stats)
+{
+  g_return_if_fail (stats != NULL);
+
+  g_mutex_lock (&writer_lock);
+  *stats = writer_stats;
+  g_mutex_unlock (&writer_lock);
+}
+
+void
 init_log_writer_pause_for_testing (gboolean paused)
 {
   g_mutex_lock (&writer_lock);
@@ -391,289 +399,6 @@ init_log_writer_set_orphan_timeout_for_testing (guint timeout_ms)
   g_mutex_lock (&writer_lock);
   orphan_timeout_ms = timeout_ms;
   g_mutex_unlock (&writer_lock);
-}
-
-/* ---- the file (writer thread only) ---- */
-
-/* Is sink->fd still the file at the path?  Someone may have deleted or moved it (logrotate):
- * then later output goes to a new file at the path.  Refreshes the size, which others may
- * have changed too. */
-static gboolean
-sink_file_current (InitLogSink *sink)
-{
-  struct stat fst, pst;
-
-  if (sink->unpublished)
-    return TRUE;
-  if (fstat (sink->fd, &fst) < 0 || fst.st_nlink == 0 || lstat (sink->path, &pst) < 0)
-    return FALSE;
-  if (fst.st_dev != pst.st_dev || fst.st_ino != pst.st_ino)
-    return FALSE;
-  sink->size = fst.st_size;
-  return TRUE;
-}
-
-static void
-sink_opened (InitLogSink *sink,
-             int          fd,
-             goffset      size)
-{
-  sink->fd = fd;
-  sink->size = size;
-  sink->ends_line = TRUE;
-}
-
-/* Open the file for appending, creating it (and its directory) if need be.  A new file is an
- * O_TMPFILE linked at the path once its first output is in it (sink_publish), so a reader
- * never finds it empty; where O_TMPFILE is not supported it is created directly.  Creating
- * exclusively gives exactly 0640 whatever the daemon's umask. */
-static gboolean
-sink_open (InitLogSink *sink,
-           int         *err)
-{
-  g_autofree char *dir = NULL;
-  struct stat st;
-  int fd;
-
-  if (sink->fd >= 0 && sink_file_current (sink))
-    return TRUE;
-  sink_close (sink);
-
-  dir = g_path_get_dirname (sink->path);
-  if (g_mkdir_with_parents (dir, 0755) < 0)
-    {
-      *err = errno;
-      return FALSE;
-    }
-  for (int attempt = 0; attempt < 3; attempt++)
-    {
-      fd = open (sink->path, LOG_OPEN_FLAGS);
-      if (fd >= 0)
-        {
-          sink_opened (sink, fd, fstat (fd, &st) == 0 ? st.st_size : 0);
-          return TRUE;
-        }
-      if (errno != ENOENT)
-        break;
-
-      fd = open (dir, O_TMPFILE | O_WRONLY | O_APPEND | O_CLOEXEC, LOG_FILE_MODE);
-      if (fd >= 0)
-        {
-          fchmod (fd, LOG_FILE_MODE);
-          sink_opened (sink, fd, 0);
-          sink->unpublished = TRUE;
-          return TRUE;
-        }
-      if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
-        break;
-
-      fd = open (sink->path, LOG_OPEN_FLAGS | O_CREAT | O_EXCL, LOG_FILE_MODE);
-      if (fd >= 0)
-        {
-          fchmod (fd, LOG_FILE_MODE);
-          sink_opened (sink, fd, 0);
-          return TRUE;
-        }
-      if (errno != EEXIST)
-        break;
-    }
-  *err = errno != 0 ? errno : EAGAIN;
-  return FALSE;
-}
-
-/* Link the new file at the path.  EEXIST: someone created one meanwhile; the caller writes
- * the same output again to that one. */
-static gboolean
-sink_publish (InitLogSink *sink,
-              int         *err)
-{
-  char proc[64];
-
-  g_snprintf (proc, sizeof proc, "/proc/self/fd/%d", sink->fd);
-  if (linkat (AT_FDCWD, proc, AT_FDCWD, sink->path, AT_SYMLINK_FOLLOW) == 0
-      || (errno != EEXIST
-          && linkat (sink->fd, "", AT_FDCWD, sink->path, AT_EMPTY_PATH) == 0))
-    {
-      sink->unpublished = FALSE;
-      return TRUE;
-    }
-  *err = errno;
-  sink_close (sink);
-  return FALSE;
-}
-
-/* Returns how much was written: all of @length, or less with *err set. */
-static gsize
-sink_write_all (InitLogSink  *sink,
-                const guint8 *data,
-                gsize         length,
-                int          *err)
-{
-  gsize written = 0;
-  gssize n;
-
-  while (written < length)
-    {
-      n = write (sink->fd, data + written, length - written);
-      if (n > 0)
-        written += n;
-      else if (n < 0 && errno == EINTR)
-        continue;
-      else
-        {
-          *err = n < 0 ? errno : EIO;
-          break;
-        }
-    }
-  sink->size += written;
-  if (written > 0)
-    sink->ends_line = data[written - 1] == '\n';
-  return written;
-}
-
-/* Make room: keep 0 empties the file; otherwise the file becomes <file>.1 and the others
- * move up one, the oldest (<file>.<keep>) being replaced.  A file missing from the chain
- * (deleted by someone) is simply skipped. */
-static gboolean
-sink_rotate (InitLogSink *sink,
-             guint        keep,
-             int         *err)
-{
-  g_autofree char *older = NULL;
-
-  if (keep == 0)
-    {
-      if (ftruncate (sink->fd, 0) < 0)
-        {
-          *err = errno;
-          return FALSE;
-        }
-      sink->size = 0;
-      sink->ends_line = TRUE;
-      return TRUE;
-    }
-
-  older = g_strdup_printf ("%s.%u", sink->path, keep);
-  for (guint i = keep; i > 1; i--)
-    {
-      g_autofree char *newer = g_strdup_printf ("%s.%u", sink->path, i - 1);
-
-      if (rename (newer, older) < 0 && errno != ENOENT)
-        g_debug ("Rotating %s: %s", newer, g_strerror (errno));
-      g_free (older);
-      older = g_steal_pointer (&newer);
-    }
-  if (rename (sink->path, older) < 0 && errno != ENOENT)
-    {
-      *err = errno;
-      return FALSE;
-    }
-  sink_close (sink);
-  return TRUE;
-}
-
-/* How much of @data goes into the file before it is rotated: at most @room, cut after the
- * last line end in the last LOG_LINE_SLACK bytes; 0 (rotate first) when none is there but
- * the file itself ends a line that near the limit. */
-static gsize
-sink_cut (const guint8 *data,
-          gsize         room,
-          gboolean      file_ends_line)
-{
-  gsize low = room > LOG_LINE_SLACK ? room - LOG_LINE_SLACK : 0;
-  const guint8 *nl = room > low ? memrchr (data + low, '\n', room - low) : NULL;
-
-  if (nl != NULL)
-    return nl - data + 1;
-  if (low == 0 && file_ends_line)
-    return 0;
-  return room;
-}
-
-/* The file would end inside a line just short of the limit (a pty read ends wherever it
- * ends), and the rest of the line would then start the next file: how much of @piece, its
- * unfinished last line, to keep back until more output comes. */
-static gsize
-sink_hold_back (InitLogSink  *sink,
-                const guint8 *piece,
-                gsize         length,
-                goffset       max_size)
-{
-  const guint8 *nl;
-  gsize tail;
-
-  if (max_size <= 0 || length == 0 || piece[length - 1] == '\n'
-      || sink->size + (goffset) length <= max_size - LOG_LINE_SLACK)
-    return 0;
-  nl = memrchr (piece, '\n', length);
-  tail = nl != NULL ? (gsize) (piece + length - (nl + 1)) : length;
-  /* A longer line is split whatever happens; with no line end at all, only a file that
-   * itself ends a line gains from waiting. */
-  if (tail > LOG_LINE_SLACK || (nl == NULL && !(sink->size > 0 && sink->ends_line)))
-    return 0;
-  return tail;
-}
-
-/* Write @data, rotating as the limits say.  Returns how much is on disk; *err is set when
- * the rest could not be written now, *held when an unfinished line is kept back (unless
- * @force). */
-static gsize
-sink_write (InitLogSink  *sink,
-            const guint8 *data,
-            gsize         length,
-            goffset       max_size,
-            guint         keep,
-            gboolean      force,
-            gboolean     *held,
-            int          *err)
-{
-  gsize done = 0;
-
-  while (done < length && *err == 0 && !*held)
-    {
-      gsize piece = length - done, written, tail;
-      gboolean rotate = FALSE;
-
-      sink->open_failed = !sink_open (sink, err);
-      if (sink->open_failed)
-        break;
-      if (max_size > 0 && (goffset) piece > max_size - sink->size)
-        {
-          gsize room = sink->size < max_size ? (gsize) (max_size - sink->size) : 0;
-
-          piece = sink_cut (data + done, room, sink->size > 0 && sink->ends_line);
-          rotate = TRUE;
-        }
-      else if (!force && (tail = sink_hold_back (sink, data + done, piece, max_size)) > 0)
-        {
-          piece -= tail;
-          *held = TRUE;
-        }
-      written = sink_write_all (sink, data + done, piece, err);
-      if (written < piece)
-        {
-          /* A new file not linked yet vanishes with what went into it: all of it again
-           * later.  Past a full disk the file stays open; other errors reopen it. */
-          if (sink->unpublished)
-            sink_close (sink);
-          else
-            done += written;
-          if (*err != ENOSPC && *err != EDQUOT)
-            sink_close (sink);
-          break;
-        }
-      if (sink->unpublished && !sink_publish (sink, err))
-        {
-          if (*err == EEXIST)
-            *err = 0;
-          *held = FALSE;
-          continue;
-        }
-      done += piece;
-      if (rotate)
-        sink_rotate (sink, keep, err);
-    }
-  return done;
 }
 
 /* ---- the writer thread ---- */
@@ -718,6 +443,7 @@ writer_service_locked (InitLogSink *sink)
   guint keep = limit_keep;
   g_autofree char *warning = NULL;
   gboolean pending, close_file, force, held = FALSE;
+  guint rotations;
   gsize done = 0;
   gint64 now;
   int err = 0;
@@ -735,7 +461,10 @@ writer_service_locked (InitLogSink *sink)
       sink->buffer = swap;
       /* Caught up after a loss: the line saying so, even if the job says nothing more. */
       if (sink->writing->len == 0 && sink->lost > 0)
-        sink_add_marker_locked (sink, sink->writing);
+        {
+          sink_add_marker_locked (sink, sink->writing);
+          writer_buffered += sink->writing->len;
+        }
     }
   else if (sink->buffer->len > 0)
     {
@@ -745,11 +474,14 @@ writer_service_locked (InitLogSink *sink)
 
   if (sink->writing->len > 0)
     {
+      gint64 started = g_get_monotonic_time ();
+
       g_mutex_unlock (&writer_lock);
-      done = sink_write (sink, sink->writing->data, sink->writing->len, max_size, keep,
-                         force, &held, &err);
+      rotations = sink->file.rotations;
+      done = init_log_file_write (&sink->file, sink->writing->data, sink->writing->len,
+                                  max_size, keep, force, &held, &err);
       if (err != 0 && !sink->fail_warned)
-        warning = g_strdup_printf (sink->open_failed
+        warning = g_strdup_printf (sink->file.open_failed
                                    ? _("Unable to open log file %s: %s")
                                    : _("Unable to write log file %s: %s"),
                                    sink->path, g_strerror (err));
@@ -759,6 +491,12 @@ writer_service_locked (InitLogSink *sink)
         sink->fail_warned = FALSE;
       g_mutex_lock (&writer_lock);
       g_byte_array_remove_range (sink->writing, 0, done);
+      writer_buffered -= done;
+      writer_stats.written += done;
+      writer_stats.rotations += sink->file.rotations - rotations;
+      writer_stats.rounds++;
+      writer_stats.max_round_usec = MAX (writer_stats.max_round_usec,
+                                         g_get_monotonic_time () - started);
     }
 
   now = g_get_monotonic_time ();
@@ -783,6 +521,7 @@ writer_service_locked (InitLogSink *sink)
       post_warning (sink, g_strdup_printf (_("Discarding %u bytes of output that could not be "
                                              "written to %s"),
                                            sink->buffer->len + sink->writing->len, sink->path));
+      writer_buffered -= sink->buffer->len + sink->writing->len;
       g_byte_array_set_size (sink->buffer, 0);
       g_byte_array_set_size (sink->writing, 0);
       sink->lost = 0;
@@ -790,8 +529,14 @@ writer_service_locked (InitLogSink *sink)
     }
   if (!pending)
     sink->drop_warned = FALSE;
+  /* After a burst, give the memory back: an idle log keeps small buffers. */
+  if (sink->writing->len == 0 && done > LOG_KEEP_ALLOCATED)
+    {
+      g_byte_array_unref (sink->writing);
+      sink->writing = g_byte_array_new ();
+    }
 
-  close_file = !pending && sink->ptys == 0 && sink->fd >= 0;
+  close_file = !pending && sink->ptys == 0 && sink->file.fd >= 0;
   if (pending)
     g_queue_push_tail (&writer_queue, sink);
   else
@@ -801,7 +546,7 @@ writer_service_locked (InitLogSink *sink)
     {
       /* Closing may flush (NFS): not under the lock.  The queue's reference is still ours. */
       g_mutex_unlock (&writer_lock);
-      sink_close (sink);
+      init_log_file_close (&sink->file);
       g_mutex_lock (&writer_lock);
     }
   if (!pending)

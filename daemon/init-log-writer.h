@@ -1,15 +1,16 @@
 /* init-log-writer.h — the log writer thread: bounded buffers and rotating files (private)
  *
- * Only init-log.c and the tests include this.  There is one InitLogSink per log file path,
- * shared by every InitLog writing that file, so that output keeps its order and one size
- * count governs rotation even when a new log for the same job appears before the old one's
- * data is on disk.
+ * Only init-log.c, the tests and the benchmark include this.  There is one InitLogSink per
+ * log file path, shared by every InitLog writing that file, so that output keeps its order
+ * and one size count governs rotation even when a new log for the same job appears before
+ * the old one's data is on disk.
  *
  * The main thread appends what it reads from the ptys to the sink's buffer and never touches
  * the file.  A single writer thread for the whole process writes the buffers out, rotates the
  * files and retries after failures.  A buffer holds at most INIT_LOG_BUFFER_MAX bytes (what
- * is being written counts): what does not fit is dropped and counted, and a line
- * "[initd: N bytes of output lost]" takes its place in the file.
+ * is being written counts), all of them together INIT_LOG_BUFFER_TOTAL_MAX: what does not fit
+ * is dropped and counted, and a line "[initd: N bytes of output lost]" takes its place in the
+ * file.
  */
 #pragma once
 
@@ -17,7 +18,10 @@
 
 G_BEGIN_DECLS
 
-#define INIT_LOG_BUFFER_MAX (256 * 1024)
+/* Per log, enough for a job printing at pty speed (~80 MB/s) while the writer is held up
+ * for ~10 ms (a rotation, a journal commit, a busy CPU); and for all logs together. */
+#define INIT_LOG_BUFFER_MAX       (1024 * 1024)
+#define INIT_LOG_BUFFER_TOTAL_MAX (64 * 1024 * 1024)
 
 typedef struct _InitLogSink InitLogSink;
 
@@ -46,6 +50,17 @@ gboolean     init_log_sink_sync          (InitLogSink *sink,
 gboolean     init_log_writer_sync_all    (int          timeout_ms);
 void         init_log_writer_set_limits  (goffset      max_size,
                                           guint        keep);
+
+/* Totals since start-up, for benchmarks and diagnostics. */
+typedef struct
+{
+  guint64 written;     /* bytes put in files (lost-output lines included) */
+  guint64 dropped;     /* bytes dropped because a buffer was full */
+  guint64 rounds;      /* writer rounds that wrote something */
+  guint64 rotations;   /* files rotated or emptied at the limit */
+  gint64  max_round_usec; /* the longest time the writer spent on one round */
+} InitLogWriterStats;
+void         init_log_writer_get_stats   (InitLogWriterStats *stats);
 
 /* ---- tests only ---- */
 /* While paused the writer takes no work, as if it were stuck in a write to a slow disk. */

@@ -15,9 +15,12 @@
 #include "init-log.h"
 #include "init-log-writer.h"
 
-/* Reads per wake-up, so one chatty job cannot starve the main loop. */
+/* Reads per wake-up, so one chatty job cannot starve the main loop; and when taking what is
+ * pending (flush, exit), so a stray that never stops writing cannot hold it either. */
 #define LOG_READS_PER_DISPATCH 16
-#define LOG_READ_SIZE (16 * 1024)
+#define LOG_READS_PER_DRAIN    256
+#define LOG_READ_SIZE (64 * 1024)
+#define LOG_READ_MIN  (4 * 1024)
 
 /* The main thread only reads the ptys and hands the output to the log's sink
  * (init-log-writer.c); a writer thread puts it on disk, so no job and no part of the daemon
@@ -87,34 +90,43 @@ init_log_get_path (InitLog *log)
 }
 
 /* Read from the master; returns FALSE at end of output.  Once every slave is closed Linux
- * reports EIO rather than end of file: that is the normal end. */
+ * reports EIO rather than end of file: that is the normal end.  A pty read returns at most
+ * what the line discipline holds (4 KiB): reads are gathered and handed to the writer
+ * together, so it wakes once per batch rather than once per read. */
 static gboolean
 log_pty_read (LogPty *pty,
               guint   max_reads)
 {
   char buffer[LOG_READ_SIZE];
+  gsize filled = 0;
+  gboolean more = TRUE;
   gssize n;
   guint reads = 0;
 
   if (pty->detached)
     return TRUE;
-  while (max_reads == 0 || reads++ < max_reads)
+  while (reads++ < max_reads)
     {
-      n = read (pty->master, buffer, sizeof buffer);
+      if (sizeof buffer - filled < LOG_READ_MIN)
+        {
+          init_log_sink_append (pty->log->sink, buffer, filled);
+          filled = 0;
+        }
+      n = read (pty->master, buffer + filled, sizeof buffer - filled);
       if (n > 0)
         {
-          init_log_sink_append (pty->log->sink, buffer, n);
+          filled += n;
           continue;
         }
       if (n < 0 && errno == EINTR)
         continue;
-      if (n < 0 && errno == EAGAIN)
-        return TRUE;
-      if (n < 0 && errno != EIO)
+      if (n < 0 && errno != EAGAIN && errno != EIO)
         g_debug ("Reading pty of %s: %s", pty->log->path, g_strerror (errno));
-      return FALSE;
+      more = n < 0 && errno == EAGAIN;
+      break;
     }
-  return TRUE;
+  init_log_sink_append (pty->log->sink, buffer, filled);
+  return more;
 }
 
 /* The pty has no more output.  Closing the master hangs the terminal up, and the kernel
@@ -203,7 +215,7 @@ init_log_process_exited (InitLog *log,
       pty->pid = -1;
       /* Whatever is left; if something it started still holds the terminal, keep reading
        * from the main loop until that ends too. */
-      if (pty->detached || !log_pty_read (pty, 0) || pty->source == NULL)
+      if (pty->detached || !log_pty_read (pty, LOG_READS_PER_DRAIN) || pty->source == NULL)
         g_ptr_array_remove_fast (log->ptys, pty);
       break;
     }
@@ -262,7 +274,7 @@ init_log_flush (InitLog *log)
     {
       LogPty *pty = g_ptr_array_index (log->ptys, i - 1);
 
-      if (!log_pty_read (pty, 0))
+      if (!log_pty_read (pty, LOG_READS_PER_DRAIN))
         log_pty_ended (pty);
     }
   /* A file that could not be opened or written is tried again now. */
@@ -345,8 +357,8 @@ init_log_free (InitLog *log)
   if (log == NULL)
     return;
 
-  /* What the ptys hold now; closing them hangs up processes still running (detached ones
-   * are left alone: they live on in the new process image). */
+  /* What the ptys hold now; then they are closed, which hangs their terminals up (detached
+   * ones are left open: they live on in the new process image). */
   init_log_flush (log);
   g_ptr_array_unref (log->ptys);
   /* The writer keeps what is buffered until it is on disk: nothing waits here. */

@@ -259,9 +259,12 @@ scan_exits (InitProcTracker *tracker,
     }
 }
 
+/* *@definite is set FALSE when the environment could not be read or had no UPSTART_JOB:
+ * a process caught half-way through an exec reads as empty, so that is no verdict. */
 static Owner *
 owner_for_environment (InitProcTracker *tracker,
-                       pid_t            pid)
+                       pid_t            pid,
+                       gboolean        *definite)
 {
   g_autofree char *job = NULL;
   g_autofree char *instance = NULL;
@@ -269,6 +272,7 @@ owner_for_environment (InitProcTracker *tracker,
   gpointer value;
 
   job = init_proc_info_environ_get (pid, "UPSTART_JOB");
+  *definite = job != NULL;
   if (job == NULL)
     return NULL;
   instance = init_proc_info_environ_get (pid, "UPSTART_INSTANCE");
@@ -293,18 +297,33 @@ scan_orphans (InitProcTracker *tracker,
               Scan            *scan,
               GArray          *changes)
 {
+  GArray *queue;
   int self, i;
 
   if (scan_find (scan, tracker->self, &self) == NULL)
     return;
+  /* Our children, and below any that is a zombie: a scan is not atomic, so a grandchild
+   * read before its parent died may still name that (now dead) parent, not us. */
+  queue = g_array_new (FALSE, FALSE, sizeof (int));
   for (i = scan->first_child[self]; i >= 0; i = scan->next_sibling[i])
+    g_array_append_val (queue, i);
+  for (guint q = 0; q < queue->len; q++)
     {
-      const InitProcInfo *info = &g_array_index (scan->procs, InitProcInfo, i);
+      const InitProcInfo *info;
       gpointer cached;
       Owner *owner;
       Change change;
       guint generation;
+      gboolean definite;
 
+      i = g_array_index (queue, int, q);
+      info = &g_array_index (scan->procs, InitProcInfo, i);
+      if (is_zombie (info) && lookup_record (tracker, info->pid) == NULL)
+        {
+          for (int c = scan->first_child[i]; c >= 0; c = scan->next_sibling[c])
+            g_array_append_val (queue, c);
+          continue;
+        }
       if (is_zombie (info) || lookup_record (tracker, info->pid) != NULL)
         continue;
       if (g_hash_table_lookup_extended (tracker->unmatched, GINT_TO_POINTER (info->pid),
@@ -312,7 +331,9 @@ scan_orphans (InitProcTracker *tracker,
           && *(guint64 *) cached == info->start_time)
         continue;
 
-      owner = owner_for_environment (tracker, info->pid);
+      owner = owner_for_environment (tracker, info->pid, &definite);
+      if (owner == NULL && !definite)
+        continue;
       if (owner == NULL)
         {
           guint64 *start_time = g_new (guint64, 1);
@@ -328,6 +349,7 @@ scan_orphans (InitProcTracker *tracker,
       change = (Change) { TRUE, owner->owner, 0, info->pid, generation };
       g_array_append_val (changes, change);
     }
+  g_array_unref (queue);
 
   /* Forget cached verdicts about processes that are no longer our children. */
   {
@@ -339,8 +361,7 @@ scan_orphans (InitProcTracker *tracker,
       {
         const InitProcInfo *info = scan_find (scan, GPOINTER_TO_INT (key), NULL);
 
-        if (info == NULL || info->ppid != tracker->self
-            || info->start_time != *(guint64 *) value)
+        if (info == NULL || info->start_time != *(guint64 *) value)
           g_hash_table_iter_remove (&iter);
       }
   }

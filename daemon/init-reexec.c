@@ -132,8 +132,7 @@ init_reexec_now (InitReexec  *reexec,
 
   /* Logs: everything read so far on disk, the ptys kept open for the new process. */
   logged = jobs_with_logs (reexec->engine);
-  for (guint i = 0; i < logged->len; i++)
-    init_log_sync (((InitJob *) g_ptr_array_index (logged, i))->log, 1000);
+  init_log_sync_all (2000);
 
   if (reexec->manager != NULL)
     init_manager_get_codec (reexec->manager, &codec);

@@ -8,6 +8,7 @@
 
 #include "init-error.h"
 #include "init-state-file.h"
+#include "init-job.h"
 #include "init-state.h"
 
 struct _InitStateFile
@@ -17,6 +18,9 @@ struct _InitStateFile
   guint       idle;
   guint       n_writes;
   gulong      handlers[3];
+  /* InitJob* (ref) -> its saved form (GVariant, NULL: to be saved again).  Only instances
+   * that changed are saved again on a write; the file is put together from these. */
+  GHashTable *saved;
 };
 
 char *
@@ -41,30 +45,90 @@ init_state_file_default_path (gboolean            user_mode,
   return g_build_filename (g_get_user_runtime_dir (), "init", name, NULL);
 }
 
+/* The minimal engine state (init-state.h) from the saved instances, grouped by job. */
+static GVariant *
+state_file_engine (InitStateFile *file)
+{
+  g_autoptr(GHashTable) by_job = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                        (GDestroyNotify) g_ptr_array_unref);
+  GVariantBuilder entries;
+  GHashTableIter iter;
+  gpointer key, value;
+  GVariantDict dict;
+
+  g_hash_table_iter_init (&iter, file->saved);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      InitJob *job = key;
+      GPtrArray *list;
+
+      if (value == NULL)
+        {
+          value = g_variant_ref_sink (init_job_save (job, NULL, TRUE));
+          g_hash_table_iter_replace (&iter, value);
+        }
+      list = g_hash_table_lookup (by_job, job->klass->name);
+      if (list == NULL)
+        {
+          list = g_ptr_array_new ();
+          g_hash_table_insert (by_job, job->klass->name, list);
+        }
+      g_ptr_array_add (list, value);
+    }
+
+  g_variant_builder_init (&entries, G_VARIANT_TYPE ("aa{sv}"));
+  g_hash_table_iter_init (&iter, by_job);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      GPtrArray *list = value;
+      GVariantDict entry;
+
+      g_variant_dict_init (&entry, NULL);
+      g_variant_dict_insert (&entry, "name", "s", (const char *) key);
+      g_variant_dict_insert_value (&entry, "instances",
+                                   g_variant_new_array (G_VARIANT_TYPE_VARDICT,
+                                                        (GVariant **) list->pdata, list->len));
+      g_variant_builder_add_value (&entries, g_variant_dict_end (&entry));
+    }
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "minimal", "b", TRUE);
+  g_variant_dict_insert_value (&dict, "entries", g_variant_builder_end (&entries));
+  return g_variant_dict_end (&dict);
+}
+
 static void
 state_file_write (InitStateFile *file)
 {
-  g_autoptr(GVariant) engine = NULL, state = NULL;
+  g_autoptr(GVariant) state = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_path_get_dirname (file->path);
   GVariantDict dict;
 
-  engine = g_variant_ref_sink (init_engine_save (file->engine, NULL, TRUE));
   g_variant_dict_init (&dict, NULL);
   g_variant_dict_insert (&dict, "version", "u", (guint32) INIT_STATE_VERSION);
   g_variant_dict_insert (&dict, "writer", "s", PACKAGE_VERSION);
   g_variant_dict_insert (&dict, "pid", "i", (gint32) getpid ());
-  g_variant_dict_insert_value (&dict, "engine", engine);
+  g_variant_dict_insert_value (&dict, "engine", state_file_engine (file));
   state = g_variant_ref_sink (g_variant_dict_end (&dict));
 
+  /* Consistent: written to a temporary file and renamed over, so a crash in the middle
+   * leaves the previous version (no fsync: it lives on a tmpfs and need not survive a
+   * reboot). */
   if (g_mkdir_with_parents (dir, 0700) < 0
       || !g_file_set_contents_full (file->path, g_variant_get_data (state), g_variant_get_size (state),
-                                    G_FILE_SET_CONTENTS_NONE, 0600, &error))
+                                    G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
     {
       g_debug ("Cannot write %s: %s", file->path, error != NULL ? error->message : g_strerror (errno));
       return;
     }
   file->n_writes++;
+}
+
+static void
+variant_unref0 (gpointer variant)
+{
+  if (variant != NULL)
+    g_variant_unref (variant);
 }
 
 static gboolean
@@ -78,11 +142,27 @@ state_file_idle_cb (gpointer user_data)
 }
 
 static void
+on_instance_removed (InitEngine *engine,
+                     gpointer    job,
+                     gpointer    user_data)
+{
+  InitStateFile *file = user_data;
+
+  g_hash_table_remove (file->saved, job);
+  if (file->idle == 0)
+    file->idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE, state_file_idle_cb, file, NULL);
+}
+
+static void
 on_instance (InitEngine *engine,
              gpointer    job,
              gpointer    user_data)
 {
   InitStateFile *file = user_data;
+
+  /* Saved again at the next write. */
+  if (job != NULL)
+    g_hash_table_insert (file->saved, init_job_ref (job), NULL);
 
   /* High priority: the file is current before the next event or client call is handled. */
   if (file->idle == 0)
@@ -94,15 +174,28 @@ init_state_file_new (InitEngine *engine,
                      const char *path)
 {
   InitStateFile *file = g_new0 (InitStateFile, 1);
-  static const char *const signals[] = { "instance-added", "instance-changed", "instance-removed" };
+  g_autoptr(GPtrArray) entries = init_engine_list (engine);
 
   file->engine = g_object_ref (engine);
   file->path = g_strdup (path);
-  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
-    file->handlers[i] = g_signal_connect (engine, signals[i], G_CALLBACK (on_instance), file);
-  /* Written at the first change (a daemon that is refused its bus name writes nothing). */
-  if (init_engine_get_n_instances (engine) > 0)
-    on_instance (engine, NULL, file);
+  file->saved = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) init_job_unref,
+                                       (GDestroyNotify) variant_unref0);
+  file->handlers[0] = g_signal_connect (engine, "instance-added", G_CALLBACK (on_instance), file);
+  file->handlers[1] = g_signal_connect (engine, "instance-changed", G_CALLBACK (on_instance), file);
+  file->handlers[2] = g_signal_connect (engine, "instance-removed",
+                                        G_CALLBACK (on_instance_removed), file);
+  /* What runs already (after a re-exec or an adoption); written at the first change, so a
+   * daemon that is refused its bus name writes nothing. */
+  for (guint i = 0; i < entries->len; i++)
+    {
+      InitJobEntry *entry = g_ptr_array_index (entries, i);
+      GHashTableIter iter;
+      gpointer job;
+
+      g_hash_table_iter_init (&iter, entry->instances);
+      while (g_hash_table_iter_next (&iter, NULL, &job))
+        on_instance (engine, job, file);
+    }
   return file;
 }
 
@@ -121,6 +214,7 @@ state_file_stop (InitStateFile *file)
   for (guint i = 0; i < G_N_ELEMENTS (file->handlers); i++)
     g_clear_signal_handler (&file->handlers[i], file->engine);
   g_clear_handle_id (&file->idle, g_source_remove);
+  g_hash_table_remove_all (file->saved);
 }
 
 void
@@ -137,6 +231,7 @@ init_state_file_free (InitStateFile *file)
   if (file == NULL)
     return;
   state_file_stop (file);
+  g_hash_table_unref (file->saved);
   g_object_unref (file->engine);
   g_free (file->path);
   g_free (file);

@@ -238,7 +238,9 @@ init_engine_save (InitEngine           *engine,
           InitJob *job = value;
           GVariantDict inst;
 
-          g_variant_dict_init (&inst, init_job_save (job, minimal ? NULL : codec));
+          g_autoptr(GVariant) saved_job = g_variant_ref_sink (init_job_save (job, codec, minimal));
+
+          g_variant_dict_init (&inst, saved_job);
           if (!minimal && job->klass != entry->klass)
             add_class (&inst, "class", job->klass);
           g_variant_builder_add_value (&instances, g_variant_dict_end (&inst));

@@ -94,9 +94,12 @@ guint64     init_event_queue_get_next_id  (InitEventQueue       *queue);
 InitEvent  *init_event_queue_lookup       (InitEventQueue       *queue,
                                            guint64               id);
 
-/* init-job.c: one instance (its class is saved by the engine). */
+/* init-job.c: one instance (its class is saved by the engine).  @minimal: only what crash
+ * recovery needs (no waiters, events or ptys; the environment as its difference from the
+ * class environment). */
 GVariant   *init_job_save                 (InitJob              *job,
-                                           const InitStateCodec *codec);
+                                           const InitStateCodec *codec,
+                                           gboolean              minimal);
 /* @job is a fresh instance (waiting, goal stop) of the right class; events are looked up in
  * @queue.  Processes are watched again (see init_engine_restore for @adopt). */
 void        init_job_restore              (InitJob              *job,

@@ -982,6 +982,25 @@ init_engine_list (InitEngine *engine)
   return list;
 }
 
+GPtrArray *
+init_engine_list_instances (InitEngine *engine)
+{
+  g_autoptr(GPtrArray) entries = init_engine_list (engine);
+  GPtrArray *jobs = g_ptr_array_new ();
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      InitJobEntry *entry = g_ptr_array_index (entries, i);
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, entry->instances);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        g_ptr_array_add (jobs, value);
+    }
+  return jobs;
+}
+
 guint
 init_engine_get_n_jobs (InitEngine *engine)
 {

@@ -103,6 +103,8 @@ InitJobEntry *init_engine_lookup            (InitEngine   *engine,
                                              const char   *name);
 /* Every entry, in load order (a new array of borrowed pointers). */
 GPtrArray    *init_engine_list              (InitEngine   *engine);
+/* Every instance of every entry, entries in load order (a new array of borrowed pointers). */
+GPtrArray    *init_engine_list_instances    (InitEngine   *engine);
 guint         init_engine_get_n_jobs        (InitEngine   *engine);
 /* Number of job files that currently fail to parse. */
 guint         init_engine_get_n_config_errors (InitEngine *engine);

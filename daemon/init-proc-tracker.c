@@ -916,6 +916,22 @@ init_proc_tracking_to_string (InitProcTracking mode)
     }
 }
 
+static Owner *
+owner_ensure (InitProcTracker *tracker,
+              gpointer         owner)
+{
+  Owner *entry = g_hash_table_lookup (tracker->owners, owner);
+
+  if (entry == NULL)
+    {
+      entry = g_new0 (Owner, 1);
+      entry->owner = owner;
+      entry->pids = g_array_new (FALSE, FALSE, sizeof (pid_t));
+      g_hash_table_insert (tracker->owners, owner, entry);
+    }
+  return entry;
+}
+
 void
 init_proc_tracker_add_root (InitProcTracker *tracker,
                             pid_t            pid,
@@ -931,14 +947,7 @@ init_proc_tracker_add_root (InitProcTracker *tracker,
   g_return_if_fail (pid > 0);
   g_return_if_fail (owner != NULL);
 
-  entry = g_hash_table_lookup (tracker->owners, owner);
-  if (entry == NULL)
-    {
-      entry = g_new0 (Owner, 1);
-      entry->owner = owner;
-      entry->pids = g_array_new (FALSE, FALSE, sizeof (pid_t));
-      g_hash_table_insert (tracker->owners, owner, entry);
-    }
+  entry = owner_ensure (tracker, owner);
   if (job_name != NULL && g_strcmp0 (entry->job, job_name) != 0)
     {
       g_free (entry->job);
@@ -1015,14 +1024,7 @@ init_proc_tracker_add_descendant (InitProcTracker *tracker,
   g_return_if_fail (tracker != NULL);
   g_return_if_fail (pid > 0);
 
-  entry = g_hash_table_lookup (tracker->owners, owner);
-  if (entry == NULL)
-    {
-      entry = g_new0 (Owner, 1);
-      entry->owner = owner;
-      entry->pids = g_array_new (FALSE, FALSE, sizeof (pid_t));
-      g_hash_table_insert (tracker->owners, owner, entry);
-    }
+  entry = owner_ensure (tracker, owner);
   if (lookup_record (tracker, pid) != NULL)
     return;
   /* Its own root: what it forks still belongs to the owner. */

@@ -79,20 +79,11 @@ keep_pty (pid_t    pid,
 static GPtrArray *
 jobs_with_logs (InitEngine *engine)
 {
-  g_autoptr(GPtrArray) entries = init_engine_list (engine);
-  GPtrArray *jobs = g_ptr_array_new ();
+  GPtrArray *jobs = init_engine_list_instances (engine);
 
-  for (guint i = 0; i < entries->len; i++)
-    {
-      InitJobEntry *entry = g_ptr_array_index (entries, i);
-      GHashTableIter iter;
-      gpointer value;
-
-      g_hash_table_iter_init (&iter, entry->instances);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        if (((InitJob *) value)->log != NULL)
-          g_ptr_array_add (jobs, value);
-    }
+  for (guint i = jobs->len; i > 0; i--)
+    if (((InitJob *) g_ptr_array_index (jobs, i - 1))->log == NULL)
+      g_ptr_array_remove_index (jobs, i - 1);
   return jobs;
 }
 

@@ -141,7 +141,21 @@ file_publish (InitLogFile *file,
       || (errno != EEXIST
           && linkat (file->fd, "", AT_FDCWD, file->path, AT_EMPTY_PATH) == 0))
     {
+      struct stat linked, named_st;
+      int named;
+
       file->unpublished = FALSE;
+      /* From now on write through the name: inotify reports writes made through the
+       * anonymous O_TMPFILE dentry under a name nobody knows ("#1234"), and whoever follows
+       * the log directory (Job.LogChanged) goes by names. */
+      named = open (file->path, LOG_OPEN_FLAGS);
+      if (named >= 0)
+        {
+          if (fstat (file->fd, &linked) == 0 && fstat (named, &named_st) == 0
+              && linked.st_ino == named_st.st_ino && linked.st_dev == named_st.st_dev)
+            dup3 (named, file->fd, O_CLOEXEC);
+          close (named);
+        }
       return TRUE;
     }
   *err = errno;

@@ -45,6 +45,7 @@ struct _InitAuthority
   /* Weak pointer: the cache must not keep a closed connection alive either. */
   GDBusConnection *cache_connection;
   GHashTable      *caller_cache;   /* unique name -> InitCaller */
+  guint            n_pending;      /* checks not finished yet */
 };
 
 enum {
@@ -94,6 +95,7 @@ typedef struct
   gulong           cancelled_id;
   GSource         *timeout_source;
   gboolean         timed_out;
+  InitAuthority   *authority;         /* counts the checks in flight (a ref) */
 } CheckData;
 
 static void
@@ -118,6 +120,11 @@ check_data_free (CheckData *data)
   g_free (data->action_id);
   g_clear_object (&data->details);
   init_caller_free (data->caller);
+  if (data->authority != NULL)
+    {
+      data->authority->n_pending--;
+      g_object_unref (data->authority);
+    }
   g_free (data);
 }
 
@@ -655,6 +662,8 @@ init_authority_check_async (InitAuthority         *self,
   g_task_set_source_tag (task, init_authority_check_async);
 
   data = g_new0 (CheckData, 1);
+  data->authority = g_object_ref (self);
+  self->n_pending++;
   g_task_set_task_data (task, data, (GDestroyNotify) check_data_free);
   data->connection = g_object_ref (g_dbus_method_invocation_get_connection (invocation));
   data->sender = g_strdup (g_dbus_method_invocation_get_sender (invocation));
@@ -724,4 +733,11 @@ init_authority_check_finish (InitAuthority *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == init_authority_check_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+guint
+init_authority_get_n_pending (InitAuthority *self)
+{
+  g_return_val_if_fail (INIT_IS_AUTHORITY (self), 0);
+  return self->n_pending;
 }

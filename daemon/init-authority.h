@@ -53,4 +53,7 @@ InitCaller    *init_authority_check_finish (InitAuthority         *self,
                                             GAsyncResult          *result,
                                             GError               **error);
 
+/* Checks started and not finished yet (re-exec waits for them: their callers would be lost). */
+guint          init_authority_get_n_pending (InitAuthority        *self);
+
 G_END_DECLS

@@ -29,6 +29,14 @@ request_idle_cb (gpointer user_data)
   g_autoptr(GVariant) caller = NULL;
   g_autoptr(GError) error = NULL;
 
+  if (init_engine_is_shutting_down (request->reexec->engine))
+    {
+      g_dbus_method_invocation_return_error_literal (request->invocation, INIT_ERROR,
+                                                     INIT_ERROR_FAILED,
+                                                     _("The daemon is shutting down"));
+      g_free (request);
+      return G_SOURCE_REMOVE;
+    }
   caller = init_manager_save_invocation (request->invocation, INIT_PARKED_INSTANCE);
   if (caller != NULL)
     g_variant_ref_sink (caller);
@@ -116,6 +124,22 @@ init_reexec_now (InitReexec  *reexec,
   sigset_t block, saved_mask;
   int bus_fd = -1, capture_fd = -1, state_fd, saved_errno;
   gint64 start = g_get_monotonic_time ();
+
+  /* Callers whose authorization is still being decided exist only in this process: let
+   * those checks finish (and the calls be handled or parked, which is carried) first. */
+  if (reexec->manager != NULL)
+    {
+      InitAuthority *authority = init_manager_get_authority (reexec->manager);
+      gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+      while (authority != NULL && init_authority_get_n_pending (authority) > 0
+             && g_get_monotonic_time () < deadline)
+        if (!g_main_context_iteration (NULL, FALSE))
+          g_usleep (1000);
+      if (authority != NULL && init_authority_get_n_pending (authority) > 0)
+        g_warning (_("Re-executing with %u authorization checks still pending; their callers get no answer"),
+                   init_authority_get_n_pending (authority));
+    }
 
   /* The bus first: after this no message is read by this process. */
   if (reexec->service != NULL)

@@ -53,6 +53,7 @@ enum
   SIGNAL_CONFIG_ERRORS_CHANGED,
   SIGNAL_PROCESS_EXITED,
   SIGNAL_IDLE,
+  SIGNAL_PROCESS_TRACKING_CHANGED,
   N_SIGNALS
 };
 
@@ -728,6 +729,13 @@ engine_orphan_reaped (pid_t    pid,
     init_job_process_gone (owner, pid);
 }
 
+static void
+engine_tracking_changed (gpointer tracker,
+                         gpointer user_data)
+{
+  g_signal_emit (user_data, signals[SIGNAL_PROCESS_TRACKING_CHANGED], 0);
+}
+
 InitProcTracker *
 init_engine_get_tracker (InitEngine *engine)
 {
@@ -825,6 +833,8 @@ init_engine_class_init (InitEngineClass *klass)
     G_TYPE_POINTER, G_TYPE_INT, G_TYPE_INT, G_TYPE_INT);
   signals[SIGNAL_IDLE] = g_signal_new ("idle", G_TYPE_FROM_CLASS (klass),
     G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_PROCESS_TRACKING_CHANGED] = g_signal_new ("process-tracking-changed",
+    G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -858,6 +868,7 @@ init_engine_new (const InitEngineOptions *options)
   self->tracker = init_proc_tracker_new (!self->options.no_proc_connector,
                                          engine_process_forked, engine_process_gone, self);
   self->orphan_hook = init_reaper_add_orphan_func (engine_orphan_reaped, self);
+  init_proc_tracker_set_mode_func (self->tracker, engine_tracking_changed, self);
 
   /* Every job starts from PATH and TERM; a session daemon passes on its whole environment
    * (reference §3.9). */

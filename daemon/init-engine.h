@@ -52,6 +52,7 @@ G_DECLARE_FINAL_TYPE (InitEngine, init_engine, INIT, ENGINE, GObject)
  *   "process-exited"   (InitJob *job, int type, int pid, int status)  any process of a job
  *                      ended; status is the exit code or signum << 8
  *   "idle"             ()                          no instance left (after shutdown)
+ *   "process-tracking-changed" ()                  init_engine_get_process_tracking() changed
  */
 
 typedef struct

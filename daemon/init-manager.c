@@ -701,6 +701,15 @@ handle_reexec (InitDBusManager       *object,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* The connector failed at run time and the engine scans /proc now. */
+static void
+on_process_tracking_changed (InitEngine *engine,
+                             gpointer    user_data)
+{
+  init_dbus_manager_set_process_tracking (INIT_DBUS_MANAGER (user_data),
+                                          init_engine_get_process_tracking (engine));
+}
+
 /* Called once from init_manager_new(). */
 static void
 supervision_init (InitManager              *self,
@@ -710,6 +719,8 @@ supervision_init (InitManager              *self,
   self->reexec_data = options->reexec_data;
   init_dbus_manager_set_process_tracking (INIT_DBUS_MANAGER (self),
                                           init_engine_get_process_tracking (self->engine));
+  g_signal_connect_object (self->engine, "process-tracking-changed",
+                           G_CALLBACK (on_process_tracking_changed), self, 0);
 }
 
 /* EmitEvent is every event's way in: its arguments are unpacked here and the handler called

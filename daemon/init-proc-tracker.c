@@ -52,6 +52,8 @@ typedef struct
 struct _InitProcTracker
 {
   InitProcTracking  mode;
+  GFunc             mode_func;
+  gpointer          mode_data;
   InitProcForkFunc  fork_func;
   InitProcExitFunc  exit_func;
   gpointer          user_data;
@@ -831,6 +833,8 @@ stop_connector (InitProcTracker *tracker,
   close_connector (tracker);
   tracker->mode = INIT_PROC_TRACKING_SCAN;
   update_polling (tracker);
+  if (tracker->mode_func != NULL)
+    tracker->mode_func (tracker, tracker->mode_data);
 }
 
 static gboolean
@@ -1029,6 +1033,24 @@ init_proc_tracker_add_descendant (InitProcTracker *tracker,
     return;
   /* Its own root: what it forks still belongs to the owner. */
   track (tracker, pid, entry, entry->last_root > 0 ? entry->last_root : pid, 1, start_time);
+}
+
+void
+init_proc_tracker_fail_connector_for_testing (InitProcTracker *tracker)
+{
+  g_return_if_fail (tracker != NULL);
+  if (tracker->mode == INIT_PROC_TRACKING_CONNECTOR)
+    stop_connector (tracker, "test");
+}
+
+void
+init_proc_tracker_set_mode_func (InitProcTracker *tracker,
+                                 GFunc            func,
+                                 gpointer         user_data)
+{
+  g_return_if_fail (tracker != NULL);
+  tracker->mode_func = func;
+  tracker->mode_data = user_data;
 }
 
 void

@@ -100,6 +100,15 @@ GArray           *init_proc_tracker_get_pids       (InitProcTracker  *tracker,
 gpointer          init_proc_tracker_lookup         (InitProcTracker  *tracker,
                                                     pid_t             pid);
 
+/* Added: @func is called when the mode changes at run time (the connector failed and the
+ * tracker fell back to scanning). */
+void              init_proc_tracker_set_mode_func  (InitProcTracker  *tracker,
+                                                    GFunc             func,
+                                                    gpointer          user_data);
+
+/* Tests: act as if the connector had failed (falls back to scanning, calls the mode func). */
+void              init_proc_tracker_fail_connector_for_testing (InitProcTracker *tracker);
+
 /* Counters for tests and benchmarks: times the connector socket woke the main loop, and
  * messages received (after the kernel filter). */
 guint64           init_proc_tracker_get_n_wakeups  (InitProcTracker  *tracker);

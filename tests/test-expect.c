@@ -359,6 +359,40 @@ test_tracking_mode (Fixture *fx, gconstpointer data)
     g_assert_cmpstr (mode, ==, "proc-connector");
 }
 
+static void
+count_signal (InitEngine *engine,
+              gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+/* The connector failing at run time: the engine says so and forks are still followed. */
+static void
+test_connector_fails_later (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *pidfile = fixture_path (fx, "pid");
+  g_autofree char *text = g_strdup_printf ("expect fork\nexec %s %s\n", helper ("fork-once"), pidfile);
+  g_autoptr(GArray) pids = NULL;
+  guint changed = 0;
+
+  if (fixture_no_proc_connector)
+    return;
+  g_signal_connect (fx->engine, "process-tracking-changed", G_CALLBACK (count_signal), &changed);
+  test_util_capture_start ();
+  init_proc_tracker_fail_connector_for_testing (init_engine_get_tracker (fx->engine));
+  g_assert_cmpuint (changed, ==, 1);
+  g_assert_cmpstr (init_engine_get_process_tracking (fx->engine), ==, "proc-scan");
+  g_assert_true (test_util_capture_contains ("*Proc connector failed*"));
+
+  fixture_define (fx, "forker", text);
+  start_job (fx, "forker");
+  fixture_wait_status (fx, "forker", "", "start/running");
+  pids = read_pids (fx, pidfile, 1);
+  g_assert_cmpint (fixture_main_pid (fx, "forker", ""), ==, g_array_index (pids, int, 0));
+  stop_job (fx, "forker");
+  assert_pid_gone (g_array_index (pids, int, 0));
+}
+
 typedef void (*Case) (Fixture *fx, gconstpointer data);
 
 static void
@@ -406,5 +440,7 @@ main (int argc, char **argv)
   add_both ("stray-killed-at-timeout", test_stray_killed_at_timeout);
   add_both ("task-leftovers-killed", test_task_leftovers_killed);
   add_both ("threads-not-tracked", test_threads_not_tracked);
+  g_test_add ("/engine/expect/connector/fails-later", Fixture, NULL, setup_connector,
+              test_connector_fails_later, fixture_teardown);
   return g_test_run ();
 }

@@ -152,6 +152,10 @@ add_job_keys (GVariantBuilder *builder,
 {
   g_variant_builder_add (builder, "{sv}", "job", g_variant_new_string (job->klass->name));
   g_variant_builder_add (builder, "{sv}", "instance", g_variant_new_string (job->name));
+  /* A failure with a reason of its own ("daemon restarted"). */
+  if (job->failed && job->failed_reason != NULL)
+    g_variant_builder_add (builder, "{sv}", "failed-reason",
+                           g_variant_new_string (job->failed_reason));
 }
 
 static void

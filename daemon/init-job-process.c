@@ -810,7 +810,8 @@ init_job_process_finish_restore (InitJob *job)
 
       g_free (job->failed_reason);
       job->failed_reason = g_strdup (_("daemon restarted"));
-      init_job_failed (job, main_died ? INIT_PROCESS_MAIN : INIT_PROCESS_NONE, 0);
+      /* Its exit status is unknown: -1 (no EXIT_* in the events), the reason says why. */
+      init_job_failed (job, main_died ? INIT_PROCESS_MAIN : INIT_PROCESS_NONE, -1);
       init_job_set_cause (job, cause);
       init_job_change_goal (job, INIT_GOAL_STOP);
     }

@@ -39,6 +39,10 @@ struct _InitService
   int              capture_fd;   /* messages read while freezing go here; -1 */
   gint             freezing;     /* atomic: capture_fd is set (the filter's fast path) */
   char            *marker;       /* while freezing: member of the marker signal, until seen */
+  char            *stop_marker;  /* then: the signal at which the message thread stops */
+  GCond            freeze_cond;
+  gboolean         parked;       /* the message thread read the stop marker and waits */
+  gboolean         thawed;
   int              socket_fd;    /* the adopted connection's socket, or -1 */
   guint            n_captured;
 };
@@ -331,6 +335,8 @@ init_service_finalize (GObject *object)
   g_free (self->address);
   g_free (self->unique_name);
   g_free (self->marker);
+  g_free (self->stop_marker);
+  g_cond_clear (&self->freeze_cond);
   g_mutex_clear (&self->freeze_lock);
 
   G_OBJECT_CLASS (init_service_parent_class)->finalize (object);
@@ -363,6 +369,7 @@ init_service_init (InitService *self)
   self->capture_fd = -1;
   self->socket_fd = -1;
   g_mutex_init (&self->freeze_lock);
+  g_cond_init (&self->freeze_cond);
 }
 
 InitService *
@@ -419,6 +426,22 @@ capture_filter (GDBusConnection *connection,
       g_mutex_unlock (&self->freeze_lock);
       return message;
     }
+  if (self->stop_marker != NULL
+      && g_dbus_message_get_message_type (message) == G_DBUS_MESSAGE_TYPE_SIGNAL
+      && g_strcmp0 (g_dbus_message_get_interface (message), "org.example.Init.Reexec") == 0
+      && g_strcmp0 (g_dbus_message_get_member (message), self->stop_marker) == 0)
+    {
+      /* Everything up to here is saved; stop reading, at a message boundary, so whatever
+       * comes next waits whole in the socket for the new process.  (Nothing is written any
+       * more either: the daemon execs now.) */
+      self->parked = TRUE;
+      g_cond_broadcast (&self->freeze_cond);
+      while (!self->thawed)
+        g_cond_wait (&self->freeze_cond, &self->freeze_lock);
+      g_mutex_unlock (&self->freeze_lock);
+      g_object_unref (message);
+      return NULL;
+    }
   blob = g_dbus_message_to_blob (message, &size, G_DBUS_CAPABILITY_FLAGS_NONE, NULL);
   if (blob != NULL)
     {
@@ -444,6 +467,7 @@ init_service_freeze (InitService *self,
   g_autoptr(GError) error = NULL;
   g_autofree char *marker = NULL;
   const char *name;
+  gboolean parked;
   gint64 deadline;
   int fd, capture;
 
@@ -503,6 +527,35 @@ init_service_freeze (InitService *self,
     ;
   g_dbus_connection_flush_sync (self->connection, NULL, NULL);
 
+  /* A second marker: where the message thread stops reading for good. */
+  g_mutex_lock (&self->freeze_lock);
+  self->stop_marker = g_strdup_printf ("Stop%08x", g_random_int ());
+  self->parked = FALSE;
+  self->thawed = FALSE;
+  g_free (marker);
+  marker = g_strdup (self->stop_marker);
+  g_mutex_unlock (&self->freeze_lock);
+  if (!g_dbus_connection_emit_signal (self->connection, name, INIT_MANAGER_PATH,
+                                      "org.example.Init.Reexec", marker, NULL, &error))
+    {
+      g_warning (_("Cannot prepare the bus connection for re-exec: %s"), error->message);
+      init_service_thaw (self);
+      return -1;
+    }
+  g_mutex_lock (&self->freeze_lock);
+  while (!self->parked)
+    if (!g_cond_wait_until (&self->freeze_cond, &self->freeze_lock, deadline))
+      break;
+  parked = self->parked;
+  g_mutex_unlock (&self->freeze_lock);
+  if (!parked)
+    {
+      g_warning (_("Cannot prepare the bus connection for re-exec: %s"),
+                 _("the bus did not deliver our own signal"));
+      init_service_thaw (self);
+      return -1;
+    }
+
   if (self->socket_fd >= 0)
     fd = dup (self->socket_fd);
   else
@@ -527,6 +580,9 @@ init_service_thaw (InitService *self)
   g_mutex_lock (&self->freeze_lock);
   capture = self->capture_fd;
   self->capture_fd = -1;
+  g_clear_pointer (&self->stop_marker, g_free);
+  self->thawed = TRUE;
+  g_cond_broadcast (&self->freeze_cond);
   g_atomic_int_set (&self->freezing, FALSE);
   g_clear_pointer (&self->marker, g_free);
   g_mutex_unlock (&self->freeze_lock);

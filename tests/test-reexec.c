@@ -506,6 +506,14 @@ test_crash_restart (Fixture *f, gconstpointer data)
   log = dbus_fixture_get_stderr (f->fx);
   g_assert_nonnull (strstr (log, "adopting its processes"));
   g_assert_nonnull (strstr (log, "ended while the daemon was not running"));
+  {
+    g_autoptr(GVariant) history = dbus_fixture_call_ok (f->fx, MANAGER_PATH, MANAGER_IFACE, "GetHistory",
+                                                        g_variant_new ("(tu)", (guint64) 0, 0));
+    g_autofree char *text = g_variant_print (history, FALSE);
+
+    /* The history says why the job failed. */
+    g_assert_nonnull (strstr (text, "'failed-reason': <'daemon restarted'>"));
+  }
 
   /* Adopted processes stop like any other. */
   g_assert_cmpint (initctl (f, NULL, "stop", "svc", NULL), ==, 0);

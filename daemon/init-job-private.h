@@ -40,4 +40,19 @@ gboolean      init_job_process_has_strays (InitJob         *job);
 /* Send the kill signal to the main process group and every stray, arm the SIGKILL timer. */
 void          init_job_process_kill_main  (InitJob         *job);
 
+/* For init-job-state.c: the waiters (kind as WaitKind in init-job.c) and the event waited on. */
+guint         init_job_get_n_waiters      (InitJob         *job);
+void          init_job_get_waiter         (InitJob         *job,
+                                           guint            index,
+                                           guint           *kind,
+                                           gpointer        *func,
+                                           gpointer        *user_data);
+/* FALSE if @kind is unknown (a newer daemon's). */
+gboolean      init_job_restore_waiter     (InitJob         *job,
+                                           guint            kind,
+                                           gpointer         func,
+                                           gpointer         user_data);
+void          init_job_restore_blocker    (InitJob         *job,
+                                           InitEvent       *event);
+
 G_END_DECLS

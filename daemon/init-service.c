@@ -459,12 +459,34 @@ capture_filter (GDBusConnection *connection,
   return NULL;
 }
 
+static void
+freeze_failed (InitService *self,
+               const char  *why)
+{
+  g_warning (_("Cannot prepare the bus connection for re-exec: %s"), why);
+  init_service_thaw (self);
+}
+
+/* A signal to ourselves: the bus delivers it after everything sent to us before it. */
+static gboolean
+send_marker (InitService *self,
+             const char  *own_name,
+             const char  *member)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_dbus_connection_emit_signal (self->connection, own_name, INIT_MANAGER_PATH,
+                                     "org.example.Init.Reexec", member, NULL, &error))
+    return TRUE;
+  freeze_failed (self, error->message);
+  return FALSE;
+}
+
 int
 init_service_freeze (InitService *self,
                      int         *capture_fd,
                      char       **unique_name)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *marker = NULL;
   const char *name;
   gboolean parked;
@@ -492,15 +514,9 @@ init_service_freeze (InitService *self,
   marker = g_strdup (self->marker);
   g_mutex_unlock (&self->freeze_lock);
 
-  /* A signal to ourselves: the bus delivers it after everything sent to us before it.  What
-   * the message thread reads before the marker is handled here; after it, captured. */
-  if (!g_dbus_connection_emit_signal (self->connection, name, INIT_MANAGER_PATH,
-                                      "org.example.Init.Reexec", marker, NULL, &error))
-    {
-      g_warning (_("Cannot prepare the bus connection for re-exec: %s"), error->message);
-      init_service_thaw (self);
-      return -1;
-    }
+  /* What the message thread reads before the marker is handled here; after it, captured. */
+  if (!send_marker (self, name, marker))
+    return -1;
   deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
   for (;;)
     {
@@ -513,9 +529,7 @@ init_service_freeze (InitService *self,
         break;
       if (g_get_monotonic_time () > deadline)
         {
-          g_warning (_("Cannot prepare the bus connection for re-exec: %s"),
-                     _("the bus did not deliver our own signal"));
-          init_service_thaw (self);
+          freeze_failed (self, _("the bus did not deliver our own signal"));
           return -1;
         }
       g_main_context_iteration (NULL, FALSE);
@@ -535,13 +549,8 @@ init_service_freeze (InitService *self,
   g_free (marker);
   marker = g_strdup (self->stop_marker);
   g_mutex_unlock (&self->freeze_lock);
-  if (!g_dbus_connection_emit_signal (self->connection, name, INIT_MANAGER_PATH,
-                                      "org.example.Init.Reexec", marker, NULL, &error))
-    {
-      g_warning (_("Cannot prepare the bus connection for re-exec: %s"), error->message);
-      init_service_thaw (self);
-      return -1;
-    }
+  if (!send_marker (self, name, marker))
+    return -1;
   g_mutex_lock (&self->freeze_lock);
   while (!self->parked)
     if (!g_cond_wait_until (&self->freeze_cond, &self->freeze_lock, deadline))
@@ -550,9 +559,7 @@ init_service_freeze (InitService *self,
   g_mutex_unlock (&self->freeze_lock);
   if (!parked)
     {
-      g_warning (_("Cannot prepare the bus connection for re-exec: %s"),
-                 _("the bus did not deliver our own signal"));
-      init_service_thaw (self);
+      freeze_failed (self, _("the bus did not deliver our own signal"));
       return -1;
     }
 

@@ -253,6 +253,7 @@ dbus_fixture_start_initd (DBusFixture        *fx,
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
+  g_autofree char *state_path = NULL;
   const char *initd = g_getenv ("INITD");
 
   g_assert_null (fx->initd);
@@ -267,6 +268,14 @@ dbus_fixture_start_initd (DBusFixture        *fx,
     g_ptr_array_add (argv, "--no-startup-event");
   for (guint i = 0; args != NULL && args[i] != NULL; i++)
     g_ptr_array_add (argv, (char *) args[i]);
+  /* The crash-recovery file in the test's own directory unless the test names one: tests
+   * running at the same time must never adopt each other's processes (a system daemon's
+   * default is /run/init/state). */
+  if (args == NULL || !g_strv_contains (args, "--state-file"))
+    {
+      g_ptr_array_add (argv, "--state-file");
+      g_ptr_array_add (argv, state_path = g_build_filename (fx->dir, "state", NULL));
+    }
   g_ptr_array_add (argv, NULL);
 
   /* stdout too (jobs with `console output` write there), so nothing holds the test's own. */

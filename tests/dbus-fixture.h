@@ -12,7 +12,8 @@
  * socket).  The bus is started from a config template in tests/data/ in which @SOCKET@ is
  * replaced by the socket path and @POLICYDIR@ by the policy directory given (if any).  initd is
  * the binary named by $INITD (set by tests/meson.build), started with --session or --system,
- * --confdir, --logdir, --no-startup-event unless given other args, and DBUS_SESSION_BUS_ADDRESS
+ * --confdir, --logdir, --no-startup-event unless given other args, --state-file in the
+ * directory unless the args name one, and DBUS_SESSION_BUS_ADDRESS
  * or DBUS_SYSTEM_BUS_ADDRESS pointing at the private bus.  Its stderr (and stdout) go to a file
  * that dbus_fixture_get_stderr() reads.  Processes are GSubprocesses, ended by pid, and get
  * SIGTERM if the test process dies (PR_SET_PDEATHSIG), so a failed assertion leaks nothing.

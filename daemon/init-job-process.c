@@ -729,7 +729,9 @@ init_job_process_restore (InitJob  *job,
 
       g_variant_get_child (processes, i, "(&sit)", &type_name, &pid, &start_time);
       type = init_process_type_from_string (type_name);
-      if (type == INIT_PROCESS_NONE || pid <= 0)
+      /* Never pid 1 or ourselves, and after a crash only a process that is provably the one
+       * saved (same start time): the file must not make us signal a stranger. */
+      if (type == INIT_PROCESS_NONE || pid <= 1 || pid == getpid () || (adopt && start_time == 0))
         continue;
       job->pid[type] = pid;
       if (!adopt)
@@ -764,13 +766,13 @@ init_job_process_restore (InitJob  *job,
   for (gsize i = 0; tracked != NULL && i < g_variant_n_children (tracked); i++)
     {
       gint32 pid;
+      guint64 start_time;
 
-      InitProcInfo info;
-
-      g_variant_get_child (tracked, i, "i", &pid);
-      if (pid > 0 && init_proc_tracker_lookup (tracker, pid) == NULL
-          && init_proc_info_read (pid, &info) && info.state != 'Z')
-        init_proc_tracker_add_descendant (tracker, pid, job, info.start_time);
+      g_variant_get_child (tracked, i, "(it)", &pid, &start_time);
+      if (pid > 1 && pid != getpid () && start_time != 0
+          && init_proc_tracker_lookup (tracker, pid) == NULL
+          && init_proc_info_is_alive (pid, start_time))
+        init_proc_tracker_add_descendant (tracker, pid, job, start_time);
     }
 
   if (expecting && job->state == INIT_STATE_SPAWNED && job->dead_on_restore == 0)

@@ -75,10 +75,17 @@ init_job_save (InitJob              *job,
     {
       GVariantBuilder others;
 
+      /* With start times, like the processes: a pid reused meanwhile is never taken. */
       tracked = init_proc_tracker_get_pids (init_engine_get_tracker (job->engine), job);
-      g_variant_builder_init (&others, G_VARIANT_TYPE ("ai"));
+      g_variant_builder_init (&others, G_VARIANT_TYPE ("a(it)"));
       for (guint i = 0; i < tracked->len; i++)
-        g_variant_builder_add (&others, "i", (gint32) g_array_index (tracked, pid_t, i));
+        {
+          pid_t pid = g_array_index (tracked, pid_t, i);
+          InitProcInfo info = { 0 };
+
+          if (init_proc_info_read (pid, &info))
+            g_variant_builder_add (&others, "(it)", (gint32) pid, info.start_time);
+        }
       g_variant_dict_insert_value (&dict, "tracked", g_variant_builder_end (&others));
     }
 
@@ -280,7 +287,7 @@ init_job_restore (InitJob              *job,
     }
 
   processes = g_variant_dict_lookup_value (&dict, "processes", G_VARIANT_TYPE ("a(sit)"));
-  tracked = g_variant_dict_lookup_value (&dict, "tracked", G_VARIANT_TYPE ("ai"));
+  tracked = g_variant_dict_lookup_value (&dict, "tracked", G_VARIANT_TYPE ("a(it)"));
   g_variant_dict_lookup (&dict, "kill-timer-left-ms", "x", &kill_left);
   g_variant_dict_clear (&dict);
 

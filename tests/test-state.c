@@ -7,6 +7,7 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <spawn.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -450,6 +451,85 @@ test_state_file (Fixture *fx, gconstpointer data)
   fixture_wait_status (fx, "svc", "", "stop/waiting");
 }
 
+/* A damaged crash-recovery file: whatever its bytes, restoring neither crashes nor warns
+ * critically, and never adopts (or signals) a process that is not provably one the file's
+ * jobs ran: a bystander survives every round.  (Re-exec states come from our own previous
+ * image; this file is the input that could be corrupt.) */
+static void
+test_corrupt_state_file (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(GVariant) state = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (4242);
+  InitEngineOptions options = { .user_mode = TRUE, .log_dir = fx->logdir,
+                                .no_proc_connector = TRUE };
+  const guint8 *original;
+  gsize size;
+  int pids[2];
+  pid_t bystander;
+  char *sleep_argv[] = { (char *) "sleep", (char *) "1000", NULL };
+
+  g_assert_cmpint (posix_spawnp (&bystander, "sleep", NULL, NULL, sleep_argv, environ), ==, 0);
+
+  fixture_write_conf (fx, "a", "exec sleep 1000\n");
+  fixture_write_conf (fx, "b", "instance $N\nexec sleep 1000\n");
+  fixture_write_conf (fx, "c", "start on x and y\nexec sleep 1000\n");
+  g_assert_true (init_engine_load (fx->engine, FALSE, NULL));
+  start_job (fx, "a");
+  {
+    g_autoptr(GPtrArray) env = g_ptr_array_new ();
+    g_ptr_array_add (env, (gpointer) "N=1");
+    g_assert_nonnull (init_job_entry_start (entry (fx, "b"), env, NULL, NULL, NULL));
+  }
+  fixture_wait_status (fx, "a", "", "start/running");
+  fixture_wait_status (fx, "b", "1", "start/running");
+  pids[0] = fixture_main_pid (fx, "a", "");
+  pids[1] = fixture_main_pid (fx, "b", "1");
+  state = g_variant_ref_sink (init_engine_save (fx->engine, NULL, TRUE));
+  bytes = g_variant_get_data_as_bytes (state);
+  original = g_bytes_get_data (bytes, &size);
+
+  for (int round = 0; round < 300; round++)
+    {
+      g_autofree guint8 *copy = g_memdup2 (original, size);
+      gsize length = size;
+      g_autoptr(GBytes) mutated = NULL;
+      g_autoptr(GVariant) damaged = NULL;
+      g_autoptr(InitEngine) engine = NULL;
+      g_autoptr(GError) error = NULL;
+      int flips = g_rand_int_range (rand, 1, 9);
+
+      for (int i = 0; i < flips; i++)
+        copy[g_rand_int_range (rand, 0, (gint32) size)] ^= (guint8) g_rand_int_range (rand, 1, 256);
+      if (round % 5 == 0)
+        length = g_rand_int_range (rand, 0, (gint32) size);
+      mutated = g_bytes_new (copy, length);
+      damaged = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, mutated, FALSE));
+
+      engine = init_engine_new (&options);
+      init_engine_add_conf_dir (engine, fx->confdir);
+      g_assert_true (init_engine_load (engine, FALSE, NULL));
+      /* FALSE with an error is fine; a crash or a critical is not. */
+      if (!init_engine_restore (engine, damaged, NULL, TRUE, &error))
+        g_assert_nonnull (error);
+      /* Whatever it adopted is one of ours, untouched. */
+      {
+        g_autoptr(GPtrArray) jobs = init_engine_list_instances (engine);
+
+        for (guint i = 0; i < jobs->len; i++)
+          {
+            InitJob *job = g_ptr_array_index (jobs, i);
+
+            for (guint t = 0; t < INIT_PROCESS_N; t++)
+              if (job->pid[t] > 0)
+                g_assert_true (job->pid[t] == pids[0] || job->pid[t] == pids[1]);
+          }
+      }
+      g_assert_true (test_util_pid_alive (bystander));
+    }
+  kill (bystander, SIGKILL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -470,5 +550,6 @@ main (int argc, char **argv)
   g_test_add ("/engine/state/versions", Fixture, NULL, fixture_setup, test_versions, fixture_teardown);
   g_test_add ("/engine/state/fixture-v1", Fixture, NULL, fixture_setup, test_fixture_v1, fixture_teardown);
   g_test_add ("/engine/state/state-file", Fixture, NULL, fixture_setup, test_state_file, fixture_teardown);
+  g_test_add ("/engine/state/corrupt-state-file", Fixture, NULL, fixture_setup, test_corrupt_state_file, fixture_teardown);
   return g_test_run ();
 }

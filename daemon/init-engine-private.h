@@ -65,8 +65,10 @@ void        init_engine_announce_instance  (InitEngine   *engine,
                                             InitJob      *job);
 /* ---- process trees ---- */
 struct _InitProcTracker *init_engine_get_tracker (InitEngine *engine);
-/* An instance starts (TRUE) or stops (FALSE) waiting for its main process to fork. */
-void        init_engine_expecting_forks    (InitEngine   *engine,
+/* An instance starts (TRUE) or stops (FALSE) waiting for something only a /proc scan would
+ * notice in time (its main process to fork, its strays to die): the tracker polls while any
+ * does (scan mode only). */
+void        init_engine_want_polling       (InitEngine   *engine,
                                             gboolean      waiting);
 /* The tracker saw a new process of @job (see InitProcForkFunc). */
 void        init_job_process_forked        (InitJob      *job,

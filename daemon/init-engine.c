@@ -36,7 +36,7 @@ struct _InitEngine
 
   InitProcTracker   *tracker;      /* every process of every instance */
   guint              orphan_hook;  /* reaper hook for re-parented strays */
-  guint              n_expecting;  /* instances waiting for their main process to fork */
+  guint              n_polling;    /* instances waiting for what only polling /proc notices in time */
 };
 
 enum
@@ -743,14 +743,14 @@ init_engine_get_tracker (InitEngine *engine)
 }
 
 void
-init_engine_expecting_forks (InitEngine *engine,
-                             gboolean    waiting)
+init_engine_want_polling (InitEngine *engine,
+                          gboolean    waiting)
 {
   if (waiting)
-    engine->n_expecting++;
-  else if (engine->n_expecting > 0)
-    engine->n_expecting--;
-  init_proc_tracker_set_polling (engine->tracker, engine->n_expecting > 0);
+    engine->n_polling++;
+  else if (engine->n_polling > 0)
+    engine->n_polling--;
+  init_proc_tracker_set_polling (engine->tracker, engine->n_polling > 0);
 }
 
 const char *

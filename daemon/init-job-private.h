@@ -37,8 +37,9 @@ void          init_job_process_await_strays (InitJob       *job,
 void          init_job_process_expect_cancel (InitJob      *job);
 /* Does the instance have processes besides the ones it spawned (left behind, escaped)? */
 gboolean      init_job_process_has_strays (InitJob         *job);
-/* Send the kill signal to the main process group and every stray, arm the SIGKILL timer. */
-void          init_job_process_kill_main  (InitJob         *job);
+/* Send the kill signal to the main process group and every stray, arm the SIGKILL timer and
+ * wait for the strays too; FALSE (nothing done) if none of them is left. */
+gboolean      init_job_process_kill       (InitJob         *job);
 
 /* For init-job-state.c: the waiters (kind as WaitKind in init-job.c) and the event waited on. */
 guint         init_job_get_n_waiters      (InitJob         *job);

@@ -23,17 +23,8 @@
 
 static void job_process_handler (pid_t pid, int status, gpointer user_data);
 
-/* A main process that ended while we expected it to fork (scan mode): decided later. */
-typedef struct
-{
-  InitJob *job;
-  pid_t    pid;
-  int      status;
-} ExitCheck;
-
-static gboolean exit_check_cb (gpointer user_data);
+static void job_end_later (InitJob *job, pid_t pid, int status, guint delay_ms);
 static void job_process_ended (InitJob *job, InitProcessType type, pid_t pid, int status);
-static void job_expect_end (InitJob *job);
 
 typedef struct
 {
@@ -123,12 +114,16 @@ init_job_process_run (InitJob         *job,
 }
 
 /* Processes of the instance other than the ones it spawned and still watches: children a
- * daemon left behind, setsid'd grandchildren… */
+ * daemon left behind, setsid'd grandchildren…  As of now: forks the kernel reported that
+ * were not read yet count too. */
 static GArray *
 job_strays (InitJob *job)
 {
   GArray *pids;
 
+  if (job->engine != NULL)
+    init_proc_tracker_sync (init_engine_get_tracker (job->engine));
+  /* What the sync reported may have finished the instance (it left the engine). */
   if (job->engine == NULL)
     return g_array_new (FALSE, FALSE, sizeof (pid_t));
   pids = init_proc_tracker_get_pids (init_engine_get_tracker (job->engine), job);
@@ -149,28 +144,18 @@ job_strays (InitJob *job)
 gboolean
 init_job_process_has_strays (InitJob *job)
 {
-  g_autoptr(GArray) strays = NULL;
-
-  /* Forks the kernel reported that we have not read yet count too. */
-  if (job->engine != NULL)
-    init_proc_tracker_sync (init_engine_get_tracker (job->engine));
-  strays = job_strays (job);
+  g_autoptr(GArray) strays = job_strays (job);
 
   return strays->len > 0;
 }
 
-/* @signum to the main process group and to every stray, whatever group or session it is
- * in now. */
+/* @signum to the main process group and to every one of @strays, whatever group or session
+ * it is in now. */
 static void
-job_kill_all (InitJob *job,
-              int      signum)
+job_signal (InitJob *job,
+            GArray  *strays,
+            int      signum)
 {
-  g_autoptr(GArray) strays = NULL;
-
-  if (job->engine != NULL)
-    init_proc_tracker_sync (init_engine_get_tracker (job->engine));
-  strays = job_strays (job);
-
   if (job->pid[INIT_PROCESS_MAIN] > 0)
     init_process_kill (job->pid[INIT_PROCESS_MAIN], signum);
   for (guint i = 0; i < strays->len; i++)
@@ -188,22 +173,27 @@ job_kill_timer_cb (gpointer user_data)
 {
   InitJob *job = user_data;
   g_autofree char *display = init_job_display_name (job);
+  g_autoptr(GArray) strays = job_strays (job);
 
   job->kill_timer = 0;
   if (job->pid[INIT_PROCESS_MAIN] > 0)
     g_warning (_("%s main process (%d) did not stop within %d seconds, sending KILL"),
                display, (int) job->pid[INIT_PROCESS_MAIN], job->klass->kill_timeout);
-  else if (init_job_process_has_strays (job))
+  else if (strays->len > 0)
     g_warning (_("%s left processes that did not stop within %d seconds, sending KILL"),
                display, job->klass->kill_timeout);
-  job_kill_all (job, SIGKILL);
+  job_signal (job, strays, SIGKILL);
   return G_SOURCE_REMOVE;
 }
 
-void
-init_job_process_kill_main (InitJob *job)
+gboolean
+init_job_process_kill (InitJob *job)
 {
-  job_kill_all (job, job->klass->kill_signal);
+  g_autoptr(GArray) strays = job_strays (job);
+
+  if (job->engine == NULL || (job->pid[INIT_PROCESS_MAIN] <= 0 && strays->len == 0))
+    return FALSE;
+  job_signal (job, strays, job->klass->kill_signal);
   g_clear_handle_id (&job->kill_timer, g_source_remove);
   /* Millisecond timer: a seconds timer may fire up to a second early (it is aligned to
    * whole seconds), and `kill timeout` promises the process at least that long. */
@@ -211,6 +201,8 @@ init_job_process_kill_main (InitJob *job)
                                         (guint) MAX (job->klass->kill_timeout, 0) * 1000,
                                         job_kill_timer_cb, init_job_ref (job),
                                         (GDestroyNotify) init_job_unref);
+  init_job_process_await_strays (job, TRUE);
+  return TRUE;
 }
 
 /* Has the main process been respawned too often within the interval? (§3.4) */
@@ -439,37 +431,60 @@ job_process_handler (pid_t    pid,
     }
   if (job->engine != NULL && job->pid[type] == pid && type == INIT_PROCESS_MAIN && job->expecting
       && init_proc_tracker_get_mode (init_engine_get_tracker (job->engine)) == INIT_PROC_TRACKING_SCAN)
-    {
-      /* A /proc scan is no snapshot: a daemon's child may be caught half-way through being
-       * re-parented to us.  Look again a moment later before calling this the end. */
-      ExitCheck *check = g_new0 (ExitCheck, 1);
-
-      check->job = init_job_ref (job);
-      check->pid = pid;
-      check->status = status;
-      g_timeout_add_full (G_PRIORITY_HIGH, 50, exit_check_cb, check, NULL);
-    }
+    /* A /proc scan is no snapshot: a daemon's child may be caught half-way through being
+     * re-parented to us.  Look again a moment later before calling this the end. */
+    job_end_later (job, pid, status, 50);
   else if (job->engine != NULL && job->pid[type] == pid)
     job_process_ended (job, type, pid, status);
   init_job_unref (job);
   g_free (pw);
 }
 
-static gboolean
-exit_check_cb (gpointer user_data)
+/* The main process @pid of a job that expects it to fork has ended (or is gone), but a fork
+ * may still be on its way to us: decide after @delay_ms, once the tracker has caught up. */
+typedef struct
 {
-  ExitCheck *check = user_data;
+  InitJob *job;
+  pid_t    pid;
+  int      status;
+} EndCheck;
+
+static gboolean
+end_check_cb (gpointer user_data)
+{
+  EndCheck *check = user_data;
   InitJob *job = check->job;
 
   if (job->engine != NULL)
     {
       init_proc_tracker_sync (init_engine_get_tracker (job->engine));
-      if (job->pid[INIT_PROCESS_MAIN] == check->pid)
-        job_process_ended (job, INIT_PROCESS_MAIN, check->pid, check->status);
+      if (job->engine != NULL && job->pid[INIT_PROCESS_MAIN] == check->pid)
+        {
+          if (job->watch[INIT_PROCESS_MAIN] != 0)
+            {
+              init_reaper_unwatch (job->watch[INIT_PROCESS_MAIN]);
+              job->watch[INIT_PROCESS_MAIN] = 0;
+            }
+          job_process_ended (job, INIT_PROCESS_MAIN, check->pid, check->status);
+        }
     }
   init_job_unref (job);
   g_free (check);
   return G_SOURCE_REMOVE;
+}
+
+static void
+job_end_later (InitJob *job,
+               pid_t    pid,
+               int      status,
+               guint    delay_ms)
+{
+  EndCheck *check = g_new0 (EndCheck, 1);
+
+  check->job = init_job_ref (job);
+  check->pid = pid;
+  check->status = status;
+  g_timeout_add_full (G_PRIORITY_HIGH, delay_ms, end_check_cb, check, NULL);
 }
 
 /* Process @pid of @type is gone with @status: log, tell the engine, apply the rules. */
@@ -480,7 +495,7 @@ job_process_ended (InitJob         *job,
                    int              status)
 {
   if (type == INIT_PROCESS_MAIN)
-    job_expect_end (job);
+    init_job_process_expect_cancel (job);
   if (job->log != NULL)
     init_log_process_exited (job->log, type == INIT_PROCESS_MAIN && job->log_pid > 0
                                          ? job->log_pid : pid);
@@ -491,26 +506,20 @@ job_process_ended (InitJob         *job,
 
 /* ---- expect fork / expect daemon (§10) and process trees ---- */
 
-static void
-job_expect_end (InitJob *job)
+void
+init_job_process_expect_cancel (InitJob *job)
 {
   if (!job->expecting)
     return;
   job->expecting = FALSE;
   if (job->engine != NULL)
-    init_engine_expecting_forks (job->engine, FALSE);
+    init_engine_want_polling (job->engine, FALSE);
 }
 
 static guint
 job_forks_wanted (InitJob *job)
 {
   return job->klass->expect == INIT_EXPECT_DAEMON ? 2 : 1;
-}
-
-void
-init_job_process_expect_cancel (InitJob *job)
-{
-  job_expect_end (job);
 }
 
 void
@@ -521,7 +530,7 @@ init_job_process_expect_forks (InitJob *job)
   if (job->expecting || job->engine == NULL)
     return;
   job->expecting = TRUE;
-  init_engine_expecting_forks (job->engine, TRUE);
+  init_engine_want_polling (job->engine, TRUE);
 }
 
 void
@@ -531,7 +540,7 @@ init_job_process_await_strays (InitJob  *job,
   if (job->awaiting_strays == waiting || job->engine == NULL)
     return;
   job->awaiting_strays = waiting;
-  init_engine_expecting_forks (job->engine, waiting);
+  init_engine_want_polling (job->engine, waiting);
 }
 
 void
@@ -566,30 +575,9 @@ init_job_process_forked (InitJob *job,
 
   if (job->forks_seen >= job_forks_wanted (job))
     {
-      job_expect_end (job);
+      init_job_process_expect_cancel (job);
       init_job_change_state (job, init_job_next_state_for (job));
     }
-}
-
-typedef struct
-{
-  InitJob *job;
-  pid_t    pid;
-} GoneCheck;
-
-static gboolean
-gone_check_cb (gpointer user_data)
-{
-  GoneCheck *check = user_data;
-
-  /* Still the main process after every fork the scan found: it really is the end. */
-  if (check->job->pid[INIT_PROCESS_MAIN] == check->pid)
-    init_job_process_gone (check->job, check->pid);
-  else
-    check->job->gone_deferred = FALSE;
-  init_job_unref (check->job);
-  g_free (check);
-  return G_SOURCE_REMOVE;
 }
 
 void
@@ -600,22 +588,10 @@ init_job_process_gone (InitJob *job,
 
   if (job->engine == NULL)
     return;
-  if (job->expecting && job->pid[INIT_PROCESS_MAIN] == pid && !job->gone_deferred)
-    {
-      GoneCheck *check = g_new0 (GoneCheck, 1);
-
-      /* A scan reports exits and forks in no particular order: a daemon's intermediate child
-       * is gone, but the fork it made before going may come in the same scan.  Decide once
-       * the scan is through. */
-      job->gone_deferred = TRUE;
-      check->job = init_job_ref (job);
-      check->pid = pid;
-      g_idle_add_full (G_PRIORITY_HIGH, gone_check_cb, check, NULL);
-      return;
-    }
-  job->gone_deferred = FALSE;
   for (guint t = 0; t < INIT_PROCESS_N; t++)
     {
+      g_autofree char *display = NULL;
+
       if (job->pid[t] != pid)
         continue;
       /* Our own child (now or in a moment, a zombie of ours): the reaper brings its status. */
@@ -623,16 +599,21 @@ init_job_process_gone (InitJob *job,
         return;
       /* A followed daemon that died while its parent still ran: that parent reaped it, and
        * its status never reaches us. */
+      display = init_job_display_name (job);
+      g_info ("%s %s process (%d) is gone (exit status unknown)", display,
+              init_process_type_to_string (t), (int) pid);
+      /* A daemon's intermediate child is gone, but the fork it made before going may come in
+       * the same scan: decide once the scan is through. */
+      if (t == INIT_PROCESS_MAIN && job->expecting)
+        {
+          job_end_later (job, pid, 0, 0);
+          return;
+        }
       if (job->watch[t] != 0)
         {
           init_reaper_unwatch (job->watch[t]);
           job->watch[t] = 0;
         }
-      {
-        g_autofree char *display = init_job_display_name (job);
-        g_info ("%s %s process (%d) is gone (exit status unknown)", display,
-                init_process_type_to_string (t), (int) pid);
-      }
       job_process_ended (job, t, pid, 0);
       return;
     }

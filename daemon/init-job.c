@@ -192,7 +192,7 @@ init_job_detach (InitJob *job)
   if (job->engine != NULL)
     {
       if (job->expecting)
-        init_engine_expecting_forks (job->engine, FALSE);
+        init_engine_want_polling (job->engine, FALSE);
       job->expecting = FALSE;
       init_job_process_await_strays (job, FALSE);
       init_proc_tracker_remove_owner (init_engine_get_tracker (job->engine), job);
@@ -656,12 +656,7 @@ init_job_change_state (InitJob      *job,
 
         case INIT_STATE_KILLED:
           /* The main process, or whatever it left behind when it died on its own. */
-          if (job->pid[INIT_PROCESS_MAIN] > 0 || init_job_process_has_strays (job))
-            {
-              init_job_process_kill_main (job);
-              init_job_process_await_strays (job, TRUE);
-            }
-          else
+          if (!init_job_process_kill (job))
             state = init_job_next_state_for (job);
           break;
 

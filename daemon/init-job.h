@@ -88,7 +88,6 @@ struct _InitJob
   gboolean         awaiting_strays; /* killed: waiting for what the job left behind */
   pid_t            log_pid;       /* the pid the main process's pty was opened for */
   guint            dead_on_restore; /* bit per process type found dead when adopted */
-  gboolean         gone_deferred; /* a followed main process's end is being confirmed */
   char            *failed_reason; /* set when the failure has a reason of its own */
 };
 

@@ -64,22 +64,17 @@ init_reexec_request (GDBusMethodInvocation *invocation,
 
 /* ---- the logs' ptys go through the exec ---- */
 
-typedef struct
-{
-  GArray *fds;  /* int */
-} PtyCollect;
-
+/* The pty master @fd stays open across exec (@user_data: a GArray of the fds so kept). */
 static void
 keep_pty (pid_t    pid,
           int      fd,
           gpointer user_data)
 {
-  PtyCollect *collect = user_data;
   int flags = fcntl (fd, F_GETFD);
 
   if (flags >= 0)
     fcntl (fd, F_SETFD, flags & ~FD_CLOEXEC);
-  g_array_append_val (collect->fds, fd);
+  g_array_append_val ((GArray *) user_data, fd);
 }
 
 
@@ -118,7 +113,7 @@ init_reexec_now (InitReexec  *reexec,
   g_autoptr(GVariant) state = NULL;
   g_auto(GStrv) argv = NULL;
   g_autofree char *unique_name = NULL;
-  PtyCollect collect = { g_array_new (FALSE, FALSE, sizeof (int)) };
+  g_autoptr(GArray) kept = g_array_new (FALSE, FALSE, sizeof (int));
   InitStateCodec codec = { 0 };
   GVariantDict dict;
   sigset_t block, saved_mask;
@@ -184,14 +179,13 @@ init_reexec_now (InitReexec  *reexec,
         close (bus_fd);
       if (reexec->service != NULL)
         init_service_thaw (reexec->service);
-      g_array_unref (collect.fds);
       return FALSE;
     }
 
   /* No main-loop turn happens from here to the exec, so nothing reads the ptys any more:
    * what the jobs write now waits in them for the new process. */
   for (guint i = 0; i < logged->len; i++)
-    init_log_foreach_pty (((InitJob *) g_ptr_array_index (logged, i))->log, keep_pty, &collect);
+    init_log_foreach_pty (((InitJob *) g_ptr_array_index (logged, i))->log, keep_pty, kept);
   if (reexec->before_exec != NULL)
     reexec->before_exec (reexec, reexec->before_exec_data);
 
@@ -213,9 +207,9 @@ init_reexec_now (InitReexec  *reexec,
   close (state_fd);
   if (bus_fd >= 0)
     close (bus_fd);
-  for (guint i = 0; i < collect.fds->len; i++)
+  for (guint i = 0; i < kept->len; i++)
     {
-      int fd = g_array_index (collect.fds, int, i);
+      int fd = g_array_index (kept, int, i);
       int flags = fcntl (fd, F_GETFD);
 
       if (flags >= 0)
@@ -223,7 +217,6 @@ init_reexec_now (InitReexec  *reexec,
     }
   if (reexec->service != NULL)
     init_service_thaw (reexec->service);
-  g_array_unref (collect.fds);
   g_set_error (error, INIT_ERROR, INIT_ERROR_FAILED, _("Cannot execute %s: %s"), reexec->exe,
                g_strerror (saved_errno));
   return FALSE;

@@ -304,7 +304,7 @@ restore_entry (InitEngine           *engine,
   InitJobEntry *entry;
   GVariantDict dict;
   const char *name = NULL;
-  gboolean ok = TRUE;
+  gboolean unchanged;
 
   g_variant_dict_init (&dict, saved);
   if (!g_variant_dict_lookup (&dict, "name", "&s", &name))
@@ -327,13 +327,15 @@ restore_entry (InitEngine           *engine,
   instances = g_variant_dict_lookup_value (&dict, "instances", G_VARIANT_TYPE ("aa{sv}"));
   latches = g_variant_dict_lookup_value (&dict, "start-on-latches", G_VARIANT_TYPE ("a(ut)"));
   g_variant_dict_clear (&dict);
+  /* Compared once: serialising classes is most of what a comparison costs. */
+  unchanged = same_class (saved_class, disk_class);
 
   if (instances != NULL && g_variant_n_children (instances) > 0 && saved_class != NULL)
     {
-      if (!same_class (saved_class, disk_class))
+      if (!unchanged)
         init_engine_set_class (engine, name, saved_class);
       entry = init_engine_lookup (engine, name);
-      for (gsize i = 0; ok && i < g_variant_n_children (instances); i++)
+      for (gsize i = 0; i < g_variant_n_children (instances); i++)
         {
           g_autoptr(GVariant) inst = g_variant_get_child_value (instances, i);
           g_autoptr(InitJobClass) klass = NULL;
@@ -362,21 +364,22 @@ restore_entry (InitEngine           *engine,
           init_engine_announce_instance (engine, job);
           g_ptr_array_add (restored, init_job_ref (job));
         }
-      /* What is on disk now. */
+      /* What is on disk now: it takes over when these instances stop. */
       if (disk_class == NULL)
         init_engine_set_class (engine, name, NULL);
-      else if (!same_class (disk_class, entry->klass))
+      else if (!unchanged)
         init_engine_set_class (engine, name, disk_class);
     }
 
+  /* Latched leaves are indexes into the saved tree: only valid on that very tree. */
   entry = init_engine_lookup (engine, name);
   if (latches != NULL && entry != NULL && entry->klass->start_on != NULL && entry->start_on == NULL
-      && same_class (entry->klass, saved_class))
+      && (unchanged || entry->klass == saved_class))
     {
       entry->start_on = init_event_operator_copy (entry->klass->start_on);
       init_state_latches_restore (entry->start_on, latches, queue);
     }
-  return ok;
+  return TRUE;
 }
 
 gboolean

@@ -101,6 +101,28 @@ state_writer_alive (GVariant *state)
   return g_str_has_prefix (comm, "initd");
 }
 
+/* If the daemon that wrote @path died, adopt the processes it ran (TRUE: there was one). */
+static gboolean
+adopt_after_crash (InitEngine *engine,
+                   const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) state = init_state_file_load (path, &error);
+  g_autoptr(GVariant) saved = NULL;
+
+  if (error != NULL)
+    g_warning (_("Ignoring %s: %s"), path, error->message);
+  /* No file, or another daemon is running on it: not ours to take. */
+  if (state == NULL || state_writer_alive (state))
+    return FALSE;
+
+  g_message (_("The previous daemon did not exit cleanly: adopting its processes"));
+  saved = g_variant_lookup_value (state, "engine", G_VARIANT_TYPE_VARDICT);
+  if (saved != NULL && !init_engine_restore (engine, saved, NULL, TRUE, &error))
+    g_warning (_("Cannot adopt the previous daemon's processes: %s"), error->message);
+  return TRUE;
+}
+
 static void
 before_exec (gpointer reexec,
              gpointer user_data)
@@ -268,7 +290,7 @@ main (int argc, char **argv)
   g_auto(GStrv) original_argv = reexec_arguments (argc, argv);
   g_autofree char *exe = own_executable (argv[0]);
   g_autoptr(GVariant) restored = NULL;
-  g_autoptr(GVariant) recovered = NULL;
+  gboolean recovered = FALSE;
   gint64 max_size;
   InitReexec reexec = { 0 };
   const GOptionEntry entries[] = {
@@ -481,35 +503,12 @@ main (int argc, char **argv)
                                                (const char * const *) used_confdirs);
   /* A state file with no re-exec means the previous daemon died: adopt what it ran. */
   if (restored == NULL && state_path[0] != '\0')
-    {
-      recovered = init_state_file_load (state_path, &error);
-      if (error != NULL)
-        {
-          g_warning (_("Ignoring %s: %s"), state_path, error->message);
-          g_clear_error (&error);
-        }
-    }
-  if (recovered != NULL && state_writer_alive (recovered))
-    {
-      /* Another daemon is running on that state: it is not ours to take. */
-      g_clear_pointer (&recovered, g_variant_unref);
-    }
-  if (recovered != NULL)
-    {
-      g_autoptr(GVariant) saved = g_variant_lookup_value (recovered, "engine", G_VARIANT_TYPE_VARDICT);
-
-      g_message (_("The previous daemon did not exit cleanly: adopting its processes"));
-      if (saved != NULL && !init_engine_restore (engine, saved, NULL, TRUE, &error))
-        {
-          g_warning (_("Cannot adopt the previous daemon's processes: %s"), error->message);
-          g_clear_error (&error);
-        }
-    }
+    recovered = adopt_after_crash (engine, state_path);
 
   daemon.loop = g_main_loop_new (NULL, FALSE);
   daemon.engine = engine;
   /* After a re-exec or a crash the system is up already: no second startup. */
-  if (!no_startup_event && restored == NULL && recovered == NULL)
+  if (!no_startup_event && restored == NULL && !recovered)
     daemon.startup_event = g_strdup (startup_event != NULL ? startup_event : "startup");
   g_unix_signal_add (SIGHUP, on_sighup, &daemon);
   g_unix_signal_add (SIGTERM, on_sigterm, &daemon);

@@ -19,8 +19,8 @@
 #include "init-reaper.h"
 #include "init-reexec.h"
 #include "init-service.h"
-#include "init-state-file.h"
-#include "init-state.h"
+#include "init-crash-recovery.h"
+#include "init-engine-save.h"
 
 typedef struct
 {
@@ -29,7 +29,7 @@ typedef struct
   InitService *service;
   char        *startup_event;   /* NULL: none (or already emitted) */
   int          exit_status;
-  InitStateFile *state_file;    /* what runs, for a restart after a crash; or NULL */
+  InitCrashRecovery *state_file;    /* what runs, for a restart after a crash; or NULL */
 } Daemon;
 
 /* "1048576", "512K", "10M", "1G" → bytes; -1 if not a size. */
@@ -107,7 +107,7 @@ adopt_after_crash (InitEngine *engine,
                    const char *path)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) state = init_state_file_load (path, &error);
+  g_autoptr(GVariant) state = init_crash_recovery_load (path, &error);
   g_autoptr(GVariant) saved = NULL;
 
   if (error != NULL)
@@ -130,7 +130,7 @@ before_exec (gpointer reexec,
   Daemon *daemon = user_data;
 
   if (daemon->state_file != NULL)
-    init_state_file_flush (daemon->state_file);
+    init_crash_recovery_flush (daemon->state_file);
 }
 
 static int verbosity;     /* 0: messages and warnings, 1: + info (-v), 2: + debug (--debug) */
@@ -499,7 +499,7 @@ main (int argc, char **argv)
   reexec.before_exec_data = &daemon;
 
   if (state_path == NULL)
-    state_path = init_state_file_default_path (user_mode, bus_address,
+    state_path = init_crash_recovery_default_path (user_mode, bus_address,
                                                (const char * const *) used_confdirs);
   /* A state file with no re-exec means the previous daemon died: adopt what it ran. */
   if (restored == NULL && state_path[0] != '\0')
@@ -539,7 +539,7 @@ main (int argc, char **argv)
   else
     emit_startup (&daemon);
   if (state_path[0] != '\0')
-    daemon.state_file = init_state_file_new (engine, state_path);
+    daemon.state_file = init_crash_recovery_new (engine, state_path);
 
   g_main_loop_run (daemon.loop);
 
@@ -548,8 +548,8 @@ main (int argc, char **argv)
   if (daemon.state_file != NULL)
     {
       if (daemon.exit_status == 0)
-        init_state_file_remove (daemon.state_file);
-      init_state_file_free (daemon.state_file);
+        init_crash_recovery_remove (daemon.state_file);
+      init_crash_recovery_free (daemon.state_file);
     }
 
   if (service != NULL)

@@ -47,7 +47,7 @@ export GDK_BACKEND=x11 GTK_A11Y=none NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory
 export GSK_RENDERER="${GSK_RENDERER:-cairo}"
 
 # In a process group of its own: whatever the test leaves behind if it aborts (the private
-# bus and initd of tests/dbus-fixture.c) is ended with it.
+# bus and initd of tests/fixtures/dbus-fixture.c) is ended with it.
 setsid dbus-run-session -- "$@" &
 test_pid=$!
 wait "$test_pid"

@@ -1,0 +1,818 @@
+/* init-job-class-state.c — a job class as an a{sv} GVariant and back, for stateful re-exec */
+#define G_LOG_DOMAIN "init-engine"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include <glib/gi18n.h>
+
+#include "init-error.h"
+#include "init-job-class-save.h"
+
+/* The version of this codec, written as "format".  Key meanings never change within a
+ * format: a field whose meaning changes gets a new key, so readers only ever need to know
+ * which keys they understand.  Readers accept any format ≥ 1 (an older daemon reading a
+ * newer one's state skips the keys it does not know). */
+#define CLASS_STATE_FORMAT 1
+
+#define OPERATOR_TYPE "a(ybsas)"
+
+/* ---- errors --------------------------------------------------------------------------------- */
+
+static gboolean G_GNUC_PRINTF (3, 4)
+key_error (GError     **error,
+           const char  *key,
+           const char  *format,
+           ...)
+{
+  g_autofree char *detail = NULL;
+  va_list args;
+
+  va_start (args, format);
+  detail = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_set_error (error, INIT_ERROR, INIT_ERROR_INVALID_ARGS,
+               _("Invalid job class state: key '%s': %s"), key, detail);
+  return FALSE;
+}
+
+/* ---- operator trees ------------------------------------------------------------------------- */
+
+/* The nodes of @op in postfix order (children before their parent, left before right), without
+ * recursion: a left-deep chain of 4096 `or`s is 4096 frames deep.  Both to_variant() and
+ * leaves() read this one walk, so leaf indexes agree by construction. */
+static GPtrArray *
+operator_postfix (const InitEventOperator *op)
+{
+  GPtrArray *order = g_ptr_array_new ();
+  g_autoptr(GPtrArray) todo = NULL;
+
+  if (op == NULL)
+    return order;
+
+  /* Pop a node, push it to @order, then push left and right: @order is then the reverse of
+   * a right-to-left postfix walk, i.e. read backwards it is the left-to-right postfix. */
+  todo = g_ptr_array_new ();
+  g_ptr_array_add (todo, (gpointer) op);
+  while (todo->len > 0)
+    {
+      const InitEventOperator *node = g_ptr_array_steal_index (todo, todo->len - 1);
+
+      g_ptr_array_add (order, (gpointer) node);
+      if (node->type != INIT_EVENT_OPERATOR_MATCH)
+        {
+          g_ptr_array_add (todo, node->left);
+          g_ptr_array_add (todo, node->right);
+        }
+    }
+
+  for (guint i = 0, j = order->len - 1; i < j; i++, j--)
+    {
+      gpointer tmp = order->pdata[i];
+
+      order->pdata[i] = order->pdata[j];
+      order->pdata[j] = tmp;
+    }
+
+  return order;
+}
+
+/**
+ * init_event_operator_to_variant:
+ * @op: (nullable): an operator tree
+ *
+ * The tree as a(ybsas) in postfix order: (type, value, name, args).  The value slot is written
+ * FALSE whatever the tree's latched state (latches are saved by the caller, by leaf index, see
+ * init_event_operator_leaves()), so a latched and an unlatched tree serialize the same.
+ *
+ * Returns: (transfer floating): the array; empty for a NULL tree.
+ */
+GVariant *
+init_event_operator_to_variant (const InitEventOperator *op)
+{
+  static const char * const no_args[] = { NULL };
+  g_autoptr(GPtrArray) order = operator_postfix (op);
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE (OPERATOR_TYPE));
+  for (guint i = 0; i < order->len; i++)
+    {
+      const InitEventOperator *node = g_ptr_array_index (order, i);
+      gboolean leaf = node->type == INIT_EVENT_OPERATOR_MATCH;
+
+      g_variant_builder_add (&builder, "(ybs^as)", (guchar) node->type, FALSE,
+                             leaf ? node->name : "",
+                             leaf ? (const char * const *) node->args : no_args);
+    }
+
+  return g_variant_builder_end (&builder);
+}
+
+/**
+ * init_event_operator_from_variant:
+ * @variant: an a(ybsas) as written by init_event_operator_to_variant()
+ * @op: (out) (transfer full): the rebuilt tree, NULL for an empty array
+ * @error: return location for an INIT_ERROR_INVALID_ARGS error
+ *
+ * Rebuilds the tree with every leaf unlatched.  Rejects anything that is not exactly one
+ * well-formed postfix tree: unknown node types, a leaf without a name, an operator with a name
+ * or arguments, too few operands, or operands left over.
+ *
+ * Returns: TRUE on success.
+ */
+gboolean
+init_event_operator_from_variant (GVariant           *variant,
+                                  InitEventOperator **op,
+                                  GError            **error)
+{
+  g_autoptr(GPtrArray) stack = NULL;
+  gsize n;
+
+  g_return_val_if_fail (variant != NULL, FALSE);
+  g_return_val_if_fail (op != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  *op = NULL;
+  if (!g_variant_is_of_type (variant, G_VARIANT_TYPE (OPERATOR_TYPE)))
+    {
+      g_set_error (error, INIT_ERROR, INIT_ERROR_INVALID_ARGS,
+                   _("Expected an operator tree of type '%s', got '%s'"),
+                   OPERATOR_TYPE, g_variant_get_type_string (variant));
+      return FALSE;
+    }
+
+  stack = g_ptr_array_new_with_free_func ((GDestroyNotify) init_event_operator_free);
+  n = g_variant_n_children (variant);
+  for (gsize i = 0; i < n; i++)
+    {
+      g_autoptr(GVariant) node = g_variant_get_child_value (variant, i);
+      g_autoptr(GVariant) args_v = NULL;
+      guchar type;
+      const char *name;
+
+      /* The value slot is ignored: latches are restored by the caller, by leaf index. */
+      g_variant_get (node, "(yb&s@as)", &type, NULL, &name, &args_v);
+      if (type == INIT_EVENT_OPERATOR_MATCH)
+        {
+          if (*name == '\0')
+            {
+              g_set_error (error, INIT_ERROR, INIT_ERROR_INVALID_ARGS,
+                           _("Operator tree entry %u: event without a name"), (guint) i);
+              return FALSE;
+            }
+          g_ptr_array_add (stack, init_event_operator_new_match (name,
+                                                                 g_variant_dup_strv (args_v, NULL)));
+        }
+      else if (type == INIT_EVENT_OPERATOR_OR || type == INIT_EVENT_OPERATOR_AND)
+        {
+          InitEventOperator *left, *right;
+
+          if (*name != '\0' || g_variant_n_children (args_v) != 0)
+            {
+              g_set_error (error, INIT_ERROR, INIT_ERROR_INVALID_ARGS,
+                           _("Operator tree entry %u: an operator has no name "
+                             "or arguments"), (guint) i);
+              return FALSE;
+            }
+          if (stack->len < 2)
+            {
+              g_set_error (error, INIT_ERROR, INIT_ERROR_INVALID_ARGS,
+                           _("Operator tree entry %u: operator without two "
+                             "operands"), (guint) i);
+              return FALSE;
+            }
+          right = g_ptr_array_steal_index (stack, stack->len - 1);
+          left = g_ptr_array_steal_index (stack, stack->len - 1);
+          g_ptr_array_add (stack, init_event_operator_new_binary (type, left, right));
+        }
+      else
+        {
+          g_set_error (error, INIT_ERROR, INIT_ERROR_INVALID_ARGS,
+                       _("Operator tree entry %u: unknown node type %u"),
+                       (guint) i, (guint) type);
+          return FALSE;
+        }
+    }
+
+  if (stack->len > 1)
+    {
+      g_set_error (error, INIT_ERROR, INIT_ERROR_INVALID_ARGS,
+                   _("Operator tree has %u separate parts, expected one"), stack->len);
+      return FALSE;
+    }
+
+  if (stack->len == 1)
+    *op = g_ptr_array_steal_index (stack, 0);
+  return TRUE;
+}
+
+/**
+ * init_event_operator_leaves:
+ * @op: (nullable): an operator tree
+ *
+ * Returns: (transfer container) (element-type InitEventOperator): the MATCH leaves of @op,
+ *   left to right, the order in which init_event_operator_to_variant() writes them.
+ */
+GPtrArray *
+init_event_operator_leaves (InitEventOperator *op)
+{
+  GPtrArray *order = operator_postfix (op);
+  guint n = 0;
+
+  /* Keep the leaves of the postfix walk in place. */
+  for (guint i = 0; i < order->len; i++)
+    {
+      InitEventOperator *node = g_ptr_array_index (order, i);
+
+      if (node->type == INIT_EVENT_OPERATOR_MATCH)
+        order->pdata[n++] = node;
+    }
+  g_ptr_array_set_size (order, n);
+
+  return order;
+}
+
+/* ---- class fields --------------------------------------------------------------------------- */
+
+typedef enum
+{
+  FIELD_FORMAT,
+  FIELD_STRING,      /* char *, omitted when NULL */
+  FIELD_STRV,        /* GPtrArray * of strings */
+  FIELD_BOOLEAN,     /* gboolean */
+  FIELD_INT,         /* int in [min, max] */
+  FIELD_UMASK,       /* mode_t ≤ 0777 */
+  FIELD_ENUM,        /* expect, console: by name, values min … max */
+  FIELD_OPERATOR,    /* InitEventOperator * */
+  FIELD_PROCESS,
+  FIELD_NORMAL_EXIT,
+  FIELD_LIMITS,
+} FieldKind;
+
+typedef struct
+{
+  const char *key;
+  FieldKind   kind;
+  gsize       offset;
+  gint64      min;
+  gint64      max;
+} Field;
+
+#define F(f) G_STRUCT_OFFSET (InitJobClass, f)
+
+/* Written in this order (so a round trip gives identical bytes); read in any order. */
+static const Field fields[] = {
+  { "format", FIELD_FORMAT, 0 },
+  { "name", FIELD_STRING, F (name) },
+  { "path", FIELD_STRING, F (path) },
+  { "override-path", FIELD_STRING, F (override_path) },
+  { "description", FIELD_STRING, F (description) },
+  { "author", FIELD_STRING, F (author) },
+  { "version", FIELD_STRING, F (version) },
+  { "usage", FIELD_STRING, F (usage) },
+  { "instance", FIELD_STRING, F (instance) },
+  { "env", FIELD_STRV, F (env) },
+  { "export", FIELD_STRV, F (export) },
+  { "emits", FIELD_STRV, F (emits) },
+  { "start-on", FIELD_OPERATOR, F (start_on) },
+  { "stop-on", FIELD_OPERATOR, F (stop_on) },
+  { "process", FIELD_PROCESS, 0 },
+  { "expect", FIELD_ENUM, F (expect), INIT_EXPECT_NONE, INIT_EXPECT_FORK },
+  { "task", FIELD_BOOLEAN, F (task) },
+  { "manual", FIELD_BOOLEAN, F (manual) },
+  { "kill-timeout", FIELD_INT, F (kill_timeout), 0, G_MAXINT },
+  { "kill-signal", FIELD_INT, F (kill_signal), 1, NSIG - 1 },
+  { "reload-signal", FIELD_INT, F (reload_signal), 1, NSIG - 1 },
+  { "respawn", FIELD_BOOLEAN, F (respawn) },
+  { "respawn-limit", FIELD_INT, F (respawn_limit), 0, G_MAXINT },
+  { "respawn-interval", FIELD_INT, F (respawn_interval), 0, G_MAXINT },
+  { "normal-exit", FIELD_NORMAL_EXIT, 0 },
+  { "console", FIELD_ENUM, F (console), INIT_CONSOLE_LOG, INIT_CONSOLE_OWNER },
+  { "umask", FIELD_UMASK, 0 },
+  /* Unset (INIT_NICE_UNSET) is the default, so it is never written. */
+  { "nice", FIELD_INT, F (nice), -20, 19 },
+  { "oom-score-adj", FIELD_INT, F (oom_score_adj), -1000, 1000 },
+  { "oom-set", FIELD_BOOLEAN, F (oom_set) },
+  { "limits", FIELD_LIMITS, 0 },
+  { "chroot", FIELD_STRING, F (chroot) },
+  { "chdir", FIELD_STRING, F (chdir) },
+  { "setuid", FIELD_STRING, F (setuid) },
+  { "setgid", FIELD_STRING, F (setgid) },
+  { "debug", FIELD_BOOLEAN, F (debug) },
+  { "apparmor-load", FIELD_STRING, F (apparmor_load) },
+  { "apparmor-switch", FIELD_STRING, F (apparmor_switch) },
+  { "cgroups", FIELD_STRV, F (cgroups) },
+};
+
+#undef F
+
+static const char * const field_types[] = {
+  [FIELD_FORMAT] = "u", [FIELD_STRING] = "s", [FIELD_STRV] = "as", [FIELD_BOOLEAN] = "b",
+  [FIELD_INT] = "i", [FIELD_UMASK] = "u", [FIELD_ENUM] = "s", [FIELD_OPERATOR] = OPERATOR_TYPE,
+  [FIELD_PROCESS] = "a{s(bs)}", [FIELD_NORMAL_EXIT] = "ai", [FIELD_LIMITS] = "a{s(tt)}",
+};
+
+/* The two enumerations are stored by name, so their numbering may change. */
+static int
+enum_get (const InitJobClass *klass,
+          const Field        *field)
+{
+  return field->offset == G_STRUCT_OFFSET (InitJobClass, expect) ? (int) klass->expect
+                                                                  : (int) klass->console;
+}
+
+static const char *
+enum_name (const Field *field,
+           int          value)
+{
+  return field->offset == G_STRUCT_OFFSET (InitJobClass, expect)
+         ? init_expect_type_to_string (value) : init_console_type_to_string (value);
+}
+
+/* `limit` resource names, as job files write them. */
+static const struct
+{
+  const char *name;
+  int         resource;
+} limit_names[] = {
+  { "as", RLIMIT_AS }, { "core", RLIMIT_CORE }, { "cpu", RLIMIT_CPU },
+  { "data", RLIMIT_DATA }, { "fsize", RLIMIT_FSIZE }, { "memlock", RLIMIT_MEMLOCK },
+  { "msgqueue", RLIMIT_MSGQUEUE }, { "nice", RLIMIT_NICE }, { "nofile", RLIMIT_NOFILE },
+  { "nproc", RLIMIT_NPROC }, { "rss", RLIMIT_RSS }, { "rtprio", RLIMIT_RTPRIO },
+  { "sigpending", RLIMIT_SIGPENDING }, { "stack", RLIMIT_STACK },
+};
+
+static const char *
+limit_name (int resource)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (limit_names); i++)
+    {
+      if (limit_names[i].resource == resource)
+        return limit_names[i].name;
+    }
+  return NULL;
+}
+
+static int
+limit_from_name (const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (limit_names); i++)
+    {
+      if (strcmp (limit_names[i].name, name) == 0)
+        return limit_names[i].resource;
+    }
+  return -1;
+}
+
+static GVariant *
+strv_to_variant (const GPtrArray *list)
+{
+  return g_variant_new_strv ((const char * const *) list->pdata, list->len);
+}
+
+static GVariant *
+process_to_variant (const InitJobClass *klass)
+{
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{s(bs)}"));
+  for (int i = 0; i < INIT_PROCESS_N; i++)
+    {
+      const InitProcessDef *def = &klass->process[i];
+
+      if (def->command != NULL)
+        g_variant_builder_add (&builder, "{s(bs)}", init_process_type_to_string (i),
+                               def->script, def->command);
+    }
+  return g_variant_builder_end (&builder);
+}
+
+static GVariant *
+limits_to_variant (const InitJobClass *klass)
+{
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{s(tt)}"));
+  for (int i = 0; i < INIT_N_LIMITS; i++)
+    {
+      const struct rlimit *limit = init_job_class_get_limit (klass, i);
+      const char *name = limit_name (i);
+
+      /* The parser only sets the resources it can name. */
+      if (limit != NULL && name != NULL)
+        g_variant_builder_add (&builder, "{s(tt)}", name, (guint64) limit->rlim_cur,
+                               (guint64) limit->rlim_max);
+    }
+  return g_variant_builder_end (&builder);
+}
+
+/* A class with every §1.3 default, to compare against (never freed, like the shared empty
+ * lists of init-job-class.c). */
+static const InitJobClass *
+default_class (void)
+{
+  static InitJobClass *defaults;
+
+  if (g_once_init_enter (&defaults))
+    g_once_init_leave (&defaults, init_job_class_new (NULL));
+  return defaults;
+}
+
+/* Does @klass hold the §1.3 default in @field?  (Then the field is not written.) */
+static gboolean
+field_is_default (const InitJobClass *klass,
+                  const Field        *field)
+{
+  const InitJobClass *defaults = default_class ();
+  gconstpointer slot = G_STRUCT_MEMBER_P (klass, field->offset);
+  gconstpointer default_slot = G_STRUCT_MEMBER_P (defaults, field->offset);
+
+  switch (field->kind)
+    {
+    case FIELD_FORMAT:
+      return FALSE;
+    case FIELD_STRING:
+      return g_strcmp0 (*(char * const *) slot, *(char * const *) default_slot) == 0;
+    case FIELD_STRV:
+      return (*(GPtrArray * const *) slot)->len == 0;
+    case FIELD_BOOLEAN:
+      return !*(const gboolean *) slot == !*(const gboolean *) default_slot;
+    case FIELD_INT:
+      return *(const int *) slot == *(const int *) default_slot;
+    case FIELD_UMASK:
+      return klass->umask == defaults->umask;
+    case FIELD_ENUM:
+      return enum_get (klass, field) == enum_get (defaults, field);
+    case FIELD_OPERATOR:
+      return *(InitEventOperator * const *) slot == NULL;
+    case FIELD_PROCESS:
+      return init_job_class_is_abstract (klass);
+    case FIELD_NORMAL_EXIT:
+      return klass->normal_exit->len == 0;
+    case FIELD_LIMITS:
+      for (int i = 0; i < INIT_N_LIMITS; i++)
+        {
+          if (init_job_class_get_limit (klass, i) != NULL)
+            return FALSE;
+        }
+      return TRUE;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* The value of @field for @klass, or NULL if it holds the default. */
+static GVariant *
+field_to_variant (const InitJobClass *klass,
+                  const Field        *field)
+{
+  gconstpointer slot = G_STRUCT_MEMBER_P (klass, field->offset);
+
+  if (field_is_default (klass, field))
+    return NULL;
+
+  switch (field->kind)
+    {
+    case FIELD_FORMAT:
+      return g_variant_new_uint32 (CLASS_STATE_FORMAT);
+    case FIELD_STRING:
+      {
+        const char *value = *(char * const *) slot;
+        return value != NULL ? g_variant_new_string (value) : NULL;
+      }
+    case FIELD_STRV:
+      return strv_to_variant (*(GPtrArray * const *) slot);
+    case FIELD_BOOLEAN:
+      return g_variant_new_boolean (*(const gboolean *) slot);
+    case FIELD_INT:
+      return g_variant_new_int32 (*(const int *) slot);
+    case FIELD_UMASK:
+      return g_variant_new_uint32 (klass->umask);
+    case FIELD_ENUM:
+      return g_variant_new_string (enum_name (field, enum_get (klass, field)));
+    case FIELD_OPERATOR:
+      return init_event_operator_to_variant (*(InitEventOperator * const *) slot);
+    case FIELD_PROCESS:
+      return process_to_variant (klass);
+    case FIELD_NORMAL_EXIT:
+      return g_variant_new_fixed_array (G_VARIANT_TYPE_INT32, klass->normal_exit->data,
+                                        klass->normal_exit->len, sizeof (gint32));
+    case FIELD_LIMITS:
+      return limits_to_variant (klass);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/**
+ * init_job_class_to_variant:
+ * @klass: a class
+ *
+ * Every field of @klass as an a{sv}, keys in a fixed order (so equal classes give equal
+ * variants), plus "format".  Fields that hold their §1.3 default are left out: a reader
+ * fills them in with its own defaults, exactly as it would when parsing the job file that
+ * did not mention them, and a typical job's state shrinks to a handful of keys.
+ *
+ * Returns: (transfer floating): the dictionary.
+ */
+GVariant *
+init_job_class_to_variant (const InitJobClass *klass)
+{
+  GVariantBuilder builder;
+
+  g_return_val_if_fail (klass != NULL, NULL);
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      GVariant *value = field_to_variant (klass, &fields[i]);
+
+      if (value != NULL)
+        g_variant_builder_add (&builder, "{sv}", fields[i].key, value);
+    }
+
+  return g_variant_builder_end (&builder);
+}
+
+/* ---- reading -------------------------------------------------------------------------------- */
+
+static gboolean
+strv_from_variant (GPtrArray **slot,
+                   GVariant   *value)
+{
+  gsize n = g_variant_n_children (value);
+  GPtrArray *list;
+
+  /* Keep the shared empty list when there is nothing to add (a repeated key replaces). */
+  if (n == 0 && (*slot)->len == 0)
+    return TRUE;
+
+  list = init_job_class_writable_list (slot);
+  g_ptr_array_set_size (list, 0);
+  for (gsize i = 0; i < n; i++)
+    {
+      g_autoptr(GVariant) item = g_variant_get_child_value (value, i);
+
+      g_ptr_array_add (list, g_variant_dup_string (item, NULL));
+    }
+  return TRUE;
+}
+
+static gboolean
+process_from_variant (InitJobClass  *klass,
+                      const Field   *field,
+                      GVariant      *value,
+                      GError       **error)
+{
+  GVariantIter iter;
+  const char *name;
+  const char *command;
+  gboolean script;
+
+  for (int i = 0; i < INIT_PROCESS_N; i++)
+    {
+      g_clear_pointer (&klass->process[i].command, g_free);
+      klass->process[i].script = FALSE;
+    }
+
+  g_variant_iter_init (&iter, value);
+  while (g_variant_iter_next (&iter, "{&s(b&s)}", &name, &script, &command))
+    {
+      InitProcessType type = init_process_type_from_string (name);
+
+      if (type == INIT_PROCESS_NONE)
+        return key_error (error, field->key, _("unknown process type '%s'"), name);
+      g_free (klass->process[type].command);
+      klass->process[type].command = g_strdup (command);
+      klass->process[type].script = script;
+    }
+  return TRUE;
+}
+
+/* An exit code 0…255, or a signal number shifted left by 8 (as `normal exit` stores them). */
+static gboolean
+normal_exit_is_valid (gint32 status)
+{
+  if (status >= 0 && status <= 255)
+    return TRUE;
+  return (status & 0xff) == 0 && (status >> 8) >= 1 && (status >> 8) <= NSIG - 1;
+}
+
+static gboolean
+normal_exit_from_variant (InitJobClass  *klass,
+                          const Field   *field,
+                          GVariant      *value,
+                          GError       **error)
+{
+  gsize n;
+  const gint32 *statuses = g_variant_get_fixed_array (value, &n, sizeof (gint32));
+  GArray *array;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      if (!normal_exit_is_valid (statuses[i]))
+        return key_error (error, field->key,
+                          _("exit status %d is neither 0 to 255 nor a signal"),
+                          (int) statuses[i]);
+    }
+
+  if (n == 0 && klass->normal_exit->len == 0)
+    return TRUE;
+  array = init_job_class_writable_normal_exit (klass);
+  g_array_set_size (array, 0);
+  g_array_append_vals (array, statuses, n);
+  return TRUE;
+}
+
+static gboolean
+limits_from_variant (InitJobClass  *klass,
+                     const Field   *field,
+                     GVariant      *value,
+                     GError       **error)
+{
+  GVariantIter iter;
+  const char *name;
+  guint64 soft, hard;
+
+  for (int i = 0; klass->limits != NULL && i < INIT_N_LIMITS; i++)
+    init_job_class_set_limit (klass, i, NULL);
+
+  g_variant_iter_init (&iter, value);
+  while (g_variant_iter_next (&iter, "{&s(tt)}", &name, &soft, &hard))
+    {
+      int resource = limit_from_name (name);
+      struct rlimit limit;
+
+      if (resource < 0 || resource >= INIT_N_LIMITS)
+        return key_error (error, field->key, _("unknown resource '%s'"), name);
+      /* rlim_t may be narrower than 64 bits (RLIM_INFINITY is then its maximum). */
+      if (soft > (guint64) RLIM_INFINITY || hard > (guint64) RLIM_INFINITY)
+        return key_error (error, field->key, _("limit of '%s' out of range"), name);
+
+      limit.rlim_cur = (rlim_t) soft;
+      limit.rlim_max = (rlim_t) hard;
+      init_job_class_set_limit (klass, resource, &limit);
+    }
+  return TRUE;
+}
+
+static gboolean
+field_from_variant (InitJobClass  *klass,
+                    const Field   *field,
+                    GVariant      *value,
+                    GError       **error)
+{
+  gpointer slot = G_STRUCT_MEMBER_P (klass, field->offset);
+  const char *type = field_types[field->kind];
+
+  if (!g_variant_is_of_type (value, G_VARIANT_TYPE (type)))
+    return key_error (error, field->key, _("expected type '%s', got '%s'"), type,
+                      g_variant_get_type_string (value));
+
+  switch (field->kind)
+    {
+    case FIELD_FORMAT:
+      if (g_variant_get_uint32 (value) < 1)
+        return key_error (error, field->key, _("format %u is not a format"),
+                          g_variant_get_uint32 (value));
+      return TRUE;
+
+    case FIELD_STRING:
+      g_free (*(char **) slot);
+      *(char **) slot = g_variant_dup_string (value, NULL);
+      return TRUE;
+
+    case FIELD_STRV:
+      return strv_from_variant (slot, value);
+
+    case FIELD_BOOLEAN:
+      *(gboolean *) slot = g_variant_get_boolean (value);
+      return TRUE;
+
+    case FIELD_INT:
+      {
+        gint32 v = g_variant_get_int32 (value);
+
+        if (v < field->min || v > field->max)
+          return key_error (error, field->key,
+                            _("value %d out of range %lld to %lld"), (int) v,
+                            (long long) field->min, (long long) field->max);
+        *(int *) slot = v;
+        return TRUE;
+      }
+
+    case FIELD_UMASK:
+      if (g_variant_get_uint32 (value) > 0777)
+        return key_error (error, field->key, _("mask %o out of range 0 to 777"),
+                          g_variant_get_uint32 (value));
+      klass->umask = g_variant_get_uint32 (value);
+      return TRUE;
+
+    case FIELD_ENUM:
+      {
+        const char *name = g_variant_get_string (value, NULL);
+
+        for (int i = field->min; i <= field->max; i++)
+          {
+            if (strcmp (name, enum_name (field, i)) != 0)
+              continue;
+            if (field->offset == G_STRUCT_OFFSET (InitJobClass, expect))
+              klass->expect = i;
+            else
+              klass->console = i;
+            return TRUE;
+          }
+        return key_error (error, field->key, _("unknown value '%s'"), name);
+      }
+
+    case FIELD_OPERATOR:
+      {
+        g_autoptr(GError) local_error = NULL;
+        InitEventOperator *op;
+
+        if (!init_event_operator_from_variant (value, &op, &local_error))
+          return key_error (error, field->key, "%s", local_error->message);
+        g_clear_pointer ((InitEventOperator **) slot, init_event_operator_free);
+        *(InitEventOperator **) slot = op;
+        return TRUE;
+      }
+
+    case FIELD_PROCESS:
+      return process_from_variant (klass, field, value, error);
+
+    case FIELD_NORMAL_EXIT:
+      return normal_exit_from_variant (klass, field, value, error);
+
+    case FIELD_LIMITS:
+      return limits_from_variant (klass, field, value, error);
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static const Field *
+lookup_field (const char *key)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      if (strcmp (fields[i].key, key) == 0)
+        return &fields[i];
+    }
+  return NULL;
+}
+
+/**
+ * init_job_class_from_variant:
+ * @variant: an a{sv} as written by init_job_class_to_variant() (of this or another version)
+ * @error: return location for an INIT_ERROR_INVALID_ARGS error naming the offending key
+ *
+ * Keys this version does not know are ignored; missing keys keep the §1.3 default.  Every
+ * known value is checked for type and range as the job-file parser checks it, so that even a
+ * corrupt or hostile state yields either an error or a class the parser could have produced.
+ *
+ * Returns: (transfer full) (nullable): the class, or NULL on error.
+ */
+InitJobClass *
+init_job_class_from_variant (GVariant  *variant,
+                             GError   **error)
+{
+  g_autoptr(InitJobClass) klass = NULL;
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  g_return_val_if_fail (variant != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!g_variant_is_of_type (variant, G_VARIANT_TYPE_VARDICT))
+    {
+      g_set_error (error, INIT_ERROR, INIT_ERROR_INVALID_ARGS,
+                   _("Invalid job class state: expected type 'a{sv}', got '%s'"),
+                   g_variant_get_type_string (variant));
+      return NULL;
+    }
+
+  klass = init_job_class_new (NULL);
+
+  g_variant_iter_init (&iter, variant);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
+    {
+      g_autoptr(GVariant) owned = value;
+      const Field *field = lookup_field (key);
+
+      if (field != NULL && !field_from_variant (klass, field, value, error))
+        return NULL;
+    }
+
+  /* The parser drops `start on` when it reads `manual`, and clears `manual` on `start on`. */
+  if (klass->manual && klass->start_on != NULL)
+    {
+      key_error (error, "manual", _("set together with a 'start-on' expression"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&klass);
+}

@@ -1,0 +1,912 @@
+/* init-manager.c — the manager object /org/example/Init (org.example.Init) */
+#define G_LOG_DOMAIN "init-manager"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "init-dbus-error.h"
+#include "init-env.h"
+#include "init-error.h"
+#include "init-log-reader.h"
+#include "init-manager.h"
+#include "init-manager-carry.h"
+#include "init-variant-writer.h"
+
+#define MANAGER_INTERFACE "org.example.Init"
+
+struct _InitManager
+{
+  InitDBusManagerSkeleton   parent_instance;
+
+  InitEngine               *engine;
+  InitAuthority            *authority;
+  InitHistory              *history;
+  InitObjectTree           *tree;
+  GHashTable               *config_errors; /* paths that failed to parse (set) */
+  GQueue                    parked;        /* InitParked* (links embedded) */
+  /* Manager.Reexec (see the "supervision" section) */
+  void                    (*reexec)        (GDBusMethodInvocation *invocation,
+                                            gpointer               user_data);
+  gpointer                  reexec_data;
+};
+
+struct _InitParked
+{
+  GList                  link;
+  InitManager           *manager;     /* NULL once the manager let go of it */
+  GDBusMethodInvocation *invocation;  /* NULL if the caller was dropped */
+  InitParkedKind         kind;
+  InitCarried           *carried;     /* a caller parked before a re-exec, or NULL */
+};
+
+static void init_manager_iface_init (InitDBusManagerIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (InitManager, init_manager, INIT_DBUS_TYPE_MANAGER_SKELETON,
+                               G_IMPLEMENT_INTERFACE (INIT_DBUS_TYPE_MANAGER,
+                                                      init_manager_iface_init))
+
+/* ---- parked callers ---- */
+
+InitParked *
+init_manager_park (InitManager           *self,
+                   GDBusMethodInvocation *invocation,
+                   InitParkedKind         kind)
+{
+  InitParked *parked;
+
+  g_return_val_if_fail (INIT_IS_MANAGER (self), NULL);
+  g_return_val_if_fail (G_IS_DBUS_METHOD_INVOCATION (invocation), NULL);
+
+  parked = g_new0 (InitParked, 1);
+  parked->link.data = parked;
+  parked->manager = self;
+  parked->invocation = invocation;
+  parked->kind = kind;
+  g_queue_push_tail_link (&self->parked, &parked->link);
+  return parked;
+}
+
+static void
+parked_release (InitParked *parked)
+{
+  if (parked->manager != NULL)
+    {
+      g_queue_unlink (&parked->manager->parked, &parked->link);
+      parked->manager = NULL;
+    }
+}
+
+GDBusMethodInvocation *
+init_parked_take (InitParked *parked)
+{
+  GDBusMethodInvocation *invocation;
+
+  g_return_val_if_fail (parked != NULL, NULL);
+
+  parked_release (parked);
+  invocation = parked->invocation;
+  if (parked->carried != NULL)
+    {
+      g_free (parked->carried->sender);
+      g_free (parked->carried);
+    }
+  g_free (parked);
+  return invocation;
+}
+
+/* ---- carried across a re-exec (init-manager-carry.h) ---- */
+
+InitParked *
+init_manager_park_carried (InitManager    *self,
+                           InitCarried    *carried,
+                           InitParkedKind  kind)
+{
+  InitParked *parked = g_new0 (InitParked, 1);
+
+  parked->link.data = parked;
+  parked->manager = self;
+  parked->kind = kind;
+  parked->carried = carried;
+  g_queue_push_tail_link (&self->parked, &parked->link);
+  return parked;
+}
+
+GVariant *
+init_parked_save (InitParked *parked)
+{
+  if (parked->carried != NULL)
+    return g_variant_new ("(usu)", (guint32) parked->kind, parked->carried->sender,
+                          parked->carried->serial);
+  if (parked->invocation == NULL)
+    return NULL;
+  return init_manager_save_invocation (parked->invocation, parked->kind);
+}
+
+/* Answer a carried caller (TRUE), or tell the caller to use the invocation (FALSE). */
+static gboolean
+parked_answer_carried (InitParked   *parked,
+                       GVariant     *value,
+                       const GError *error)
+{
+  g_autoptr(InitManager) self = NULL;
+  InitCarried *carried = parked->carried;
+
+  if (carried == NULL)
+    return FALSE;
+  if (value != NULL)
+    g_variant_ref_sink (value);
+  if (parked->manager != NULL)
+    {
+      self = g_object_ref (parked->manager);
+      init_object_tree_flush (self->tree);
+      init_manager_answer_carried (self, carried, value, error);
+    }
+  g_clear_pointer (&value, g_variant_unref);
+  init_parked_take (parked);
+  return TRUE;
+}
+
+void
+init_manager_connection_closed (InitManager     *self,
+                                GDBusConnection *connection)
+{
+  GList *l = self->parked.head;
+
+  g_return_if_fail (INIT_IS_MANAGER (self));
+
+  while (l != NULL)
+    {
+      InitParked *parked = l->data;
+
+      l = l->next;
+      /* A caller carried over a re-exec was on the connection we had then: it is gone too. */
+      if (parked->carried != NULL)
+        {
+          g_clear_pointer (&parked->carried->sender, g_free);
+          g_clear_pointer (&parked->carried, g_free);
+          parked_release (parked);
+        }
+      else if (g_dbus_method_invocation_get_connection (parked->invocation) == connection)
+        {
+          /* The engine still holds the record and frees it when it answers. */
+          g_clear_object (&parked->invocation);
+          parked_release (parked);
+        }
+    }
+}
+
+void
+init_manager_job_done (InitInstance      *job,
+                       const GError *error,
+                       gpointer      user_data)
+{
+  InitParked *parked = user_data;
+  InitParkedKind kind = parked->kind;
+  g_autoptr(InitManager) self = NULL;
+  GDBusMethodInvocation *invocation = NULL;
+  g_autofree char *path = NULL;
+
+  if (parked->carried != NULL)
+    {
+      GVariant *value = NULL;
+
+      if (error == NULL && (kind == INIT_PARKED_JOB_START || kind == INIT_PARKED_JOB_RESTART))
+        {
+          path = init_dbus_instance_path (job->klass->name, job->name);
+          value = g_variant_new ("(o)", path);
+        }
+      parked_answer_carried (parked, value, error);
+      return;
+    }
+  self = parked->manager != NULL ? g_object_ref (parked->manager) : NULL;
+  invocation = init_parked_take (parked);
+  if (invocation == NULL)
+    return;
+  if (error != NULL)
+    {
+      init_dbus_return_error (invocation, error);
+      return;
+    }
+  /* The client's cached properties are current when the reply arrives. */
+  if (self != NULL)
+    init_object_tree_flush (self->tree);
+  switch (kind)
+    {
+    case INIT_PARKED_JOB_START:
+      path = init_dbus_instance_path (job->klass->name, job->name);
+      init_dbus_job_complete_start (NULL, invocation, path);
+      break;
+    case INIT_PARKED_JOB_RESTART:
+      path = init_dbus_instance_path (job->klass->name, job->name);
+      init_dbus_job_complete_restart (NULL, invocation, path);
+      break;
+    case INIT_PARKED_JOB_STOP:
+    case INIT_PARKED_INSTANCE:
+    case INIT_PARKED_EMIT:
+    default:
+      g_dbus_method_invocation_return_value (invocation, NULL);
+      break;
+    }
+}
+
+void
+init_manager_push_caller (InitManager      *self,
+                          const InitCaller *caller)
+{
+  g_autoptr(InitCause) cause = NULL;
+
+  g_return_if_fail (INIT_IS_MANAGER (self));
+  g_return_if_fail (caller != NULL);
+
+  cause = init_cause_new_caller (caller->uid, caller->pid, caller->command);
+  init_engine_push_cause (self->engine, cause);
+}
+
+void
+init_manager_pop_caller (InitManager *self)
+{
+  g_return_if_fail (INIT_IS_MANAGER (self));
+  init_engine_pop_cause (self->engine);
+}
+
+/* ---- following the engine ---- */
+
+static void
+update_config_errors (InitManager *self)
+{
+  init_dbus_manager_set_config_errors (INIT_DBUS_MANAGER (self),
+                                       g_hash_table_size (self->config_errors));
+}
+
+/* A definition loaded from @klass's files: they parse now. */
+static void
+forget_config_errors (InitManager  *self,
+                      InitJob *entry)
+{
+  gboolean changed = FALSE;
+
+  if (entry->klass->path != NULL)
+    changed |= g_hash_table_remove (self->config_errors, entry->klass->path);
+  if (entry->klass->override_path != NULL)
+    changed |= g_hash_table_remove (self->config_errors, entry->klass->override_path);
+  if (changed)
+    update_config_errors (self);
+}
+
+static char *
+job_path (InitJob *entry)
+{
+  return init_dbus_job_path (entry->name);
+}
+
+static void
+on_job_added (InitEngine   *engine,
+              InitJob *entry,
+              gpointer      user_data)
+{
+  InitManager *self = user_data;
+  g_autofree char *path = job_path (entry);
+
+  init_object_tree_job_added (self->tree, entry);
+  init_object_tree_emit (self->tree, INIT_MANAGER_PATH, MANAGER_INTERFACE, "JobAdded",
+                         g_variant_new ("(o)", path));
+  forget_config_errors (self, entry);
+}
+
+static void
+on_job_changed (InitEngine   *engine,
+                InitJob *entry,
+                gpointer      user_data)
+{
+  InitManager *self = user_data;
+
+  init_object_tree_job_changed (self->tree, entry);
+  forget_config_errors (self, entry);
+}
+
+static void
+on_job_removed (InitEngine   *engine,
+                InitJob *entry,
+                gpointer      user_data)
+{
+  InitManager *self = user_data;
+  g_autofree char *path = job_path (entry);
+
+  init_object_tree_job_removed (self->tree, entry);
+  init_object_tree_emit (self->tree, INIT_MANAGER_PATH, MANAGER_INTERFACE, "JobRemoved",
+                         g_variant_new ("(o)", path));
+}
+
+static void
+on_instance_added (InitEngine *engine,
+                   InitInstance    *job,
+                   gpointer    user_data)
+{
+  init_object_tree_instance_added (((InitManager *) user_data)->tree, job);
+}
+
+static void
+on_instance_changed (InitEngine *engine,
+                     InitInstance    *job,
+                     gpointer    user_data)
+{
+  init_object_tree_instance_changed (((InitManager *) user_data)->tree, job);
+}
+
+static void
+on_instance_removed (InitEngine *engine,
+                     InitInstance    *job,
+                     gpointer    user_data)
+{
+  init_object_tree_instance_removed (((InitManager *) user_data)->tree, job);
+}
+
+/* The keys init_history_add_cause() writes, for EventEmitted. */
+static void
+write_cause (InitVariantWriter *writer,
+             const InitCause   *cause)
+{
+  init_variant_writer_open_array (writer, INIT_VARIANT_ALIGN_8, FALSE);
+  init_variant_writer_open_entry (writer, "cause");
+  init_variant_writer_string (writer, init_cause_kind_to_string (cause != NULL ? cause->kind
+                                                                               : INIT_CAUSE_NONE));
+  init_variant_writer_close_entry (writer, "s");
+  if (cause != NULL && cause->kind == INIT_CAUSE_EVENT)
+    {
+      init_variant_writer_open_entry (writer, "cause-event-id");
+      init_variant_writer_uint64 (writer, cause->event_id);
+      init_variant_writer_close_entry (writer, "t");
+      init_variant_writer_open_entry (writer, "cause-event");
+      init_variant_writer_string (writer, cause->event_name);
+      init_variant_writer_close_entry (writer, "s");
+    }
+  else if (cause != NULL && cause->kind == INIT_CAUSE_CALLER)
+    {
+      init_variant_writer_open_entry (writer, "caller-uid");
+      init_variant_writer_uint32 (writer, cause->uid);
+      init_variant_writer_close_entry (writer, "u");
+      init_variant_writer_open_entry (writer, "caller-pid");
+      init_variant_writer_uint32 (writer, cause->pid);
+      init_variant_writer_close_entry (writer, "u");
+      init_variant_writer_open_entry (writer, "caller-command");
+      init_variant_writer_string (writer, cause->command);
+      init_variant_writer_close_entry (writer, "s");
+    }
+  init_variant_writer_close_array (writer);
+}
+
+static void
+on_event_queued (InitEngine *engine,
+                 InitEvent  *event,
+                 gpointer    user_data)
+{
+  InitManager *self = user_data;
+  InitVariantWriter *writer;
+
+  /* Built only for a connection to send it on. */
+  if (init_object_tree_get_connection (self->tree) == NULL)
+    return;
+  writer = init_variant_writer_new (256);
+  init_variant_writer_open_tuple (writer, INIT_VARIANT_ALIGN_8, FALSE);
+  init_variant_writer_uint64 (writer, event->id);
+  init_variant_writer_string (writer, event->name);
+  init_variant_writer_strv (writer, (const char * const *) event->env->pdata, event->env->len);
+  write_cause (writer, event->cause);
+  init_variant_writer_close_tuple (writer);
+  init_object_tree_emit (self->tree, INIT_MANAGER_PATH, MANAGER_INTERFACE, "EventEmitted",
+                         init_variant_writer_finish (writer, G_VARIANT_TYPE ("(tsasa{sv})")));
+}
+
+static void
+on_event_finished (InitEngine *engine,
+                   InitEvent  *event,
+                   gpointer    user_data)
+{
+  InitManager *self = user_data;
+  InitVariantWriter *writer;
+
+  if (init_object_tree_get_connection (self->tree) == NULL)
+    return;
+  writer = init_variant_writer_new (128);
+  init_variant_writer_open_tuple (writer, INIT_VARIANT_ALIGN_8, FALSE);
+  init_variant_writer_uint64 (writer, event->id);
+  init_variant_writer_string (writer, event->name);
+  init_variant_writer_boolean (writer, event->failed);
+  init_variant_writer_string (writer, event->failed_job);
+  init_variant_writer_string (writer, event->failed_reason);
+  init_variant_writer_close_tuple (writer);
+  init_object_tree_emit (self->tree, INIT_MANAGER_PATH, MANAGER_INTERFACE, "EventFinished",
+                         init_variant_writer_finish (writer, G_VARIANT_TYPE ("(tsbss)")));
+}
+
+static void
+on_config_error (InitEngine *engine,
+                 const char *path,
+                 const char *message,
+                 gpointer    user_data)
+{
+  InitManager *self = user_data;
+
+  if (path != NULL && g_hash_table_add (self->config_errors, g_strdup (path)))
+    update_config_errors (self);
+}
+
+static void
+on_record_added (InitHistory *history,
+                 GVariant    *record,
+                 gpointer     user_data)
+{
+  InitManager *self = user_data;
+
+  /* A record is (ttssa{sv}), HistoryRecord's very arguments: sent as it is kept. */
+  init_object_tree_emit (self->tree, INIT_MANAGER_PATH, MANAGER_INTERFACE, "HistoryRecord",
+                         record);
+}
+
+/* ---- methods ---- */
+
+typedef struct
+{
+  InitManager           *self;
+  GDBusMethodInvocation *invocation;
+  char                  *name;
+  GPtrArray             *env;
+  gboolean               wait;
+} ManagerCall;
+
+static void
+manager_call_free (ManagerCall *call)
+{
+  g_clear_object (&call->self);
+  g_assert (call->invocation == NULL);
+  g_free (call->name);
+  g_clear_pointer (&call->env, g_ptr_array_unref);
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ManagerCall, manager_call_free)
+
+void
+init_manager_emit_done (InitEvent *event,
+                        gpointer   user_data)
+{
+  InitParked *parked = user_data;
+  g_autoptr(InitManager) self = NULL;
+  GDBusMethodInvocation *invocation = NULL;
+
+  if (parked->carried != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (event->failed)
+        error = g_error_new (INIT_ERROR, INIT_ERROR_EVENT_FAILED, _("Event %s failed: job %s: %s"),
+                             event->name, event->failed_job != NULL ? event->failed_job : "?",
+                             event->failed_reason != NULL ? event->failed_reason : "?");
+      parked_answer_carried (parked, error != NULL ? NULL : g_variant_new ("(t)", event->id),
+                             error);
+      return;
+    }
+  self = parked->manager != NULL ? g_object_ref (parked->manager) : NULL;
+  invocation = init_parked_take (parked);
+  if (invocation == NULL)
+    return;
+  if (self != NULL)
+    init_object_tree_flush (self->tree);
+  if (event->failed)
+    g_dbus_method_invocation_return_error (invocation, INIT_ERROR, INIT_ERROR_EVENT_FAILED,
+                                           _("Event %s failed: job %s: %s"), event->name,
+                                           event->failed_job != NULL ? event->failed_job : "?",
+                                           event->failed_reason != NULL ? event->failed_reason : "?");
+  else
+    init_dbus_manager_complete_emit_event (NULL, invocation, event->id);
+}
+
+static void
+emit_authorized_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(ManagerCall) call = user_data;
+  InitManager *self = call->self;
+  g_autoptr(InitCaller) caller = NULL;
+  g_autoptr(GError) error = NULL;
+  InitEvent *event;
+
+  caller = init_authority_check_finish (INIT_AUTHORITY (source), result, &error);
+  if (caller == NULL)
+    {
+      init_dbus_return_error (g_steal_pointer (&call->invocation), error);
+      return;
+    }
+
+  init_manager_push_caller (self, caller);
+  if (call->wait)
+    {
+      InitParked *parked = init_manager_park (self, g_steal_pointer (&call->invocation),
+                                              INIT_PARKED_EMIT);
+      init_engine_emit (self->engine, call->name, call->env, init_manager_emit_done, parked);
+    }
+  else
+    {
+      event = init_engine_emit (self->engine, call->name, call->env, NULL, NULL);
+      init_dbus_manager_complete_emit_event (NULL, g_steal_pointer (&call->invocation), event->id);
+    }
+  init_manager_pop_caller (self);
+}
+
+static gboolean
+handle_emit_event (InitDBusManager       *object,
+                   GDBusMethodInvocation *invocation,
+                   const char            *name,
+                   const char * const    *env,
+                   gboolean               wait)
+{
+  InitManager *self = INIT_MANAGER (object);
+  g_autoptr(GError) error = NULL;
+  ManagerCall *call;
+  const char *details[] = { "event", name, NULL };
+
+  if (!init_dbus_check_event_name (name, &error) || !init_dbus_check_env (env, &error))
+    {
+      init_dbus_return_error (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  call = g_new0 (ManagerCall, 1);
+  call->self = g_object_ref (self);
+  call->invocation = invocation;
+  call->name = g_strdup (name);
+  call->env = init_env_from_strv (env);
+  call->wait = wait;
+  init_authority_check_async (self->authority, invocation, "org.example.Init.emit-events",
+                              details, NULL, emit_authorized_cb, call);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_get_job_by_name (InitDBusManager       *object,
+                        GDBusMethodInvocation *invocation,
+                        const char            *name)
+{
+  InitManager *self = INIT_MANAGER (object);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  InitJob *entry;
+
+  if (!init_dbus_check_job_name (name, &error))
+    {
+      init_dbus_return_error (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  entry = init_engine_lookup (self->engine, name);
+  if (entry == NULL)
+    {
+      g_dbus_method_invocation_return_error (invocation, INIT_ERROR, INIT_ERROR_UNKNOWN_JOB,
+                                             _("Unknown job: %s"), name);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  path = job_path (entry);
+  init_dbus_manager_complete_get_job_by_name (object, invocation, path);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_get_all_jobs (InitDBusManager       *object,
+                     GDBusMethodInvocation *invocation)
+{
+  InitManager *self = INIT_MANAGER (object);
+  g_autoptr(GPtrArray) entries = init_engine_list (self->engine);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_full (entries->len + 1, g_free);
+
+  for (guint i = 0; i < entries->len; i++)
+    g_ptr_array_add (paths, job_path (g_ptr_array_index (entries, i)));
+  g_ptr_array_add (paths, NULL);
+  init_dbus_manager_complete_get_all_jobs (object, invocation, (const char * const *) paths->pdata);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+reload_authorized_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(ManagerCall) call = user_data;
+  g_autoptr(InitCaller) caller = NULL;
+  g_autoptr(GError) error = NULL;
+
+  caller = init_authority_check_finish (INIT_AUTHORITY (source), result, &error);
+  if (caller == NULL)
+    {
+      init_dbus_return_error (g_steal_pointer (&call->invocation), error);
+      return;
+    }
+  g_message (_("Reloading configuration (requested by uid %u)"), caller->uid);
+  init_manager_push_caller (call->self, caller);
+  init_engine_reload (call->self->engine);
+  init_manager_pop_caller (call->self);
+  init_object_tree_flush (call->self->tree);
+  init_dbus_manager_complete_reload_configuration (NULL, g_steal_pointer (&call->invocation));
+}
+
+static gboolean
+handle_reload_configuration (InitDBusManager       *object,
+                             GDBusMethodInvocation *invocation)
+{
+  InitManager *self = INIT_MANAGER (object);
+  ManagerCall *call = g_new0 (ManagerCall, 1);
+
+  call->self = g_object_ref (self);
+  call->invocation = invocation;
+  init_authority_check_async (self->authority, invocation,
+                              "org.example.Init.reload-configuration", NULL, NULL,
+                              reload_authorized_cb, call);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_get_history (InitDBusManager       *object,
+                    GDBusMethodInvocation *invocation,
+                    guint64                after,
+                    guint                  max)
+{
+  InitManager *self = INIT_MANAGER (object);
+
+  init_dbus_manager_complete_get_history (object, invocation,
+                                          init_history_get_records (self->history, after, max),
+                                          init_history_get_last_id (self->history));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* ---- supervision: ProcessTracking and Reexec ---- */
+
+static void
+reexec_authorized_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(ManagerCall) call = user_data;
+  g_autoptr(InitCaller) caller = NULL;
+  g_autoptr(GError) error = NULL;
+  InitManager *self = call->self;
+
+  caller = init_authority_check_finish (INIT_AUTHORITY (source), result, &error);
+  if (caller == NULL)
+    {
+      init_dbus_return_error (g_steal_pointer (&call->invocation), error);
+      return;
+    }
+  if (self->reexec == NULL)
+    {
+      g_dbus_method_invocation_return_error_literal (g_steal_pointer (&call->invocation),
+                                                     INIT_ERROR, INIT_ERROR_FAILED,
+                                                     _("This daemon cannot re-execute itself: "
+                                                       "it was started without support for it"));
+      return;
+    }
+  g_message (_("Re-executing (requested by uid %u)"), caller->uid);
+  /* The invocation goes with the state: the new process answers it. */
+  self->reexec (g_steal_pointer (&call->invocation), self->reexec_data);
+}
+
+static gboolean
+handle_reexec (InitDBusManager       *object,
+               GDBusMethodInvocation *invocation)
+{
+  InitManager *self = INIT_MANAGER (object);
+  ManagerCall *call = g_new0 (ManagerCall, 1);
+
+  call->self = g_object_ref (self);
+  call->invocation = invocation;
+  init_authority_check_async (self->authority, invocation, "org.example.Init.reexec", NULL,
+                              NULL, reexec_authorized_cb, call);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* The connector failed at run time and the engine scans /proc now. */
+static void
+on_process_tracking_changed (InitEngine *engine,
+                             gpointer    user_data)
+{
+  init_dbus_manager_set_process_tracking (INIT_DBUS_MANAGER (user_data),
+                                          init_engine_get_process_tracking (engine));
+}
+
+/* Called once from init_manager_new(). */
+static void
+supervision_init (InitManager              *self,
+                  const InitManagerOptions *options)
+{
+  self->reexec = options->reexec;
+  self->reexec_data = options->reexec_data;
+  init_dbus_manager_set_process_tracking (INIT_DBUS_MANAGER (self),
+                                          init_engine_get_process_tracking (self->engine));
+  g_signal_connect_object (self->engine, "process-tracking-changed",
+                           G_CALLBACK (on_process_tracking_changed), self, 0);
+}
+
+/* EmitEvent is every event's way in: its arguments are unpacked here and the handler called
+ * directly, rather than copied into GValues for a GSignal emission through libffi as the
+ * generated dispatch does.  Every other method goes the generated way. */
+static GDBusInterfaceMethodCallFunc generated_method_call;
+
+static void
+manager_method_call (GDBusConnection       *connection,
+                     const char            *sender,
+                     const char            *object_path,
+                     const char            *interface_name,
+                     const char            *method_name,
+                     GVariant              *parameters,
+                     GDBusMethodInvocation *invocation,
+                     gpointer               user_data)
+{
+  if (g_str_equal (method_name, "EmitEvent"))
+    {
+      g_autofree const char **env = NULL;
+      const char *name;
+      gboolean wait;
+
+      /* GDBus has checked the signature against the interface info. */
+      g_variant_get (parameters, "(&s^a&sb)", &name, &env, &wait);
+      handle_emit_event (INIT_DBUS_MANAGER (user_data), invocation, name, env, wait);
+      return;
+    }
+  generated_method_call (connection, sender, object_path, interface_name, method_name,
+                         parameters, invocation, user_data);
+}
+
+static GDBusInterfaceVTable *
+init_manager_get_vtable (GDBusInterfaceSkeleton *skeleton)
+{
+  static GDBusInterfaceVTable vtable;
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      vtable = *G_DBUS_INTERFACE_SKELETON_CLASS (init_manager_parent_class)->get_vtable (skeleton);
+      generated_method_call = vtable.method_call;
+      vtable.method_call = manager_method_call;
+      g_once_init_leave (&initialized, 1);
+    }
+  return &vtable;
+}
+
+static void
+init_manager_iface_init (InitDBusManagerIface *iface)
+{
+  iface->handle_emit_event = handle_emit_event;
+  iface->handle_get_job_by_name = handle_get_job_by_name;
+  iface->handle_get_all_jobs = handle_get_all_jobs;
+  iface->handle_reload_configuration = handle_reload_configuration;
+  iface->handle_get_history = handle_get_history;
+  iface->handle_reexec = handle_reexec;
+}
+
+/* ---- GObject ---- */
+
+static void
+init_manager_dispose (GObject *object)
+{
+  InitManager *self = INIT_MANAGER (object);
+  InitParked *parked;
+
+  if (self->engine != NULL)
+    g_signal_handlers_disconnect_by_data (self->engine, self);
+  if (self->history != NULL)
+    g_signal_handlers_disconnect_by_data (self->history, self);
+
+  /* Every caller gets an answer, even now; the engine frees the records later (or never,
+   * if it goes away first). */
+  while ((parked = g_queue_peek_head (&self->parked)) != NULL)
+    {
+      GDBusMethodInvocation *invocation = g_steal_pointer (&parked->invocation);
+
+      parked_release (parked);
+      if (invocation != NULL)
+        g_dbus_method_invocation_return_error_literal (invocation, INIT_ERROR, INIT_ERROR_FAILED,
+                                                       _("The daemon is shutting down"));
+    }
+
+  if (self->tree != NULL)
+    init_object_tree_detach (self->tree);
+  g_clear_object (&self->tree);
+  g_clear_object (&self->history);
+  g_clear_object (&self->authority);
+  g_clear_object (&self->engine);
+
+  G_OBJECT_CLASS (init_manager_parent_class)->dispose (object);
+}
+
+static void
+init_manager_finalize (GObject *object)
+{
+  InitManager *self = INIT_MANAGER (object);
+
+  g_clear_pointer (&self->config_errors, g_hash_table_unref);
+
+  G_OBJECT_CLASS (init_manager_parent_class)->finalize (object);
+}
+
+static void
+init_manager_class_init (InitManagerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = init_manager_dispose;
+  object_class->finalize = init_manager_finalize;
+  G_DBUS_INTERFACE_SKELETON_CLASS (klass)->get_vtable = init_manager_get_vtable;
+}
+
+static void
+init_manager_init (InitManager *self)
+{
+  g_queue_init (&self->parked);
+  self->config_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+InitManager *
+init_manager_new (const InitManagerOptions *options)
+{
+  InitManager *self;
+  InitDBusManager *iface;
+  g_autoptr(GPtrArray) entries = NULL;
+
+  g_return_val_if_fail (options != NULL, NULL);
+  g_return_val_if_fail (INIT_IS_ENGINE (options->engine), NULL);
+  g_return_val_if_fail (INIT_IS_AUTHORITY (options->authority), NULL);
+  g_return_val_if_fail (INIT_IS_HISTORY (options->history), NULL);
+
+  init_dbus_error_register ();
+
+  self = g_object_new (INIT_TYPE_MANAGER, NULL);
+  iface = INIT_DBUS_MANAGER (self);
+  self->engine = g_object_ref (options->engine);
+  self->authority = g_object_ref (options->authority);
+  self->history = g_object_ref (options->history);
+  self->tree = init_object_tree_new (self, self->engine);
+
+  init_dbus_manager_set_version (iface, PACKAGE_VERSION);
+  init_dbus_manager_set_mode (iface, options->mode != NULL ? options->mode : "session");
+  init_dbus_manager_set_config_directories (iface, options->conf_dirs);
+  init_dbus_manager_set_log_directory (iface, options->log_dir != NULL ? options->log_dir : "");
+  init_dbus_manager_set_history_size (iface, init_history_get_size (self->history));
+  init_dbus_manager_set_config_errors (iface, 0);
+  supervision_init (self, options);
+
+  g_signal_connect (self->engine, "job-added", G_CALLBACK (on_job_added), self);
+  g_signal_connect (self->engine, "job-changed", G_CALLBACK (on_job_changed), self);
+  g_signal_connect (self->engine, "job-removed", G_CALLBACK (on_job_removed), self);
+  g_signal_connect (self->engine, "instance-added", G_CALLBACK (on_instance_added), self);
+  g_signal_connect (self->engine, "instance-changed", G_CALLBACK (on_instance_changed), self);
+  g_signal_connect (self->engine, "instance-removed", G_CALLBACK (on_instance_removed), self);
+  g_signal_connect (self->engine, "event-queued", G_CALLBACK (on_event_queued), self);
+  g_signal_connect (self->engine, "event-finished", G_CALLBACK (on_event_finished), self);
+  g_signal_connect (self->engine, "config-error", G_CALLBACK (on_config_error), self);
+  g_signal_connect (self->history, "record-added", G_CALLBACK (on_record_added), self);
+
+  entries = init_engine_list (self->engine);
+  for (guint i = 0; i < entries->len; i++)
+    init_object_tree_job_added (self->tree, g_ptr_array_index (entries, i));
+  /* LogChanged for every job's log: one directory watch per manager. */
+  init_log_watch_ensure (self);
+  return self;
+}
+
+InitObjectTree *
+init_manager_get_object_tree (InitManager *self)
+{
+  g_return_val_if_fail (INIT_IS_MANAGER (self), NULL);
+  return self->tree;
+}
+
+InitEngine *
+init_manager_get_engine (InitManager *self)
+{
+  g_return_val_if_fail (INIT_IS_MANAGER (self), NULL);
+  return self->engine;
+}
+
+InitAuthority *
+init_manager_get_authority (InitManager *self)
+{
+  g_return_val_if_fail (INIT_IS_MANAGER (self), NULL);
+  return self->authority;
+}

@@ -1,0 +1,288 @@
+/* init-reexec.c — initd replaces itself with a new binary and keeps everything */
+#define G_LOG_DOMAIN "init-reexec"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "init-dbus-error.h"
+#include "init-error.h"
+#include "init-instance.h"
+#include "init-log.h"
+#include "init-manager-carry.h"
+#include "init-reexec.h"
+#include "init-engine-save.h"
+
+typedef struct
+{
+  InitReexec            *reexec;
+  GDBusMethodInvocation *invocation;
+} Request;
+
+static gboolean
+request_idle_cb (gpointer user_data)
+{
+  Request *request = user_data;
+  g_autoptr(GVariant) caller = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (init_engine_is_shutting_down (request->reexec->engine))
+    {
+      g_dbus_method_invocation_return_error_literal (request->invocation, INIT_ERROR,
+                                                     INIT_ERROR_FAILED,
+                                                     _("The daemon is shutting down"));
+      g_free (request);
+      return G_SOURCE_REMOVE;
+    }
+  caller = init_manager_save_invocation (request->invocation, INIT_PARKED_INSTANCE);
+  if (caller != NULL)
+    g_variant_ref_sink (caller);
+  g_message (_("Re-executing %s"), request->reexec->exe);
+  if (!init_reexec_now (request->reexec, caller, &error))
+    {
+      g_warning (_("Re-exec failed, carrying on: %s"), error->message);
+      init_dbus_return_error (request->invocation, error);
+    }
+  g_free (request);
+  return G_SOURCE_REMOVE;
+}
+
+void
+init_reexec_request (GDBusMethodInvocation *invocation,
+                     gpointer               reexec)
+{
+  Request *request = g_new0 (Request, 1);
+
+  request->reexec = reexec;
+  request->invocation = invocation;
+  /* Out of the method handler: freezing the bus iterates the main loop. */
+  g_idle_add_full (G_PRIORITY_HIGH, request_idle_cb, request, NULL);
+}
+
+/* ---- the logs' ptys go through the exec ---- */
+
+/* The pty master @fd stays open across exec (@user_data: a GArray of the fds so kept). */
+static void
+keep_pty (pid_t    pid,
+          int      fd,
+          gpointer user_data)
+{
+  int flags = fcntl (fd, F_GETFD);
+
+  if (flags >= 0)
+    fcntl (fd, F_SETFD, flags & ~FD_CLOEXEC);
+  g_array_append_val ((GArray *) user_data, fd);
+}
+
+
+/* Every instance with a log, as borrowed pointers. */
+static GPtrArray *
+jobs_with_logs (InitEngine *engine)
+{
+  GPtrArray *jobs = init_engine_list_instances (engine);
+
+  for (guint i = jobs->len; i > 0; i--)
+    if (((InitInstance *) g_ptr_array_index (jobs, i - 1))->log == NULL)
+      g_ptr_array_remove_index (jobs, i - 1);
+  return jobs;
+}
+
+static char **
+exec_argv (InitReexec *reexec,
+           int         fd)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, g_strdup (reexec->exe));
+  for (guint i = 1; reexec->argv != NULL && reexec->argv[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (reexec->argv[i]));
+  g_ptr_array_add (argv, g_strdup_printf ("--restore-fd=%d", fd));
+  g_ptr_array_add (argv, NULL);
+  return (char **) g_ptr_array_free (argv, FALSE);
+}
+
+gboolean
+init_reexec_now (InitReexec  *reexec,
+                 GVariant    *caller,
+                 GError     **error)
+{
+  g_autoptr(GPtrArray) logged = NULL;
+  g_autoptr(GVariant) state = NULL;
+  g_auto(GStrv) argv = NULL;
+  g_autofree char *unique_name = NULL;
+  g_autoptr(GArray) kept = g_array_new (FALSE, FALSE, sizeof (int));
+  InitSaveCodec codec = { 0 };
+  GVariantDict dict;
+  sigset_t block, saved_mask;
+  int bus_fd = -1, capture_fd = -1, state_fd, saved_errno;
+  gint64 start = g_get_monotonic_time ();
+
+  /* Callers whose authorization is still being decided exist only in this process: let
+   * those checks finish (and the calls be handled or parked, which is carried) first. */
+  if (reexec->manager != NULL)
+    {
+      InitAuthority *authority = init_manager_get_authority (reexec->manager);
+      gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+      while (authority != NULL && init_authority_get_n_pending (authority) > 0
+             && g_get_monotonic_time () < deadline)
+        if (!g_main_context_iteration (NULL, FALSE))
+          g_usleep (1000);
+      if (authority != NULL && init_authority_get_n_pending (authority) > 0)
+        g_warning (_("Re-executing with %u authorization checks still pending; their callers get no answer"),
+                   init_authority_get_n_pending (authority));
+    }
+
+  /* The bus first: after this no message is read by this process. */
+  if (reexec->service != NULL)
+    bus_fd = init_service_freeze (reexec->service, &capture_fd, &unique_name);
+
+  /* Logs: everything read so far on disk, the ptys kept open for the new process. */
+  logged = jobs_with_logs (reexec->engine);
+  init_log_sync_all (2000);
+
+  if (reexec->manager != NULL)
+    init_manager_get_codec (reexec->manager, &codec);
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "version", "u", (guint32) INIT_STATE_VERSION);
+  g_variant_dict_insert (&dict, "writer", "s", PACKAGE_VERSION);
+  g_variant_dict_insert_value (&dict, "engine",
+                               init_engine_save (reexec->engine,
+                                                 reexec->manager != NULL ? &codec : NULL, FALSE));
+  if (reexec->history != NULL)
+    g_variant_dict_insert_value (&dict, "history",
+                                 init_history_get_records (reexec->history, 0, 0));
+  if (bus_fd >= 0)
+    {
+      g_variant_dict_insert (&dict, "bus-fd", "i", (gint32) bus_fd);
+      g_variant_dict_insert (&dict, "bus-capture-fd", "i", (gint32) capture_fd);
+      g_variant_dict_insert (&dict, "bus-name", "s", unique_name);
+    }
+  if (caller != NULL)
+    g_variant_dict_insert_value (&dict, "reexec-caller", caller);
+  g_variant_dict_insert (&dict, "saved-at", "x", start);
+  state = g_variant_ref_sink (g_variant_dict_end (&dict));
+
+  state_fd = memfd_create ("initd-state", 0);
+  if (state_fd < 0 || !init_save_write_fd (g_variant_ref (state), state_fd, error)
+      || lseek (state_fd, 0, SEEK_SET) < 0)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, INIT_ERROR, INIT_ERROR_FAILED, _("Cannot save the daemon state: %s"),
+                     g_strerror (errno));
+      if (state_fd >= 0)
+        close (state_fd);
+      if (bus_fd >= 0)
+        close (bus_fd);
+      if (reexec->service != NULL)
+        init_service_thaw (reexec->service);
+      return FALSE;
+    }
+
+  /* No main-loop turn happens from here to the exec, so nothing reads the ptys any more:
+   * what the jobs write now waits in them for the new process. */
+  for (guint i = 0; i < logged->len; i++)
+    init_log_foreach_pty (((InitInstance *) g_ptr_array_index (logged, i))->log, keep_pty, kept);
+  if (reexec->before_exec != NULL)
+    reexec->before_exec (reexec, reexec->before_exec_data);
+
+  g_info ("State saved in %" G_GINT64_FORMAT " µs (%" G_GSIZE_FORMAT " bytes)",
+          g_get_monotonic_time () - start, g_variant_get_size (state));
+
+  /* Signals that would end us stay pending until the new process handles them. */
+  sigemptyset (&block);
+  sigaddset (&block, SIGTERM);
+  sigaddset (&block, SIGINT);
+  sigaddset (&block, SIGHUP);
+  pthread_sigmask (SIG_BLOCK, &block, &saved_mask);
+  argv = exec_argv (reexec, state_fd);
+  execv (reexec->exe, argv);
+  saved_errno = errno;
+
+  /* Still here: undo, and carry on as if nothing happened. */
+  pthread_sigmask (SIG_SETMASK, &saved_mask, NULL);
+  close (state_fd);
+  if (bus_fd >= 0)
+    close (bus_fd);
+  for (guint i = 0; i < kept->len; i++)
+    {
+      int fd = g_array_index (kept, int, i);
+      int flags = fcntl (fd, F_GETFD);
+
+      if (flags >= 0)
+        fcntl (fd, F_SETFD, flags | FD_CLOEXEC);
+    }
+  if (reexec->service != NULL)
+    init_service_thaw (reexec->service);
+  g_set_error (error, INIT_ERROR, INIT_ERROR_FAILED, _("Cannot execute %s: %s"), reexec->exe,
+               g_strerror (saved_errno));
+  return FALSE;
+}
+
+GVariant *
+init_reexec_read (int      fd,
+                  GError **error)
+{
+  g_autoptr(GVariant) state = init_save_read_fd (fd, error);
+
+  close (fd);
+  if (state == NULL || !init_save_check_version (state, error))
+    return NULL;
+  return g_steal_pointer (&state);
+}
+
+gboolean
+init_reexec_restore (InitReexec  *reexec,
+                     GVariant    *state,
+                     GError     **error)
+{
+  g_autoptr(GVariant) engine = NULL, history = NULL, caller = NULL;
+  InitSaveCodec codec = { 0 };
+  const char *bus_name = NULL;
+  gint32 bus_fd = -1, capture_fd = -1;
+  gint64 saved_at = 0;
+
+  engine = g_variant_lookup_value (state, "engine", G_VARIANT_TYPE_VARDICT);
+  history = g_variant_lookup_value (state, "history", G_VARIANT_TYPE ("a(ttssa{sv})"));
+  caller = g_variant_lookup_value (state, "reexec-caller", NULL);
+  g_variant_lookup (state, "bus-fd", "i", &bus_fd);
+  g_variant_lookup (state, "bus-name", "&s", &bus_name);
+  g_variant_lookup (state, "bus-capture-fd", "i", &capture_fd);
+  g_variant_lookup (state, "saved-at", "x", &saved_at);
+
+  if (reexec->history != NULL && history != NULL)
+    init_history_restore (reexec->history, history);
+  if (reexec->manager != NULL)
+    init_manager_get_codec (reexec->manager, &codec);
+  if (engine != NULL
+      && !init_engine_restore (reexec->engine, engine, reexec->manager != NULL ? &codec : NULL,
+                               FALSE, error))
+    return FALSE;
+
+  if (reexec->service != NULL)
+    {
+      g_autoptr(GError) local = NULL;
+
+      if (bus_fd < 0 || bus_name == NULL
+          || !init_service_adopt (reexec->service, bus_fd, capture_fd, bus_name, &local))
+        {
+          if (local != NULL)
+            g_warning (_("Cannot take over the bus connection, connecting again: %s"), local->message);
+          init_service_start (reexec->service);
+        }
+      else if (caller != NULL && reexec->manager != NULL)
+        init_manager_answer_saved (reexec->manager, caller, NULL, NULL);
+    }
+  else if (bus_fd >= 0)
+    close (bus_fd);
+  if (saved_at > 0)
+    {
+      g_autofree char *ms = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                             (g_get_monotonic_time () - saved_at) / 1000);
+      g_message (_("Re-executed in %s ms"), ms);
+    }
+  return TRUE;
+}

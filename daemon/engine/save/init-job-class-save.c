@@ -1,4 +1,4 @@
-/* init-job-class-state.c — a job class as an a{sv} GVariant and back, for stateful re-exec */
+/* init-job-class-save.c — a job class as an a{sv} GVariant and back, for stateful re-exec */
 #define G_LOG_DOMAIN "init-engine"
 
 #include <signal.h>
@@ -15,8 +15,6 @@
  * which keys they understand.  Readers accept any format ≥ 1 (an older daemon reading a
  * newer one's state skips the keys it does not know). */
 #define CLASS_STATE_FORMAT 1
-
-#define OPERATOR_TYPE "a(ybsas)"
 
 /* ---- errors --------------------------------------------------------------------------------- */
 
@@ -36,202 +34,6 @@ key_error (GError     **error,
   g_set_error (error, INIT_ERROR, INIT_ERROR_INVALID_ARGS,
                _("Invalid job class state: key '%s': %s"), key, detail);
   return FALSE;
-}
-
-/* ---- operator trees ------------------------------------------------------------------------- */
-
-/* The nodes of @op in postfix order (children before their parent, left before right), without
- * recursion: a left-deep chain of 4096 `or`s is 4096 frames deep.  Both to_variant() and
- * leaves() read this one walk, so leaf indexes agree by construction. */
-static GPtrArray *
-operator_postfix (const InitEventOperator *op)
-{
-  GPtrArray *order = g_ptr_array_new ();
-  g_autoptr(GPtrArray) todo = NULL;
-
-  if (op == NULL)
-    return order;
-
-  /* Pop a node, push it to @order, then push left and right: @order is then the reverse of
-   * a right-to-left postfix walk, i.e. read backwards it is the left-to-right postfix. */
-  todo = g_ptr_array_new ();
-  g_ptr_array_add (todo, (gpointer) op);
-  while (todo->len > 0)
-    {
-      const InitEventOperator *node = g_ptr_array_steal_index (todo, todo->len - 1);
-
-      g_ptr_array_add (order, (gpointer) node);
-      if (node->type != INIT_EVENT_OPERATOR_MATCH)
-        {
-          g_ptr_array_add (todo, node->left);
-          g_ptr_array_add (todo, node->right);
-        }
-    }
-
-  for (guint i = 0, j = order->len - 1; i < j; i++, j--)
-    {
-      gpointer tmp = order->pdata[i];
-
-      order->pdata[i] = order->pdata[j];
-      order->pdata[j] = tmp;
-    }
-
-  return order;
-}
-
-/**
- * init_event_operator_to_variant:
- * @op: (nullable): an operator tree
- *
- * The tree as a(ybsas) in postfix order: (type, value, name, args).  The value slot is written
- * FALSE whatever the tree's latched state (latches are saved by the caller, by leaf index, see
- * init_event_operator_leaves()), so a latched and an unlatched tree serialize the same.
- *
- * Returns: (transfer floating): the array; empty for a NULL tree.
- */
-GVariant *
-init_event_operator_to_variant (const InitEventOperator *op)
-{
-  static const char * const no_args[] = { NULL };
-  g_autoptr(GPtrArray) order = operator_postfix (op);
-  GVariantBuilder builder;
-
-  g_variant_builder_init (&builder, G_VARIANT_TYPE (OPERATOR_TYPE));
-  for (guint i = 0; i < order->len; i++)
-    {
-      const InitEventOperator *node = g_ptr_array_index (order, i);
-      gboolean leaf = node->type == INIT_EVENT_OPERATOR_MATCH;
-
-      g_variant_builder_add (&builder, "(ybs^as)", (guchar) node->type, FALSE,
-                             leaf ? node->name : "",
-                             leaf ? (const char * const *) node->args : no_args);
-    }
-
-  return g_variant_builder_end (&builder);
-}
-
-/**
- * init_event_operator_from_variant:
- * @variant: an a(ybsas) as written by init_event_operator_to_variant()
- * @op: (out) (transfer full): the rebuilt tree, NULL for an empty array
- * @error: return location for an INIT_ERROR_INVALID_ARGS error
- *
- * Rebuilds the tree with every leaf unlatched.  Rejects anything that is not exactly one
- * well-formed postfix tree: unknown node types, a leaf without a name, an operator with a name
- * or arguments, too few operands, or operands left over.
- *
- * Returns: TRUE on success.
- */
-gboolean
-init_event_operator_from_variant (GVariant           *variant,
-                                  InitEventOperator **op,
-                                  GError            **error)
-{
-  g_autoptr(GPtrArray) stack = NULL;
-  gsize n;
-
-  g_return_val_if_fail (variant != NULL, FALSE);
-  g_return_val_if_fail (op != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  *op = NULL;
-  if (!g_variant_is_of_type (variant, G_VARIANT_TYPE (OPERATOR_TYPE)))
-    {
-      g_set_error (error, INIT_ERROR, INIT_ERROR_INVALID_ARGS,
-                   _("Expected an operator tree of type '%s', got '%s'"),
-                   OPERATOR_TYPE, g_variant_get_type_string (variant));
-      return FALSE;
-    }
-
-  stack = g_ptr_array_new_with_free_func ((GDestroyNotify) init_event_operator_free);
-  n = g_variant_n_children (variant);
-  for (gsize i = 0; i < n; i++)
-    {
-      g_autoptr(GVariant) node = g_variant_get_child_value (variant, i);
-      g_autoptr(GVariant) args_v = NULL;
-      guchar type;
-      const char *name;
-
-      /* The value slot is ignored: latches are restored by the caller, by leaf index. */
-      g_variant_get (node, "(yb&s@as)", &type, NULL, &name, &args_v);
-      if (type == INIT_EVENT_OPERATOR_MATCH)
-        {
-          if (*name == '\0')
-            {
-              g_set_error (error, INIT_ERROR, INIT_ERROR_INVALID_ARGS,
-                           _("Operator tree entry %u: event without a name"), (guint) i);
-              return FALSE;
-            }
-          g_ptr_array_add (stack, init_event_operator_new_match (name,
-                                                                 g_variant_dup_strv (args_v, NULL)));
-        }
-      else if (type == INIT_EVENT_OPERATOR_OR || type == INIT_EVENT_OPERATOR_AND)
-        {
-          InitEventOperator *left, *right;
-
-          if (*name != '\0' || g_variant_n_children (args_v) != 0)
-            {
-              g_set_error (error, INIT_ERROR, INIT_ERROR_INVALID_ARGS,
-                           _("Operator tree entry %u: an operator has no name "
-                             "or arguments"), (guint) i);
-              return FALSE;
-            }
-          if (stack->len < 2)
-            {
-              g_set_error (error, INIT_ERROR, INIT_ERROR_INVALID_ARGS,
-                           _("Operator tree entry %u: operator without two "
-                             "operands"), (guint) i);
-              return FALSE;
-            }
-          right = g_ptr_array_steal_index (stack, stack->len - 1);
-          left = g_ptr_array_steal_index (stack, stack->len - 1);
-          g_ptr_array_add (stack, init_event_operator_new_binary (type, left, right));
-        }
-      else
-        {
-          g_set_error (error, INIT_ERROR, INIT_ERROR_INVALID_ARGS,
-                       _("Operator tree entry %u: unknown node type %u"),
-                       (guint) i, (guint) type);
-          return FALSE;
-        }
-    }
-
-  if (stack->len > 1)
-    {
-      g_set_error (error, INIT_ERROR, INIT_ERROR_INVALID_ARGS,
-                   _("Operator tree has %u separate parts, expected one"), stack->len);
-      return FALSE;
-    }
-
-  if (stack->len == 1)
-    *op = g_ptr_array_steal_index (stack, 0);
-  return TRUE;
-}
-
-/**
- * init_event_operator_leaves:
- * @op: (nullable): an operator tree
- *
- * Returns: (transfer container) (element-type InitEventOperator): the MATCH leaves of @op,
- *   left to right, the order in which init_event_operator_to_variant() writes them.
- */
-GPtrArray *
-init_event_operator_leaves (InitEventOperator *op)
-{
-  GPtrArray *order = operator_postfix (op);
-  guint n = 0;
-
-  /* Keep the leaves of the postfix walk in place. */
-  for (guint i = 0; i < order->len; i++)
-    {
-      InitEventOperator *node = g_ptr_array_index (order, i);
-
-      if (node->type == INIT_EVENT_OPERATOR_MATCH)
-        order->pdata[n++] = node;
-    }
-  g_ptr_array_set_size (order, n);
-
-  return order;
 }
 
 /* ---- class fields --------------------------------------------------------------------------- */
@@ -310,7 +112,7 @@ static const Field fields[] = {
 
 static const char * const field_types[] = {
   [FIELD_FORMAT] = "u", [FIELD_STRING] = "s", [FIELD_STRV] = "as", [FIELD_BOOLEAN] = "b",
-  [FIELD_INT] = "i", [FIELD_UMASK] = "u", [FIELD_ENUM] = "s", [FIELD_OPERATOR] = OPERATOR_TYPE,
+  [FIELD_INT] = "i", [FIELD_UMASK] = "u", [FIELD_ENUM] = "s", [FIELD_OPERATOR] = INIT_EVENT_OPERATOR_VARIANT_TYPE,
   [FIELD_PROCESS] = "a{s(bs)}", [FIELD_NORMAL_EXIT] = "ai", [FIELD_LIMITS] = "a{s(tt)}",
 };
 

@@ -1,4 +1,4 @@
-/* init-job-class-state.h — a job class as a GVariant, and back (for re-exec)
+/* init-job-class-save.h — a job class as a GVariant, and back (for re-exec)
  *
  * The form is an a{sv} dictionary with one key per field of InitJobClass ("name", "path",
  * "start-on", "process", "limits", …).  Readers ignore keys they do not know and use the
@@ -11,7 +11,7 @@
 
 #include <glib.h>
 
-#include "init-event-operator.h"
+#include "init-event-operator-save.h"
 #include "init-job-class.h"
 
 G_BEGIN_DECLS
@@ -21,17 +21,5 @@ GVariant          *init_job_class_to_variant        (const InitJobClass      *kl
  * type / is out of range (a corrupt state never yields a class that could not be parsed). */
 InitJobClass      *init_job_class_from_variant      (GVariant                *variant,
                                                      GError                 **error);
-
-/* An operator tree as a(ybsas) in postfix order: (type, value, name, args) — OR/AND nodes
- * have empty name and args.  NULL tree → empty array. */
-GVariant          *init_event_operator_to_variant   (const InitEventOperator *op);
-/* *@op is set to NULL for an empty array. */
-gboolean           init_event_operator_from_variant (GVariant                *variant,
-                                                     InitEventOperator      **op,
-                                                     GError                 **error);
-/* The MATCH leaves of @op in the same order to_variant writes them (left to right): the
- * index of a leaf in this array is how saved latched state refers to it.  Borrowed pointers;
- * no recursion (trees may be 4096 deep). */
-GPtrArray         *init_event_operator_leaves       (InitEventOperator       *op);
 
 G_END_DECLS

@@ -17,313 +17,14 @@
 
 #include "init-error.h"
 #include "init-process.h"
+#include "init-process-child.h"
 #include "init-reaper.h"
 
 /* Characters that make an `exec` line go through /bin/sh (reference §3.10). */
 #define SHELL_CHARS "~`!$^&*()=|\\{}[];\"'<>?"
-#define SHELL "/bin/sh"
-/* The fd a multi-line script is read from, as /proc/self/fd/9. */
-#define SCRIPT_FD 9
 /* Pipes grow to hold a whole script when the kernel lets us (pipe-max-size, 1 MiB default). */
 #define SCRIPT_PIPE_MAX (1024 * 1024)
 #define FORK_ATTEMPTS 5
-/* Exit status of a child whose setup failed (only ever seen by the reaper). */
-#define CHILD_FAILED 255
-
-/* Steps of the child setup that can fail, reported to the parent as {step, errno}. */
-typedef enum
-{
-  STEP_CONSOLE,         /* not fatal: /dev/console unusable, /dev/null used instead */
-  STEP_SETSID,
-  STEP_STDIO,
-  STEP_RLIMIT,
-  STEP_PRIORITY,
-  STEP_OOM,
-  STEP_CHROOT,
-  STEP_CHDIR,
-  STEP_GETPWNAM,
-  STEP_GETGRNAM,
-  STEP_CHOWN,
-  STEP_INITGROUPS,
-  STEP_SETGID,
-  STEP_SETUID,
-  STEP_EXEC,
-} ChildStep;
-
-typedef struct
-{
-  gint32 step;
-  gint32 err;
-} ChildReport;
-
-/* Everything the child needs, computed before fork(): between fork and exec only
- * async-signal-safe calls are allowed, so no allocation, no NSS, no stdio there. */
-typedef struct
-{
-  const InitJobClass *klass;
-  InitProcessType     type;
-  char              **argv;        /* what to exec */
-  char              **candidates;  /* argv[0] resolved against PATH, in search order */
-  char              **sh_argv;     /* "/bin/sh FILE ARGS…" for ENOEXEC (execvp semantics) */
-  char * const       *envp;
-  const char         *chdir;       /* NULL: keep the working directory */
-  int                 log_fd;      /* pty slave for console log, or -1 */
-  gboolean            inherit_output; /* console output: the daemon's own stdout/stderr */
-  char                oom_text[16];
-  gsize               oom_len;
-  gboolean            set_uid;
-  gboolean            set_gid;
-  gboolean            user_missing;
-  gboolean            group_missing;
-  uid_t               uid;
-  gid_t               gid;
-  gboolean            set_groups;
-  gid_t              *groups;
-  int                 n_groups;
-  int                 script_fd;   /* read end of the script pipe (>= 10), or -1 */
-  int                 report_fd;   /* write end of the error pipe (>= 10, close-on-exec) */
-} ChildSetup;
-
-static void
-child_setup_clear (ChildSetup *setup)
-{
-  g_strfreev (setup->argv);
-  g_strfreev (setup->candidates);
-  g_free (setup->sh_argv);
-  g_free (setup->groups);
-}
-
-/* ---- the child (async-signal-safe from here to child_run) ---- */
-
-static void
-child_report (ChildSetup *setup,
-              ChildStep   step,
-              int         err)
-{
-  ChildReport report = { step, err };
-
-  if (setup->report_fd < 0)
-    return;
-  /* Smaller than PIPE_BUF, so the write is atomic. */
-  while (write (setup->report_fd, &report, sizeof report) < 0 && errno == EINTR)
-    ;
-}
-
-static void G_GNUC_NORETURN
-child_fail (ChildSetup *setup,
-            ChildStep   step,
-            int         err)
-{
-  child_report (setup, step, err);
-  _exit (CHILD_FAILED);
-}
-
-/* dup2() that also works when @fd already is @target (then only close-on-exec is cleared). */
-static int
-child_dup2 (int fd,
-            int target)
-{
-  if (fd == target)
-    return fcntl (fd, F_SETFD, 0);
-  while (dup2 (fd, target) < 0)
-    {
-      if (errno != EINTR)
-        return -1;
-    }
-  return 0;
-}
-
-static int
-child_open_all (const char *path,
-                int         flags)
-{
-  int fd = open (path, flags | O_NOCTTY);
-
-  if (fd < 0)
-    return -1;
-  if (child_dup2 (fd, 0) < 0 || child_dup2 (fd, 1) < 0 || child_dup2 (fd, 2) < 0)
-    return -1;
-  if (fd > 2)
-    close (fd);
-  return 0;
-}
-
-static void
-child_setup_stdio (ChildSetup *setup)
-{
-  InitConsoleType console = setup->klass->console;
-  int fd;
-
-  if (console == INIT_CONSOLE_LOG && setup->log_fd >= 0)
-    {
-      /* Keep the slave clear of 0..2 while they are being replaced. */
-      fd = setup->log_fd > 2 ? setup->log_fd : fcntl (setup->log_fd, F_DUPFD, 3);
-      if (fd < 0 || child_dup2 (fd, 1) < 0 || child_dup2 (fd, 2) < 0)
-        child_fail (setup, STEP_STDIO, errno);
-      if (fd != setup->log_fd)
-        close (fd);
-      /* The pty is not made the controlling terminal (Upstart did): a job must outlive
-       * the daemon that holds the master — through a crash, until a new daemon adopts it —
-       * and a session leader that exits (a daemon's first process) must not hang up the
-       * process it left running.  Output still goes through a terminal (isatty is true). */
-      fd = open ("/dev/null", O_RDONLY | O_NOCTTY);
-      if (fd < 0 || child_dup2 (fd, 0) < 0)
-        child_fail (setup, STEP_STDIO, errno);
-      if (fd > 2)
-        close (fd);
-      return;
-    }
-
-  if (console == INIT_CONSOLE_OUTPUT && setup->inherit_output)
-    {
-      /* A session daemon has no console of its own: its jobs write where it writes. */
-      fd = open ("/dev/null", O_RDONLY | O_NOCTTY);
-      if (fd < 0 || child_dup2 (fd, 0) < 0)
-        child_fail (setup, STEP_STDIO, errno);
-      if (fd > 2)
-        close (fd);
-      return;
-    }
-
-  if (console == INIT_CONSOLE_OUTPUT || console == INIT_CONSOLE_OWNER)
-    {
-      if (child_open_all ("/dev/console", O_RDWR) == 0)
-        {
-          if (console == INIT_CONSOLE_OWNER)
-            ioctl (0, TIOCSCTTY, 1);
-          return;
-        }
-      child_report (setup, STEP_CONSOLE, errno);
-    }
-
-  if (child_open_all ("/dev/null", O_RDWR) < 0)
-    child_fail (setup, STEP_STDIO, errno);
-}
-
-/* Whatever else the daemon had open must not leak into jobs.  fd 9 is set up afterwards. */
-static void
-child_close_on_exec_from (int first)
-{
-  int fd;
-
-  if (close_range (first, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
-    return;
-  for (fd = first; fd < 4096; fd++)
-    fcntl (fd, F_SETFD, FD_CLOEXEC);
-}
-
-static void
-child_reset_signals (void)
-{
-  struct sigaction action;
-  sigset_t empty;
-  int signum;
-
-  memset (&action, 0, sizeof action);
-  action.sa_handler = SIG_DFL;
-  sigemptyset (&action.sa_mask);
-  /* Errors (SIGKILL, SIGSTOP, the C library's internal signals) are irrelevant. */
-  for (signum = 1; signum < NSIG; signum++)
-    sigaction (signum, &action, NULL);
-
-  sigemptyset (&empty);
-  sigprocmask (SIG_SETMASK, &empty, NULL);
-}
-
-/* execvp() without its allocation and environment lookup: the candidates were resolved
- * against the job's PATH before fork. */
-static void G_GNUC_NORETURN
-child_exec (ChildSetup *setup)
-{
-  gboolean denied = FALSE;
-  int err = ENOENT;
-  int i;
-
-  for (i = 0; setup->candidates[i] != NULL; i++)
-    {
-      execve (setup->candidates[i], setup->argv, setup->envp);
-      err = errno;
-      if (err == ENOEXEC)
-        {
-          /* A file without #! runs through the shell, as execvp() does. */
-          setup->sh_argv[1] = setup->candidates[i];
-          execve (SHELL, setup->sh_argv, setup->envp);
-          child_fail (setup, STEP_EXEC, errno);
-        }
-      if (err == EACCES)
-        denied = TRUE;
-      else if (err != ENOENT && err != ENOTDIR && err != ESTALE && err != ENODEV
-               && err != ETIMEDOUT && err != ELOOP && err != ENAMETOOLONG)
-        break;
-    }
-  child_fail (setup, STEP_EXEC, denied ? EACCES : err);
-}
-
-static void G_GNUC_NORETURN
-child_run (ChildSetup *setup)
-{
-  const InitJobClass *klass = setup->klass;
-  int resource;
-
-  if (setsid () < 0)
-    child_fail (setup, STEP_SETSID, errno);
-
-  child_setup_stdio (setup);
-  child_close_on_exec_from (3);
-  if (setup->script_fd >= 0 && child_dup2 (setup->script_fd, SCRIPT_FD) < 0)
-    child_fail (setup, STEP_STDIO, errno);
-
-  for (resource = 0; resource < INIT_N_LIMITS; resource++)
-    {
-      if (klass->limits != NULL && klass->limits[resource] != NULL
-          && setrlimit (resource, klass->limits[resource]) < 0)
-        child_fail (setup, STEP_RLIMIT, errno);
-    }
-
-  umask (klass->umask);
-
-  if (klass->nice != INIT_NICE_UNSET && setpriority (PRIO_PROCESS, 0, klass->nice) < 0)
-    child_fail (setup, STEP_PRIORITY, errno);
-
-  if (klass->oom_set)
-    {
-      int fd = open ("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-
-      if (fd < 0 || write (fd, setup->oom_text, setup->oom_len) < 0)
-        child_fail (setup, STEP_OOM, errno);
-      close (fd);
-    }
-
-  if (klass->chroot != NULL && chroot (klass->chroot) < 0)
-    child_fail (setup, STEP_CHROOT, errno);
-  if (setup->chdir != NULL && chdir (setup->chdir) < 0)
-    child_fail (setup, STEP_CHDIR, errno);
-
-  /* The names were looked up before fork; failures are reported at their place in the
-   * order, after chroot and chdir, as Upstart does. */
-  if (setup->user_missing)
-    child_fail (setup, STEP_GETPWNAM, 0);
-  if (setup->group_missing)
-    child_fail (setup, STEP_GETGRNAM, 0);
-
-  /* The shell opens /proc/self/fd/9 after dropping privileges; the pipe must be its own. */
-  if (setup->script_fd >= 0 && (setup->set_uid || setup->set_gid)
-      && fchown (SCRIPT_FD, setup->set_uid ? setup->uid : (uid_t) -1,
-                 setup->set_gid ? setup->gid : (gid_t) -1) < 0)
-    child_fail (setup, STEP_CHOWN, errno);
-
-  if (setup->set_groups && setgroups (setup->n_groups, setup->groups) < 0)
-    child_fail (setup, STEP_INITGROUPS, errno);
-  if (setup->set_gid && setgid (setup->gid) < 0)
-    child_fail (setup, STEP_SETGID, errno);
-  if (setup->set_uid && setuid (setup->uid) < 0)
-    child_fail (setup, STEP_SETUID, errno);
-
-  /* `debug` is parsed and reported as unsupported: it never stops the child (a process
-   * nobody continues would hang the job). */
-  child_reset_signals ();
-  child_exec (setup);
-}
 
 /* ---- the parent: preparing ---- */
 
@@ -739,14 +440,14 @@ init_process_spawn (const InitJobClass     *klass,
 
   if (!make_high_pipe (report_pipe, error))
     {
-      child_setup_clear (&setup);
+      init_process_child_setup_clear (&setup);
       return -1;
     }
   if (script != NULL && !make_high_pipe (script_pipe, error))
     {
       close (report_pipe[0]);
       close (report_pipe[1]);
-      child_setup_clear (&setup);
+      init_process_child_setup_clear (&setup);
       return -1;
     }
   setup.report_fd = report_pipe[1];
@@ -759,7 +460,7 @@ init_process_spawn (const InitJobClass     *klass,
     {
       pid = fork ();
       if (pid == 0)
-        child_run (&setup);
+        init_process_child_run (&setup);
       saved = errno;
       /* EAGAIN is a transient shortage (process limits, memory): try again shortly. */
       if (pid > 0 || saved != EAGAIN || attempt >= FORK_ATTEMPTS)
@@ -778,7 +479,7 @@ init_process_spawn (const InitJobClass     *klass,
       close (report_pipe[0]);
       if (script_pipe[1] >= 0)
         close (script_pipe[1]);
-      child_setup_clear (&setup);
+      init_process_child_setup_clear (&setup);
       return -1;
     }
 
@@ -787,7 +488,7 @@ init_process_spawn (const InitJobClass     *klass,
 
   ok = read_reports (report_pipe[0], error);
   close (report_pipe[0]);
-  child_setup_clear (&setup);
+  init_process_child_setup_clear (&setup);
   if (!ok)
     {
       /* The child has reported and is exiting: collect it here so no stray is left. */

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "init-authority.h"
+#include "init-env-policy.h"
 #include "init-error.h"
 
 /* How long a check may take before it is refused.  A non-interactive check is a few
@@ -87,6 +88,7 @@ typedef struct
   char            *sender;            /* NULL on a peer-to-peer connection */
   char            *action_id;
   PolkitDetails   *details;
+  GError          *env_error;         /* a variable only root may pass, or NULL */
   gboolean         interactive;
   InitCaller      *caller;
   gboolean         retried;           /* already re-fetched a stale authority once */
@@ -119,6 +121,7 @@ check_data_free (CheckData *data)
   g_free (data->sender);
   g_free (data->action_id);
   g_clear_object (&data->details);
+  g_clear_error (&data->env_error);
   init_caller_free (data->caller);
   if (data->authority != NULL)
     {
@@ -459,6 +462,13 @@ decide (GTask *task)
       g_object_unref (task);
       return;
     }
+  if (data->env_error != NULL)
+    {
+      /* Checked before polkit: no rule may hand root's loader to a user. */
+      g_task_return_error (task, g_steal_pointer (&data->env_error));
+      g_object_unref (task);
+      return;
+    }
   if (data->sender == NULL)
     {
       /* polkit needs a bus name to identify the subject. */
@@ -674,11 +684,20 @@ init_authority_check_async (InitAuthority         *self,
                        G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION) != 0;
   if (action_id != NULL)
     {
+      g_autofree const char **env = init_env_policy_invocation_env (invocation);
       const char *text;
 
       data->details = polkit_details_new ();
       for (gsize i = 0; details != NULL && details[i] != NULL && details[i + 1] != NULL; i += 2)
         polkit_details_insert (data->details, details[i], details[i + 1]);
+      if (env != NULL)
+        {
+          /* The variables' names, so a rule can allow a call only without any. */
+          g_autofree char *keys = init_env_policy_keys (env);
+
+          polkit_details_insert (data->details, "env-keys", keys);
+          init_env_policy_check_keys (env, &data->env_error);
+        }
       text = polkit_message_for (action_id, data->details);
       if (text != NULL && polkit_details_lookup (data->details, "polkit.message") == NULL)
         {

@@ -9,12 +9,18 @@
  *   session mode: only the daemon's own uid (and root) may change things; no polkit.
  * Read-only calls pass @action_id NULL and just get the caller's identity (for history).
  *
+ * Job variables: when the invocation's method has an "env" argument (init-env-policy.h), its
+ * keys go to polkit as the detail "env-keys" ("A,B", "" for none), and on the system bus a
+ * caller other than root is refused, before polkit is asked, if it passes a variable only
+ * root may pass (INIT_ERROR_INVALID_ENVIRONMENT naming it).
+ *
  * Errors from finish:
  *   G_DBUS_ERROR_ACCESS_DENIED                        polkit said no / another user
  *   org.freedesktop.DBus.Error.InteractiveAuthorizationRequired (as a G_IO_ERROR_DBUS_ERROR
  *     created with g_dbus_error_new_for_dbus_error)   polkit would ask, but the call did not
  *                                                     allow interaction
  *   INIT_ERROR_PERMISSION_DENIED                      polkit is not available (message says so)
+ *   INIT_ERROR_INVALID_ENVIRONMENT                    a variable only root may pass
  * so the face can pass them to g_dbus_method_invocation_return_gerror() unchanged.
  */
 #pragma once

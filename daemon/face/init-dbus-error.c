@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "init-dbus-error.h"
-#include "init-env.h"
+#include "init-env-policy.h"
 #include "init-error.h"
 #include "init-event.h"
 
@@ -109,7 +109,7 @@ gboolean
 init_dbus_check_env (const char * const  *env,
                      GError             **error)
 {
-  return init_env_validate (env, error);
+  return init_env_policy_check_size (env, error);
 }
 
 static gboolean

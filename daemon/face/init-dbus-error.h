@@ -28,7 +28,7 @@ void      init_dbus_return_error          (GDBusMethodInvocation *invocation,
 gboolean  init_dbus_check_event_name      (const char            *name,
                                            GError               **error);
 /* INIT_ERROR_INVALID_ENVIRONMENT unless @env (NULL-terminated) is a valid KEY=VALUE list of
- * bounded size (init_env_validate). */
+ * bounded size (init_env_policy_check_size: counted and measured before anything else). */
 gboolean  init_dbus_check_env             (const char * const    *env,
                                            GError               **error);
 /* INIT_ERROR_UNKNOWN_JOB for an empty, over-long or non-UTF-8 job name (it cannot name a

@@ -33,41 +33,15 @@ static const char svc_job[] =
   "description \"polkit test service\"\n"
   "exec /bin/sh -c 'trap \"\" HUP; while :; do sleep 1; done'\n";
 
-typedef struct
-{
-  int    status;
-  char  *out;
-  char  *err;
-  double seconds;
-} Run;
-
-static void
-run_free (Run *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-  g_free (r);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
-
-static Run *
+static PolkitRun *
 run_argv (const char         *user,
           const char * const *argv)
 {
-  Run *r = g_new0 (Run, 1);
-  gint64 start = g_get_monotonic_time ();
-  g_autofree char *text = g_strjoinv (" ", (char **) argv);
-
-  r->status = polkit_fixture_run_as (env.fx, user, argv, &r->out, &r->err);
-  r->seconds = (g_get_monotonic_time () - start) / 1e6;
-  g_test_message ("%s$ %s -> %d (%.3f s) %s%s", user ? user : "root", text, r->status,
-                  r->seconds, r->out, r->err);
-  return r;
+  return polkit_fixture_run_timed (env.fx, user, argv);
 }
 
 /* gdbus call --system as @user; the remaining arguments (NULL-terminated) are the method's. */
-static Run *
+static PolkitRun *
 gdbus_as (const char *user,
           gboolean    interactive,
           const char *path,
@@ -100,13 +74,13 @@ gdbus_as (const char *user,
 }
 
 static void
-assert_ok (Run *r)
+assert_ok (PolkitRun *r)
 {
   g_assert_cmpint (r->status, ==, 0);
 }
 
 static void
-assert_dbus_error (Run        *r,
+assert_dbus_error (PolkitRun        *r,
                    const char *name)
 {
   /* gdbus prints the error's D-Bus name first: it must be exactly @name (an unmapped GError
@@ -204,13 +178,13 @@ ensure_running (const char *job,
 
   if (running && g_strcmp0 (state, "running") != 0)
     {
-      g_autoptr(Run) r = gdbus_as (NULL, FALSE, path, I_JOB ".Start", "[]", "true", NULL);
+      g_autoptr(PolkitRun) r = gdbus_as (NULL, FALSE, path, I_JOB ".Start", "[]", "true", NULL);
       assert_ok (r);
       wait_state (job, "running");
     }
   else if (!running && state != NULL)
     {
-      g_autoptr(Run) r = gdbus_as (NULL, FALSE, path, I_JOB ".Stop", "[]", "true", NULL);
+      g_autoptr(PolkitRun) r = gdbus_as (NULL, FALSE, path, I_JOB ".Stop", "[]", "true", NULL);
       assert_ok (r);
       wait_state (job, NULL);
     }
@@ -265,7 +239,7 @@ test_policy_installed (void)
     {
       g_autofree char *id = g_strconcat ("org.example.Init.", actions[i], NULL);
       const char *argv[] = { "pkaction", "--verbose", "--action-id", id, NULL };
-      g_autoptr(Run) r = run_argv ("pkother", argv);
+      g_autoptr(PolkitRun) r = run_argv ("pkother", argv);
 
       assert_ok (r);
       g_assert_nonnull (strstr (r->out, descriptions[i]));
@@ -302,12 +276,12 @@ test_read_only_open (void)
   polkit_fixture_stop (env.pk);
   for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
     {
-      g_autoptr(Run) r = gdbus_as ("pkother", FALSE, calls[i].path, calls[i].method,
+      g_autoptr(PolkitRun) r = gdbus_as ("pkother", FALSE, calls[i].path, calls[i].method,
                                    calls[i].args[0], calls[i].args[1], calls[i].args[2], NULL);
       assert_ok (r);
     }
   {
-    g_autoptr(Run) r = gdbus_as ("pkother", FALSE, MANAGER, "org.freedesktop.DBus.Properties.Get",
+    g_autoptr(PolkitRun) r = gdbus_as ("pkother", FALSE, MANAGER, "org.freedesktop.DBus.Properties.Get",
                                  "'" I_MANAGER "'", "'Mode'", NULL);
     g_assert_cmpstr (r->out, ==, "(<'system'>,)\n");
   }
@@ -319,18 +293,18 @@ test_read_only_open (void)
 static void
 test_bus_policy (void)
 {
-  g_autoptr(Run) set = gdbus_as ("pkuser", FALSE, MANAGER, "org.freedesktop.DBus.Properties.Set",
+  g_autoptr(PolkitRun) set = gdbus_as ("pkuser", FALSE, MANAGER, "org.freedesktop.DBus.Properties.Set",
                                  "'" I_MANAGER "'", "'HistorySize'", "<uint32 1>", NULL);
-  g_autoptr(Run) get = gdbus_as ("pkother", FALSE, MANAGER, "org.freedesktop.DBus.Properties.Get",
+  g_autoptr(PolkitRun) get = gdbus_as ("pkother", FALSE, MANAGER, "org.freedesktop.DBus.Properties.Get",
                                  "'" I_MANAGER "'", "'Version'", NULL);
   const char *busctl[] = { "busctl", "--system", "call", NAME, MANAGER, I_MANAGER, "Bogus", NULL };
-  g_autoptr(Run) bogus = run_argv ("pkother", busctl);
+  g_autoptr(PolkitRun) bogus = run_argv ("pkother", busctl);
   const char *request[] = {
     "gdbus", "call", "--system", "--dest", "org.freedesktop.DBus", "--object-path",
     "/org/freedesktop/DBus", "--method", "org.freedesktop.DBus.RequestName", NAME, "4", NULL
   };
-  g_autoptr(Run) steal = run_argv ("pkuser", request);
-  g_autoptr(Run) root_set = gdbus_as (NULL, FALSE, MANAGER, "org.freedesktop.DBus.Properties.Set",
+  g_autoptr(PolkitRun) steal = run_argv ("pkuser", request);
+  g_autoptr(PolkitRun) root_set = gdbus_as (NULL, FALSE, MANAGER, "org.freedesktop.DBus.Properties.Set",
                                       "'" I_MANAGER "'", "'HistorySize'", "<uint32 1>", NULL);
 
   /* Denied by the bus: its message names the policy, initd never saw the call. */
@@ -357,7 +331,7 @@ test_manage_granted (void)
   ensure_running ("svc", FALSE);
   mark = history_last_id ();
   {
-    g_autoptr(Run) r = gdbus_as ("pkuser", FALSE, JOBS "svc", I_JOB ".Start", "[]", "true", NULL);
+    g_autoptr(PolkitRun) r = gdbus_as ("pkuser", FALSE, JOBS "svc", I_JOB ".Start", "[]", "true", NULL);
     assert_ok (r);
     g_assert_cmpstr (r->out, ==, "(objectpath '" JOBS "svc/_',)\n");
   }
@@ -372,35 +346,35 @@ test_manage_granted (void)
     g_assert_nonnull (strstr (history, "'caller-command': <'gdbus call --system"));
   }
   {
-    g_autoptr(Run) r = gdbus_as ("pkuser", FALSE, JOBS "svc/_", I_INST ".Reload", NULL);
+    g_autoptr(PolkitRun) r = gdbus_as ("pkuser", FALSE, JOBS "svc/_", I_INST ".Reload", NULL);
     assert_ok (r);
     g_assert_cmpint (instance_main_pid ("svc"), ==, pid);
   }
   {
-    g_autoptr(Run) r = gdbus_as ("pkuser", FALSE, JOBS "svc", I_JOB ".Restart", "[]", "true", NULL);
+    g_autoptr(PolkitRun) r = gdbus_as ("pkuser", FALSE, JOBS "svc", I_JOB ".Restart", "[]", "true", NULL);
     assert_ok (r);
     wait_state ("svc", "running");
     g_assert_cmpint (instance_main_pid ("svc"), !=, pid);
     pid = instance_main_pid ("svc");
   }
   {
-    g_autoptr(Run) r = gdbus_as ("pkuser", FALSE, JOBS "svc/_", I_INST ".Restart", "true", NULL);
+    g_autoptr(PolkitRun) r = gdbus_as ("pkuser", FALSE, JOBS "svc/_", I_INST ".Restart", "true", NULL);
     assert_ok (r);
     wait_state ("svc", "running");
     g_assert_cmpint (instance_main_pid ("svc"), !=, pid);
     pid = instance_main_pid ("svc");
   }
   {
-    g_autoptr(Run) r = gdbus_as ("pkuser", FALSE, JOBS "svc/_", I_INST ".Stop", "true", NULL);
+    g_autoptr(PolkitRun) r = gdbus_as ("pkuser", FALSE, JOBS "svc/_", I_INST ".Stop", "true", NULL);
     assert_ok (r);
     g_assert_false (test_util_pid_alive (pid));
   }
   {
-    g_autoptr(Run) r = gdbus_as ("pkuser", FALSE, JOBS "svc", I_JOB ".Start", "[]", "true", NULL);
+    g_autoptr(PolkitRun) r = gdbus_as ("pkuser", FALSE, JOBS "svc", I_JOB ".Start", "[]", "true", NULL);
     assert_ok (r);
   }
   {
-    g_autoptr(Run) r = gdbus_as ("pkuser", FALSE, JOBS "svc", I_JOB ".Stop", "[]", "true", NULL);
+    g_autoptr(PolkitRun) r = gdbus_as ("pkuser", FALSE, JOBS "svc", I_JOB ".Stop", "[]", "true", NULL);
     assert_ok (r);
     wait_state ("svc", NULL);
   }
@@ -428,14 +402,14 @@ test_manage_denied (void)
   mark = history_last_id ();
   for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
     {
-      g_autoptr(Run) r = gdbus_as ("pkother", FALSE, calls[i].path, calls[i].method,
+      g_autoptr(PolkitRun) r = gdbus_as ("pkother", FALSE, calls[i].path, calls[i].method,
                                    calls[i].args[0], calls[i].args[1], calls[i].args[2], NULL);
       assert_dbus_error (r, ACCESS_DENIED);
       g_assert_nonnull (strstr (r->err, "org.example.Init.manage-jobs"));
     }
   /* A stopped job cannot be started by pkother either. */
   {
-    g_autoptr(Run) r = gdbus_as ("pkother", FALSE, JOBS "task", I_JOB ".Start", "[]", "true", NULL);
+    g_autoptr(PolkitRun) r = gdbus_as ("pkother", FALSE, JOBS "task", I_JOB ".Start", "[]", "true", NULL);
     assert_dbus_error (r, ACCESS_DENIED);
   }
   g_assert_cmpint (instance_main_pid ("svc"), ==, pid);
@@ -458,21 +432,21 @@ test_emit_events (void)
   guint64 mark;
 
   {
-    g_autoptr(Run) r = gdbus_as ("pkuser", FALSE, MANAGER, I_MANAGER ".EmitEvent",
+    g_autoptr(PolkitRun) r = gdbus_as ("pkuser", FALSE, MANAGER, I_MANAGER ".EmitEvent",
                                  "'pk-go'", "['X=1']", "true", NULL);
     assert_ok (r);
     g_assert_true (g_str_has_prefix (r->out, "(uint64 "));
   }
   mark = history_last_id ();
   {
-    g_autoptr(Run) r = gdbus_as ("pkother", FALSE, MANAGER, I_MANAGER ".EmitEvent",
+    g_autoptr(PolkitRun) r = gdbus_as ("pkother", FALSE, MANAGER, I_MANAGER ".EmitEvent",
                                  "'pk-go'", "[]", "true", NULL);
     assert_dbus_error (r, ACCESS_DENIED);
     g_assert_nonnull (strstr (r->err, "org.example.Init.emit-events"));
   }
   g_assert_cmpuint (history_last_id (), ==, mark);
   {
-    g_autoptr(Run) r = gdbus_as ("pkother", FALSE, MANAGER, I_MANAGER ".EmitEvent",
+    g_autoptr(PolkitRun) r = gdbus_as ("pkother", FALSE, MANAGER, I_MANAGER ".EmitEvent",
                                  "'pkother-may'", "[]", "false", NULL);
     g_autofree char *history = NULL;
 
@@ -486,8 +460,8 @@ test_emit_events (void)
 static void
 test_reload_configuration (void)
 {
-  g_autoptr(Run) yes = gdbus_as ("pkuser", FALSE, MANAGER, I_MANAGER ".ReloadConfiguration", NULL);
-  g_autoptr(Run) no = gdbus_as ("pkother", FALSE, MANAGER, I_MANAGER ".ReloadConfiguration", NULL);
+  g_autoptr(PolkitRun) yes = gdbus_as ("pkuser", FALSE, MANAGER, I_MANAGER ".ReloadConfiguration", NULL);
+  g_autoptr(PolkitRun) no = gdbus_as ("pkother", FALSE, MANAGER, I_MANAGER ".ReloadConfiguration", NULL);
 
   assert_ok (yes);
   assert_dbus_error (no, ACCESS_DENIED);
@@ -508,8 +482,8 @@ test_reexec_denied (void)
   pid = instance_main_pid ("svc");
   mark = history_last_id ();
   {
-    g_autoptr(Run) r = gdbus_as ("pkother", FALSE, MANAGER, I_MANAGER ".Reexec", NULL);
-    g_autoptr(Run) i = gdbus_as ("pkother", TRUE, MANAGER, I_MANAGER ".Reexec", NULL);
+    g_autoptr(PolkitRun) r = gdbus_as ("pkother", FALSE, MANAGER, I_MANAGER ".Reexec", NULL);
+    g_autoptr(PolkitRun) i = gdbus_as ("pkother", TRUE, MANAGER, I_MANAGER ".Reexec", NULL);
 
     assert_dbus_error (r, ACCESS_DENIED);
     g_assert_nonnull (strstr (r->err, "org.example.Init.reexec"));
@@ -536,9 +510,9 @@ test_reexec_denied (void)
 static void
 test_reexec_granted (void)
 {
-  g_autoptr(Run) r = NULL;
-  g_autoptr(Run) denied = NULL;
-  g_autoptr(Run) stopped = NULL;
+  g_autoptr(PolkitRun) r = NULL;
+  g_autoptr(PolkitRun) denied = NULL;
+  g_autoptr(PolkitRun) stopped = NULL;
   g_autofree char *log = NULL;
 
   ensure_running ("svc", TRUE);
@@ -562,12 +536,12 @@ test_root_without_polkit (void)
   ensure_running ("svc", FALSE);
   polkit_fixture_stop (env.pk);
   {
-    g_autoptr(Run) a = gdbus_as (NULL, FALSE, JOBS "svc", I_JOB ".Start", "[]", "true", NULL);
-    g_autoptr(Run) b = gdbus_as (NULL, FALSE, JOBS "svc/_", I_INST ".Reload", NULL);
-    g_autoptr(Run) c = gdbus_as (NULL, FALSE, JOBS "svc/_", I_INST ".Restart", "true", NULL);
-    g_autoptr(Run) d = gdbus_as (NULL, FALSE, JOBS "svc", I_JOB ".Stop", "[]", "true", NULL);
-    g_autoptr(Run) e = gdbus_as (NULL, FALSE, MANAGER, I_MANAGER ".EmitEvent", "'pk-go'", "[]", "true", NULL);
-    g_autoptr(Run) f = gdbus_as (NULL, FALSE, MANAGER, I_MANAGER ".ReloadConfiguration", NULL);
+    g_autoptr(PolkitRun) a = gdbus_as (NULL, FALSE, JOBS "svc", I_JOB ".Start", "[]", "true", NULL);
+    g_autoptr(PolkitRun) b = gdbus_as (NULL, FALSE, JOBS "svc/_", I_INST ".Reload", NULL);
+    g_autoptr(PolkitRun) c = gdbus_as (NULL, FALSE, JOBS "svc/_", I_INST ".Restart", "true", NULL);
+    g_autoptr(PolkitRun) d = gdbus_as (NULL, FALSE, JOBS "svc", I_JOB ".Stop", "[]", "true", NULL);
+    g_autoptr(PolkitRun) e = gdbus_as (NULL, FALSE, MANAGER, I_MANAGER ".EmitEvent", "'pk-go'", "[]", "true", NULL);
+    g_autoptr(PolkitRun) f = gdbus_as (NULL, FALSE, MANAGER, I_MANAGER ".ReloadConfiguration", NULL);
 
     assert_ok (a);
     assert_ok (b);
@@ -588,9 +562,9 @@ test_details (void)
 
   ensure_running ("svc", FALSE);
   {
-    g_autoptr(Run) a = gdbus_as ("pkuser", FALSE, JOBS "svc", I_JOB ".Start", "[]", "true", NULL);
-    g_autoptr(Run) b = gdbus_as ("pkuser", FALSE, JOBS "svc/_", I_INST ".Stop", "true", NULL);
-    g_autoptr(Run) c = gdbus_as ("pkother", FALSE, MANAGER, I_MANAGER ".EmitEvent",
+    g_autoptr(PolkitRun) a = gdbus_as ("pkuser", FALSE, JOBS "svc", I_JOB ".Start", "[]", "true", NULL);
+    g_autoptr(PolkitRun) b = gdbus_as ("pkuser", FALSE, JOBS "svc/_", I_INST ".Stop", "true", NULL);
+    g_autoptr(PolkitRun) c = gdbus_as ("pkother", FALSE, MANAGER, I_MANAGER ".EmitEvent",
                                  "'no-such-luck'", "[]", "false", NULL);
 
     assert_ok (a);
@@ -616,15 +590,15 @@ test_details (void)
 static void
 test_interactive (void)
 {
-  g_autoptr(Run) plain = gdbus_as ("pkother", FALSE, JOBS "needs_2dauth", I_JOB ".Start", "[]", "true", NULL);
-  g_autoptr(Run) granted = gdbus_as ("pkuser", FALSE, JOBS "needs_2dauth", I_JOB ".Start", "[]", "true", NULL);
-  g_autoptr(Run) inter = gdbus_as ("pkother", TRUE, JOBS "needs_2dauth", I_JOB ".Start", "[]", "true", NULL);
+  g_autoptr(PolkitRun) plain = gdbus_as ("pkother", FALSE, JOBS "needs_2dauth", I_JOB ".Start", "[]", "true", NULL);
+  g_autoptr(PolkitRun) granted = gdbus_as ("pkuser", FALSE, JOBS "needs_2dauth", I_JOB ".Start", "[]", "true", NULL);
+  g_autoptr(PolkitRun) inter = gdbus_as ("pkother", TRUE, JOBS "needs_2dauth", I_JOB ".Start", "[]", "true", NULL);
   const char *busctl[] = { "busctl", "--system", "call", NAME, JOBS "needs_2dauth", I_JOB, "Start",
                            "asb", "0", "true", NULL };
   const char *busctl_no[] = { "busctl", "--system", "--allow-interactive-authorization=no", "call",
                               NAME, JOBS "needs_2dauth", I_JOB, "Start", "asb", "0", "true", NULL };
-  g_autoptr(Run) bus = run_argv ("pkother", busctl);
-  g_autoptr(Run) bus_no = run_argv ("pkother", busctl_no);
+  g_autoptr(PolkitRun) bus = run_argv ("pkother", busctl);
+  g_autoptr(PolkitRun) bus_no = run_argv ("pkother", busctl_no);
   g_autofree char *state = NULL;
 
   assert_dbus_error (plain, INTERACTIVE);
@@ -649,10 +623,10 @@ test_polkitd_absent (void)
   pid = instance_main_pid ("svc");
   polkit_fixture_stop (env.pk);
   {
-    g_autoptr(Run) r = gdbus_as ("pkuser", FALSE, JOBS "svc", I_JOB ".Stop", "[]", "true", NULL);
-    g_autoptr(Run) e = gdbus_as ("pkuser", FALSE, MANAGER, I_MANAGER ".EmitEvent", "'pk-go'", "[]", "true", NULL);
-    g_autoptr(Run) read = gdbus_as ("pkother", FALSE, MANAGER, I_MANAGER ".GetAllJobs", NULL);
-    g_autoptr(Run) x = gdbus_as ("pkuser", FALSE, MANAGER, I_MANAGER ".Reexec", NULL);
+    g_autoptr(PolkitRun) r = gdbus_as ("pkuser", FALSE, JOBS "svc", I_JOB ".Stop", "[]", "true", NULL);
+    g_autoptr(PolkitRun) e = gdbus_as ("pkuser", FALSE, MANAGER, I_MANAGER ".EmitEvent", "'pk-go'", "[]", "true", NULL);
+    g_autoptr(PolkitRun) read = gdbus_as ("pkother", FALSE, MANAGER, I_MANAGER ".GetAllJobs", NULL);
+    g_autoptr(PolkitRun) x = gdbus_as ("pkuser", FALSE, MANAGER, I_MANAGER ".Reexec", NULL);
 
     assert_dbus_error (x, PERMISSION);
     g_assert_nonnull (strstr (x->err, "polkit is not running"));
@@ -671,7 +645,7 @@ test_polkitd_absent (void)
   }
   polkit_fixture_start (env.pk);
   {
-    g_autoptr(Run) r = gdbus_as ("pkuser", FALSE, JOBS "svc", I_JOB ".Stop", "[]", "true", NULL);
+    g_autoptr(PolkitRun) r = gdbus_as ("pkuser", FALSE, JOBS "svc", I_JOB ".Stop", "[]", "true", NULL);
     assert_ok (r);
     g_assert_false (test_util_pid_alive (pid));
   }
@@ -718,12 +692,12 @@ test_session_mode (void)
                            MANAGER, "--method", I_MANAGER ".GetAllJobs", NULL };
     const char *emit[] = { "gdbus", "call", "--session", "--dest", NAME, "--object-path",
                            MANAGER, "--method", I_MANAGER ".EmitEvent", "'x'", "[]", "false", NULL };
-    g_autoptr(Run) other_start = run_argv ("pkother", session);
-    g_autoptr(Run) other_emit = run_argv ("pkother", emit);
-    g_autoptr(Run) other_read = run_argv ("pkother", read);
-    g_autoptr(Run) self_start = run_argv ("pkuser", session);
-    g_autoptr(Run) other_stop = run_argv ("pkother", stop);
-    g_autoptr(Run) root_stop = run_argv (NULL, stop);
+    g_autoptr(PolkitRun) other_start = run_argv ("pkother", session);
+    g_autoptr(PolkitRun) other_emit = run_argv ("pkother", emit);
+    g_autoptr(PolkitRun) other_read = run_argv ("pkother", read);
+    g_autoptr(PolkitRun) self_start = run_argv ("pkuser", session);
+    g_autoptr(PolkitRun) other_stop = run_argv ("pkother", stop);
+    g_autoptr(PolkitRun) root_stop = run_argv (NULL, stop);
 
     assert_dbus_error (other_start, ACCESS_DENIED);
     assert_dbus_error (other_emit, ACCESS_DENIED);
@@ -749,16 +723,7 @@ main (int    argc,
    * and the bus, initd and polkitd are still cleaned up at the end. */
   g_test_set_nonfatal_assertions ();
 
-  polkit_fixture_ensure_users ();
-  env.fx = dbus_fixture_new (DBUS_FIXTURE_SYSTEM, "system-bus.conf.in");
-  {
-    /* The bus includes data/org.example.Init.conf from the source tree: the policy we ship. */
-    g_autofree char *policy_dir = g_test_build_filename (G_TEST_DIST, "..", "data", NULL);
-
-    dbus_fixture_set_policy_dir (env.fx, policy_dir);
-    dbus_fixture_stop_bus (env.fx, FALSE);
-    dbus_fixture_start_bus (env.fx);
-  }
+  env.fx = polkit_fixture_new_system_bus ();
   env.pk = polkit_fixture_new (env.fx);
   dbus_fixture_write_job (env.fx, "svc", svc_job);
   dbus_fixture_write_job (env.fx, "task", "task\nexec true\n");

@@ -66,6 +66,7 @@ init_admin_application_startup (GApplication *application)
   const char *start[] = { "<Control><Shift>s", NULL };
   const char *stop[] = { "<Control><Shift>t", NULL };
   const char *restart[] = { "<Control><Shift>r", NULL };
+  const char *start_env[] = { "<Control><Shift>e", NULL };
 
   init_admin_ensure_resources ();
   G_APPLICATION_CLASS (init_admin_application_parent_class)->startup (application);
@@ -78,6 +79,7 @@ init_admin_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (app, "win.start", start);
   gtk_application_set_accels_for_action (app, "win.stop", stop);
   gtk_application_set_accels_for_action (app, "win.restart", restart);
+  gtk_application_set_accels_for_action (app, "win.start-env", start_env);
 }
 
 static void

@@ -390,7 +390,7 @@ init_admin_details_start_with_env (InitAdminDetails   *self,
         g_variant_new ("(^asb)", env != NULL ? env : none, TRUE), "start");
 }
 
-/* "KEY=" for every $KEY or ${KEY…} in an instance pattern, to fill in. */
+/* The names of every $KEY or ${KEY…} in an instance pattern. */
 static char **
 pattern_variables (const char *pattern)
 {
@@ -407,7 +407,7 @@ pattern_variables (const char *pattern)
       p = end;
       if (end == name)
         continue;
-      var = g_strdup_printf ("%.*s=", (int) (end - name), name);
+      var = g_strndup (name, end - name);
       g_strv_builder_add (builder, var);
     }
   return g_strv_builder_end (builder);
@@ -442,6 +442,8 @@ open_start_dialog (InitAdminDetails *self)
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   g_autofree char *heading = g_strdup_printf (_("Start “%s”"), init_dbus_job_get_name (job));
   g_auto(GStrv) vars = pattern_variables (init_dbus_job_get_instance_pattern (job));
+  g_autoptr(GStrvBuilder) prefill = g_strv_builder_new ();
+  g_auto(GStrv) entries = NULL;
   const char *usage = init_dbus_job_get_usage (job);
   g_autofree char *body = NULL;
   GtkWidget *dialog, *editor;
@@ -452,7 +454,16 @@ open_start_dialog (InitAdminDetails *self)
     body = g_strdup (_("Add variables to the job’s environment. For a job with instances they also name the instance."));
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
   editor = init_admin_env_editor_new ();
-  init_admin_env_editor_set_env (INIT_ADMIN_ENV_EDITOR (editor), (const char * const *) vars);
+  /* "KEY=" for each variable of the instance name, to fill in; each must get a value. */
+  for (gsize i = 0; vars[i] != NULL; i++)
+    {
+      g_autofree char *entry = g_strconcat (vars[i], "=", NULL);
+
+      g_strv_builder_add (prefill, entry);
+    }
+  entries = g_strv_builder_end (prefill);
+  init_admin_env_editor_set_env (INIT_ADMIN_ENV_EDITOR (editor), (const char * const *) entries);
+  init_admin_env_editor_set_required (INIT_ADMIN_ENV_EDITOR (editor), (const char * const *) vars);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), editor);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
@@ -464,7 +475,10 @@ open_start_dialog (InitAdminDetails *self)
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect (editor, "notify::valid", G_CALLBACK (on_editor_valid), dialog);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_start_dialog_response), self, 0);
+  on_editor_valid (INIT_ADMIN_ENV_EDITOR (editor), NULL, ADW_MESSAGE_DIALOG (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
+  /* Typing goes to the first variable, after its "KEY=" (not to a button). */
+  init_admin_env_editor_focus_first (INIT_ADMIN_ENV_EDITOR (editor));
 }
 
 static void

@@ -9,6 +9,7 @@
 #include "init-admin-env-editor.h"
 #include "init-admin-error.h"
 #include "init-admin-resources.h"
+#include "init-admin-suggestions.h"
 
 #define MAX_EVENT_NAME 256
 
@@ -38,7 +39,7 @@ struct _InitAdminEmitDialog
   InitAdminClient     *client;
   InitAdminJobModel   *model;
   InitAdminHistory    *history;
-  GtkListStore        *suggestions;
+  InitAdminSuggestions *suggestions;  /* owned by name_entry */
   GCancellable        *cancellable;
 
   Stage                stage;
@@ -315,21 +316,8 @@ init_admin_emit_dialog_get_outcome (InitAdminEmitDialog *self)
 GStrv
 init_admin_emit_dialog_get_suggestions (InitAdminEmitDialog *self)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  GtkTreeIter iter;
-  gboolean valid;
-
   g_return_val_if_fail (INIT_ADMIN_IS_EMIT_DIALOG (self), NULL);
-
-  for (valid = gtk_tree_model_get_iter_first (GTK_TREE_MODEL (self->suggestions), &iter); valid;
-       valid = gtk_tree_model_iter_next (GTK_TREE_MODEL (self->suggestions), &iter))
-    {
-      g_autofree char *name = NULL;
-
-      gtk_tree_model_get (GTK_TREE_MODEL (self->suggestions), &iter, 0, &name, -1);
-      g_strv_builder_add (builder, name);
-    }
-  return g_strv_builder_end (builder);
+  return g_strdupv ((char **) init_admin_suggestions_get_words (self->suggestions));
 }
 
 static int
@@ -352,9 +340,8 @@ fill_suggestions (InitAdminEmitDialog *self)
   init_admin_job_model_collect_event_names (self->model, names);
   sorted = (const char **) g_hash_table_get_keys_as_array (names, &n);
   g_qsort_with_data (sorted, n, sizeof (char *), compare_names, NULL);
-  gtk_list_store_clear (self->suggestions);
-  for (guint i = 0; i < n; i++)
-    gtk_list_store_insert_with_values (self->suggestions, NULL, -1, 0, sorted[i], -1);
+  /* The keys array is NULL-terminated. */
+  init_admin_suggestions_set_words (self->suggestions, sorted);
 }
 
 /* ---- GObject ---- */
@@ -375,7 +362,6 @@ init_admin_emit_dialog_dispose (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->model);
   g_clear_object (&self->history);
-  g_clear_object (&self->suggestions);
   gtk_widget_dispose_template (GTK_WIDGET (self), INIT_ADMIN_TYPE_EMIT_DIALOG);
 
   G_OBJECT_CLASS (init_admin_emit_dialog_parent_class)->dispose (object);
@@ -424,21 +410,12 @@ init_admin_emit_dialog_class_init (InitAdminEmitDialogClass *klass)
 static void
 init_admin_emit_dialog_init (InitAdminEmitDialog *self)
 {
-  g_autoptr(GtkEntryCompletion) completion = NULL;
-
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
-  self->suggestions = gtk_list_store_new (1, G_TYPE_STRING);
-
-  /* GtkEntryCompletion is GTK 4.8's completion (deprecated only from 4.10 on). */
-  completion = gtk_entry_completion_new ();
-  gtk_entry_completion_set_model (completion, GTK_TREE_MODEL (self->suggestions));
-  gtk_entry_completion_set_text_column (completion, 0);
-  gtk_entry_completion_set_inline_completion (completion, TRUE);
-  gtk_entry_completion_set_popup_single_match (completion, TRUE);
-  gtk_entry_completion_set_minimum_key_length (completion, 1);
-  gtk_entry_set_completion (self->name_entry, completion);
+  self->suggestions = init_admin_suggestions_attach (self->name_entry);
   gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->emit_button));
+  /* Typing goes to the event name, not to Cancel, the first button in the header bar. */
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->name_entry));
 }
 
 InitAdminEmitDialog *

@@ -14,7 +14,9 @@ struct _InitAdminEnvEditor
 
   GtkListBox *list;
   GtkButton  *add_button;
+  GtkLabel   *message_label;
   GPtrArray  *entries;     /* GtkEntry* (not owned) in order */
+  GStrv       required;    /* names that must have a value (an instance's variables) */
   gboolean    valid;
 };
 
@@ -44,10 +46,39 @@ init_admin_env_entry_is_valid (const char *entry)
   return TRUE;
 }
 
+/* The entry that gives @name a value, NULL if none does ("NAME=" gives none). */
+static GtkWidget *
+find_value (InitAdminEnvEditor *self,
+            const char         *name)
+{
+  gsize len = strlen (name);
+
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      GtkWidget *entry = g_ptr_array_index (self->entries, i);
+      const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+
+      if (strncmp (text, name, len) == 0 && text[len] == '=' && text[len + 1] != '\0')
+        return entry;
+    }
+  return NULL;
+}
+
+/* The first required name without a value, NULL if all have one. */
+static const char *
+missing_value (InitAdminEnvEditor *self)
+{
+  for (gsize i = 0; self->required != NULL && self->required[i] != NULL; i++)
+    if (find_value (self, self->required[i]) == NULL)
+      return self->required[i];
+  return NULL;
+}
+
 static void
 revalidate (InitAdminEnvEditor *self)
 {
-  gboolean valid = TRUE;
+  const char *missing = missing_value (self);
+  gboolean valid = missing == NULL;
 
   for (guint i = 0; i < self->entries->len; i++)
     {
@@ -61,6 +92,14 @@ revalidate (InitAdminEnvEditor *self)
         gtk_widget_add_css_class (entry, "error");
       valid &= ok;
     }
+  if (missing != NULL)
+    {
+      /* Translators: %s is a variable name such as TTY */
+      g_autofree char *text = g_strdup_printf (_("%s needs a value: it names the instance."), missing);
+
+      gtk_label_set_text (self->message_label, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), missing != NULL);
   if (self->valid != valid)
     {
       self->valid = valid;
@@ -90,12 +129,16 @@ add_entry (InitAdminEnvEditor *self,
   GtkWidget *remove = gtk_button_new_from_icon_name ("list-remove-symbolic");
 
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  /* Tab goes straight to the entry: the row itself does nothing. */
+  gtk_widget_set_focusable (row, FALSE);
   gtk_widget_set_margin_start (box, 6);
   gtk_widget_set_margin_end (box, 6);
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 6);
   gtk_widget_set_hexpand (entry, TRUE);
   gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("NAME=value"));
+  /* Enter in any variable submits the dialog, as it does in a dialog's first field. */
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
   gtk_editable_set_text (GTK_EDITABLE (entry), text != NULL ? text : "");
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Variable"), -1);
@@ -159,6 +202,35 @@ init_admin_env_editor_get_env (InitAdminEnvEditor *self)
   return g_strv_builder_end (builder);
 }
 
+void
+init_admin_env_editor_set_required (InitAdminEnvEditor *self,
+                                    const char * const *names)
+{
+  g_return_if_fail (INIT_ADMIN_IS_ENV_EDITOR (self));
+
+  g_strfreev (self->required);
+  self->required = g_strdupv ((char **) names);
+  revalidate (self);
+}
+
+gboolean
+init_admin_env_editor_focus_first (InitAdminEnvEditor *self)
+{
+  GtkWidget *entry;
+
+  g_return_val_if_fail (INIT_ADMIN_IS_ENV_EDITOR (self), FALSE);
+
+  if (self->entries->len == 0)
+    return FALSE;
+  entry = g_ptr_array_index (self->entries, 0);
+  /* Focusing an entry selects its text: typing would replace "TTY=" instead of adding to it. */
+  if (!gtk_widget_grab_focus (entry))
+    return FALSE;
+  gtk_editable_select_region (GTK_EDITABLE (entry), -1, -1);
+  gtk_editable_set_position (GTK_EDITABLE (entry), -1);
+  return TRUE;
+}
+
 gboolean
 init_admin_env_editor_get_valid (InitAdminEnvEditor *self)
 {
@@ -185,6 +257,7 @@ init_admin_env_editor_finalize (GObject *object)
   InitAdminEnvEditor *self = INIT_ADMIN_ENV_EDITOR (object);
 
   g_ptr_array_unref (self->entries);
+  g_strfreev (self->required);
 
   G_OBJECT_CLASS (init_admin_env_editor_parent_class)->finalize (object);
 }
@@ -227,6 +300,7 @@ init_admin_env_editor_class_init (InitAdminEnvEditorClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, INIT_ADMIN_RESOURCE "/init-admin-env-editor.ui");
   gtk_widget_class_bind_template_child (widget_class, InitAdminEnvEditor, list);
   gtk_widget_class_bind_template_child (widget_class, InitAdminEnvEditor, add_button);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminEnvEditor, message_label);
   gtk_widget_class_bind_template_callback (widget_class, on_add_clicked);
 }
 

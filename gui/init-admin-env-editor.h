@@ -20,6 +20,12 @@ void        init_admin_env_editor_set_env   (InitAdminEnvEditor *self,
 /* The non-blank entries, in order. */
 char      **init_admin_env_editor_get_env   (InitAdminEnvEditor *self);
 gboolean    init_admin_env_editor_get_valid (InitAdminEnvEditor *self);
+/* Names that must be given a value (an instance's variables): while one has none the editor
+ * is invalid and says so under the entries. */
+void        init_admin_env_editor_set_required (InitAdminEnvEditor *self,
+                                                const char * const *names);
+/* Focus the first entry with the cursor at its end (after a prefilled "NAME="). */
+gboolean    init_admin_env_editor_focus_first (InitAdminEnvEditor *self);
 /* TRUE if @entry is NAME=value with a valid name. */
 gboolean    init_admin_env_entry_is_valid   (const char         *entry);
 

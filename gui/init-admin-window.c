@@ -451,6 +451,7 @@ init_admin_window_class_init (InitAdminWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.start", NULL, action_job);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, action_job);
   gtk_widget_class_install_action (widget_class, "win.restart", NULL, action_job);
+  gtk_widget_class_install_action (widget_class, "win.start-env", NULL, action_job);
 
   init_admin_ensure_resources ();
   g_type_ensure (INIT_ADMIN_TYPE_JOB_LIST);

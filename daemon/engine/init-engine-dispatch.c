@@ -204,21 +204,8 @@ entry_induct (InitJob *entry,
 
   if (job->goal != INIT_GOAL_START && !engine->shutting_down)
     {
-      g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) init_event_unref);
-      g_autoptr(InitInstance) hold = init_instance_ref (job);
-
-      init_instance_supersede_for_start (job);
-      g_clear_pointer (&job->start_env, g_ptr_array_unref);
-      job->start_env = g_steal_pointer (&env);
-      init_event_operator_collect_events (entry->start_on, events);
-      init_instance_take_blocks (job, events);
-      {
-        g_autoptr(InitCause) cause = init_cause_new_event (event->id, event->name);
-        init_instance_set_cause (job, cause);
-      }
-      init_event_operator_reset (entry->start_on);
+      init_instance_goal_from_event (job, INIT_GOAL_START, env, entry->start_on, event);
       entry_release_start_on (entry);
-      init_instance_change_goal (job, INIT_GOAL_START);
       return;
     }
   init_event_operator_reset (entry->start_on);

@@ -53,6 +53,13 @@ enum
 
 extern guint init_engine_signals[N_SIGNALS];
 
+/* What instances reach the engine through (their host data is the engine). */
+extern const InitInstanceHost init_engine_instance_host;
+
+/* The instance reached waiting: remove it from its job (and the job, if it was deleted). */
+void        init_engine_instance_finished   (InitEngine   *engine,
+                                             InitInstance *job);
+
 /* ---- jobs (init-job.c) ---- */
 InitJob    *init_job_new                    (InitEngine   *engine,
                                              const char   *name,

@@ -99,7 +99,7 @@ init_engine_restore_instance (InitEngine   *engine,
                               InitJobClass *klass,
                               const char   *name)
 {
-  InitInstance *job = init_instance_new (engine, entry, klass, name);
+  InitInstance *job = init_instance_new (&init_engine_instance_host, engine, entry, klass, name);
 
   g_hash_table_insert (init_job_writable_instances (entry), job->name, job);
   engine->n_instances++;
@@ -162,13 +162,15 @@ init_engine_instance_finished (InitEngine *engine,
     }
 }
 
-void
-init_engine_process_exited (InitEngine      *engine,
-                            InitInstance         *job,
-                            InitProcessType  type,
-                            pid_t            pid,
-                            int              status)
+static void
+engine_process_exited (gpointer         host_data,
+                       InitInstance    *job,
+                       InitProcessType  type,
+                       pid_t            pid,
+                       int              status)
 {
+  InitEngine *engine = host_data;
+
   g_signal_emit (engine, init_engine_signals[SIGNAL_PROCESS_EXITED], 0, job, (int) type, (int) pid, status);
 }
 
@@ -179,20 +181,24 @@ init_engine_get_n_config_errors (InitEngine *engine)
   return init_conf_get_n_errors (engine->conf);
 }
 
-void
-init_engine_instance_changed (InitEngine *engine,
-                              InitInstance    *job)
+static void
+engine_instance_changed (gpointer      host_data,
+                         InitInstance *job)
 {
-  if (engine != NULL && !job->removed)
+  InitEngine *engine = host_data;
+
+  if (!job->removed)
     g_signal_emit (engine, init_engine_signals[SIGNAL_INSTANCE_CHANGED], 0, job);
 }
 
-InitEvent *
-init_engine_emit_job_event (InitEngine *engine,
-                            const char *name,
-                            GPtrArray  *env,
-                            const InitCause *cause)
+static InitEvent *
+engine_emit_job_event (gpointer         host_data,
+                       const char      *name,
+                       GPtrArray       *env,
+                       const InitCause *cause)
 {
+  InitEngine *engine = host_data;
+
   return init_event_queue_emit (engine->queue, name, env, cause);
 }
 
@@ -202,10 +208,12 @@ init_engine_get_options (InitEngine *engine)
   return &engine->options;
 }
 
-gboolean
-init_engine_respawn_disabled (InitEngine *engine)
+static gboolean
+engine_respawn_disabled (gpointer host_data)
 {
-  return engine == NULL || engine->shutting_down;
+  InitEngine *engine = host_data;
+
+  return engine->shutting_down;
 }
 
 static gint
@@ -323,10 +331,12 @@ init_engine_get_tracker (InitEngine *engine)
   return engine->tracker;
 }
 
-void
-init_engine_want_polling (InitEngine *engine,
-                          gboolean    waiting)
+static void
+engine_want_polling (gpointer host_data,
+                     gboolean waiting)
 {
+  InitEngine *engine = host_data;
+
   if (waiting)
     engine->n_polling++;
   else if (engine->n_polling > 0)
@@ -694,3 +704,42 @@ init_engine_is_shutting_down (InitEngine *engine)
   g_return_val_if_fail (INIT_IS_ENGINE (engine), FALSE);
   return engine->shutting_down;
 }
+
+/* ---- the engine as its instances' host (init-instance-host.h) ---- */
+
+static void
+engine_instance_finished (gpointer      host_data,
+                          InitInstance *job)
+{
+  init_engine_instance_finished (host_data, job);
+}
+
+static const InitCause *
+engine_get_current_cause (gpointer host_data)
+{
+  return init_engine_get_current_cause (host_data);
+}
+
+static const InitEngineOptions *
+engine_get_options (gpointer host_data)
+{
+  return init_engine_get_options (host_data);
+}
+
+static InitProcTracker *
+engine_get_tracker (gpointer host_data)
+{
+  return init_engine_get_tracker (host_data);
+}
+
+const InitInstanceHost init_engine_instance_host = {
+  .emit_job_event = engine_emit_job_event,
+  .instance_changed = engine_instance_changed,
+  .instance_finished = engine_instance_finished,
+  .process_exited = engine_process_exited,
+  .get_current_cause = engine_get_current_cause,
+  .respawn_disabled = engine_respawn_disabled,
+  .want_polling = engine_want_polling,
+  .get_options = engine_get_options,
+  .get_tracker = engine_get_tracker,
+};

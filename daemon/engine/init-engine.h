@@ -11,6 +11,7 @@
 
 #include <glib-object.h>
 
+#include "init-engine-options.h"
 #include "init-instance.h"
 
 G_BEGIN_DECLS
@@ -54,14 +55,6 @@ G_DECLARE_FINAL_TYPE (InitEngine, init_engine, INIT, ENGINE, GObject)
  *   "idle"             ()                          no instance left (after shutdown)
  *   "process-tracking-changed" ()                  init_engine_get_process_tracking() changed
  */
-
-typedef struct
-{
-  gboolean    user_mode;        /* session daemon: inherit environment, keep cwd */
-  char       *log_dir;          /* for `console log`; NULL: logging as `console none` */
-  char      **extra_env;        /* added to every process (e.g. INIT_ADDRESS), may be NULL */
-  gboolean    no_proc_connector;/* track forks by scanning /proc only (tests, containers) */
-} InitEngineOptions;
 
 InitEngine   *init_engine_new               (const InitEngineOptions *options);
 

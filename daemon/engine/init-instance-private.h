@@ -1,9 +1,73 @@
-/* init-job-private.h — shared between the state machine and the process side of an instance */
+/* init-instance-private.h — an instance's insides: shared by its own files (init-instance.c,
+ * init-instance-state.c, init-instance-process.c), and what its holder (the engine, the
+ * save code, the state machine's tests) may call beyond init-instance.h */
 #pragma once
 
 #include "init-instance.h"
 
 G_BEGIN_DECLS
+
+/* ---- for the holder ---- */
+
+/* Create an instance (goal stop, state waiting) of @entry named @name with @klass; it
+ * reaches the world only through @host (called with @host_data). */
+InitInstance *init_instance_new               (const InitInstanceHost *host,
+                                               gpointer                host_data,
+                                               InitJob                *entry,
+                                               InitJobClass           *klass,
+                                               const char             *name);
+/* Forget the host (it is going away, or the instance left it): cancel timers, drop
+ * watches.  A detached instance does nothing more. */
+void          init_instance_detach            (InitInstance      *job);
+/* Replace the instance's cause with a copy of @cause (NULL: the host's current cause, or
+ * unknown). */
+void          init_instance_set_cause         (InitInstance      *job,
+                                               const InitCause   *cause);
+void          init_instance_change_goal       (InitInstance      *job,
+                                               InitGoal           goal);
+/* Release everything waiting on the instance: events (marked failed if @failed), callers. */
+void          init_instance_finished          (InitInstance      *job,
+                                               gboolean           failed);
+/* An event (the one @op just became true for) moves the goal to @goal: callers waiting for
+ * the other direction are answered, @env becomes the start or stop environment, the events
+ * @op holds are held until the instance gets there, the cause is @event. */
+void          init_instance_goal_from_event   (InitInstance      *job,
+                                               InitGoal           goal,
+                                               GPtrArray         *env,
+                                               InitEventOperator *op,
+                                               InitEvent         *event);
+/* Feed @event to the instance's stop on; returns TRUE if it decided to stop. */
+gboolean      init_instance_handle_stop_on    (InitInstance      *job,
+                                               InitEvent         *event);
+/* FALSE with AlreadyStarted / AlreadyStopped if the instance's goal is already @refused. */
+gboolean      init_instance_check_goal        (InitInstance      *job,
+                                               InitGoal           refused,
+                                               GError           **error);
+/* The tracker saw a new process of @job (see InitProcForkFunc). */
+void          init_instance_process_forked    (InitInstance      *job,
+                                               pid_t              parent,
+                                               pid_t              child,
+                                               guint              generation);
+/* A tracked process of @job that we do not watch is gone. */
+void          init_instance_process_gone      (InitInstance      *job,
+                                               pid_t              pid);
+
+/* ---- the host, as the instance's own files reach it (only while attached) ---- */
+
+static inline InitProcTracker *
+init_instance_tracker (InitInstance *job)
+{
+  return job->host->get_tracker (job->host_data);
+}
+
+static inline const InitEngineOptions *
+init_instance_options (InitInstance *job)
+{
+  return job->host->get_options (job->host_data);
+}
+
+/* ---- inside the instance ---- */
+
 
 /* Tell the engine the instance changed (goal, state, processes, failure). */
 void          init_instance_notify             (InitInstance         *job);

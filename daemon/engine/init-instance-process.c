@@ -9,7 +9,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "init-engine-private.h"
 #include "init-env.h"
 #include "init-error.h"
 #include "init-instance-private.h"
@@ -37,7 +36,7 @@ job_process_env (InitInstance         *job,
                  InitProcessType  type)
 {
   g_autoptr(GPtrArray) env = init_env_copy (job->env);
-  const InitEngineOptions *options = init_engine_get_options (job->engine);
+  const InitEngineOptions *options = init_instance_options (job);
 
   if ((type == INIT_PROCESS_PRE_STOP || type == INIT_PROCESS_POST_STOP) && job->stop_env != NULL)
     init_env_append (env, job->stop_env, TRUE);
@@ -66,7 +65,7 @@ gboolean
 init_instance_process_run (InitInstance         *job,
                  InitProcessType  type)
 {
-  const InitEngineOptions *options = init_engine_get_options (job->engine);
+  const InitEngineOptions *options = init_instance_options (job);
   InitSpawnOptions spawn = { options->user_mode, -1 };
   g_auto(GStrv) envp = job_process_env (job, type);
   g_autoptr(GError) error = NULL;
@@ -101,7 +100,7 @@ init_instance_process_run (InitInstance         *job,
   g_info ("%s %s process (%d)", display, init_process_type_to_string (type), (int) pid);
   if (spawn.log_fd >= 0)
     init_log_set_pid (job->log, pid);
-  init_proc_tracker_add_root (init_engine_get_tracker (job->engine), pid, job,
+  init_proc_tracker_add_root (init_instance_tracker (job), pid, job,
                               job->klass->name, job->name);
   if (type == INIT_PROCESS_MAIN)
     {
@@ -121,12 +120,12 @@ job_strays (InitInstance *job)
 {
   GArray *pids;
 
-  if (job->engine != NULL)
-    init_proc_tracker_sync (init_engine_get_tracker (job->engine));
+  if (job->host != NULL)
+    init_proc_tracker_sync (init_instance_tracker (job));
   /* What the sync reported may have finished the instance (it left the engine). */
-  if (job->engine == NULL)
+  if (job->host == NULL)
     return g_array_new (FALSE, FALSE, sizeof (pid_t));
-  pids = init_proc_tracker_get_pids (init_engine_get_tracker (job->engine), job);
+  pids = init_proc_tracker_get_pids (init_instance_tracker (job), job);
   for (guint i = pids->len; i > 0; i--)
     {
       pid_t pid = g_array_index (pids, pid_t, i - 1);
@@ -191,7 +190,7 @@ init_instance_process_kill (InitInstance *job)
 {
   g_autoptr(GArray) strays = job_strays (job);
 
-  if (job->engine == NULL || (job->pid[INIT_PROCESS_MAIN] <= 0 && strays->len == 0))
+  if (job->host == NULL || (job->pid[INIT_PROCESS_MAIN] <= 0 && strays->len == 0))
     return FALSE;
   job_signal (job, strays, job->klass->kill_signal);
   g_clear_handle_id (&job->kill_timer, g_source_remove);
@@ -287,7 +286,7 @@ job_process_terminated (InitInstance         *job,
         {
           failed = !init_job_class_is_normal_exit (job->klass, status);
 
-          if (failed && job->klass->respawn && !init_engine_respawn_disabled (job->engine))
+          if (failed && job->klass->respawn && !job->host->respawn_disabled (job->host_data))
             {
               if (job_catch_runaway (job))
                 {
@@ -407,7 +406,7 @@ job_process_handler (pid_t    pid,
   if (WIFSTOPPED (wstatus))
     {
       /* `expect stop`: the main process says it is ready by stopping itself (§10). */
-      if (job->engine != NULL && type == INIT_PROCESS_MAIN && job->state == INIT_STATE_SPAWNED
+      if (job->host != NULL && type == INIT_PROCESS_MAIN && job->state == INIT_STATE_SPAWNED
           && job->klass->expect == INIT_EXPECT_STOP && WSTOPSIG (wstatus) == SIGSTOP)
         {
           kill (pid, SIGCONT);
@@ -419,9 +418,9 @@ job_process_handler (pid_t    pid,
   /* Exited or killed: the reaper drops the watch after this call. */
   status = WIFEXITED (wstatus) ? WEXITSTATUS (wstatus) : (WTERMSIG (wstatus) << 8);
   job->watch[type] = 0;
-  if (job->engine != NULL)
+  if (job->host != NULL)
     {
-      InitProcTracker *tracker = init_engine_get_tracker (job->engine);
+      InitProcTracker *tracker = init_instance_tracker (job);
 
       /* Every fork it made must be known before it is forgotten (its children are found by
        * their parent), and a daemon that forked before its parent exited must be known
@@ -429,12 +428,12 @@ job_process_handler (pid_t    pid,
       init_proc_tracker_sync (tracker);
       init_proc_tracker_process_exited (tracker, pid);
     }
-  if (job->engine != NULL && job->pid[type] == pid && type == INIT_PROCESS_MAIN && job->expecting
-      && init_proc_tracker_get_mode (init_engine_get_tracker (job->engine)) == INIT_PROC_TRACKING_SCAN)
+  if (job->host != NULL && job->pid[type] == pid && type == INIT_PROCESS_MAIN && job->expecting
+      && init_proc_tracker_get_mode (init_instance_tracker (job)) == INIT_PROC_TRACKING_SCAN)
     /* A /proc scan is no snapshot: a daemon's child may be caught half-way through being
      * re-parented to us.  Look again a moment later before calling this the end. */
     job_end_later (job, pid, status, 50);
-  else if (job->engine != NULL && job->pid[type] == pid)
+  else if (job->host != NULL && job->pid[type] == pid)
     job_process_ended (job, type, pid, status);
   init_instance_unref (job);
   g_free (pw);
@@ -455,10 +454,10 @@ end_check_cb (gpointer user_data)
   EndCheck *check = user_data;
   InitInstance *job = check->job;
 
-  if (job->engine != NULL)
+  if (job->host != NULL)
     {
-      init_proc_tracker_sync (init_engine_get_tracker (job->engine));
-      if (job->engine != NULL && job->pid[INIT_PROCESS_MAIN] == check->pid)
+      init_proc_tracker_sync (init_instance_tracker (job));
+      if (job->host != NULL && job->pid[INIT_PROCESS_MAIN] == check->pid)
         {
           if (job->watch[INIT_PROCESS_MAIN] != 0)
             {
@@ -500,7 +499,7 @@ job_process_ended (InitInstance         *job,
     init_log_process_exited (job->log, type == INIT_PROCESS_MAIN && job->log_pid > 0
                                          ? job->log_pid : pid);
   log_termination (job, type, pid, status);
-  init_engine_process_exited (job->engine, job, type, pid, status);
+  job->host->process_exited (job->host_data, job, type, pid, status);
   job_process_terminated (job, type, status);
 }
 
@@ -512,8 +511,8 @@ init_instance_process_expect_cancel (InitInstance *job)
   if (!job->expecting)
     return;
   job->expecting = FALSE;
-  if (job->engine != NULL)
-    init_engine_want_polling (job->engine, FALSE);
+  if (job->host != NULL)
+    job->host->want_polling (job->host_data, FALSE);
 }
 
 static guint
@@ -527,20 +526,20 @@ init_instance_process_expect_forks (InitInstance *job)
 {
   g_return_if_fail (job->klass->expect == INIT_EXPECT_FORK
                     || job->klass->expect == INIT_EXPECT_DAEMON);
-  if (job->expecting || job->engine == NULL)
+  if (job->expecting || job->host == NULL)
     return;
   job->expecting = TRUE;
-  init_engine_want_polling (job->engine, TRUE);
+  job->host->want_polling (job->host_data, TRUE);
 }
 
 void
 init_instance_process_await_strays (InitInstance  *job,
                                gboolean  waiting)
 {
-  if (job->awaiting_strays == waiting || job->engine == NULL)
+  if (job->awaiting_strays == waiting || job->host == NULL)
     return;
   job->awaiting_strays = waiting;
-  init_engine_want_polling (job->engine, waiting);
+  job->host->want_polling (job->host_data, waiting);
 }
 
 void
@@ -552,7 +551,7 @@ init_instance_process_forked (InitInstance *job,
   g_autofree char *display = NULL;
   pid_t old;
 
-  if (job->engine == NULL || !job->expecting || job->state != INIT_STATE_SPAWNED)
+  if (job->host == NULL || !job->expecting || job->state != INIT_STATE_SPAWNED)
     return;
   /* Follow the main process's own forks; a child found re-parented to us (parent unknown)
    * counts when it is further down than where we are. */
@@ -586,7 +585,7 @@ init_instance_process_gone (InitInstance *job,
 {
   InitProcInfo info;
 
-  if (job->engine == NULL)
+  if (job->host == NULL)
     return;
   for (guint t = 0; t < INIT_PROCESS_N; t++)
     {
@@ -653,10 +652,10 @@ init_instance_get_process_tree (InitInstance *job)
   g_return_val_if_fail (job != NULL, tree);
   g_array_set_clear_func (tree, process_info_clear);
   /* Current as of now (with scanning, forks are only found by looking). */
-  if (job->engine != NULL)
-    init_proc_tracker_sync (init_engine_get_tracker (job->engine));
-  pids = job->engine != NULL
-         ? init_proc_tracker_get_pids (init_engine_get_tracker (job->engine), job)
+  if (job->host != NULL)
+    init_proc_tracker_sync (init_instance_tracker (job));
+  pids = job->host != NULL
+         ? init_proc_tracker_get_pids (init_instance_tracker (job), job)
          : g_array_new (FALSE, FALSE, sizeof (pid_t));
   /* The spawned processes first (the tracker may not list a followed main process yet). */
   for (guint t = 0; t < INIT_PROCESS_N; t++)
@@ -698,7 +697,7 @@ init_instance_process_restore (InitInstance  *job,
                           gint64    kill_left_ms,
                           gboolean  adopt)
 {
-  InitProcTracker *tracker = init_engine_get_tracker (job->engine);
+  InitProcTracker *tracker = init_instance_tracker (job);
   g_autofree char *display = init_instance_display_name (job);
 
   for (gsize i = 0; processes != NULL && i < g_variant_n_children (processes); i++)
@@ -773,7 +772,7 @@ init_instance_process_finish_restore (InitInstance *job)
   g_autoptr(InitInstance) hold = init_instance_ref (job);
   gboolean main_died;
 
-  if (job->dead_on_restore == 0 || job->engine == NULL)
+  if (job->dead_on_restore == 0 || job->host == NULL)
     return;
   display = init_instance_display_name (job);
   main_died = (job->dead_on_restore & (1u << INIT_PROCESS_MAIN)) != 0;

@@ -5,7 +5,6 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "init-engine-private.h"
 #include "init-env.h"
 #include "init-instance.h"
 #include "init-instance-private.h"
@@ -126,7 +125,7 @@ init_instance_next_state_for (InitInstance *job)
   if (goal != job->goal)
     {
       job->goal = goal;
-      init_engine_instance_changed (job->engine, job);
+      init_instance_notify (job);
     }
   return state;
 }
@@ -189,7 +188,7 @@ job_emit_event (InitInstance    *job,
   g_autoptr(GPtrArray) env = job_event_env (job, name);
   InitEvent *event;
 
-  event = init_engine_emit_job_event (job->engine, name, env, job->cause);
+  event = job->host->emit_job_event (job->host_data, name, env, job->cause);
   if (block)
     {
       /* Our own starting/stopping event: we continue once everything it caused is done. */
@@ -208,7 +207,7 @@ job_blocker_finished (InitEvent *event,
   if (job->blocker == event)
     {
       g_clear_pointer (&job->blocker, init_event_unref);
-      if (job->engine != NULL)
+      if (job->host != NULL)
         init_instance_change_state (job, init_instance_next_state_for (job));
     }
   init_instance_unref (job);
@@ -237,7 +236,7 @@ init_instance_change_state (InitInstance      *job,
 {
   g_autoptr(InitInstance) hold = init_instance_ref (job);
 
-  while (job->engine != NULL && job->state != state)
+  while (job->host != NULL && job->state != state)
     {
       InitState old_state = job->state;
       g_autofree char *display = init_instance_display_name (job);
@@ -350,7 +349,8 @@ init_instance_change_state (InitInstance      *job,
             g_message (_("%s stopped"), display);
           job_emit_event (job, "stopped", FALSE);
           init_instance_finished (job, FALSE);
-          init_engine_instance_finished (job->engine, job);
+          if (job->host != NULL)
+            job->host->instance_finished (job->host_data, job);
           break;
 
         default:

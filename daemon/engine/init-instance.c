@@ -8,7 +8,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "init-engine-private.h"
 #include "init-env.h"
 #include "init-error.h"
 #include "init-event-operator.h"
@@ -35,15 +34,17 @@ typedef struct
 
 
 InitInstance *
-init_instance_new (InitEngine   *engine,
-              InitJob *entry,
-              InitJobClass *klass,
-              const char   *name)
+init_instance_new (const InitInstanceHost *host,
+                   gpointer                host_data,
+                   InitJob                *entry,
+                   InitJobClass           *klass,
+                   const char             *name)
 {
   InitInstance *job = g_new0 (InitInstance, 1);
 
   job->ref_count = 1;
-  job->engine = engine;
+  job->host = host;
+  job->host_data = host_data;
   job->entry = entry;
   job->klass = init_job_class_ref (klass);
   job->name = g_strdup (name);
@@ -70,13 +71,13 @@ init_instance_ref (InitInstance *job)
 void
 init_instance_detach (InitInstance *job)
 {
-  if (job->engine != NULL)
+  if (job->host != NULL)
     {
       if (job->expecting)
-        init_engine_want_polling (job->engine, FALSE);
+        job->host->want_polling (job->host_data, FALSE);
       job->expecting = FALSE;
       init_instance_process_await_strays (job, FALSE);
-      init_proc_tracker_remove_owner (init_engine_get_tracker (job->engine), job);
+      init_proc_tracker_remove_owner (init_instance_tracker (job), job);
     }
   for (guint i = 0; i < INIT_PROCESS_N; i++)
     if (job->watch[i] != 0)
@@ -90,7 +91,7 @@ init_instance_detach (InitInstance *job)
       InitEvent *blocker = g_steal_pointer (&job->blocker);
       init_event_unref (blocker);
     }
-  job->engine = NULL;
+  job->host = NULL;
 }
 
 void
@@ -146,16 +147,16 @@ init_instance_count_processes (InitInstance *job)
 void
 init_instance_notify (InitInstance *job)
 {
-  if (job->engine != NULL)
-    init_engine_instance_changed (job->engine, job);
+  if (job->host != NULL)
+    job->host->instance_changed (job->host_data, job);
 }
 
 void
 init_instance_set_cause (InitInstance         *job,
                     const InitCause *cause)
 {
-  if (cause == NULL && job->engine != NULL)
-    cause = init_engine_get_current_cause (job->engine);
+  if (cause == NULL && job->host != NULL)
+    cause = job->host->get_current_cause (job->host_data);
   init_cause_free (job->cause);
   job->cause = cause != NULL ? init_cause_copy (cause) : init_cause_new (INIT_CAUSE_NONE);
 }
@@ -278,9 +279,10 @@ job_supersede (InitInstance     *job,
   init_instance_unref (job);
 }
 
-void
-init_instance_take_blocks (InitInstance   *job,
-                      GPtrArray *events)
+/* Hold @events (the ones that caused this goal change) until the job finishes. */
+static void
+instance_take_blocks (InitInstance *job,
+                      GPtrArray    *events)
 {
   for (guint i = 0; events != NULL && i < events->len; i++)
     {
@@ -452,20 +454,9 @@ init_instance_handle_stop_on (InitInstance   *job,
   if (job->goal != INIT_GOAL_STOP)
     {
       g_autoptr(GPtrArray) stop_env = init_env_new ();
-      g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) init_event_unref);
 
       init_event_operator_environment (job->stop_on, stop_env, "UPSTART_STOP_EVENTS");
-      job_supersede (job, INIT_GOAL_STOP);
-      g_clear_pointer (&job->stop_env, g_ptr_array_unref);
-      job->stop_env = g_steal_pointer (&stop_env);
-      init_event_operator_collect_events (job->stop_on, events);
-      init_instance_take_blocks (job, events);
-      {
-        g_autoptr(InitCause) cause = init_cause_new_event (event->id, event->name);
-        init_instance_set_cause (job, cause);
-      }
-      init_event_operator_reset (job->stop_on);
-      init_instance_change_goal (job, INIT_GOAL_STOP);
+      init_instance_goal_from_event (job, INIT_GOAL_STOP, stop_env, job->stop_on, event);
       stopped = TRUE;
     }
   else
@@ -474,9 +465,25 @@ init_instance_handle_stop_on (InitInstance   *job,
 }
 
 void
-init_instance_supersede_for_start (InitInstance *job)
+init_instance_goal_from_event (InitInstance      *job,
+                               InitGoal           goal,
+                               GPtrArray         *env,
+                               InitEventOperator *op,
+                               InitEvent         *event)
 {
-  job_supersede (job, INIT_GOAL_START);
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) init_event_unref);
+  g_autoptr(InitCause) cause = init_cause_new_event (event->id, event->name);
+  g_autoptr(InitInstance) hold = init_instance_ref (job);
+  GPtrArray **slot = goal == INIT_GOAL_STOP ? &job->stop_env : &job->start_env;
+
+  job_supersede (job, goal);
+  g_clear_pointer (slot, g_ptr_array_unref);
+  *slot = env != NULL ? g_ptr_array_ref (env) : NULL;
+  init_event_operator_collect_events (op, events);
+  instance_take_blocks (job, events);
+  init_instance_set_cause (job, cause);
+  init_event_operator_reset (op);
+  init_instance_change_goal (job, goal);
 }
 
 /* ---- for init-instance-save.c ---- */

@@ -13,6 +13,7 @@
 
 #include "init-cause.h"
 #include "init-event.h"
+#include "init-instance-host.h"
 #include "init-job-class.h"
 
 G_BEGIN_DECLS
@@ -74,7 +75,8 @@ struct _InitInstance
 
   /*< private >*/
   gint             ref_count;
-  InitEngine      *engine;        /* weak */
+  const InitInstanceHost *host;  /* NULL once detached (init-instance-host.h) */
+  gpointer         host_data;
   InitEventOperator *stop_on;     /* private copy of the class tree */
   InitEvent       *blocker;       /* our own starting/stopping event we wait for */
   GPtrArray       *blocking;      /* InitEvent*: events we hold until we finish */

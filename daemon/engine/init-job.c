@@ -92,7 +92,7 @@ init_job_add_instance (InitJob *entry,
                     const char   *name)
 {
   InitEngine *engine = entry->engine;
-  InitInstance *job = init_instance_new (engine, entry, entry->klass, name);
+  InitInstance *job = init_instance_new (&init_engine_instance_host, engine, entry, entry->klass, name);
 
   g_hash_table_insert (init_job_writable_instances (entry), job->name, job);
   engine->n_instances++;

@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "init-engine-private.h"
 #include "init-env.h"
 #include "init-instance-private.h"
 #include "init-log.h"
@@ -71,12 +70,12 @@ init_instance_save (InitInstance              *job,
                                (gint32) job->pid[t], info.start_time);
       }
   g_variant_dict_insert_value (&dict, "processes", g_variant_builder_end (&pids));
-  if (job->engine != NULL)
+  if (job->host != NULL)
     {
       GVariantBuilder others;
 
       /* With start times, like the processes: a pid reused meanwhile is never taken. */
-      tracked = init_proc_tracker_get_pids (init_engine_get_tracker (job->engine), job);
+      tracked = init_proc_tracker_get_pids (init_instance_tracker (job), job);
       g_variant_builder_init (&others, G_VARIANT_TYPE ("a(it)"));
       for (guint i = 0; i < tracked->len; i++)
         {
@@ -269,7 +268,7 @@ init_instance_restore (InitInstance              *job,
   ptys = g_variant_dict_lookup_value (&dict, "log-ptys", G_VARIANT_TYPE ("a(ii)"));
   for (gsize i = 0; !adopt && ptys != NULL && i < g_variant_n_children (ptys); i++)
     {
-      const InitEngineOptions *options = init_engine_get_options (job->engine);
+      const InitEngineOptions *options = init_instance_options (job);
       gint32 pid, fd;
 
       g_variant_get_child (ptys, i, "(ii)", &pid, &fd);

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "init-admin"
 
 #include <glib/gi18n.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "init-admin-format.h"
@@ -151,6 +152,42 @@ event_title (const char         *name,
   return env_text[0] != '\0' ? g_strdup_printf ("%s %s", name, env_text) : g_strdup (name);
 }
 
+/* A job's stopping event says whether and how it failed (RESULT=failed PROCESS=…
+ * EXIT_STATUS=… or EXIT_SIGNAL=…), also when no process exit was a failure of its own, as
+ * when the respawn limit is reached: the request that moved the job last failed with it. */
+static void
+request_failed_by (InitAdminHistory   *self,
+                   const char * const *env)
+{
+  const char *job = NULL, *instance = "", *result = NULL, *process = NULL, *sig = NULL;
+  int status = -1;
+  g_autofree char *display = NULL;
+  g_autofree char *text = NULL;
+  InitAdminHistoryRow *row;
+
+  for (gsize i = 0; env != NULL && env[i] != NULL; i++)
+    if (g_str_has_prefix (env[i], "JOB="))
+      job = env[i] + 4;
+    else if (g_str_has_prefix (env[i], "INSTANCE="))
+      instance = env[i] + 9;
+    else if (g_str_has_prefix (env[i], "RESULT="))
+      result = env[i] + 7;
+    else if (g_str_has_prefix (env[i], "PROCESS="))
+      process = env[i] + 8;
+    else if (g_str_has_prefix (env[i], "EXIT_STATUS="))
+      status = atoi (env[i] + 12);
+    else if (g_str_has_prefix (env[i], "EXIT_SIGNAL="))
+      sig = env[i] + 12;
+  if (job == NULL || g_strcmp0 (result, "failed") != 0)
+    return;
+  display = init_admin_display_name (job, instance);
+  row = g_hash_table_lookup (self->requests, display);
+  if (row == NULL || init_admin_history_row_get_result (row) == INIT_ADMIN_RESULT_FAILED)
+    return;
+  text = init_admin_format_failure (process, status, sig);
+  init_admin_history_row_set_result (row, INIT_ADMIN_RESULT_FAILED, text);
+}
+
 static void
 event_queued (InitAdminHistory *self,
               guint64           id,
@@ -173,6 +210,8 @@ event_queued (InitAdminHistory *self,
   init_admin_history_row_set_result (row, INIT_ADMIN_RESULT_PENDING, _("in progress"));
   if (event_id != 0)
     g_hash_table_insert (self->events, g_memdup2 (&event_id, sizeof event_id), row);
+  if (g_str_equal (name, "stopping"))
+    request_failed_by (self, env);
 }
 
 static char *
@@ -209,6 +248,43 @@ event_finished (InitAdminHistory *self,
     }
   else
     init_admin_history_row_set_result (row, INIT_ADMIN_RESULT_OK, _("done"));
+}
+
+/* Who asked, as "pid command" (NULL for the daemon itself). */
+static char *
+caller_of (GVariant *details)
+{
+  guint32 pid = 0;
+  const char *command = "";
+
+  if (!g_variant_lookup (details, "caller-pid", "u", &pid))
+    return NULL;
+  g_variant_lookup (details, "caller-command", "&s", &command);
+  return g_strdup_printf ("%u %s", pid, command);
+}
+
+/* A restart is one request that sets the goal to stop and at once back to start: the start
+ * joins the stop's row (which becomes "Restart …") rather than leaving it in progress for
+ * ever beside a second row. */
+static gboolean
+merge_restart (InitAdminHistory *self,
+               const char       *display,
+               const char       *goal,
+               GVariant         *details)
+{
+  InitAdminHistoryRow *row = g_hash_table_lookup (self->requests, display);
+  g_autofree char *caller = caller_of (details);
+  g_autofree char *title = NULL;
+
+  if (row == NULL || caller == NULL || !g_str_equal (goal, "start")
+      || g_strcmp0 (g_object_get_data (G_OBJECT (row), "init-admin-goal"), "stop") != 0
+      || g_strcmp0 (g_object_get_data (G_OBJECT (row), "init-admin-caller"), caller) != 0)
+    return FALSE;
+  /* Translators: a request in the timeline, e.g. Restart heartbeat */
+  title = g_strdup_printf (_("Restart %s"), display);
+  init_admin_history_row_set_title (row, title);
+  g_object_set_data_full (G_OBJECT (row), "init-admin-goal", g_strdup ("restart"), g_free);
+  return TRUE;
 }
 
 static void
@@ -248,6 +324,8 @@ job_goal (InitAdminHistory *self,
     return;
 
   /* Not an event: someone asked (initctl, this app), a respawn, start-up or shutdown. */
+  if (merge_restart (self, display, goal, details))
+    return;
   {
     g_autofree char *title = NULL;
     g_autofree char *why = init_admin_format_cause (details);
@@ -264,6 +342,8 @@ job_goal (InitAdminHistory *self,
     init_admin_history_row_set_cause (row, why);
     init_admin_history_row_add_job (row, job);
     init_admin_history_row_set_result (row, INIT_ADMIN_RESULT_PENDING, _("in progress"));
+    g_object_set_data_full (G_OBJECT (row), "init-admin-goal", g_strdup (goal), g_free);
+    g_object_set_data_full (G_OBJECT (row), "init-admin-caller", caller_of (details), g_free);
     g_hash_table_replace (self->requests, g_strdup (display), row);
     g_hash_table_remove (self->job_event, display);
   }
@@ -286,15 +366,19 @@ job_state (InitAdminHistory *self,
   row = g_hash_table_lookup (self->requests, display);
   if (row == NULL)
     return;
+  /* "running" is not the end of a start: a task runs until it finishes (or fails), and a
+   * service may crash until its respawn limit fails it.  The request stays open, so what
+   * happens next is its outcome, until the job stops or someone asks again. */
   if (g_str_equal (state, "running") && !g_str_equal (goal, "stop"))
-    {
-      init_admin_history_row_set_result (row, INIT_ADMIN_RESULT_OK, _("running"));
-      g_hash_table_remove (self->requests, display);
-    }
+    init_admin_history_row_set_result (row, INIT_ADMIN_RESULT_OK, _("running"));
   else if (g_str_equal (state, "waiting"))
     {
+      const char *asked = g_object_get_data (G_OBJECT (row), "init-admin-goal");
+
       if (init_admin_history_row_get_result (row) != INIT_ADMIN_RESULT_FAILED)
-        init_admin_history_row_set_result (row, INIT_ADMIN_RESULT_OK, _("stopped"));
+        init_admin_history_row_set_result (row, INIT_ADMIN_RESULT_OK,
+                                           g_strcmp0 (asked, "start") == 0 ? _("finished")
+                                                                           : _("stopped"));
       g_hash_table_remove (self->requests, display);
     }
 }

@@ -7,6 +7,7 @@
 
 #include "gui-test-util.h"
 #include "init-admin-application.h"
+#include "init-admin-history-view.h"
 
 #define WAIT_MS 20000
 #define BUS_NAME "org.example.Init"
@@ -348,4 +349,20 @@ gui_test_daemon_emit (DBusFixture        *fx,
                                        G_VARIANT_TYPE ("(t)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
                                        &error);
   g_assert_no_error (error);
+}
+
+InitAdminHistoryRow *
+gui_test_find_history_row (InitAdminWindow *window,
+                           const char      *title)
+{
+  GListModel *shown = init_admin_history_view_get_shown (init_admin_window_get_history_view (window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(InitAdminHistoryRow) row = g_list_model_get_item (shown, i);
+
+      if (g_str_equal (init_admin_history_row_get_title (row), title))
+        return row;   /* the view's model keeps it */
+    }
+  return NULL;
 }

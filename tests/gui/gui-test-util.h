@@ -51,6 +51,9 @@ InitAdminJobRow *gui_test_find_row         (InitAdminWindow *window,
 InitAdminJobRow *gui_test_select_job       (InitAdminWindow *window,
                                             const char      *job,
                                             const char      *instance);
+/* The history row shown whose title is @title, or NULL. */
+InitAdminHistoryRow *gui_test_find_history_row (InitAdminWindow *window,
+                                               const char      *title);
 /* Wait until @job's row has @status (20 s at most). */
 gboolean         gui_test_wait_status      (InitAdminWindow *window,
                                             const char      *job,

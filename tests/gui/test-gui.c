@@ -259,21 +259,6 @@ dialog_done (gpointer user_data)
   return init_admin_emit_dialog_is_done (user_data);
 }
 
-static InitAdminHistoryRow *
-find_history_row (InitAdminWindow *window,
-                  const char      *title)
-{
-  GListModel *shown = init_admin_history_view_get_shown (init_admin_window_get_history_view (window));
-
-  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
-    {
-      g_autoptr(InitAdminHistoryRow) row = g_list_model_get_item (shown, i);
-
-      if (g_str_equal (init_admin_history_row_get_title (row), title))
-        return row;
-    }
-  return NULL;
-}
 
 /* An event emitted from the dialog starts the job that waits for it; the dialog and the
  * history show the event and what it started, and selecting the event highlights that job
@@ -307,7 +292,7 @@ test_emit (void)
   g_assert_true (daemon_wait (fx, "delta", "start/running"));
   g_assert_true (gui_test_wait_status (window, "delta", INIT_ADMIN_STATUS_RUNNING));
 
-  event = find_history_row (window, "weather KIND=rain");
+  event = gui_test_find_history_row (window, "weather KIND=rain");
   g_assert_nonnull (event);
   g_assert_cmpint (init_admin_history_row_get_result (event), ==, INIT_ADMIN_RESULT_OK);
   g_assert_nonnull (strstr (init_admin_history_row_get_effect (event), "started delta"));
@@ -347,7 +332,7 @@ test_failed_task (void)
   g_assert_cmpint (init_admin_job_row_get_status (row), ==, INIT_ADMIN_STATUS_FAILED);
   g_assert_nonnull (strstr (init_admin_details_get_failure_text (init_admin_window_get_details (window)),
                             "The main process exited with status 7"));
-  g_assert_nonnull (find_history_row (window, "epsilon: The main process exited with status 7"));
+  g_assert_nonnull (gui_test_find_history_row (window, "epsilon: The main process exited with status 7"));
 
   dialog = init_admin_window_open_emit_dialog (window);
   init_admin_emit_dialog_set_event (dialog, "crash", NULL, TRUE);

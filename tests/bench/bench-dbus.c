@@ -1,9 +1,12 @@
 /* bench-dbus.c — the D-Bus face under load: a real initd on a private session bus
  *
- * Prints (issue 3's targets in brackets):
+ * Prints (issue 11's targets in brackets), min and median over several rounds:
  *   - a waiting EmitEvent that runs a `task` with `exec /bin/true`, against a bare
- *     fork+exec+wait of /bin/true from C  [within 1.5x]
- *   - daemon CPU per no-wait event no job names, with 1,000 and 10,000 jobs  [< 25 us]
+ *     fork+exec+wait of /bin/true from C measured in the same rounds  [<= 1.2 ms, <= 1.5x],
+ *     the daemon's CPU per task run  [<= 0.5 ms] and the messages it sends per task run, with
+ *     no client following signals  [<= 6] and with one subscribed
+ *   - daemon CPU per no-wait event no job names, with 1,000 and 10,000 jobs  [<= 50 us], the
+ *     rate of pipelined no-wait emits  [>= 20,000 /s] and messages per event
  *   - GetManagedObjects with 5,000 jobs  [< 100 ms]
  *   - daemon RSS with 5,000 jobs loaded and exported  [< 25 MB]
  * and where the time goes: the daemon's CPU per waiting emit and per GetManagedObjects (the
@@ -18,6 +21,7 @@
 #include <unistd.h>
 
 #include "bench-util.h"
+#include "bus-counter.h"
 #include "dbus-fixture.h"
 #include "test-util.h"
 
@@ -82,74 +86,90 @@ start_floor (const char *template,
   return fx;
 }
 
-/* utime + stime of @pid in microseconds. */
-static gint64
-process_cpu_usec (int pid)
+/* FALSE if the daemon has no Subscribe (then it always sends every signal). */
+static gboolean
+subscribe (DBusFixture *fx,
+           gboolean     on)
 {
-  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
-  g_autofree char *stat = test_util_read_file (path);
-  const char *p = strrchr (stat, ')');
-  unsigned long utime = 0, stime = 0;
-
-  /* fields after the command: state(3) ... utime(14) stime(15) */
-  sscanf (p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime);
-  return (gint64) (utime + stime) * G_USEC_PER_SEC / sysconf (_SC_CLK_TCK);
+  g_autoptr(GVariant) reply = g_dbus_connection_call_sync (fx->connection, NAME, MANAGER, "org.example.Init",
+                                                           on ? "Subscribe" : "Unsubscribe", NULL, NULL,
+                                                           G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  return reply != NULL;
 }
 
-static long
-process_rss_kib (int pid)
+#define ROUNDS 7
+
+/* @rounds rounds of @n waiting emits, each round followed by as many bare forks: the
+ * figures per emit (wall, daemon CPU, messages) and the fork floor, min and median. */
+static void
+measure_task_runs (DBusFixture *fx,
+                   BusCounter  *counter,
+                   const char  *label,
+                   guint        n)
 {
-  g_autofree char *path = g_strdup_printf ("/proc/%d/status", pid);
-  g_autofree char *status = test_util_read_file (path);
-  const char *p = strstr (status, "VmRSS:");
+  int pid = dbus_fixture_get_initd_pid (fx);
+  double wall[ROUNDS], cpu[ROUNDS], floor_ms[ROUNDS], msgs[ROUNDS];
+  double wall_min, cpu_min, floor_min, msgs_min, wall_med, floor_med, cpu_med, msgs_med;
+  g_autoptr(GHashTable) members = NULL;
 
-  return p != NULL ? atol (p + 6) : -1;
-}
-
-static double
-bare_true_ms (guint n)
-{
-  gint64 begin = g_get_monotonic_time ();
-
-  for (guint i = 0; i < n; i++)
+  for (guint r = 0; r < ROUNDS; r++)
     {
-      pid_t pid = fork ();
-      int status;
+      gint64 cpu_before = bench_pid_cpu_usec (pid);
+      gint64 begin = g_get_monotonic_time ();
 
-      if (pid == 0)
-        {
-          execl ("/bin/true", "true", NULL);
-          _exit (127);
-        }
-      waitpid (pid, &status, 0);
+      bus_counter_sync (counter, NULL);
+      for (guint i = 0; i < n; i++)
+        emit (fx, "run-task", TRUE);
+      wall[r] = (g_get_monotonic_time () - begin) / 1000.0 / n;
+      cpu[r] = (bench_pid_cpu_usec (pid) - cpu_before) / 1000.0 / n;
+      g_clear_pointer (&members, g_hash_table_unref);
+      msgs[r] = (double) bus_counter_sync (counter, &members) / n;
+      floor_ms[r] = bench_bare_true_ms (n);
     }
-  return (g_get_monotonic_time () - begin) / 1000.0 / n;
+  wall_med = bench_median (wall, ROUNDS, &wall_min);
+  floor_med = bench_median (floor_ms, ROUNDS, &floor_min);
+  cpu_med = bench_median (cpu, ROUNDS, &cpu_min);
+  msgs_med = bench_median (msgs, ROUNDS, &msgs_min);
+  printf ("%s\n", label);
+  printf ("  waiting EmitEvent running a task (exec /bin/true): min %7.3f  median %7.3f ms  [<= 1.2 ms]\n",
+          wall_min, wall_med);
+  printf ("  bare fork+exec+wait of /bin/true, same rounds:     min %7.3f  median %7.3f ms  (ratio of medians %.2fx) [<= 1.5x]\n",
+          floor_min, floor_med, wall_med / floor_med);
+  printf ("  daemon CPU per task run:                           min %7.3f  median %7.3f ms  [<= 0.5 ms]\n",
+          cpu_min, cpu_med);
+  printf ("  messages the daemon sends per task run:            min %7.2f  median %7.2f     [<= 6 unsubscribed]\n",
+          msgs_min, msgs_med);
+  {
+    GHashTableIter iter;
+    gpointer key, value;
+    g_autoptr(GString) line = g_string_new ("    last round, per task run:");
+
+    g_hash_table_iter_init (&iter, members);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      g_string_append_printf (line, " %s %.1f", (char *) key, GPOINTER_TO_UINT (value) / (double) n);
+    printf ("%s\n", line->str);
+  }
+  fflush (stdout);
 }
 
 static void
 bench_waiting_emit (const char *template)
 {
   DBusFixture *fx = start (template, 0, "start on run-task\ntask\nconsole none\nexec /bin/true\n");
-  int pid = dbus_fixture_get_initd_pid (fx);
-  const guint n = 200;
-  gint64 begin, cpu;
-  double emit_ms, bare_ms;
+  BusCounter *counter = bus_counter_new (fx, NAME);
 
   for (guint i = 0; i < 10; i++)
     emit (fx, "run-task", TRUE);
-  cpu = process_cpu_usec (pid);
-  begin = g_get_monotonic_time ();
-  for (guint i = 0; i < n; i++)
-    emit (fx, "run-task", TRUE);
-  emit_ms = (g_get_monotonic_time () - begin) / 1000.0 / n;
-  cpu = process_cpu_usec (pid) - cpu;
-  bare_true_ms (20);
-  bare_ms = bare_true_ms (n);
-  printf ("waiting EmitEvent running a task (exec /bin/true): %8.3f ms  (mean of %u)\n", emit_ms, n);
-  printf ("bare fork+exec+wait of /bin/true from C:           %8.3f ms  (ratio %.2fx, target 1.5x)\n",
-          bare_ms, emit_ms / bare_ms);
-  printf ("  daemon CPU per waiting emit:                      %8.3f ms\n", cpu / 1000.0 / n);
-  fflush (stdout);
+  bench_bare_true_ms (20);
+  measure_task_runs (fx, counter, "a task run, no client following signals:", 50);
+  if (subscribe (fx, TRUE))
+    {
+      measure_task_runs (fx, counter, "a task run, one client subscribed to signals:", 50);
+      subscribe (fx, FALSE);
+    }
+  else
+    printf ("  (no Manager.Subscribe: every signal is always sent)\n");
+  bus_counter_free (counter);
   dbus_fixture_free (fx);
 }
 
@@ -171,19 +191,15 @@ reply_cb (GObject      *source,
   ((Flight *) user_data)->pending--;
 }
 
-/* Daemon CPU per no-wait EmitEvent nobody names, pipelined as a busy client would send them
- * (at most 64 in flight). */
+/* @n no-wait EmitEvents nobody names, pipelined as a busy client would send them (at most 64
+ * in flight); returns the wall time in seconds. */
 static double
-event_cpu_usec (DBusFixture *fx)
+pipelined_emits (DBusFixture *fx,
+                 guint        n)
 {
-  int pid = dbus_fixture_get_initd_pid (fx);
-  const guint n = 5000;
   Flight flight = { 0 };
-  gint64 before, after;
+  gint64 begin = g_get_monotonic_time ();
 
-  for (guint i = 0; i < 100; i++)
-    emit (fx, "nobody-listens", FALSE);
-  before = process_cpu_usec (pid);
   for (guint i = 0; i < n; i++)
     {
       while (flight.pending >= 64)
@@ -195,10 +211,43 @@ event_cpu_usec (DBusFixture *fx)
     }
   while (flight.pending > 0)
     g_main_context_iteration (NULL, TRUE);
-  /* the queue is FIFO: once this one finished, all of them had */
-  emit (fx, "nobody-listens", TRUE);
-  after = process_cpu_usec (pid);
-  return (double) (after - before) / n;
+  return (g_get_monotonic_time () - begin) / (double) G_USEC_PER_SEC;
+}
+
+/* Daemon CPU per no-wait event (us), the rate of pipelined emits (/s) and the messages the
+ * daemon sends per event, min and median over rounds of 2,000. */
+static void
+print_event_figures (DBusFixture *fx,
+                     const char  *label)
+{
+  int pid = dbus_fixture_get_initd_pid (fx);
+  BusCounter *counter = bus_counter_new (fx, NAME);
+  const guint n = 2000, rounds = 5;
+  double cpu[5], rate[5], msgs[5], cpu_min, rate_min, msgs_min, cpu_med, rate_med, msgs_med;
+
+  pipelined_emits (fx, 100);
+  for (guint r = 0; r < rounds; r++)
+    {
+      gint64 before = bench_pid_cpu_usec (pid);
+
+      bus_counter_sync (counter, NULL);
+      rate[r] = n / pipelined_emits (fx, n);
+      /* the queue is FIFO: once this one finished, all of them had */
+      emit (fx, "nobody-listens", TRUE);
+      cpu[r] = (double) (bench_pid_cpu_usec (pid) - before) / n;
+      msgs[r] = (double) bus_counter_sync (counter, NULL) / n;
+    }
+  cpu_med = bench_median (cpu, rounds, &cpu_min);
+  rate_med = bench_median (rate, rounds, &rate_min);
+  msgs_med = bench_median (msgs, rounds, &msgs_min);
+  printf ("%s\n", label);
+  printf ("  daemon CPU per no-wait event no job names:  min %7.1f  median %7.1f us  [<= 50 us]\n",
+          cpu_min, cpu_med);
+  printf ("  pipelined no-wait emits:                    min %7.0f  median %7.0f /s  [>= 20,000 /s]\n",
+          rate_min, rate_med);
+  printf ("  messages the daemon sends per event:        min %7.2f  median %7.2f\n", msgs_min, msgs_med);
+  fflush (stdout);
+  bus_counter_free (counter);
 }
 
 static void
@@ -206,10 +255,9 @@ bench_event_cpu (const char *template,
                  guint       n_jobs)
 {
   DBusFixture *fx = start (template, n_jobs, NULL);
+  g_autofree char *label = g_strdup_printf ("no-wait events, %u jobs loaded, no client following signals:", n_jobs);
 
-  printf ("daemon CPU per no-wait event no job names, %5u jobs: %7.1f us  (target < 25 us)\n",
-          n_jobs, event_cpu_usec (fx));
-  fflush (stdout);
+  print_event_figures (fx, label);
   dbus_fixture_free (fx);
 }
 
@@ -226,11 +274,8 @@ bench_event_floor (const char *template)
     {
       DBusFixture *fx = start_floor (template, floor, counts[i]);
 
-      printf ("  %s %7.1f us\n",
-              counts[i] == 0 ? "GDBus floor: a bare service that only replies:            "
-                             : "GDBus floor: a bare service replying with the 4 signals: ",
-              event_cpu_usec (fx));
-      fflush (stdout);
+      print_event_figures (fx, counts[i] == 0 ? "GDBus floor: a bare service that only replies:"
+                                              : "GDBus floor: a bare service replying with 4 signals:");
       dbus_fixture_free (fx);
     }
 }
@@ -246,10 +291,10 @@ bench_managed_objects (const char *template)
   long rss_before, rss_after;
   gint64 cpu = 0;
 
-  rss_before = process_rss_kib (pid);
+  rss_before = bench_pid_rss_kib (pid);
   for (guint i = 0; i < runs + 1; i++)
     {
-      gint64 cpu_before = process_cpu_usec (pid);
+      gint64 cpu_before = bench_pid_cpu_usec (pid);
       gint64 begin = g_get_monotonic_time ();
       g_autoptr(GVariant) reply = call (fx, "org.freedesktop.DBus.ObjectManager", "GetManagedObjects", NULL);
       double ms = (g_get_monotonic_time () - begin) / 1000.0;
@@ -261,9 +306,9 @@ bench_managed_objects (const char *template)
         continue;    /* warm-up */
       best = MIN (best, ms);
       total += ms;
-      cpu += process_cpu_usec (pid) - cpu_before;
+      cpu += bench_pid_cpu_usec (pid) - cpu_before;
     }
-  rss_after = process_rss_kib (pid);
+  rss_after = bench_pid_rss_kib (pid);
   printf ("GetManagedObjects with %u jobs:                  %8.1f ms  (mean of %u, best %.1f; target < 100 ms)\n",
           n_jobs, total / runs, runs, best);
   printf ("  daemon CPU per GetManagedObjects:                 %8.1f ms  (the rest: bus and client)\n",

@@ -1,13 +1,13 @@
 /* bench-initctl.c — initctl as users run it: a new process per command, the real initd on a
  * private session bus
  *
- * Prints (issue 4's targets in brackets), mean and median wall time per command, from spawn
- * to exit:
- *   - `initctl list' with 5,000 jobs  [< 100 ms]
- *   - `initctl emit' of an event that runs a `task' with `exec /bin/true'  [< 4 ms]
- *   - `initctl version'  [< 3 ms]
- *   (these two against a daemon with just that task, plus /bin/true alone for scale)
- * and, for list and emit, the CPU time initd spent per command (its share of the work).
+ * Prints (issue 11's targets in brackets) min and median wall time per command, from spawn to
+ * exit, the CPU initd spent and the messages it sent per command:
+ *   - `initctl version' and `initctl status J'  [<= 2.5 ms]
+ *   - `initctl emit' of an event that runs a `task' with `exec /bin/true'  [<= 4 ms]
+ *   - `initctl start s' + `initctl stop s' of `exec sleep 1000'  [<= 8 ms]
+ *   (against a daemon with just those jobs, plus /bin/true alone for scale)
+ *   - `initctl list' with 5,000 jobs  [<= 50 ms]
  * Usage: bench-initctl BUS-CONFIG-TEMPLATE (with $INITD and $INITCTL set); meson passes all.
  */
 #include <fcntl.h>
@@ -19,82 +19,96 @@
 #include <unistd.h>
 
 #include "bench-util.h"
+#include "bus-counter.h"
 #include "dbus-fixture.h"
 
 #define TASK "start on bench-task\ntask\nexec /bin/true\n"
 
 extern char **environ;
 
-static int
-compare_doubles (const void *a,
-                 const void *b)
+typedef struct
 {
-  double x = *(const double *) a, y = *(const double *) b;
+  DBusFixture *fx;
+  BusCounter  *counter;   /* NULL: no daemon */
+} Target;
 
-  return x < y ? -1 : x > y;
-}
-
-/* Spawn @argv @n times, one after the other, stdout to /dev/null; prints mean and median. */
-static void
-measure (const char         *label,
-         guint               n,
-         const char * const *argv)
+/* Run @argv to completion, stdout to /dev/null; milliseconds. */
+static double
+run_once (const char         *label,
+          const char * const *argv)
 {
   posix_spawn_file_actions_t actions;
-  g_autofree double *ms = g_new (double, n);
-  double sum = 0;
+  gint64 start = g_get_monotonic_time ();
+  int status;
+  pid_t pid;
 
   posix_spawn_file_actions_init (&actions);
   posix_spawn_file_actions_addopen (&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  if (posix_spawn (&pid, argv[0], &actions, NULL, (char * const *) argv, environ) != 0)
+    g_error ("cannot run %s", argv[0]);
+  waitpid (pid, &status, 0);
+  posix_spawn_file_actions_destroy (&actions);
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    g_error ("%s: exit status %d", label, status);
+  return (g_get_monotonic_time () - start) / 1000.0;
+}
+
+/* @n runs of @argv (and @then, if given, after each: the two count as one run); min and
+ * median wall time, and with a daemon its CPU and messages per run. */
+static void
+measure (Target             *target,
+         const char         *label,
+         guint               n,
+         const char * const *argv,
+         const char * const *then)
+{
+  g_autofree double *ms = g_new (double, n);
+  int pid = target->fx != NULL ? dbus_fixture_get_initd_pid (target->fx) : 0;
+  gint64 cpu = pid > 0 ? bench_pid_cpu_usec (pid) : 0;
+  double min, median;
+  guint messages = 0;
+
+  if (target->counter != NULL)
+    bus_counter_sync (target->counter, NULL);
   for (guint i = 0; i < n; i++)
     {
-      gint64 start = g_get_monotonic_time ();
-      int status;
-      pid_t pid;
-
-      if (posix_spawn (&pid, argv[0], &actions, NULL, (char * const *) argv, environ) != 0)
-        g_error ("cannot run %s", argv[0]);
-      waitpid (pid, &status, 0);
-      if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
-        g_error ("%s: exit status %d", label, status);
-      ms[i] = (g_get_monotonic_time () - start) / 1000.0;
-      sum += ms[i];
+      ms[i] = run_once (label, argv);
+      if (then != NULL)
+        ms[i] += run_once (label, then);
     }
-  posix_spawn_file_actions_destroy (&actions);
-  qsort (ms, n, sizeof (double), compare_doubles);
-  printf ("%-44s mean %8.2f ms   median %8.2f ms   (%u runs)\n", label, sum / n, ms[n / 2], n);
+  if (target->counter != NULL)
+    messages = bus_counter_sync (target->counter, NULL);
+  median = bench_median (ms, n, &min);
+  printf ("%-46s min %7.2f  median %7.2f ms", label, min, median);
+  if (pid > 0)
+    printf ("   initd: %6.3f ms CPU, %5.1f messages per run",
+            (bench_pid_cpu_usec (pid) - cpu) / 1000.0 / n, (double) messages / n);
+  printf ("\n");
   fflush (stdout);
 }
 
-/* utime + stime of @pid, in milliseconds. */
-static double
-process_cpu_ms (int pid)
+static Target
+start_daemon (const char *template,
+              guint       n_jobs)
 {
-  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
-  g_autofree char *stat = NULL;
-  unsigned long utime = 0, stime = 0;
-  const char *p;
+  const char *args[] = { "--no-startup-event", "--no-log", NULL };
+  Target target = { dbus_fixture_new (DBUS_FIXTURE_SESSION, template), NULL };
 
-  if (!g_file_get_contents (path, &stat, NULL, NULL) || (p = strrchr (stat, ')')) == NULL)
-    return 0;
-  /* after the command: state(3) … utime(14) stime(15) */
-  sscanf (p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime);
-  return (utime + stime) * 1000.0 / sysconf (_SC_CLK_TCK);
+  if (n_jobs > 0)
+    bench_write_jobs (target.fx->confdir, n_jobs);
+  dbus_fixture_write_job (target.fx, "bench-task", TASK);
+  dbus_fixture_write_job (target.fx, "s", "exec sleep 1000\n");
+  dbus_fixture_start_initd (target.fx, args, NULL);
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", target.fx->address, TRUE);
+  target.counter = bus_counter_new (target.fx, "org.example.Init");
+  return target;
 }
 
-/* measure(), and how much CPU initd spent per run meanwhile. */
 static void
-measure_with_daemon (DBusFixture        *fx,
-                     const char         *label,
-                     guint               n,
-                     const char * const *argv)
+stop_daemon (Target *target)
 {
-  int pid = dbus_fixture_get_initd_pid (fx);
-  double before = process_cpu_ms (pid);
-
-  measure (label, n, argv);
-  printf ("%-44s      %8.2f ms CPU in initd per run\n", "", (process_cpu_ms (pid) - before) / n);
-  fflush (stdout);
+  bus_counter_free (target->counter);
+  dbus_fixture_free (target->fx);
 }
 
 int
@@ -102,12 +116,15 @@ main (int    argc,
       char **argv)
 {
   const char *initctl = g_getenv ("INITCTL");
-  const char *args[] = { "--no-startup-event", "--no-log", NULL };
   const char *list[] = { initctl, "--session", "list", NULL };
   const char *emit[] = { initctl, "--session", "emit", "bench-task", NULL };
   const char *version[] = { initctl, "--session", "version", NULL };
+  const char *status[] = { initctl, "--session", "status", "bench-task", NULL };
+  const char *start[] = { initctl, "--session", "start", "s", NULL };
+  const char *stop[] = { initctl, "--session", "stop", "s", NULL };
   const char *bin_true[] = { "/bin/true", NULL };
-  DBusFixture *fx;
+  Target none = { NULL, NULL };
+  Target target;
 
   if (argc != 2 || initctl == NULL || g_getenv ("INITD") == NULL)
     {
@@ -115,27 +132,20 @@ main (int    argc,
       return 2;
     }
 
-  /* list: 5,000 jobs (and the task). */
-  fx = dbus_fixture_new (DBUS_FIXTURE_SESSION, argv[1]);
-  bench_write_jobs (fx->confdir, 5000);
-  dbus_fixture_write_job (fx, "bench-task", TASK);
-  dbus_fixture_start_initd (fx, args, NULL);
-  g_setenv ("DBUS_SESSION_BUS_ADDRESS", fx->address, TRUE);
-  printf ("initctl against initd on a private session bus\n");
-  printf ("5,001 jobs loaded:\n");
-  measure_with_daemon (fx, "initctl list  [< 100 ms]", 10, list);
-  dbus_fixture_free (fx);
+  /* The small commands against the two jobs alone, so the figure is initctl's and the
+   * task's, not the cost of matching `started'/`stopped' against thousands of `start on'. */
+  printf ("initctl against initd on a private session bus, 2 jobs loaded:\n");
+  target = start_daemon (argv[1], 0);
+  measure (&none, "/bin/true (process start-up, for scale)", 200, bin_true, NULL);
+  measure (&target, "initctl version  [<= 2.5 ms]", 200, version, NULL);
+  measure (&target, "initctl status bench-task  [<= 2.5 ms]", 200, status, NULL);
+  measure (&target, "initctl emit (task: exec /bin/true)  [<= 4 ms]", 200, emit, NULL);
+  measure (&target, "initctl start s + initctl stop s  [<= 8 ms]", 100, start, stop);
+  stop_daemon (&target);
 
-  /* emit and version: the task alone, so the figure is initctl's and the task's, not the
-   * cost of matching `started'/`stopped' against thousands of `start on' expressions. */
-  fx = dbus_fixture_new (DBUS_FIXTURE_SESSION, argv[1]);
-  dbus_fixture_write_job (fx, "bench-task", TASK);
-  dbus_fixture_start_initd (fx, args, NULL);
-  g_setenv ("DBUS_SESSION_BUS_ADDRESS", fx->address, TRUE);
-  printf ("1 job loaded:\n");
-  measure_with_daemon (fx, "initctl emit (task: exec /bin/true)  [< 4 ms]", 300, emit);
-  measure ("initctl version  [< 3 ms]", 300, version);
-  measure ("/bin/true (process start-up, for scale)", 300, bin_true);
-  dbus_fixture_free (fx);
+  printf ("5,002 jobs loaded:\n");
+  target = start_daemon (argv[1], 5000);
+  measure (&target, "initctl list  [<= 50 ms]", 10, list, NULL);
+  stop_daemon (&target);
   return 0;
 }

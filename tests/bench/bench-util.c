@@ -1,7 +1,10 @@
 /* bench-util.c — shared bits of the benchmarks */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "bench-util.h"
 #include "init-engine.h"
@@ -10,13 +13,7 @@
 long
 bench_rss_kib (void)
 {
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return -1;
-  line = strstr (status, "VmRSS:");
-  return line != NULL ? strtol (line + 6, NULL, 10) : -1;
+  return bench_pid_rss_kib (getpid ());
 }
 
 gint64
@@ -27,6 +24,74 @@ bench_cpu_usec (void)
   getrusage (RUSAGE_SELF, &ru);
   return (gint64) (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * G_USEC_PER_SEC
          + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+}
+
+gint64
+bench_pid_cpu_usec (int pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *stat = NULL;
+  unsigned long utime = 0, stime = 0;
+  const char *p;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL) || (p = strrchr (stat, ')')) == NULL)
+    return 0;
+  /* after the command: state(3) ... utime(14) stime(15) */
+  sscanf (p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime);
+  return (gint64) (utime + stime) * G_USEC_PER_SEC / sysconf (_SC_CLK_TCK);
+}
+
+long
+bench_pid_rss_kib (int pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", pid);
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents (path, &status, NULL, NULL))
+    return -1;
+  line = strstr (status, "VmRSS:");
+  return line != NULL ? strtol (line + 6, NULL, 10) : -1;
+}
+
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+double
+bench_median (double *values,
+              guint   n,
+              double *min)
+{
+  qsort (values, n, sizeof (double), compare_doubles);
+  if (min != NULL)
+    *min = values[0];
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+double
+bench_bare_true_ms (guint n)
+{
+  gint64 begin = g_get_monotonic_time ();
+
+  for (guint i = 0; i < n; i++)
+    {
+      pid_t pid = fork ();
+      int status;
+
+      if (pid == 0)
+        {
+          execl ("/bin/true", "true", NULL);
+          _exit (127);
+        }
+      waitpid (pid, &status, 0);
+    }
+  return (g_get_monotonic_time () - begin) / 1000.0 / n;
 }
 
 gboolean bench_small_jobs;

@@ -15,9 +15,11 @@
  * job-state line is written once the records that follow it in the same burst (the process
  * a state starts) have been seen, so it shows the instance's processes as `status' would.
  *
- * The subscriptions are made before anything is read (GetManagedObjects, for the processes
- * that already run), so nothing that happens in between is lost: what arrived meanwhile is
- * applied, in order, once the list is in.
+ * The daemon sends its signals only while somebody subscribed (Manager.Subscribe): the match
+ * rules are added and Subscribe called before anything is read (GetManagedObjects, for the
+ * processes that already run), so nothing that happens in between is lost: what arrived
+ * meanwhile is applied, in order, once the list is in.  The subscription ends as initctl
+ * leaves the bus.
  */
 #define G_LOG_DOMAIN "init-cli"
 
@@ -506,7 +508,14 @@ initctl_cmd_monitor (Initctl  *ctl,
       &monitor, NULL);
 
   monitor.processes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  objects = initctl_get_managed_objects (ctl, &error);
+  {
+    g_autoptr(GVariant) subscribed = initctl_call (ctl, INITCTL_MANAGER_PATH,
+                                                   init_dbus_manager_interface_info (), "Subscribe",
+                                                   NULL, INITCTL_CALL_NONE, &error);
+
+    if (subscribed != NULL)
+      objects = initctl_get_managed_objects (ctl, &error);
+  }
   if (objects == NULL)
     monitor.status = initctl_report_error (ctl, error);
   else

@@ -383,8 +383,8 @@ on_event_queued (InitEngine *engine,
   InitManager *self = user_data;
   InitVariantWriter *writer;
 
-  /* Built only for a connection to send it on. */
-  if (init_object_tree_get_connection (self->tree) == NULL)
+  /* Built only for a subscriber to receive it. */
+  if (!init_object_tree_is_followed (self->tree))
     return;
   writer = init_variant_writer_new (256);
   init_variant_writer_open_tuple (writer, INIT_VARIANT_ALIGN_8, FALSE);
@@ -405,7 +405,7 @@ on_event_finished (InitEngine *engine,
   InitManager *self = user_data;
   InitVariantWriter *writer;
 
-  if (init_object_tree_get_connection (self->tree) == NULL)
+  if (!init_object_tree_is_followed (self->tree))
     return;
   writer = init_variant_writer_new (128);
   init_variant_writer_open_tuple (writer, INIT_VARIANT_ALIGN_8, FALSE);
@@ -642,6 +642,38 @@ handle_reload_configuration (InitDBusManager       *object,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* Subscribe and Unsubscribe: no authorization, they only decide whether signals are sent at
+ * all (the bus policy decides who may receive them). */
+static gboolean
+handle_subscribe (InitDBusManager       *object,
+                  GDBusMethodInvocation *invocation)
+{
+  InitManager *self = INIT_MANAGER (object);
+  const char *sender = g_dbus_method_invocation_get_sender (invocation);
+  g_autoptr(GError) error = NULL;
+
+  if (sender == NULL)
+    g_set_error_literal (&error, G_DBUS_ERROR, G_DBUS_ERROR_NOT_SUPPORTED,
+                         _("Subscribing needs a message bus connection"));
+  if (error != NULL || !init_object_tree_subscribe (self->tree, sender, &error))
+    init_dbus_return_error (invocation, error);
+  else
+    init_dbus_manager_complete_subscribe (object, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_unsubscribe (InitDBusManager       *object,
+                    GDBusMethodInvocation *invocation)
+{
+  const char *sender = g_dbus_method_invocation_get_sender (invocation);
+
+  if (sender != NULL)
+    init_object_tree_unsubscribe (INIT_MANAGER (object)->tree, sender);
+  init_dbus_manager_complete_unsubscribe (object, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 static gboolean
 handle_get_history (InitDBusManager       *object,
                     GDBusMethodInvocation *invocation,
@@ -778,6 +810,8 @@ init_manager_iface_init (InitDBusManagerIface *iface)
   iface->handle_reload_configuration = handle_reload_configuration;
   iface->handle_get_history = handle_get_history;
   iface->handle_reexec = handle_reexec;
+  iface->handle_subscribe = handle_subscribe;
+  iface->handle_unsubscribe = handle_unsubscribe;
 }
 
 /* ---- GObject ---- */

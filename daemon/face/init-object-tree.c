@@ -12,6 +12,7 @@
 #include "init-manager.h"
 #include "init-memory.h"
 #include "init-object-tree.h"
+#include "init-subscribers.h"
 #include "init-variant-writer.h"
 
 #define OBJECT_MANAGER_INTERFACE "org.freedesktop.DBus.ObjectManager"
@@ -43,6 +44,8 @@ struct _InitObjectTree
   GHashTable      *announced;        /* InitJob* (ref) -> InitJobClass* (ref) */
   GHashTable      *announced_deleted;/* InitJob* set: told Deleted = true */
 
+  InitSubscribers *subscribers;      /* who follows the signals (none: none are sent) */
+
   GPtrArray       *dirty_jobs;       /* InitJob* (ref) */
   GPtrArray       *dirty_instances;  /* InitInstance* (ref) */
   guint            flush_id;
@@ -51,6 +54,50 @@ struct _InitObjectTree
 G_DEFINE_FINAL_TYPE (InitObjectTree, init_object_tree, G_TYPE_OBJECT)
 
 /* ---- signals ---- */
+
+gboolean
+init_object_tree_is_followed (InitObjectTree *self)
+{
+  g_return_val_if_fail (INIT_IS_OBJECT_TREE (self), FALSE);
+  return self->connection != NULL && init_subscribers_any (self->subscribers);
+}
+
+gboolean
+init_object_tree_subscribe (InitObjectTree  *self,
+                            const char      *name,
+                            GError         **error)
+{
+  g_return_val_if_fail (INIT_IS_OBJECT_TREE (self), FALSE);
+
+  /* What changed while nobody followed is settled unsent: the new subscriber reads the
+   * current state (GetManagedObjects, GetHistory) after subscribing. */
+  if (!init_subscribers_any (self->subscribers))
+    init_object_tree_flush (self);
+  return init_subscribers_add (self->subscribers, name, error);
+}
+
+void
+init_object_tree_subscribe_carried (InitObjectTree *self,
+                                    const char     *name)
+{
+  g_return_if_fail (INIT_IS_OBJECT_TREE (self));
+  init_subscribers_adopt (self->subscribers, name, NULL);
+}
+
+void
+init_object_tree_unsubscribe (InitObjectTree *self,
+                              const char     *name)
+{
+  g_return_if_fail (INIT_IS_OBJECT_TREE (self));
+  init_subscribers_remove (self->subscribers, name);
+}
+
+char **
+init_object_tree_list_subscribers (InitObjectTree *self)
+{
+  g_return_val_if_fail (INIT_IS_OBJECT_TREE (self), NULL);
+  return init_subscribers_list (self->subscribers);
+}
 
 void
 init_object_tree_emit (InitObjectTree *self,
@@ -64,7 +111,7 @@ init_object_tree_emit (InitObjectTree *self,
   g_return_if_fail (INIT_IS_OBJECT_TREE (self));
   g_return_if_fail (params != NULL);
 
-  if (self->connection == NULL)
+  if (!init_object_tree_is_followed (self))
     {
       g_variant_unref (g_variant_ref_sink (params));
       return;
@@ -153,7 +200,7 @@ flush_instance (InitObjectTree *self,
   init_instance_view_init (&now, inst->job);
   mask = init_instance_view_diff (&inst->sent, &now);
   inst->sent = now;
-  if (mask != 0 && self->connection != NULL)
+  if (mask != 0 && init_object_tree_is_followed (self))
     {
       InitVariantWriter *writer = init_variant_writer_new (256);
 
@@ -190,6 +237,8 @@ init_object_tree_instance_added (InitObjectTree *self,
   if (self->connection == NULL)
     return;
   register_instance (self, inst);
+  if (!init_object_tree_is_followed (self))
+    return;
   {
     InitVariantWriter *writer = init_variant_writer_new (512);
 
@@ -300,7 +349,7 @@ init_object_tree_job_added (InitObjectTree *self,
   g_return_if_fail (entry != NULL);
 
   announce_definition (self, entry);
-  if (self->connection != NULL)
+  if (init_object_tree_is_followed (self))
     {
       InitVariantWriter *writer = init_variant_writer_new (1024);
       g_autofree char *path = init_dbus_job_path (entry->name);
@@ -340,6 +389,11 @@ flush_job (InitObjectTree *self,
   /* Removed meanwhile: InterfacesRemoved said all there is to say. */
   if (entry->engine == NULL || before == NULL)
     return;
+  if (!init_object_tree_is_followed (self))
+    {
+      announce_definition (self, entry);
+      return;
+    }
   changed = init_job_vtable_diff (entry->name, before,
                                   g_hash_table_contains (self->announced_deleted, entry),
                                   entry->klass, entry->deleted);
@@ -563,6 +617,7 @@ init_object_tree_attach (InitObjectTree   *self,
    * without sending it. */
   init_object_tree_flush (self);
   self->connection = g_object_ref (connection);
+  init_subscribers_set_connection (self->subscribers, connection);
   self->manager_registration =
     g_dbus_connection_register_object (connection, INIT_MANAGER_PATH, object_manager_info (),
                                        &object_manager_vtable, self, NULL, error);
@@ -612,6 +667,7 @@ init_object_tree_detach (InitObjectTree *self)
     g_dbus_connection_unregister_object (self->connection, self->manager_registration);
   self->subtree_registration = 0;
   self->manager_registration = 0;
+  init_subscribers_set_connection (self->subscribers, NULL);
   g_clear_object (&self->connection);
 }
 
@@ -648,6 +704,7 @@ init_object_tree_finalize (GObject *object)
   g_hash_table_unref (self->announced_deleted);
   g_ptr_array_unref (self->dirty_jobs);
   g_ptr_array_unref (self->dirty_instances);
+  init_subscribers_free (self->subscribers);
 
   G_OBJECT_CLASS (init_object_tree_parent_class)->finalize (object);
 }
@@ -672,6 +729,7 @@ init_object_tree_init (InitObjectTree *self)
                                                    (GDestroyNotify) init_job_unref, NULL);
   self->dirty_jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) init_job_unref);
   self->dirty_instances = g_ptr_array_new_with_free_func ((GDestroyNotify) init_instance_unref);
+  self->subscribers = init_subscribers_new ();
 }
 
 InitObjectTree *

@@ -15,6 +15,9 @@
  * face calls before every method reply so a client's cached properties are current when its
  * reply arrives.  An instance's last values are sent before it is removed.
  *
+ * Signals go out only while a client is subscribed (Manager.Subscribe, init-subscribers.h);
+ * meanwhile changes are still noted, so what was sent last stays the base of the next diff.
+ *
  * The manager (InitManager) owns the tree and tells it what the engine does, so the order of
  * its own signals (JobAdded after InterfacesAdded, ...) stays its own.
  */
@@ -65,8 +68,22 @@ void             init_object_tree_flush            (InitObjectTree  *self);
 InitInstance         *init_object_tree_lookup_instance  (InitObjectTree  *self,
                                                     const char      *path);
 
+/* Subscribers (Manager.Subscribe): @name is a unique bus name, forgotten when it leaves the
+ * bus or on detach.  is_followed: attached and somebody subscribed, so signals go out. */
+gboolean         init_object_tree_subscribe        (InitObjectTree  *self,
+                                                    const char      *name,
+                                                    GError         **error);
+/* A subscriber carried over a re-exec (its match rule is still on the connection). */
+void             init_object_tree_subscribe_carried (InitObjectTree *self,
+                                                    const char      *name);
+void             init_object_tree_unsubscribe      (InitObjectTree  *self,
+                                                    const char      *name);
+gboolean         init_object_tree_is_followed      (InitObjectTree  *self);
+char           **init_object_tree_list_subscribers (InitObjectTree  *self);
+
 /* Send signal @member of @interface_name from @path on the attached connection (@params, a
- * tuple, is consumed if floating; nothing is sent while detached). */
+ * tuple, is consumed if floating; nothing is sent while detached or while nobody is
+ * subscribed). */
 void             init_object_tree_emit             (InitObjectTree  *self,
                                                     const char      *path,
                                                     const char      *interface_name,

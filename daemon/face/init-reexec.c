@@ -163,6 +163,13 @@ init_reexec_now (InitReexec  *reexec,
     }
   if (caller != NULL)
     g_variant_dict_insert_value (&dict, "reexec-caller", caller);
+  if (reexec->manager != NULL)
+    {
+      g_auto(GStrv) subscribers =
+        init_object_tree_list_subscribers (init_manager_get_object_tree (reexec->manager));
+
+      g_variant_dict_insert (&dict, "subscribers", "^as", subscribers);
+    }
   g_variant_dict_insert (&dict, "saved-at", "x", start);
   state = g_variant_ref_sink (g_variant_dict_end (&dict));
 
@@ -234,6 +241,22 @@ init_reexec_read (int      fd,
   return g_steal_pointer (&state);
 }
 
+/* The clients that followed the signals still do, on the connection we took over (a name that
+ * left meanwhile is dropped by its watch). */
+static void
+restore_subscribers (InitReexec *reexec,
+                     GVariant   *state)
+{
+  InitObjectTree *tree = init_manager_get_object_tree (reexec->manager);
+  g_autofree const char **names = NULL;
+
+  if (!g_variant_lookup (state, "subscribers", "^a&s", &names))
+    return;
+  for (guint i = 0; names[i] != NULL; i++)
+    if (g_dbus_is_unique_name (names[i]))
+      init_object_tree_subscribe_carried (tree, names[i]);
+}
+
 gboolean
 init_reexec_restore (InitReexec  *reexec,
                      GVariant    *state,
@@ -273,8 +296,12 @@ init_reexec_restore (InitReexec  *reexec,
             g_warning (_("Cannot take over the bus connection, connecting again: %s"), local->message);
           init_service_start (reexec->service);
         }
-      else if (caller != NULL && reexec->manager != NULL)
-        init_manager_answer_saved (reexec->manager, caller, NULL, NULL);
+      else if (reexec->manager != NULL)
+        {
+          restore_subscribers (reexec, state);
+          if (caller != NULL)
+            init_manager_answer_saved (reexec->manager, caller, NULL, NULL);
+        }
     }
   else if (bus_fd >= 0)
     close (bus_fd);

@@ -59,6 +59,7 @@ t_start (T          *t,
   t->sub = g_dbus_connection_signal_subscribe (t->fx->connection, NAME, NULL, NULL, NULL, NULL,
                                                G_DBUS_SIGNAL_FLAGS_NONE, on_signal, t, NULL);
   dbus_fixture_start_initd (t->fx, NULL, NULL);
+  dbus_fixture_subscribe (t->fx);
 }
 
 static void

@@ -61,6 +61,8 @@ start (const char * const *extra_args)
   dbus_fixture_write_job (fx, "quiet", "console log\nexec sleep 1000\n");
   dbus_fixture_write_job (fx, "web", "console log\ninstance $PORT\nexec echo \"serving $PORT\"\n");
   dbus_fixture_start_initd (fx, extra_args, NULL);
+  /* LogChanged, like every signal, is sent only while a client is subscribed. */
+  dbus_fixture_subscribe (fx);
   return fx;
 }
 

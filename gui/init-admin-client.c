@@ -120,6 +120,7 @@ typedef struct
 {
   InitAdminClient *self;
   GCancellable    *cancellable;
+  char            *owner;        /* the daemon's unique name (while subscribing) */
 } Generation;
 
 static Generation *
@@ -137,6 +138,7 @@ generation_free (Generation *gen)
 {
   g_object_unref (gen->self);
   g_object_unref (gen->cancellable);
+  g_free (gen->owner);
   g_free (gen);
 }
 
@@ -203,6 +205,34 @@ object_manager_ready_cb (GObject      *source,
   maybe_connected (self);
 }
 
+/* Subscribed (or not: a daemon without Manager.Subscribe always sends its signals): now the
+ * proxies, whose match rules come before their first read, so nothing is missed. */
+static void
+subscribed_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(Generation) gen = user_data;
+  InitAdminClient *self = gen->self;
+  GDBusConnection *connection = G_DBUS_CONNECTION (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (connection, result, &error);
+
+  if (reply == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (reply == NULL)
+    g_debug ("Subscribe: %s", error->message);
+  if (!generation_current (gen))
+    return;
+  init_dbus_manager_proxy_new (connection, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, gen->owner,
+                               MANAGER_PATH, self->daemon_cancellable, manager_ready_cb,
+                               generation_new (self));
+  init_dbus_object_manager_client_new (connection,
+                                       G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START,
+                                       BUS_NAME, MANAGER_PATH, self->daemon_cancellable,
+                                       object_manager_ready_cb, generation_new (self));
+}
+
 static void
 on_name_appeared (GDBusConnection *connection,
                   const char      *name,
@@ -210,21 +240,20 @@ on_name_appeared (GDBusConnection *connection,
                   gpointer         user_data)
 {
   InitAdminClient *self = user_data;
+  Generation *gen;
 
   drop_daemon (self);
   self->daemon_cancellable = g_cancellable_new ();
   self->pending = 2;
   set_state (self, INIT_ADMIN_CLIENT_LOADING, NULL);
 
-  /* Both talk to the owner we just saw; signals are subscribed before the first call, so
-   * nothing that happens meanwhile is lost. */
-  init_dbus_manager_proxy_new (connection, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, owner,
-                               MANAGER_PATH, self->daemon_cancellable, manager_ready_cb,
-                               generation_new (self));
-  init_dbus_object_manager_client_new (connection,
-                                       G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START,
-                                       BUS_NAME, MANAGER_PATH, self->daemon_cancellable,
-                                       object_manager_ready_cb, generation_new (self));
+  /* The daemon sends signals only while somebody subscribed: subscribe first (again for
+   * every new daemon), then read.  The subscription ends as we leave the bus. */
+  gen = generation_new (self);
+  gen->owner = g_strdup (owner);
+  g_dbus_connection_call (connection, owner, MANAGER_PATH, BUS_NAME, "Subscribe", NULL, NULL,
+                          G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, self->daemon_cancellable,
+                          subscribed_cb, gen);
 }
 
 static void

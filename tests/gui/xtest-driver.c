@@ -361,6 +361,9 @@ xtest_new (const char         *shot_prefix,
                                                          NULL, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
                                                          on_event_emitted, xt, NULL);
   dbus_fixture_start_initd (xt->fx, args, NULL);
+  /* initd sends EventEmitted only while a client is subscribed: from here on (the startup
+   * event went out before anybody could subscribe). */
+  dbus_fixture_subscribe (xt->fx);
   start_window_manager (xt);
   start_app (xt);
   return xt;

@@ -67,6 +67,9 @@ init_admin_application_startup (GApplication *application)
   const char *stop[] = { "<Control><Shift>t", NULL };
   const char *restart[] = { "<Control><Shift>r", NULL };
   const char *start_env[] = { "<Control><Shift>e", NULL };
+  const char *overview[] = { "<Alt>1", NULL };
+  const char *log[] = { "<Alt>2", NULL };
+  const char *events[] = { "<Alt>3", NULL };
 
   init_admin_ensure_resources ();
   G_APPLICATION_CLASS (init_admin_application_parent_class)->startup (application);
@@ -80,6 +83,9 @@ init_admin_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (app, "win.stop", stop);
   gtk_application_set_accels_for_action (app, "win.restart", restart);
   gtk_application_set_accels_for_action (app, "win.start-env", start_env);
+  gtk_application_set_accels_for_action (app, "win.show-page::overview", overview);
+  gtk_application_set_accels_for_action (app, "win.show-page::log", log);
+  gtk_application_set_accels_for_action (app, "win.show-page::events", events);
 }
 
 static void

@@ -35,7 +35,9 @@ struct _InitAdminLogView
   gboolean         reading;
   gboolean         again;        /* a change came while reading */
   GCancellable    *cancellable;
-  GtkTextMark     *end_mark;
+  guint            follow_tick;   /* keeping the view at the bottom */
+  guint            follow_frames; /* frames the bottom has stayed put */
+  double           follow_bottom;
 };
 
 G_DEFINE_FINAL_TYPE (InitAdminLogView, init_admin_log_view, GTK_TYPE_WIDGET)
@@ -52,15 +54,55 @@ show_message (InitAdminLogView *self,
   gtk_stack_set_visible_child_name (self->stack, "message");
 }
 
+/* Following means the view's bottom is the text's end.  Scrolling to a mark right after an
+ * insert worked with the text view's old, not yet validated line heights (and, on the first
+ * log shown, with a view not yet allocated): the view ended up in the middle of the text or
+ * past its end, blank.  The text view validates its lines over several frames and keeps its
+ * own anchor meanwhile, so the bottom is set on each frame until the height has settled. */
+#define SETTLED_FRAMES 3
+
+static gboolean
+follow_tick (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  InitAdminLogView *self = user_data;
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scrolled);
+  double bottom = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
+
+  if (!gtk_toggle_button_get_active (self->follow_button))
+    {
+      self->follow_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (bottom != self->follow_bottom || gtk_adjustment_get_value (adj) != bottom)
+    self->follow_frames = 0;
+  self->follow_bottom = bottom;
+  gtk_adjustment_set_value (adj, bottom);
+  if (++self->follow_frames < SETTLED_FRAMES)
+    return G_SOURCE_CONTINUE;
+  self->follow_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
 static void
 scroll_to_end (InitAdminLogView *self)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
-  GtkTextIter end;
+  self->follow_frames = 0;
+  if (self->follow_tick == 0)
+    self->follow_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->text_view), follow_tick,
+                                                      self, NULL);
+}
 
-  gtk_text_buffer_get_end_iter (buffer, &end);
-  gtk_text_buffer_move_mark (buffer, self->end_mark, &end);
-  gtk_text_view_scroll_mark_onscreen (self->text_view, self->end_mark);
+static void
+on_text_view_map (InitAdminLogView *self)
+{
+  /* A callback left from before the view was hidden starts over. */
+  if (self->follow_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->text_view), self->follow_tick);
+  self->follow_tick = 0;
+  if (gtk_toggle_button_get_active (self->follow_button))
+    scroll_to_end (self);
 }
 
 static void
@@ -192,6 +234,17 @@ log_path (const char *dir,
   return g_build_filename (dir, name, NULL);
 }
 
+/* Path, Follow and Wrap only for a log there is: a job that does not log has no log file. */
+static void
+show_log_controls (InitAdminLogView *self,
+                   const char       *path)
+{
+  gtk_label_set_text (self->path_label, path != NULL ? path : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->path_label), path != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->follow_button), path != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->wrap_button), path != NULL);
+}
+
 static void
 start (InitAdminLogView *self)
 {
@@ -199,33 +252,34 @@ start (InitAdminLogView *self)
 
   if (self->job == NULL)
     {
-      gtk_label_set_text (self->path_label, "");
+      show_log_controls (self, NULL);
       show_message (self, _("No Job Selected"), NULL);
       return;
     }
   console = init_dbus_job_get_console (self->job);
   if (self->log_dir == NULL || self->log_dir[0] == '\0')
     {
-      gtk_label_set_text (self->path_label, "");
+      show_log_controls (self, NULL);
       show_message (self, _("Output Is Not Logged"),
                     _("The daemon runs without a log directory."));
       return;
     }
-  {
-    g_autofree char *path = log_path (self->log_dir, init_dbus_job_get_name (self->job),
-                                      self->instance);
-
-    gtk_label_set_text (self->path_label, path);
-  }
   if (g_strcmp0 (console, "log") != 0)
     {
       g_autofree char *why =
         g_strdup_printf (_("Its console is “%s”: only jobs with “console log” (the default) write a log."),
                          console != NULL ? console : "");
 
+      show_log_controls (self, NULL);
       show_message (self, _("This Job Does Not Log Its Output"), why);
       return;
     }
+  {
+    g_autofree char *path = log_path (self->log_dir, init_dbus_job_get_name (self->job),
+                                      self->instance);
+
+    show_log_controls (self, path);
+  }
   if (!self->loaded && self->active)
     read_from (self, TAIL);
 }
@@ -331,6 +385,9 @@ init_admin_log_view_dispose (GObject *object)
   if (self->job != NULL)
     g_signal_handlers_disconnect_by_data (self->job, self);
   g_clear_object (&self->job);
+  if (self->follow_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->text_view), self->follow_tick);
+  self->follow_tick = 0;
   gtk_widget_dispose_template (GTK_WIDGET (self), INIT_ADMIN_TYPE_LOG_VIEW);
   /* Children the template does not bind are ours to unparent. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL; )
@@ -376,13 +433,9 @@ init_admin_log_view_class_init (InitAdminLogViewClass *klass)
 static void
 init_admin_log_view_init (InitAdminLogView *self)
 {
-  GtkTextIter end;
-  GtkTextBuffer *buffer;
-
   gtk_widget_init_template (GTK_WIDGET (self));
-  buffer = gtk_text_view_get_buffer (self->text_view);
-  gtk_text_buffer_get_end_iter (buffer, &end);
-  self->end_mark = gtk_text_buffer_create_mark (buffer, "end", &end, FALSE);
+  g_signal_connect_object (self->text_view, "map", G_CALLBACK (on_text_view_map), self,
+                           G_CONNECT_SWAPPED);
   self->instance = g_strdup ("");
   show_message (self, _("No Job Selected"), NULL);
 }

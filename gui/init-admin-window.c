@@ -283,6 +283,17 @@ action_job (GtkWidget  *widget,
   gtk_widget_activate_action (GTK_WIDGET (self->details), name, NULL);
 }
 
+/* Overview, Log, Events of the selected job from the keyboard (Alt+1, 2, 3). */
+static void
+action_show_page (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  InitAdminWindow *self = INIT_ADMIN_WINDOW (widget);
+
+  init_admin_details_show_page (self->details, g_variant_get_string (parameter, NULL));
+}
+
 static void
 action_dismiss_error (GtkWidget  *widget,
                       const char *action_name,
@@ -452,6 +463,7 @@ init_admin_window_class_init (InitAdminWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, action_job);
   gtk_widget_class_install_action (widget_class, "win.restart", NULL, action_job);
   gtk_widget_class_install_action (widget_class, "win.start-env", NULL, action_job);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", action_show_page);
 
   init_admin_ensure_resources ();
   g_type_ensure (INIT_ADMIN_TYPE_JOB_LIST);

@@ -188,6 +188,34 @@ test_start_env_empty_refused (void)
   xtest_free (xt);
 }
 
+/* ---- the log ---- */
+
+/* The last line a job logs: 60 full blocks, a solid bar some 480 pixels wide on screen. */
+#define BAR "████████████████████████████████████████████████████████████"
+#define BAR_SEEN 300
+
+static const char * const chatty_jobs[] = {
+  "chatty", "start on go\nconsole log\n"
+            "exec sh -c 'i=1; while [ $i -le 80 ]; do echo \"chatty line $i\"; i=$((i+1)); done; "
+            "echo " BAR "; exec sleep 1000'\n",
+  NULL,
+};
+
+/* The first log shown shows its last lines, not an empty view scrolled past them. */
+static void
+test_log_first_shown (void)
+{
+  Xtest *xt = xtest_new ("log-first-shown", chatty_jobs);
+  g_autofree char *shot = NULL;
+
+  xtest_key (xt, "alt+2");
+  xtest_pause (xt, 1000);
+  shot = xtest_screenshot (xt, "log");
+  /* Follow is on: the last line, the bar, is in view. */
+  g_assert_cmpuint (xtest_longest_dark_run (xt), >=, BAR_SEEN);
+  xtest_free (xt);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -199,5 +227,6 @@ main (int   argc,
   g_test_add_func ("/xtest/emit/enter-in-variables", test_emit_enter_in_variables);
   g_test_add_func ("/xtest/start-env/focus-and-enter", test_start_env_focus);
   g_test_add_func ("/xtest/start-env/empty-instance-refused", test_start_env_empty_refused);
+  g_test_add_func ("/xtest/log/first-shown", test_log_first_shown);
   return g_test_run ();
 }

@@ -228,17 +228,13 @@ mask_shift (unsigned long mask)
   return shift;
 }
 
-char *
-xtest_screenshot (Xtest      *xt,
-                  const char *step)
+/* The whole screen, as it is now. */
+static GdkPixbuf *
+capture (Xtest *xt)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GdkPixbuf) pixbuf = NULL;
-  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "screenshots", NULL);
-  g_autofree char *file = g_strdup_printf ("xtest-%s-%s.png", xt->prefix, step);
-  char *path = g_build_filename (dir, file, NULL);
   Window root = DefaultRootWindow (xt->display);
   XWindowAttributes attrs;
+  GdkPixbuf *pixbuf;
   XImage *image;
   guchar *pixels;
   int stride;
@@ -261,11 +257,49 @@ xtest_screenshot (Xtest      *xt,
         out[2] = (p & image->blue_mask) >> mask_shift (image->blue_mask);
       }
   XDestroyImage (image);
+  return pixbuf;
+}
+
+char *
+xtest_screenshot (Xtest      *xt,
+                  const char *step)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = capture (xt);
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "screenshots", NULL);
+  g_autofree char *file = g_strdup_printf ("xtest-%s-%s.png", xt->prefix, step);
+  char *path = g_build_filename (dir, file, NULL);
+
   g_mkdir_with_parents (dir, 0755);
   gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
   g_assert_no_error (error);
   g_test_message ("screenshot: %s", path);
   return path;
+}
+
+guint
+xtest_longest_dark_run (Xtest *xt)
+{
+  g_autoptr(GdkPixbuf) pixbuf = capture (xt);
+  const guchar *pixels = gdk_pixbuf_get_pixels (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  guint longest = 0;
+
+  for (int y = 0; y < gdk_pixbuf_get_height (pixbuf); y++)
+    {
+      guint run = 0;
+
+      for (int x = 0; x < gdk_pixbuf_get_width (pixbuf); x++)
+        {
+          const guchar *p = pixels + y * stride + x * 3;
+          guint sum = p[0] + p[1] + p[2];
+
+          /* Text colour, not the black of the bare screen around the windows. */
+          run = sum > 0 && sum < 3 * 100 ? run + 1 : 0;
+          longest = MAX (longest, run);
+        }
+    }
+  return longest;
 }
 
 /* ---- set-up ---- */

@@ -62,6 +62,10 @@ char        *xtest_events_seen      (Xtest              *xt);
 char        *xtest_screenshot       (Xtest              *xt,
                                      const char         *step);
 
+/* The longest horizontal run of text-coloured pixels on the screen (dark, not the bare
+ * black screen): a line of "█" shown in a text view makes a run as wide as the line. */
+guint        xtest_longest_dark_run (Xtest              *xt);
+
 /* Wait (20 s at most) until @path exists and is not empty; returns its contents or NULL. */
 char        *xtest_wait_file        (const char         *path);
 

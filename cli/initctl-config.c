@@ -358,8 +358,48 @@ evaluate (Checker *checker,
   return node->value;
 }
 
-/* Prints the job's name (once) and every unreachable event or job of an unsatisfiable
- * condition; returns whether it was satisfiable. */
+/* Upstart's tree holds each operator's right-hand operand as its first child, and its
+ * check walks that tree: so here the right-hand side comes first, for the same output. */
+static const Node *
+first_unsatisfied (const Node *node,
+                   gboolean    is_root)
+{
+  const Node *found;
+
+  /* Only operators (and the root) are examined; a leaf reports through its parent. */
+  if (node->leaf != NULL)
+    return is_root && !node->value ? node : NULL;
+  if (!node->value)
+    return node;
+  found = first_unsatisfied (node->right, FALSE);
+  return found != NULL ? found : first_unsatisfied (node->left, FALSE);
+}
+
+static void
+print_unreachable (Checker    *checker,
+                   GString    *out,
+                   const char *label,
+                   const Node *node)
+{
+  const char *job;
+
+  if (node->leaf == NULL)
+    {
+      print_unreachable (checker, out, label, node->right);
+      print_unreachable (checker, out, label, node->left);
+      return;
+    }
+  if (!event_known (checker, node->leaf[0]))
+    g_string_append_printf (out, "  %s: unknown event %s\n", label, node->leaf[0]);
+  job = leaf_job (node, NULL);
+  if (job != NULL && job[0] != '$' && !g_hash_table_contains (checker->jobs, job))
+    g_string_append_printf (out, "  %s: unknown job %s\n", label, job);
+}
+
+/* Upstart's algorithm (reference §6.6): the first operator, from the top, that cannot be
+ * satisfied — even when another branch can, so the whole condition may still be — is
+ * reported with every unknown event and job beneath it.  Prints the job's name (once);
+ * returns whether nothing was reported. */
 static gboolean
 check_condition (Checker    *checker,
                  GString    *out,
@@ -369,28 +409,20 @@ check_condition (Checker    *checker,
                  gboolean   *name_shown)
 {
   g_autoptr(Node) tree = tree_from_rpn (rpn);
-  g_autoptr(GPtrArray) leaves = NULL;
+  const Node *failing;
 
-  if (tree == NULL || evaluate (checker, tree))
+  if (tree == NULL)
+    return TRUE;
+  evaluate (checker, tree);
+  failing = first_unsatisfied (tree, TRUE);
+  if (failing == NULL)
     return TRUE;
   if (!*name_shown)
     {
       g_string_append_printf (out, "%s\n", name);
       *name_shown = TRUE;
     }
-  leaves = g_ptr_array_new ();
-  collect_leaves (tree, leaves);
-  for (guint i = 0; i < leaves->len; i++)
-    {
-      const Node *leaf = g_ptr_array_index (leaves, i);
-
-      if (leaf->value)
-        continue;
-      if (!event_known (checker, leaf->leaf[0]))
-        g_string_append_printf (out, "  %s: unknown event %s\n", label, leaf->leaf[0]);
-      else
-        g_string_append_printf (out, "  %s: unknown job %s\n", label, leaf_job (leaf, NULL));
-    }
+  print_unreachable (checker, out, label, failing);
   return FALSE;
 }
 

@@ -50,6 +50,89 @@ instance_verb (Initctl    *ctl,
   return initctl_print_instance (ctl, job, path);
 }
 
+/* A start (or restart) that a stop overtook before the job was running: the D-Bus API says
+ * Canceled, but Upstart's `start' printed the status line and exited 0, and real job files
+ * depend on it (Ubuntu's nova-compute.conf runs `start wait-for-state …' under `sh -e', and
+ * wait-for-state stops itself when the state already holds).  DESIGN §2.5. */
+static void
+on_instance_signal (GDBusConnection *connection,
+                    const char      *sender,
+                    const char      *path,
+                    const char      *iface,
+                    const char      *signal,
+                    GVariant        *params,
+                    gpointer         user_data)
+{
+  gboolean *changed = user_data;
+
+  *changed = TRUE;
+}
+
+/* Upstart answered such a start once the instance had come to rest; the daemon answers as
+ * soon as the stop is requested.  Wait for the rest (state waiting, or the instance gone),
+ * so the status line is the one Upstart printed. */
+static void
+wait_for_rest (Initctl    *ctl,
+               const char *path)
+{
+  gboolean changed = TRUE;
+  guint ids[2];
+
+  ids[0] = g_dbus_connection_signal_subscribe (ctl->bus, NULL, NULL, NULL, path, NULL,
+                                               G_DBUS_SIGNAL_FLAGS_NONE, on_instance_signal,
+                                               &changed, NULL);
+  ids[1] = g_dbus_connection_signal_subscribe (ctl->bus, NULL,
+                                               "org.freedesktop.DBus.ObjectManager",
+                                               "InterfacesRemoved", NULL, path,
+                                               G_DBUS_SIGNAL_FLAGS_MATCH_ARG0_PATH,
+                                               on_instance_signal, &changed, NULL);
+  for (;;)
+    {
+      if (changed)
+        {
+          g_autoptr(GVariant) props = NULL;
+          const char *state = NULL;
+
+          changed = FALSE;
+          props = initctl_get_all (ctl, path, init_dbus_instance_interface_info (), NULL);
+          if (props == NULL || !g_variant_lookup (props, "State", "&s", &state)
+              || g_str_equal (state, "waiting"))
+            break;
+        }
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_dbus_connection_signal_unsubscribe (ctl->bus, ids[0]);
+  g_dbus_connection_signal_unsubscribe (ctl->bus, ids[1]);
+}
+
+static int
+print_overtaken (Initctl     *ctl,
+                 const char  *job_path,
+                 char       **args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree char *path = NULL;
+
+  reply = initctl_call (ctl, job_path, init_dbus_job_interface_info (), "GetInstance",
+                        g_variant_new ("(^as)", args + 1), INITCTL_CALL_NONE, &error);
+  if (reply != NULL)
+    g_variant_get (reply, "(o)", &path);
+  else if (!initctl_error_is_vanished (error))
+    return initctl_report_error (ctl, error);
+  if (path != NULL)
+    wait_for_rest (ctl, path);
+  return initctl_print_instance (ctl, args[0], path);
+}
+
+static gboolean
+is_canceled (const GError *error)
+{
+  g_autofree char *name = initctl_error_name (error);
+
+  return name != NULL && g_str_equal (name, "org.example.Init.Error.Canceled");
+}
+
 static int
 job_verb (Initctl  *ctl,
           Verb      verb,
@@ -91,6 +174,8 @@ job_verb (Initctl  *ctl,
 
   reply = initctl_call (ctl, job_path, init_dbus_job_interface_info (), verb_methods[verb],
                         g_variant_new ("(^asb)", args + 1, wait), flags, &error);
+  if (reply == NULL && verb != VERB_STOP && is_canceled (error))
+    return print_overtaken (ctl, job_path, args);
   if (reply == NULL)
     return initctl_report_error (ctl, error);
   if (verb != VERB_STOP)

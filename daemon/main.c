@@ -287,6 +287,7 @@ main (int argc, char **argv)
   int log_keep = INIT_LOG_DEFAULT_KEEP, restore_fd = -1;
   g_autofree char *log_max_size = NULL;
   g_autofree char *state_path = NULL;
+  g_autofree char *command_dir = NULL;
   g_auto(GStrv) original_argv = reexec_arguments (argc, argv);
   g_autofree char *exe = own_executable (argv[0]);
   g_autoptr(GVariant) restored = NULL;
@@ -321,6 +322,9 @@ main (int argc, char **argv)
     { "state-file", 0, 0, G_OPTION_ARG_FILENAME, &state_path,
       N_("Keep what runs in FILE, to adopt it after a crash (default under /run or $XDG_RUNTIME_DIR; \"\" disables)"),
       N_("FILE") },
+    { "command-dir", 0, 0, G_OPTION_ARG_FILENAME, &command_dir,
+      N_("Job scripts find start, stop, status… in DIR, first on their PATH (\"\" for none)"),
+      N_("DIR") },
     { "restore-fd", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &restore_fd, NULL, NULL },
     { "no-dbus", 0, 0, G_OPTION_ARG_NONE, &no_dbus,
       N_("Do not connect to D-Bus (debugging: the engine only)"), NULL },
@@ -439,6 +443,7 @@ main (int argc, char **argv)
   options.log_dir = no_log ? NULL : logdir;
   options.extra_env = (char **) extra_env->pdata;
   options.no_proc_connector = no_proc_connector;
+  options.command_dir = command_dir != NULL ? command_dir : (char *) COMMANDDIR;
   engine = init_engine_new (&options);
   g_info ("Following forks through the %s", init_engine_get_process_tracking (engine));
   history = init_history_new (engine, (guint) history_size);

@@ -442,6 +442,21 @@ init_engine_init (InitEngine *self)
   self->conf = init_conf_new (&conf_callbacks, self);
 }
 
+/* Job scripts call `start', `stop', `status'… as on an Upstart system (DESIGN §2.9): the
+ * directory holding them (links to initctl) goes first on their PATH, if it exists, so nothing
+ * needs installing system-wide and a job's own `env PATH=' still wins. */
+static void
+engine_prepend_command_dir (GPtrArray  *env,
+                            const char *dir)
+{
+  g_autofree char *path = NULL;
+
+  if (dir == NULL || dir[0] == '\0' || !g_file_test (dir, G_FILE_TEST_IS_DIR))
+    return;
+  path = g_strconcat (dir, ":", init_env_get (env, "PATH"), NULL);
+  init_env_set (env, "PATH", path);
+}
+
 InitEngine *
 init_engine_new (const InitEngineOptions *options)
 {
@@ -471,6 +486,7 @@ init_engine_new (const InitEngineOptions *options)
         init_env_add (self->global_env, environ_copy[i], TRUE);
     }
   init_env_set (self->global_env, "PATH", path != NULL ? path : DEFAULT_PATH);
+  engine_prepend_command_dir (self->global_env, options != NULL ? options->command_dir : NULL);
   if (term != NULL)
     init_env_set (self->global_env, "TERM", term);
   for (guint i = 0; self->options.extra_env != NULL && self->options.extra_env[i] != NULL; i++)

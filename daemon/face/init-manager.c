@@ -479,7 +479,7 @@ init_manager_emit_done (InitEvent *event,
       g_autoptr(GError) error = NULL;
 
       if (event->failed)
-        error = g_error_new (INIT_ERROR, INIT_ERROR_EVENT_FAILED, _("Event %s failed: job %s: %s"),
+        error = g_error_new (INIT_ERROR, INIT_ERROR_EVENT_FAILED, _("Event failed: %s: job %s: %s"),
                              event->name, event->failed_job != NULL ? event->failed_job : "?",
                              event->failed_reason != NULL ? event->failed_reason : "?");
       parked_answer_carried (parked, error != NULL ? NULL : g_variant_new ("(t)", event->id),
@@ -494,7 +494,7 @@ init_manager_emit_done (InitEvent *event,
     init_object_tree_flush (self->tree);
   if (event->failed)
     g_dbus_method_invocation_return_error (invocation, INIT_ERROR, INIT_ERROR_EVENT_FAILED,
-                                           _("Event %s failed: job %s: %s"), event->name,
+                                           _("Event failed: %s: job %s: %s"), event->name,
                                            event->failed_job != NULL ? event->failed_job : "?",
                                            event->failed_reason != NULL ? event->failed_reason : "?");
   else

@@ -241,7 +241,7 @@ test_seed_6_emit_failures_and_no_wait (void)
 
   g_assert_cmpint (run_initctl (fx, &out, &err, "emit", "suspend", NULL), ==, 5);
   g_assert_cmpstr (out, ==, "");
-  g_assert_cmpstr (err, ==, "initctl: Event suspend failed: job suspend: main process "
+  g_assert_cmpstr (err, ==, "initctl: Event failed: suspend: job suspend: main process "
                             "terminated with status 1\n");
   g_clear_pointer (&err, g_free);
 
@@ -257,7 +257,7 @@ test_seed_6_emit_failures_and_no_wait (void)
     "up start/running, process 1234\n");
 
   g_assert_cmpint (run_initctl (fx, NULL, &err, "emit", "broken", NULL), ==, 5);
-  g_assert_true (g_str_has_prefix (err, "initctl: Event broken failed: job broken: "));
+  g_assert_true (g_str_has_prefix (err, "initctl: Event failed: broken: job broken: "));
   g_assert_nonnull (strchr (err, '\n'));
   g_assert_cmpint (strchr (err, '\n')[1], ==, '\0');
   dbus_fixture_free (fx);

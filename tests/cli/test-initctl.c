@@ -717,6 +717,7 @@ main (int    argc,
   test_initctl_seed_register ();
   test_initctl_auth_register ();
   test_initctl_tree_register ();
+  test_initctl_upstart_register ();
 
   return g_test_run ();
 }

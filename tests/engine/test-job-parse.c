@@ -95,7 +95,7 @@ check_error_case (const ErrorCase *c)
  * columns are Upstart's byte offsets plus one. */
 static const ErrorCase error_cases[] = {
   /* processes (A3, A4, A5) */
-  { "exec", INIT_PARSE_ERROR_EXPECTED_TOKEN, 1, 5, "Expected token" },
+  { "exec", INIT_PARSE_ERROR_EXPECTED_TOKEN, 1, 5, "Expected token: exec COMMAND [ARG]…" },
   { "exec\n", INIT_PARSE_ERROR_EXPECTED_TOKEN, 1, 5, NULL },
   { "exec   # only a comment\n", INIT_PARSE_ERROR_EXPECTED_TOKEN, 1, 8, NULL },
   { "script foo", INIT_PARSE_ERROR_UNEXPECTED_TOKEN, 1, 8, "Unexpected token" },
@@ -127,7 +127,7 @@ static const ErrorCase error_cases[] = {
     "Mismatched parentheses" },
   { "start on foo or (bar or foo\n", INIT_PARSE_ERROR_MISMATCHED_PARENS, 2, 1, NULL },
   { "start on (a or\n(b\n", INIT_PARSE_ERROR_MISMATCHED_PARENS, 3, 1, NULL },
-  { "start on", INIT_PARSE_ERROR_EXPECTED_TOKEN, 1, 9, NULL },
+  { "start on", INIT_PARSE_ERROR_EXPECTED_TOKEN, 1, 9, "Expected token: start on EVENT…" },
   { "start on   # nothing", INIT_PARSE_ERROR_EXPECTED_TOKEN, 1, 12, NULL },
   { "start on \"\"", INIT_PARSE_ERROR_EXPECTED_TOKEN, 1, 10, NULL },
   { "start on \"foo", INIT_PARSE_ERROR_UNTERMINATED_QUOTE, 1, 10, NULL },
@@ -222,6 +222,9 @@ static const ErrorCase error_cases[] = {
   { "limit core -1 10", INIT_PARSE_ERROR_ILLEGAL_LIMIT, 1, 12, NULL },
   { "limit foo", INIT_PARSE_ERROR_UNKNOWN_STANZA, 1, 7, NULL },
   { "limit core 10", INIT_PARSE_ERROR_EXPECTED_TOKEN, 1, 14, NULL },
+  /* as a real job file had it: the message names the form, so the missing hard limit shows */
+  { "limit nofile 16384\n", INIT_PARSE_ERROR_EXPECTED_TOKEN, 1, 19,
+    "Expected token: limit RESOURCE SOFT|unlimited HARD|unlimited" },
   { "limit core 1 2 3", INIT_PARSE_ERROR_UNEXPECTED_TOKEN, 1, 16, NULL },
   /* parsed but unsupported */
   { "debug x", INIT_PARSE_ERROR_UNEXPECTED_TOKEN, 1, 7, NULL },

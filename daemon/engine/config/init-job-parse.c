@@ -257,44 +257,65 @@ stanza_manual (InitJobParser        *parser,
 #define FIELD(f) G_STRUCT_OFFSET (InitJobClass, f)
 
 static const InitJobStanza stanzas[] = {
-  { "instance", stanza_string, FIELD (instance) },
-  { "description", stanza_string, FIELD (description) },
-  { "author", stanza_string, FIELD (author) },
-  { "version", stanza_string, FIELD (version) },
-  { "env", stanza_env, 0 },
-  { "export", stanza_list, FIELD (export) },
-  { "start", stanza_on, FIELD (start_on) },
-  { "stop", stanza_on, FIELD (stop_on) },
-  { "emits", stanza_list, FIELD (emits) },
-  { "exec", stanza_exec, 0 },
-  { "script", stanza_script, 0 },
-  { "pre-start", stanza_process, INIT_PROCESS_PRE_START },
-  { "post-start", stanza_process, INIT_PROCESS_POST_START },
-  { "pre-stop", stanza_process, INIT_PROCESS_PRE_STOP },
-  { "post-stop", stanza_process, INIT_PROCESS_POST_STOP },
-  { "expect", init_job_stanza_expect, 0 },
+  { "instance", stanza_string, FIELD (instance), "instance NAME" },
+  { "description", stanza_string, FIELD (description), "description TEXT" },
+  { "author", stanza_string, FIELD (author), "author TEXT" },
+  { "version", stanza_string, FIELD (version), "version TEXT" },
+  { "env", stanza_env, 0, "env KEY[=VALUE]" },
+  { "export", stanza_list, FIELD (export), "export KEY…" },
+  { "start", stanza_on, FIELD (start_on), "start on EVENT…" },
+  { "stop", stanza_on, FIELD (stop_on), "stop on EVENT…" },
+  { "emits", stanza_list, FIELD (emits), "emits EVENT…" },
+  { "exec", stanza_exec, 0, "exec COMMAND [ARG]…" },
+  { "script", stanza_script, 0, "script … end script" },
+  { "pre-start", stanza_process, INIT_PROCESS_PRE_START,
+    "pre-start exec COMMAND | pre-start script" },
+  { "post-start", stanza_process, INIT_PROCESS_POST_START,
+    "post-start exec COMMAND | post-start script" },
+  { "pre-stop", stanza_process, INIT_PROCESS_PRE_STOP,
+    "pre-stop exec COMMAND | pre-stop script" },
+  { "post-stop", stanza_process, INIT_PROCESS_POST_STOP,
+    "post-stop exec COMMAND | post-stop script" },
+  { "expect", init_job_stanza_expect, 0, "expect stop|daemon|fork" },
   { "task", stanza_flag, FIELD (task) },
-  { "kill", init_job_stanza_kill, 0 },
-  { "reload", init_job_stanza_reload, 0 },
-  { "respawn", init_job_stanza_respawn, 0 },
-  { "normal", init_job_stanza_normal, 0 },
-  { "console", init_job_stanza_console, 0 },
-  { "umask", init_job_stanza_umask, 0 },
-  { "nice", init_job_stanza_nice, 0 },
-  { "oom", init_job_stanza_oom, 0 },
-  { "limit", init_job_stanza_limit, 0 },
-  { "chroot", stanza_string, FIELD (chroot) },
-  { "chdir", stanza_string, FIELD (chdir) },
-  { "setuid", stanza_string, FIELD (setuid) },
-  { "setgid", stanza_string, FIELD (setgid) },
+  { "kill", init_job_stanza_kill, 0, "kill timeout SECONDS | kill signal SIGNAL" },
+  { "reload", init_job_stanza_reload, 0, "reload signal SIGNAL" },
+  { "respawn", init_job_stanza_respawn, 0, "respawn [limit COUNT SECONDS | limit unlimited]" },
+  { "normal", init_job_stanza_normal, 0, "normal exit STATUS|SIGNAL…" },
+  { "console", init_job_stanza_console, 0, "console log|output|owner|none" },
+  { "umask", init_job_stanza_umask, 0, "umask OCTAL" },
+  { "nice", init_job_stanza_nice, 0, "nice -20..19" },
+  { "oom", init_job_stanza_oom, 0, "oom [score] ADJUSTMENT|never" },
+  { "limit", init_job_stanza_limit, 0, "limit RESOURCE SOFT|unlimited HARD|unlimited" },
+  { "chroot", stanza_string, FIELD (chroot), "chroot DIR" },
+  { "chdir", stanza_string, FIELD (chdir), "chdir DIR" },
+  { "setuid", stanza_string, FIELD (setuid), "setuid USER" },
+  { "setgid", stanza_string, FIELD (setgid), "setgid GROUP" },
   { "debug", init_job_stanza_debug, 0 },
   { "manual", stanza_manual, 0 },
-  { "usage", stanza_string, FIELD (usage) },
-  { "apparmor", init_job_stanza_apparmor, 0 },
-  { "cgroup", init_job_stanza_cgroup, 0 },
+  { "usage", stanza_string, FIELD (usage), "usage TEXT" },
+  { "apparmor", init_job_stanza_apparmor, 0,
+    "apparmor load PROFILE | apparmor switch NAME" },
+  { "cgroup", init_job_stanza_cgroup, 0, "cgroup CONTROLLER [NAME] [KEY VALUE]" },
 };
 
 #undef FIELD
+
+/* Upstart's bare "Expected token" says what is missing only by its column: name the
+ * stanza's form after it ("limit nofile 16384" lacks the hard limit). */
+static void
+name_expected (const InitJobStanza  *stanza,
+               GError              **error)
+{
+  char *message;
+
+  if (error == NULL || stanza->syntax == NULL
+      || !g_error_matches (*error, INIT_PARSE_ERROR, INIT_PARSE_ERROR_EXPECTED_TOKEN))
+    return;
+  message = g_strdup_printf ("%s: %s", (*error)->message, stanza->syntax);
+  g_free ((*error)->message);
+  (*error)->message = message;
+}
 
 static const InitJobStanza *
 lookup_stanza (const char *name)
@@ -339,7 +360,10 @@ parse_stanzas (InitJobParser  *parser,
                                  "%s", _("Unknown stanza"));
 
       if (!stanza->func (parser, stanza, offset, error))
-        return FALSE;
+        {
+          name_expected (stanza, error);
+          return FALSE;
+        }
     }
 
   return TRUE;

@@ -37,6 +37,7 @@ struct _InitJobStanza
   const char        *name;
   InitJobStanzaFunc  func;
   gsize              data;   /* handler-specific: a struct offset or a process type */
+  const char        *syntax; /* the stanza's form, named after "Expected token: " */
 };
 
 /* Most warnings kept per parse; one more line says how many were dropped. */

@@ -75,6 +75,7 @@ static void
 wait_for_rest (Initctl    *ctl,
                const char *path)
 {
+  g_autoptr(GVariant) subscribed = NULL;
   gboolean changed = TRUE;
   guint ids[2];
 
@@ -86,7 +87,10 @@ wait_for_rest (Initctl    *ctl,
                                                "InterfacesRemoved", NULL, path,
                                                G_DBUS_SIGNAL_FLAGS_MATCH_ARG0_PATH,
                                                on_instance_signal, &changed, NULL);
-  for (;;)
+  /* The daemon sends signals only while somebody subscribed. */
+  subscribed = initctl_call (ctl, INITCTL_MANAGER_PATH, init_dbus_manager_interface_info (),
+                             "Subscribe", NULL, INITCTL_CALL_NONE, NULL);
+  while (subscribed != NULL)
     {
       if (changed)
         {

@@ -659,3 +659,42 @@ init_event_operator_to_rpn (const InitEventOperator *op)
 
   return rpn;
 }
+
+/* The nodes of @op in postfix order (children before their parent, left before right), without
+ * recursion: a left-deep chain of 4096 `or`s is 4096 frames deep.  The save form,
+ * its leaf indexes and unlatched copies all read this one walk. */
+GPtrArray *
+init_event_operator_postfix (const InitEventOperator *op)
+{
+  GPtrArray *order = g_ptr_array_new ();
+  g_autoptr(GPtrArray) todo = NULL;
+
+  if (op == NULL)
+    return order;
+
+  /* Pop a node, push it to @order, then push left and right: @order is then the reverse of
+   * a right-to-left postfix walk, i.e. read backwards it is the left-to-right postfix. */
+  todo = g_ptr_array_new ();
+  g_ptr_array_add (todo, (gpointer) op);
+  while (todo->len > 0)
+    {
+      const InitEventOperator *node = g_ptr_array_steal_index (todo, todo->len - 1);
+
+      g_ptr_array_add (order, (gpointer) node);
+      if (node->type != INIT_EVENT_OPERATOR_MATCH)
+        {
+          g_ptr_array_add (todo, node->left);
+          g_ptr_array_add (todo, node->right);
+        }
+    }
+
+  for (guint i = 0, j = order->len - 1; i < j; i++, j--)
+    {
+      gpointer tmp = order->pdata[i];
+
+      order->pdata[i] = order->pdata[j];
+      order->pdata[j] = tmp;
+    }
+
+  return order;
+}

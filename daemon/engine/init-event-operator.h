@@ -81,4 +81,8 @@ char              *init_event_operator_to_string  (const InitEventOperator *op);
  * vectors: a leaf is [name, args…], an operator ["/AND"] or ["/OR"].  NULL @op gives empty. */
 GPtrArray         *init_event_operator_to_rpn     (const InitEventOperator *op);
 
+/* The nodes of @op (NULL: none) in postfix order, children before parents, left before
+ * right; no recursion.  A new array of borrowed pointers. */
+GPtrArray         *init_event_operator_postfix    (const InitEventOperator *op);
+
 G_END_DECLS

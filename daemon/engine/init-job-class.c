@@ -4,7 +4,7 @@
 #include <signal.h>
 #include <string.h>
 
-#include "init-job-class.h"
+#include "init-job-class-fields.h"
 
 /* Most jobs have no env, export, emits, cgroup or normal exit stanzas: they all share one
  * empty list (copy on write through init_job_class_writable_*), which keeps thousands of
@@ -12,16 +12,16 @@
 static GPtrArray *shared_empty_strings;
 static GArray *shared_empty_ints;
 
-static GPtrArray *
-new_string_array (void)
+GPtrArray *
+init_job_class_empty_strings (void)
 {
   if (g_once_init_enter (&shared_empty_strings))
     g_once_init_leave (&shared_empty_strings, g_ptr_array_new_with_free_func (g_free));
   return g_ptr_array_ref (shared_empty_strings);
 }
 
-static GArray *
-new_int_array (void)
+GArray *
+init_job_class_empty_ints (void)
 {
   if (g_once_init_enter (&shared_empty_ints))
     g_once_init_leave (&shared_empty_ints, g_array_new (FALSE, FALSE, sizeof (int)));
@@ -73,21 +73,6 @@ init_job_class_writable_normal_exit (InitJobClass *klass)
   return klass->normal_exit;
 }
 
-static GPtrArray *
-copy_string_array (const GPtrArray *array)
-{
-  GPtrArray *copy;
-
-  if (array->len == 0)
-    return new_string_array ();
-  copy = g_ptr_array_new_full (array->len, g_free);
-
-  for (guint i = 0; i < array->len; i++)
-    g_ptr_array_add (copy, g_strdup (g_ptr_array_index (array, i)));
-
-  return copy;
-}
-
 /**
  * init_job_class_new:
  * @name: (nullable): the job name, e.g. "net/apache"
@@ -97,17 +82,16 @@ copy_string_array (const GPtrArray *array)
 InitJobClass *
 init_job_class_new (const char *name)
 {
-  InitJobClass *klass = g_new0 (InitJobClass, 1);
+  InitJobClass *klass = g_atomic_rc_box_new0 (InitJobClass);
 
-  klass->ref_count = 1;
   klass->name = g_strdup (name);
   klass->instance = g_strdup ("");
 
-  klass->env = new_string_array ();
-  klass->export = new_string_array ();
-  klass->emits = new_string_array ();
-  klass->cgroups = new_string_array ();
-  klass->normal_exit = new_int_array ();
+  klass->env = init_job_class_empty_strings ();
+  klass->export = init_job_class_empty_strings ();
+  klass->emits = init_job_class_empty_strings ();
+  klass->cgroups = init_job_class_empty_strings ();
+  klass->normal_exit = init_job_class_empty_ints ();
 
   klass->expect = INIT_EXPECT_NONE;
   klass->kill_timeout = INIT_DEFAULT_KILL_TIMEOUT;
@@ -121,60 +105,6 @@ init_job_class_new (const char *name)
   klass->oom_score_adj = 0;
 
   return klass;
-}
-
-/* A structural copy of @op built with the public constructors, so every leaf of the copy
- * starts unlatched (no event, no block) whatever state the original is in.  Iterative: the
- * parser bounds trees, but a copy must never be what overflows the stack. */
-static InitEventOperator *
-copy_operator_unlatched (const InitEventOperator *op)
-{
-  g_autoptr(GPtrArray) todo = NULL;   /* nodes still to visit (pre-order) */
-  g_autoptr(GPtrArray) done = NULL;   /* copies in post-order, consumed as a stack */
-  g_autoptr(GPtrArray) order = NULL;  /* originals in reverse post-order */
-
-  if (op == NULL)
-    return NULL;
-
-  /* Two-stack post-order: pop from @todo, push onto @order, push children; @order read
-   * backwards is a post-order walk. */
-  todo = g_ptr_array_new ();
-  order = g_ptr_array_new ();
-  g_ptr_array_add (todo, (gpointer) op);
-  while (todo->len > 0)
-    {
-      const InitEventOperator *node = g_ptr_array_steal_index (todo, todo->len - 1);
-
-      g_ptr_array_add (order, (gpointer) node);
-      if (node->type != INIT_EVENT_OPERATOR_MATCH)
-        {
-          g_ptr_array_add (todo, node->left);
-          g_ptr_array_add (todo, node->right);
-        }
-    }
-
-  done = g_ptr_array_new ();
-  for (guint i = order->len; i > 0; i--)
-    {
-      const InitEventOperator *node = g_ptr_array_index (order, i - 1);
-      InitEventOperator *copy;
-
-      if (node->type == INIT_EVENT_OPERATOR_MATCH)
-        {
-          copy = init_event_operator_new_match (node->name, g_strdupv (node->args));
-        }
-      else
-        {
-          InitEventOperator *right = g_ptr_array_steal_index (done, done->len - 1);
-          InitEventOperator *left = g_ptr_array_steal_index (done, done->len - 1);
-
-          copy = init_event_operator_new_binary (node->type, left, right);
-        }
-      g_ptr_array_add (done, copy);
-    }
-
-  g_assert (done->len == 1);
-  return g_ptr_array_steal_index (done, 0);
 }
 
 /**
@@ -193,73 +123,9 @@ init_job_class_copy (const InitJobClass *klass)
 
   g_return_val_if_fail (klass != NULL, NULL);
 
-  copy = g_new0 (InitJobClass, 1);
-  copy->ref_count = 1;
-
-  copy->name = g_strdup (klass->name);
-  copy->path = g_strdup (klass->path);
-  copy->override_path = g_strdup (klass->override_path);
-
-  copy->description = g_strdup (klass->description);
-  copy->author = g_strdup (klass->author);
-  copy->version = g_strdup (klass->version);
-  copy->usage = g_strdup (klass->usage);
-  copy->instance = g_strdup (klass->instance);
-
-  copy->env = copy_string_array (klass->env);
-  copy->export = copy_string_array (klass->export);
-  copy->emits = copy_string_array (klass->emits);
-
-  copy->start_on = copy_operator_unlatched (klass->start_on);
-  copy->stop_on = copy_operator_unlatched (klass->stop_on);
-
-  for (guint i = 0; i < INIT_PROCESS_N; i++)
-    {
-      copy->process[i].script = klass->process[i].script;
-      copy->process[i].command = g_strdup (klass->process[i].command);
-    }
-
-  copy->expect = klass->expect;
-  copy->task = klass->task;
-  copy->manual = klass->manual;
-
-  copy->kill_timeout = klass->kill_timeout;
-  copy->kill_signal = klass->kill_signal;
-  copy->reload_signal = klass->reload_signal;
-
-  copy->respawn = klass->respawn;
-  copy->respawn_limit = klass->respawn_limit;
-  copy->respawn_interval = klass->respawn_interval;
-
-  if (klass->normal_exit->len == 0)
-    copy->normal_exit = new_int_array ();
-  else
-    {
-      copy->normal_exit = g_array_sized_new (FALSE, FALSE, sizeof (int), klass->normal_exit->len);
-      g_array_append_vals (copy->normal_exit, klass->normal_exit->data, klass->normal_exit->len);
-    }
-
-  copy->console = klass->console;
-  copy->umask = klass->umask;
-  copy->nice = klass->nice;
-  copy->oom_score_adj = klass->oom_score_adj;
-  copy->oom_set = klass->oom_set;
-  for (int i = 0; i < INIT_N_LIMITS; i++)
-    {
-      if (init_job_class_get_limit (klass, i) != NULL)
-        init_job_class_set_limit (copy, i, init_job_class_get_limit (klass, i));
-    }
-
-  copy->chroot = g_strdup (klass->chroot);
-  copy->chdir = g_strdup (klass->chdir);
-  copy->setuid = g_strdup (klass->setuid);
-  copy->setgid = g_strdup (klass->setgid);
-
-  copy->debug = klass->debug;
-  copy->apparmor_load = g_strdup (klass->apparmor_load);
-  copy->apparmor_switch = g_strdup (klass->apparmor_switch);
-  copy->cgroups = copy_string_array (klass->cgroups);
-
+  copy = g_atomic_rc_box_new0 (InitJobClass);
+  for (guint i = 0; i < init_job_class_n_fields; i++)
+    init_job_class_field_copy (&init_job_class_fields[i], copy, klass);
   return copy;
 }
 
@@ -273,10 +139,8 @@ InitJobClass *
 init_job_class_ref (InitJobClass *klass)
 {
   g_return_val_if_fail (klass != NULL, NULL);
-  g_return_val_if_fail (klass->ref_count > 0, NULL);
 
-  g_atomic_int_inc (&klass->ref_count);
-  return klass;
+  return g_atomic_rc_box_acquire (klass);
 }
 
 /**
@@ -285,51 +149,18 @@ init_job_class_ref (InitJobClass *klass)
  *
  * Drops a reference; the last one frees the class and its operator trees.
  */
+static void
+job_class_clear (gpointer data)
+{
+  for (guint i = 0; i < init_job_class_n_fields; i++)
+    init_job_class_field_clear (&init_job_class_fields[i], data);
+}
+
 void
 init_job_class_unref (InitJobClass *klass)
 {
-  if (klass == NULL)
-    return;
-
-  g_return_if_fail (klass->ref_count > 0);
-
-  if (!g_atomic_int_dec_and_test (&klass->ref_count))
-    return;
-
-  g_free (klass->name);
-  g_free (klass->path);
-  g_free (klass->override_path);
-  g_free (klass->description);
-  g_free (klass->author);
-  g_free (klass->version);
-  g_free (klass->usage);
-  g_free (klass->instance);
-
-  g_clear_pointer (&klass->env, g_ptr_array_unref);
-  g_clear_pointer (&klass->export, g_ptr_array_unref);
-  g_clear_pointer (&klass->emits, g_ptr_array_unref);
-
-  g_clear_pointer (&klass->start_on, init_event_operator_free);
-  g_clear_pointer (&klass->stop_on, init_event_operator_free);
-
-  for (guint i = 0; i < INIT_PROCESS_N; i++)
-    g_free (klass->process[i].command);
-
-  g_clear_pointer (&klass->normal_exit, g_array_unref);
-  for (guint i = 0; klass->limits != NULL && i < INIT_N_LIMITS; i++)
-    g_free (klass->limits[i]);
-  g_free (klass->limits);
-
-  g_free (klass->chroot);
-  g_free (klass->chdir);
-  g_free (klass->setuid);
-  g_free (klass->setgid);
-
-  g_free (klass->apparmor_load);
-  g_free (klass->apparmor_switch);
-  g_clear_pointer (&klass->cgroups, g_ptr_array_unref);
-
-  g_free (klass);
+  if (klass != NULL)
+    g_atomic_rc_box_release_full (klass, job_class_clear);
 }
 
 static const char * const process_names[INIT_PROCESS_N] = {

@@ -56,10 +56,10 @@ typedef struct
 
 typedef struct _InitJobClass InitJobClass;
 
+/* Reference counted with g_atomic_rc_box (atomically, as it always was);
+ * every member is described once in init-job-class-fields.c. */
 struct _InitJobClass
 {
-  gint               ref_count;
-
   char              *name;         /* job name, e.g. "net/apache" */
   char              *path;         /* the .conf file, or NULL */
   char              *override_path;/* the .override applied, or NULL */

@@ -38,7 +38,11 @@ struct _InitJobStanza
   InitJobStanzaFunc  func;
   gsize              data;   /* handler-specific: a struct offset or a process type */
   const char        *syntax; /* the stanza's form, named after "Expected token: " */
+  const char        *example;/* a line using it with a value other than the default */
 };
+
+/* The parser's table of stanzas (@n_stanzas set to its length). */
+const InitJobStanza *init_job_parse_get_stanzas (guint *n_stanzas);
 
 /* Most warnings kept per parse; one more line says how many were dropped. */
 #define INIT_JOB_PARSE_MAX_WARNINGS 50

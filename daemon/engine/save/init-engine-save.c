@@ -9,6 +9,7 @@
 #include "init-engine-private.h"
 #include "init-env.h"
 #include "init-error.h"
+#include "init-job-class-fields.h"
 #include "init-job-class-save.h"
 #include "init-instance-private.h"
 #include "init-proc-tracker.h"
@@ -272,21 +273,6 @@ lookup_class (GVariantDict *dict,
   return init_job_class_from_variant (variant, error);
 }
 
-static gboolean
-same_class (const InitJobClass *a,
-            const InitJobClass *b)
-{
-  g_autoptr(GVariant) va = NULL, vb = NULL;
-
-  if (a == b)
-    return TRUE;
-  if (a == NULL || b == NULL)
-    return FALSE;
-  va = g_variant_ref_sink (init_job_class_to_variant (a));
-  vb = g_variant_ref_sink (init_job_class_to_variant (b));
-  return g_variant_equal (va, vb);
-}
-
 /* One saved job: its instances come back with the class they ran; the definition on disk now
  * (if it differs) waits to take over, or the job is marked deleted if its file is gone. */
 static gboolean
@@ -328,7 +314,7 @@ restore_entry (InitEngine           *engine,
   latches = g_variant_dict_lookup_value (&dict, "start-on-latches", G_VARIANT_TYPE ("a(ut)"));
   g_variant_dict_clear (&dict);
   /* Compared once: serialising classes is most of what a comparison costs. */
-  unchanged = same_class (saved_class, disk_class);
+  unchanged = init_job_class_equal (saved_class, disk_class);
 
   if (instances != NULL && g_variant_n_children (instances) > 0 && saved_class != NULL)
     {
@@ -352,7 +338,7 @@ restore_entry (InitEngine           *engine,
               g_prefix_error (error, "%s: ", name);
               return FALSE;
             }
-          if (klass == NULL || same_class (klass, entry->klass))
+          if (klass == NULL || init_job_class_equal (klass, entry->klass))
             {
               g_clear_pointer (&klass, init_job_class_unref);
               klass = init_job_class_ref (entry->klass);

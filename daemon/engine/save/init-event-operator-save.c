@@ -6,45 +6,6 @@
 #include "init-error.h"
 #include "init-event-operator-save.h"
 
-/* The nodes of @op in postfix order (children before their parent, left before right), without
- * recursion: a left-deep chain of 4096 `or`s is 4096 frames deep.  Both to_variant() and
- * leaves() read this one walk, so leaf indexes agree by construction. */
-static GPtrArray *
-operator_postfix (const InitEventOperator *op)
-{
-  GPtrArray *order = g_ptr_array_new ();
-  g_autoptr(GPtrArray) todo = NULL;
-
-  if (op == NULL)
-    return order;
-
-  /* Pop a node, push it to @order, then push left and right: @order is then the reverse of
-   * a right-to-left postfix walk, i.e. read backwards it is the left-to-right postfix. */
-  todo = g_ptr_array_new ();
-  g_ptr_array_add (todo, (gpointer) op);
-  while (todo->len > 0)
-    {
-      const InitEventOperator *node = g_ptr_array_steal_index (todo, todo->len - 1);
-
-      g_ptr_array_add (order, (gpointer) node);
-      if (node->type != INIT_EVENT_OPERATOR_MATCH)
-        {
-          g_ptr_array_add (todo, node->left);
-          g_ptr_array_add (todo, node->right);
-        }
-    }
-
-  for (guint i = 0, j = order->len - 1; i < j; i++, j--)
-    {
-      gpointer tmp = order->pdata[i];
-
-      order->pdata[i] = order->pdata[j];
-      order->pdata[j] = tmp;
-    }
-
-  return order;
-}
-
 /**
  * init_event_operator_to_variant:
  * @op: (nullable): an operator tree
@@ -59,7 +20,7 @@ GVariant *
 init_event_operator_to_variant (const InitEventOperator *op)
 {
   static const char * const no_args[] = { NULL };
-  g_autoptr(GPtrArray) order = operator_postfix (op);
+  g_autoptr(GPtrArray) order = init_event_operator_postfix (op);
   GVariantBuilder builder;
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE (INIT_EVENT_OPERATOR_VARIANT_TYPE));
@@ -184,7 +145,7 @@ init_event_operator_from_variant (GVariant           *variant,
 GPtrArray *
 init_event_operator_leaves (InitEventOperator *op)
 {
-  GPtrArray *order = operator_postfix (op);
+  GPtrArray *order = init_event_operator_postfix (op);
   guint n = 0;
 
   /* Keep the leaves of the postfix walk in place. */

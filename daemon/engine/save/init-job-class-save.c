@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "init-error.h"
+#include "init-job-class-fields.h"
 #include "init-job-class-save.h"
 
 /* The version of this codec, written as "format".  Key meanings never change within a
@@ -38,95 +39,23 @@ key_error (GError     **error,
 
 /* ---- class fields --------------------------------------------------------------------------- */
 
-typedef enum
-{
-  FIELD_FORMAT,
-  FIELD_STRING,      /* char *, omitted when NULL */
-  FIELD_STRV,        /* GPtrArray * of strings */
-  FIELD_BOOLEAN,     /* gboolean */
-  FIELD_INT,         /* int in [min, max] */
-  FIELD_UMASK,       /* mode_t ≤ 0777 */
-  FIELD_ENUM,        /* expect, console: by name, values min … max */
-  FIELD_OPERATOR,    /* InitEventOperator * */
-  FIELD_PROCESS,
-  FIELD_NORMAL_EXIT,
-  FIELD_LIMITS,
-} FieldKind;
-
-typedef struct
-{
-  const char *key;
-  FieldKind   kind;
-  gsize       offset;
-  gint64      min;
-  gint64      max;
-} Field;
-
-#define F(f) G_STRUCT_OFFSET (InitJobClass, f)
-
-/* Written in this order (so a round trip gives identical bytes); read in any order. */
-static const Field fields[] = {
-  { "format", FIELD_FORMAT, 0 },
-  { "name", FIELD_STRING, F (name) },
-  { "path", FIELD_STRING, F (path) },
-  { "override-path", FIELD_STRING, F (override_path) },
-  { "description", FIELD_STRING, F (description) },
-  { "author", FIELD_STRING, F (author) },
-  { "version", FIELD_STRING, F (version) },
-  { "usage", FIELD_STRING, F (usage) },
-  { "instance", FIELD_STRING, F (instance) },
-  { "env", FIELD_STRV, F (env) },
-  { "export", FIELD_STRV, F (export) },
-  { "emits", FIELD_STRV, F (emits) },
-  { "start-on", FIELD_OPERATOR, F (start_on) },
-  { "stop-on", FIELD_OPERATOR, F (stop_on) },
-  { "process", FIELD_PROCESS, 0 },
-  { "expect", FIELD_ENUM, F (expect), INIT_EXPECT_NONE, INIT_EXPECT_FORK },
-  { "task", FIELD_BOOLEAN, F (task) },
-  { "manual", FIELD_BOOLEAN, F (manual) },
-  { "kill-timeout", FIELD_INT, F (kill_timeout), 0, G_MAXINT },
-  { "kill-signal", FIELD_INT, F (kill_signal), 1, NSIG - 1 },
-  { "reload-signal", FIELD_INT, F (reload_signal), 1, NSIG - 1 },
-  { "respawn", FIELD_BOOLEAN, F (respawn) },
-  { "respawn-limit", FIELD_INT, F (respawn_limit), 0, G_MAXINT },
-  { "respawn-interval", FIELD_INT, F (respawn_interval), 0, G_MAXINT },
-  { "normal-exit", FIELD_NORMAL_EXIT, 0 },
-  { "console", FIELD_ENUM, F (console), INIT_CONSOLE_LOG, INIT_CONSOLE_OWNER },
-  { "umask", FIELD_UMASK, 0 },
-  /* Unset (INIT_NICE_UNSET) is the default, so it is never written. */
-  { "nice", FIELD_INT, F (nice), -20, 19 },
-  { "oom-score-adj", FIELD_INT, F (oom_score_adj), -1000, 1000 },
-  { "oom-set", FIELD_BOOLEAN, F (oom_set) },
-  { "limits", FIELD_LIMITS, 0 },
-  { "chroot", FIELD_STRING, F (chroot) },
-  { "chdir", FIELD_STRING, F (chdir) },
-  { "setuid", FIELD_STRING, F (setuid) },
-  { "setgid", FIELD_STRING, F (setgid) },
-  { "debug", FIELD_BOOLEAN, F (debug) },
-  { "apparmor-load", FIELD_STRING, F (apparmor_load) },
-  { "apparmor-switch", FIELD_STRING, F (apparmor_switch) },
-  { "cgroups", FIELD_STRV, F (cgroups) },
-};
-
-#undef F
-
 static const char * const field_types[] = {
-  [FIELD_FORMAT] = "u", [FIELD_STRING] = "s", [FIELD_STRV] = "as", [FIELD_BOOLEAN] = "b",
-  [FIELD_INT] = "i", [FIELD_UMASK] = "u", [FIELD_ENUM] = "s", [FIELD_OPERATOR] = INIT_EVENT_OPERATOR_VARIANT_TYPE,
-  [FIELD_PROCESS] = "a{s(bs)}", [FIELD_NORMAL_EXIT] = "ai", [FIELD_LIMITS] = "a{s(tt)}",
+  [INIT_FIELD_STRING] = "s", [INIT_FIELD_STRV] = "as", [INIT_FIELD_BOOLEAN] = "b",
+  [INIT_FIELD_INT] = "i", [INIT_FIELD_UMASK] = "u", [INIT_FIELD_ENUM] = "s", [INIT_FIELD_OPERATOR] = INIT_EVENT_OPERATOR_VARIANT_TYPE,
+  [INIT_FIELD_PROCESS] = "a{s(bs)}", [INIT_FIELD_NORMAL_EXIT] = "ai", [INIT_FIELD_LIMITS] = "a{s(tt)}",
 };
 
 /* The two enumerations are stored by name, so their numbering may change. */
 static int
 enum_get (const InitJobClass *klass,
-          const Field        *field)
+          const InitJobClassField        *field)
 {
   return field->offset == G_STRUCT_OFFSET (InitJobClass, expect) ? (int) klass->expect
                                                                   : (int) klass->console;
 }
 
 static const char *
-enum_name (const Field *field,
+enum_name (const InitJobClassField *field,
            int          value)
 {
   return field->offset == G_STRUCT_OFFSET (InitJobClass, expect)
@@ -225,7 +154,7 @@ default_class (void)
 /* Does @klass hold the §1.3 default in @field?  (Then the field is not written.) */
 static gboolean
 field_is_default (const InitJobClass *klass,
-                  const Field        *field)
+                  const InitJobClassField        *field)
 {
   const InitJobClass *defaults = default_class ();
   gconstpointer slot = G_STRUCT_MEMBER_P (klass, field->offset);
@@ -233,27 +162,25 @@ field_is_default (const InitJobClass *klass,
 
   switch (field->kind)
     {
-    case FIELD_FORMAT:
-      return FALSE;
-    case FIELD_STRING:
+    case INIT_FIELD_STRING:
       return g_strcmp0 (*(char * const *) slot, *(char * const *) default_slot) == 0;
-    case FIELD_STRV:
+    case INIT_FIELD_STRV:
       return (*(GPtrArray * const *) slot)->len == 0;
-    case FIELD_BOOLEAN:
+    case INIT_FIELD_BOOLEAN:
       return !*(const gboolean *) slot == !*(const gboolean *) default_slot;
-    case FIELD_INT:
+    case INIT_FIELD_INT:
       return *(const int *) slot == *(const int *) default_slot;
-    case FIELD_UMASK:
+    case INIT_FIELD_UMASK:
       return klass->umask == defaults->umask;
-    case FIELD_ENUM:
+    case INIT_FIELD_ENUM:
       return enum_get (klass, field) == enum_get (defaults, field);
-    case FIELD_OPERATOR:
+    case INIT_FIELD_OPERATOR:
       return *(InitEventOperator * const *) slot == NULL;
-    case FIELD_PROCESS:
+    case INIT_FIELD_PROCESS:
       return init_job_class_is_abstract (klass);
-    case FIELD_NORMAL_EXIT:
+    case INIT_FIELD_NORMAL_EXIT:
       return klass->normal_exit->len == 0;
-    case FIELD_LIMITS:
+    case INIT_FIELD_LIMITS:
       for (int i = 0; i < INIT_N_LIMITS; i++)
         {
           if (init_job_class_get_limit (klass, i) != NULL)
@@ -268,7 +195,7 @@ field_is_default (const InitJobClass *klass,
 /* The value of @field for @klass, or NULL if it holds the default. */
 static GVariant *
 field_to_variant (const InitJobClass *klass,
-                  const Field        *field)
+                  const InitJobClassField        *field)
 {
   gconstpointer slot = G_STRUCT_MEMBER_P (klass, field->offset);
 
@@ -277,31 +204,29 @@ field_to_variant (const InitJobClass *klass,
 
   switch (field->kind)
     {
-    case FIELD_FORMAT:
-      return g_variant_new_uint32 (CLASS_STATE_FORMAT);
-    case FIELD_STRING:
+    case INIT_FIELD_STRING:
       {
         const char *value = *(char * const *) slot;
         return value != NULL ? g_variant_new_string (value) : NULL;
       }
-    case FIELD_STRV:
+    case INIT_FIELD_STRV:
       return strv_to_variant (*(GPtrArray * const *) slot);
-    case FIELD_BOOLEAN:
+    case INIT_FIELD_BOOLEAN:
       return g_variant_new_boolean (*(const gboolean *) slot);
-    case FIELD_INT:
+    case INIT_FIELD_INT:
       return g_variant_new_int32 (*(const int *) slot);
-    case FIELD_UMASK:
+    case INIT_FIELD_UMASK:
       return g_variant_new_uint32 (klass->umask);
-    case FIELD_ENUM:
+    case INIT_FIELD_ENUM:
       return g_variant_new_string (enum_name (field, enum_get (klass, field)));
-    case FIELD_OPERATOR:
+    case INIT_FIELD_OPERATOR:
       return init_event_operator_to_variant (*(InitEventOperator * const *) slot);
-    case FIELD_PROCESS:
+    case INIT_FIELD_PROCESS:
       return process_to_variant (klass);
-    case FIELD_NORMAL_EXIT:
+    case INIT_FIELD_NORMAL_EXIT:
       return g_variant_new_fixed_array (G_VARIANT_TYPE_INT32, klass->normal_exit->data,
                                         klass->normal_exit->len, sizeof (gint32));
-    case FIELD_LIMITS:
+    case INIT_FIELD_LIMITS:
       return limits_to_variant (klass);
     default:
       g_assert_not_reached ();
@@ -327,12 +252,14 @@ init_job_class_to_variant (const InitJobClass *klass)
   g_return_val_if_fail (klass != NULL, NULL);
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
-  for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
+  g_variant_builder_add (&builder, "{sv}", "format", g_variant_new_uint32 (CLASS_STATE_FORMAT));
+  for (guint i = 0; i < init_job_class_n_fields; i++)
     {
-      GVariant *value = field_to_variant (klass, &fields[i]);
+      const InitJobClassField *field = &init_job_class_fields[i];
+      GVariant *value = field_to_variant (klass, field);
 
       if (value != NULL)
-        g_variant_builder_add (&builder, "{sv}", fields[i].key, value);
+        g_variant_builder_add (&builder, "{sv}", field->key, value);
     }
 
   return g_variant_builder_end (&builder);
@@ -364,7 +291,7 @@ strv_from_variant (GPtrArray **slot,
 
 static gboolean
 process_from_variant (InitJobClass  *klass,
-                      const Field   *field,
+                      const InitJobClassField   *field,
                       GVariant      *value,
                       GError       **error)
 {
@@ -404,7 +331,7 @@ normal_exit_is_valid (gint32 status)
 
 static gboolean
 normal_exit_from_variant (InitJobClass  *klass,
-                          const Field   *field,
+                          const InitJobClassField   *field,
                           GVariant      *value,
                           GError       **error)
 {
@@ -430,7 +357,7 @@ normal_exit_from_variant (InitJobClass  *klass,
 
 static gboolean
 limits_from_variant (InitJobClass  *klass,
-                     const Field   *field,
+                     const InitJobClassField   *field,
                      GVariant      *value,
                      GError       **error)
 {
@@ -462,7 +389,7 @@ limits_from_variant (InitJobClass  *klass,
 
 static gboolean
 field_from_variant (InitJobClass  *klass,
-                    const Field   *field,
+                    const InitJobClassField   *field,
                     GVariant      *value,
                     GError       **error)
 {
@@ -475,25 +402,19 @@ field_from_variant (InitJobClass  *klass,
 
   switch (field->kind)
     {
-    case FIELD_FORMAT:
-      if (g_variant_get_uint32 (value) < 1)
-        return key_error (error, field->key, _("format %u is not a format"),
-                          g_variant_get_uint32 (value));
-      return TRUE;
-
-    case FIELD_STRING:
+    case INIT_FIELD_STRING:
       g_free (*(char **) slot);
       *(char **) slot = g_variant_dup_string (value, NULL);
       return TRUE;
 
-    case FIELD_STRV:
+    case INIT_FIELD_STRV:
       return strv_from_variant (slot, value);
 
-    case FIELD_BOOLEAN:
+    case INIT_FIELD_BOOLEAN:
       *(gboolean *) slot = g_variant_get_boolean (value);
       return TRUE;
 
-    case FIELD_INT:
+    case INIT_FIELD_INT:
       {
         gint32 v = g_variant_get_int32 (value);
 
@@ -505,14 +426,14 @@ field_from_variant (InitJobClass  *klass,
         return TRUE;
       }
 
-    case FIELD_UMASK:
+    case INIT_FIELD_UMASK:
       if (g_variant_get_uint32 (value) > 0777)
         return key_error (error, field->key, _("mask %o out of range 0 to 777"),
                           g_variant_get_uint32 (value));
       klass->umask = g_variant_get_uint32 (value);
       return TRUE;
 
-    case FIELD_ENUM:
+    case INIT_FIELD_ENUM:
       {
         const char *name = g_variant_get_string (value, NULL);
 
@@ -529,7 +450,7 @@ field_from_variant (InitJobClass  *klass,
         return key_error (error, field->key, _("unknown value '%s'"), name);
       }
 
-    case FIELD_OPERATOR:
+    case INIT_FIELD_OPERATOR:
       {
         g_autoptr(GError) local_error = NULL;
         InitEventOperator *op;
@@ -541,13 +462,13 @@ field_from_variant (InitJobClass  *klass,
         return TRUE;
       }
 
-    case FIELD_PROCESS:
+    case INIT_FIELD_PROCESS:
       return process_from_variant (klass, field, value, error);
 
-    case FIELD_NORMAL_EXIT:
+    case INIT_FIELD_NORMAL_EXIT:
       return normal_exit_from_variant (klass, field, value, error);
 
-    case FIELD_LIMITS:
+    case INIT_FIELD_LIMITS:
       return limits_from_variant (klass, field, value, error);
 
     default:
@@ -555,15 +476,18 @@ field_from_variant (InitJobClass  *klass,
     }
 }
 
-static const Field *
-lookup_field (const char *key)
+/* "format" is not a field of the class: any format ≥ 1 is read (see CLASS_STATE_FORMAT). */
+static gboolean
+format_is_valid (GVariant  *value,
+                 GError   **error)
 {
-  for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
-    {
-      if (strcmp (fields[i].key, key) == 0)
-        return &fields[i];
-    }
-  return NULL;
+  if (!g_variant_is_of_type (value, G_VARIANT_TYPE_UINT32))
+    return key_error (error, "format", _("expected type '%s', got '%s'"), "u",
+                      g_variant_get_type_string (value));
+  if (g_variant_get_uint32 (value) < 1)
+    return key_error (error, "format", _("format %u is not a format"),
+                      g_variant_get_uint32 (value));
+  return TRUE;
 }
 
 /**
@@ -603,8 +527,10 @@ init_job_class_from_variant (GVariant  *variant,
   while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
     {
       g_autoptr(GVariant) owned = value;
-      const Field *field = lookup_field (key);
+      const InitJobClassField *field = init_job_class_field_lookup (key);
 
+      if (strcmp (key, "format") == 0 && !format_is_valid (value, error))
+        return NULL;
       if (field != NULL && !field_from_variant (klass, field, value, error))
         return NULL;
     }

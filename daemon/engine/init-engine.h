@@ -26,8 +26,7 @@ struct _InitJob
   GHashTable        *instances;  /* instance name -> InitInstance*; read only (empty tables are
                                   * shared between entries) */
 
-  /*< private >*/
-  gint               ref_count;
+  /*< private; counted with g_rc_box (init_job_ref/unref) >*/
   InitEngine        *engine;     /* weak; NULL once removed */
   InitEventOperator *start_on;   /* runtime copy of klass->start_on while any leaf is
                                   * latched; NULL otherwise (the class tree is matched) */

@@ -40,9 +40,8 @@ init_instance_new (const InitInstanceHost *host,
                    InitJobClass           *klass,
                    const char             *name)
 {
-  InitInstance *job = g_new0 (InitInstance, 1);
+  InitInstance *job = g_rc_box_new0 (InitInstance);
 
-  job->ref_count = 1;
   job->host = host;
   job->host_data = host_data;
   job->entry = entry;
@@ -64,8 +63,7 @@ InitInstance *
 init_instance_ref (InitInstance *job)
 {
   g_return_val_if_fail (job != NULL, NULL);
-  job->ref_count++;
-  return job;
+  return g_rc_box_acquire (job);
 }
 
 void
@@ -94,14 +92,11 @@ init_instance_detach (InitInstance *job)
   job->host = NULL;
 }
 
-void
-init_instance_unref (InitInstance *job)
+/* The last reference is gone: release what the instance holds (g_rc_box frees the rest). */
+static void
+instance_clear (gpointer data)
 {
-  if (job == NULL)
-    return;
-  g_return_if_fail (job->ref_count > 0);
-  if (--job->ref_count > 0)
-    return;
+  InitInstance *job = data;
 
   init_instance_detach (job);
   /* Anything still held is released without failure: the instance is going away. */
@@ -122,7 +117,13 @@ init_instance_unref (InitInstance *job)
   init_cause_free (job->cause);
   g_free (job->name);
   g_free (job->failed_reason);
-  g_free (job);
+}
+
+void
+init_instance_unref (InitInstance *job)
+{
+  if (job != NULL)
+    g_rc_box_release_full (job, instance_clear);
 }
 
 char *

@@ -73,8 +73,7 @@ struct _InitInstance
                                     * stopping although the goal is start */
   InitCause       *cause;          /* why the goal last changed (never NULL) */
 
-  /*< private >*/
-  gint             ref_count;
+  /*< private; counted with g_rc_box (init_instance_ref/unref) >*/
   const InitInstanceHost *host;  /* NULL once detached (init-instance-host.h) */
   gpointer         host_data;
   InitEventOperator *stop_on;     /* private copy of the class tree */

@@ -12,15 +12,14 @@ InitJob *
 init_job_ref (InitJob *entry)
 {
   g_return_val_if_fail (entry != NULL, NULL);
-  entry->ref_count++;
-  return entry;
+  return g_rc_box_acquire (entry);
 }
 
-void
-init_job_unref (InitJob *entry)
+static void
+job_clear (gpointer data)
 {
-  if (entry == NULL || --entry->ref_count > 0)
-    return;
+  InitJob *entry = data;
+
   g_hash_table_unref (entry->instances);
   init_event_operator_free (entry->start_on);
   g_clear_pointer (&entry->class_env, g_ptr_array_unref);
@@ -28,7 +27,13 @@ init_job_unref (InitJob *entry)
   g_clear_pointer (&entry->pending, init_job_class_unref);
   init_job_class_unref (entry->klass);
   g_free (entry->name);
-  g_free (entry);
+}
+
+void
+init_job_unref (InitJob *entry)
+{
+  if (entry != NULL)
+    g_rc_box_release_full (entry, job_clear);
 }
 
 GPtrArray *
@@ -76,9 +81,8 @@ init_job_new (InitEngine   *engine,
            const char   *name,
            InitJobClass *klass)
 {
-  InitJob *entry = g_new0 (InitJob, 1);
+  InitJob *entry = g_rc_box_new0 (InitJob);
 
-  entry->ref_count = 1;
   entry->engine = engine;
   entry->name = g_strdup (name);
   entry->klass = init_job_class_ref (klass);

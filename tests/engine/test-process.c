@@ -919,6 +919,49 @@ test_setuid (void)
   kill_and_wait (&child);
 }
 
+static gpointer
+idle_thread (gpointer data)
+{
+  GAsyncQueue *queue = data;
+
+  return g_async_queue_pop (queue);
+}
+
+/* The child shares the daemon's memory until it execs: its dropping root must reach none of
+ * the daemon's threads (the C library's setuid/setgid change every thread it knows of). */
+static void
+test_setuid_daemon_untouched (void)
+{
+  g_autoptr(InitJobClass) klass = make_class (FALSE, "/bin/sleep 30");
+  g_autoptr(GAsyncQueue) queue = g_async_queue_new ();
+  g_autoptr(GDir) tasks = NULL;
+  GThread *thread;
+  const char *tid;
+  Child child;
+
+  if (skip_unless_root ())
+    return;
+  thread = g_thread_new ("idle", idle_thread, queue);
+  klass->setuid = g_strdup ("nobody");
+  klass->setgid = g_strdup ("nogroup");
+  spawn (klass, NULL, &child);
+  tasks = g_dir_open ("/proc/self/task", 0, NULL);
+  g_assert_nonnull (tasks);
+  while ((tid = g_dir_read_name (tasks)) != NULL)
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/self/task/%s/status", tid);
+      g_autofree char *status = NULL;
+
+      g_assert_true (g_file_get_contents (path, &status, NULL, NULL));
+      g_assert_nonnull (strstr (status, "\nUid:\t0\t0\t0\t0\n"));
+      g_assert_nonnull (strstr (status, "\nGid:\t0\t0\t0\t0\n"));
+    }
+  g_assert_cmpuint (geteuid (), ==, 0);
+  kill_and_wait (&child);
+  g_async_queue_push (queue, queue);
+  g_thread_join (thread);
+}
+
 /* A multi-line script still reads its text through /proc/self/fd/9 after dropping root. */
 static void
 test_setuid_script (void)
@@ -1401,6 +1444,7 @@ main (int    argc,
   g_test_add_func ("/engine/process/setup/debug-ignored", test_debug_ignored);
   g_test_add_func ("/engine/process/credentials/setuid", test_setuid);
   g_test_add_func ("/engine/process/credentials/setuid-script", test_setuid_script);
+  g_test_add_func ("/engine/process/credentials/daemon-untouched", test_setuid_daemon_untouched);
   g_test_add_func ("/engine/process/failure/reasons", test_failures);
   g_test_add_func ("/engine/process/failure/unprivileged", test_failure_unprivileged);
   g_test_add_func ("/engine/process/kill/group", test_kill_group);

@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "init-process-child.h"
@@ -244,11 +245,14 @@ init_process_child_run (ChildSetup *setup)
                  setup->set_gid ? setup->gid : (gid_t) -1) < 0)
     child_fail (setup, STEP_CHOWN, errno);
 
-  if (setup->set_groups && setgroups (setup->n_groups, setup->groups) < 0)
+  /* Raw system calls, not the C library's: its setgroups/setgid/setuid change the
+   * credentials of every thread it knows of, and a child sharing the daemon's memory
+   * (init-process.c) would reach the daemon's threads. */
+  if (setup->set_groups && syscall (SYS_setgroups, setup->n_groups, setup->groups) < 0)
     child_fail (setup, STEP_INITGROUPS, errno);
-  if (setup->set_gid && setgid (setup->gid) < 0)
+  if (setup->set_gid && syscall (SYS_setgid, setup->gid) < 0)
     child_fail (setup, STEP_SETGID, errno);
-  if (setup->set_uid && setuid (setup->uid) < 0)
+  if (setup->set_uid && syscall (SYS_setuid, setup->uid) < 0)
     child_fail (setup, STEP_SETUID, errno);
 
   /* `debug` is parsed and reported as unsupported: it never stops the child (a process

@@ -354,6 +354,30 @@ init_instance_check_goal (InitInstance      *job,
   return FALSE;
 }
 
+/* What every command does first: refuse if the goal already is @refused, answer callers
+ * waiting for the other direction than @goal, take the caller's cause, and replace *@env_slot
+ * (if given) with a copy of @env. */
+static gboolean
+command_begin (InitInstance  *job,
+               InitGoal       refused,
+               InitGoal       goal,
+               GPtrArray    **env_slot,
+               GPtrArray     *env,
+               GError       **error)
+{
+  if (!init_instance_check_goal (job, refused, error))
+    return FALSE;
+  job_supersede (job, goal);
+  init_instance_set_cause (job, NULL);
+  if (env_slot != NULL)
+    {
+      g_clear_pointer (env_slot, g_ptr_array_unref);
+      if (env != NULL)
+        *env_slot = init_env_copy (env);
+    }
+  return TRUE;
+}
+
 gboolean
 init_instance_start (InitInstance         *job,
                 InitInstanceDoneFunc  done,
@@ -362,10 +386,8 @@ init_instance_start (InitInstance         *job,
 {
   g_return_val_if_fail (job != NULL, FALSE);
 
-  if (!init_instance_check_goal (job, INIT_GOAL_START, error))
+  if (!command_begin (job, INIT_GOAL_START, INIT_GOAL_START, NULL, NULL, error))
     return FALSE;
-  job_supersede (job, INIT_GOAL_START);
-  init_instance_set_cause (job, NULL);
   job_add_waiter (job, WAIT_START, done, user_data);
   init_instance_change_goal (job, INIT_GOAL_START);
   return TRUE;
@@ -380,13 +402,8 @@ init_instance_stop (InitInstance         *job,
 {
   g_return_val_if_fail (job != NULL, FALSE);
 
-  if (!init_instance_check_goal (job, INIT_GOAL_STOP, error))
+  if (!command_begin (job, INIT_GOAL_STOP, INIT_GOAL_STOP, &job->stop_env, stop_env, error))
     return FALSE;
-  job_supersede (job, INIT_GOAL_STOP);
-  init_instance_set_cause (job, NULL);
-  g_clear_pointer (&job->stop_env, g_ptr_array_unref);
-  if (stop_env != NULL)
-    job->stop_env = init_env_copy (stop_env);
   job_add_waiter (job, WAIT_STOP, done, user_data);
   init_instance_change_goal (job, INIT_GOAL_STOP);
   return TRUE;
@@ -401,13 +418,8 @@ init_instance_restart (InitInstance         *job,
 {
   g_return_val_if_fail (job != NULL, FALSE);
 
-  if (!init_instance_check_goal (job, INIT_GOAL_STOP, error))
+  if (!command_begin (job, INIT_GOAL_STOP, INIT_GOAL_START, &job->start_env, start_env, error))
     return FALSE;
-  job_supersede (job, INIT_GOAL_START);
-  init_instance_set_cause (job, NULL);
-  g_clear_pointer (&job->start_env, g_ptr_array_unref);
-  if (start_env != NULL)
-    job->start_env = init_env_copy (start_env);
   g_clear_pointer (&job->stop_env, g_ptr_array_unref);
   job_add_waiter (job, WAIT_RESTART, done, user_data);
   /* Stop then start: runs stopping → killed → post-stop → starting, emitting `stopping` but

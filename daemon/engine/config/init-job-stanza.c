@@ -109,6 +109,23 @@ stanza_one_of (InitJobParser       *parser,
   return -1;
 }
 
+/* One of @words sets *@slot to the matching entry of @values. */
+static gboolean
+stanza_choose (InitJobParser       *parser,
+               const char * const  *words,
+               const int           *values,
+               const char          *expected,
+               int                 *slot,
+               GError             **error)
+{
+  int i = stanza_one_of (parser, words, expected, error);
+
+  if (i < 0)
+    return FALSE;
+  *slot = values[i];
+  return TRUE;
+}
+
 gboolean
 init_job_stanza_expect (InitJobParser        *parser,
                         const InitJobStanza  *stanza,
@@ -116,16 +133,14 @@ init_job_stanza_expect (InitJobParser        *parser,
                         GError              **error)
 {
   static const char * const words[] = { "stop", "daemon", "fork", "none", NULL };
-  static const InitExpectType values[] = {
+  static const int values[] = {
     INIT_EXPECT_STOP, INIT_EXPECT_DAEMON, INIT_EXPECT_FORK, INIT_EXPECT_NONE,
   };
-  int i = stanza_one_of (parser, words,
-                         _("Unknown stanza, expected expect stop, daemon, fork or none"), error);
+  G_STATIC_ASSERT (sizeof (InitExpectType) == sizeof (int));
 
-  if (i < 0)
-    return FALSE;
-  parser->klass->expect = values[i];
-  return TRUE;
+  return stanza_choose (parser, words, values,
+                        _("Unknown stanza, expected expect stop, daemon, fork or none"),
+                        (int *) &parser->klass->expect, error);
 }
 
 /* `kill signal SIG` / `reload signal SIG`: the value after the sub-keyword. */
@@ -319,16 +334,14 @@ init_job_stanza_console (InitJobParser        *parser,
                          GError              **error)
 {
   static const char * const words[] = { "none", "output", "owner", "log", NULL };
-  static const InitConsoleType values[] = {
+  static const int values[] = {
     INIT_CONSOLE_NONE, INIT_CONSOLE_OUTPUT, INIT_CONSOLE_OWNER, INIT_CONSOLE_LOG,
   };
-  int i = stanza_one_of (parser, words,
-                         _("Unknown stanza, expected console none, output, owner or log"), error);
+  G_STATIC_ASSERT (sizeof (InitConsoleType) == sizeof (int));
 
-  if (i < 0)
-    return FALSE;
-  parser->klass->console = values[i];
-  return TRUE;
+  return stanza_choose (parser, words, values,
+                        _("Unknown stanza, expected console none, output, owner or log"),
+                        (int *) &parser->klass->console, error);
 }
 
 gboolean

@@ -17,6 +17,9 @@ typedef struct
    * in its next notification, so the record waits for it (or for anything else to happen). */
   InitProcessType  exited_type;
   pid_t            exited_pid;
+  /* How the last process that ended did (the engine says so before it notifies). */
+  pid_t            status_pid;
+  int              status;
 } Snapshot;
 
 struct _InitHistory
@@ -192,6 +195,10 @@ record_exit (InitHistory *self,
       g_variant_builder_add (&builder, "{sv}", "failed", g_variant_new_boolean (TRUE));
       add_exit_keys (&builder, job->exit_status);
     }
+  else if (snap->status_pid == snap->exited_pid)
+    /* Not a failure (a respawn, a normal exit, the signal of a stop): how it ended all the
+     * same, so a crash that is respawned is not "done" without a word. */
+    add_exit_keys (&builder, snap->status);
   snap->exited_type = INIT_PROCESS_NONE;
   history_append (self, "process-exited", display, g_variant_builder_end (&builder));
 }
@@ -241,6 +248,23 @@ on_instance_added (InitEngine *engine,
   snap->exited_type = INIT_PROCESS_NONE;
   snap->failed_time = job->failed_time;
   g_hash_table_replace (self->snapshots, job, snap);
+}
+
+static void
+on_process_exited (InitEngine   *engine,
+                   InitInstance *job,
+                   int           type,
+                   int           pid,
+                   int           status,
+                   gpointer      user_data)
+{
+  InitHistory *self = user_data;
+  Snapshot *snap = g_hash_table_lookup (self->snapshots, job);
+
+  if (snap == NULL)
+    return;
+  snap->status_pid = pid;
+  snap->status = status;
 }
 
 static void
@@ -529,6 +553,7 @@ init_history_new (InitEngine *engine,
       g_signal_connect (engine, "event-finished", G_CALLBACK (on_event_finished), self);
       g_signal_connect (engine, "instance-added", G_CALLBACK (on_instance_added), self);
       g_signal_connect (engine, "instance-changed", G_CALLBACK (on_instance_changed), self);
+      g_signal_connect (engine, "process-exited", G_CALLBACK (on_process_exited), self);
       g_signal_connect (engine, "instance-removed", G_CALLBACK (on_instance_removed), self);
       g_signal_connect (engine, "job-added", G_CALLBACK (on_job_added), self);
       g_signal_connect (engine, "job-changed", G_CALLBACK (on_job_changed), self);

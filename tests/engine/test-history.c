@@ -401,6 +401,44 @@ test_bounded_under_load (Fixture *fx, gconstpointer data)
   g_assert_cmpuint (g_array_index (r, Record, 0).id, ==, 191);
 }
 
+static gboolean
+has_signalled_exit (gpointer user_data)
+{
+  InitHistory *history = user_data;
+  g_autoptr(GVariant) records = g_variant_ref_sink (init_history_get_records (history, 0, 0));
+  g_autoptr(GArray) r = unpack (records);
+  const Record *exited = find (r, NULL, "process-exited", "process", "main");
+
+  return exited != NULL && g_variant_lookup (exited->details, "signal", "&s", NULL);
+}
+
+/* A crash that is respawned is no failure of the job, but its record says how the process
+ * ended (signal SEGV), so it does not read as a clean exit. */
+static void
+test_respawned_crash_status (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(InitHistory) history = init_history_new (fx->engine, 1000);
+  g_autoptr(GVariant) records = NULL;
+  g_autoptr(GArray) r = NULL;
+  g_autofree char *mark = fixture_path (fx, "crashed");
+  g_autofree char *text = g_strdup_printf ("start on boom\nrespawn\n"
+                                           "exec sh -c 'if [ -e %s ]; then exec sleep 1000; fi; "
+                                           "touch %s; kill -SEGV $$'\n", mark, mark);
+  const Record *exited;
+  const char *sig = NULL;
+
+  fixture_define (fx, "crashy", text);
+  fixture_emit (fx, "boom", NULL);
+  g_assert_true (test_util_wait_until (has_signalled_exit, history, 20000));
+  records = g_variant_ref_sink (init_history_get_records (history, 0, 0));
+  r = unpack (records);
+  exited = find (r, NULL, "process-exited", "process", "main");
+  g_assert_false (g_variant_lookup (exited->details, "failed", "b", NULL));
+  g_assert_true (g_variant_lookup (exited->details, "signal", "&s", &sig));
+  g_assert_cmpstr (sig, ==, "SEGV");
+  g_assert_nonnull (find (r, NULL, "job-state", "cause", "respawn"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -418,5 +456,6 @@ main (int argc, char **argv)
   FIXTURE_TEST ("config-records", test_config_records);
   FIXTURE_TEST ("only-real-changes", test_only_real_changes);
   FIXTURE_TEST ("bounded-under-load", test_bounded_under_load);
+  FIXTURE_TEST ("respawned-crash-status", test_respawned_crash_status);
   return g_test_run ();
 }

@@ -41,6 +41,8 @@ struct _InitAdminHistory
   GHashTable      *events;         /* event id -> row (not owned) */
   GHashTable      *requests;       /* display name -> request row waiting for its outcome */
   GHashTable      *job_event;      /* display name -> event id of its last goal change */
+  GHashTable      *crashes;        /* display name -> GVariant record of an abnormal exit that
+                                    * was no failure: a row once the job respawns */
   ConfigRun        config;
 };
 
@@ -349,6 +351,42 @@ job_goal (InitAdminHistory *self,
   }
 }
 
+/* A crash that the daemon respawns: a row of its own with how the process ended (not the
+ * "stopping … RESULT=ok" of the respawn alone, which read as done). */
+static void
+respawned_crash (InitAdminHistory *self,
+                 const char       *display,
+                 const char       *cause)
+{
+  g_autoptr(GVariant) record = NULL;
+  g_autoptr(GVariant) details = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *title = NULL;
+  const char *job = "", *process = NULL, *sig = NULL;
+  gint32 status = -1;
+  guint64 id;
+  gint64 timestamp;
+  InitAdminHistoryRow *row;
+
+  g_autofree char *key = NULL;
+
+  if (!g_hash_table_steal_extended (self->crashes, display, (gpointer *) &key, (gpointer *) &record))
+    return;
+  if (!g_str_equal (cause, "respawn"))
+    return;
+  g_variant_get (record, "(tx@a{sv})", &id, &timestamp, &details);
+  g_variant_lookup (details, "job", "&s", &job);
+  g_variant_lookup (details, "process", "&s", &process);
+  g_variant_lookup (details, "status", "i", &status);
+  g_variant_lookup (details, "signal", "&s", &sig);
+  text = init_admin_format_failure (process, status, sig);
+  title = g_strdup_printf ("%s: %s", display, text);
+  row = new_row (self, INIT_ADMIN_HISTORY_FAILURE, id, timestamp);
+  init_admin_history_row_set_title (row, title);
+  init_admin_history_row_add_job (row, job);
+  init_admin_history_row_set_result (row, INIT_ADMIN_RESULT_FAILED, _("respawned"));
+}
+
 static void
 job_state (InitAdminHistory *self,
            GVariant         *details)
@@ -363,6 +401,12 @@ job_state (InitAdminHistory *self,
   g_variant_lookup (details, "state", "&s", &state);
   g_variant_lookup (details, "goal", "&s", &goal);
   display = init_admin_display_name (job, instance);
+  {
+    const char *cause = "";
+
+    g_variant_lookup (details, "cause", "&s", &cause);
+    respawned_crash (self, display, cause);
+  }
   row = g_hash_table_lookup (self->requests, display);
   if (row == NULL)
     return;
@@ -398,14 +442,23 @@ process_exited (InitAdminHistory *self,
   InitAdminHistoryRow *row, *request, *event = NULL;
   guint64 *event_id;
 
-  if (!g_variant_lookup (details, "failed", "b", &failed) || !failed
-      || !g_variant_lookup (details, "job", "&s", &job))
+  if (!g_variant_lookup (details, "job", "&s", &job))
     return;
+  g_variant_lookup (details, "failed", "b", &failed);
   g_variant_lookup (details, "instance", "&s", &instance);
   g_variant_lookup (details, "process", "&s", &process);
   g_variant_lookup (details, "status", "i", &status);
   g_variant_lookup (details, "signal", "&s", &sig);
   display = init_admin_display_name (job, instance);
+  if (!failed)
+    {
+      /* Ended badly but no failure: a crash to be respawned, or the signal of a stop.  The
+       * next state change tells which. */
+      if (status > 0 || sig != NULL)
+        g_hash_table_replace (self->crashes, g_strdup (display),
+                              g_variant_ref_sink (g_variant_new ("(tx@a{sv})", id, timestamp, details)));
+      return;
+    }
   text = init_admin_format_failure (process, status, sig);
 
   row = new_row (self, INIT_ADMIN_HISTORY_FAILURE, id, timestamp);
@@ -702,6 +755,7 @@ init_admin_history_finalize (GObject *object)
   g_hash_table_unref (self->events);
   g_hash_table_unref (self->requests);
   g_hash_table_unref (self->job_event);
+  g_hash_table_unref (self->crashes);
   config_run_reset (&self->config);
 
   G_OBJECT_CLASS (init_admin_history_parent_class)->finalize (object);
@@ -732,6 +786,7 @@ init_admin_history_init (InitAdminHistory *self)
   self->events = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->job_event = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->crashes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_variant_unref);
 }
 
 InitAdminHistory *

@@ -109,7 +109,8 @@ test_failed_task (void)
   dbus_fixture_free (fx);
 }
 
-/* A service that crashes until its respawn limit: the Start failed, and says why. */
+/* A service that crashes until its respawn limit: the Start failed, and says why; the crashes
+ * before the limit say how the process ended. */
 static void
 test_respawn_limit (void)
 {
@@ -121,6 +122,12 @@ test_respawn_limit (void)
   row = start_and_wait (window, "flaky",
                         "It ended too often in a short time, so it is no longer respawned (respawn limit reached)");
   g_assert_cmpint (init_admin_history_row_get_result (row), ==, INIT_ADMIN_RESULT_FAILED);
+  /* Each crash that was respawned is a row with how the process ended. */
+  row = gui_test_find_history_row (window, "flaky: The main process was killed by signal SEGV");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (init_admin_history_row_get_result_text (row), ==, "respawned");
+  g_assert_cmpint (init_admin_history_row_get_result (row), ==, INIT_ADMIN_RESULT_FAILED);
+  g_assert_cmpuint (count_rows (window, "flaky: The main process was killed by signal SEGV"), ==, 2);
   shot = gui_test_screenshot (GTK_WIDGET (window), "gui-history-respawn-limit", NULL);
   gui_test_window_free (window);
   dbus_fixture_free (fx);

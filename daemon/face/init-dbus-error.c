@@ -38,29 +38,42 @@ init_dbus_error_register (void)
   g_assert ((GQuark) quark == INIT_ERROR);
 }
 
-void
-init_dbus_return_error (GDBusMethodInvocation *invocation,
-                        const GError          *error)
+char *
+init_dbus_error_describe (const GError  *error,
+                          char         **message)
 {
-  g_return_if_fail (G_IS_DBUS_METHOD_INVOCATION (invocation));
-  g_return_if_fail (error != NULL);
+  g_autoptr(GError) copy = NULL;
+
+  g_return_val_if_fail (error != NULL && message != NULL, NULL);
 
   /* An error that carries a D-Bus name of its own (InteractiveAuthorizationRequired from the
    * authority) must go out under that name; GLib 2.74's return_gerror would send an
    * "UnmappedGError" name instead. */
   if (g_dbus_error_is_remote_error (error))
     {
-      g_autofree char *name = g_dbus_error_get_remote_error (error);
-      g_autoptr(GError) copy = g_error_copy (error);
-
+      copy = g_error_copy (error);
       g_dbus_error_strip_remote_error (copy);
-      g_dbus_method_invocation_return_dbus_error (invocation, name, copy->message);
+      *message = g_strdup (copy->message);
+      return g_dbus_error_get_remote_error (error);
     }
-  else if (error->domain == INIT_ERROR || error->domain == G_DBUS_ERROR)
-    g_dbus_method_invocation_return_gerror (invocation, error);
-  else
-    g_dbus_method_invocation_return_error_literal (invocation, INIT_ERROR, INIT_ERROR_FAILED,
-                                                   error->message);
+  *message = g_strdup (error->message);
+  if (error->domain == INIT_ERROR || error->domain == G_DBUS_ERROR)
+    return g_dbus_error_encode_gerror (error);
+  return g_strdup (INIT_DBUS_ERROR_PREFIX "Failed");
+}
+
+void
+init_dbus_return_error (GDBusMethodInvocation *invocation,
+                        const GError          *error)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_if_fail (G_IS_DBUS_METHOD_INVOCATION (invocation));
+  g_return_if_fail (error != NULL);
+
+  name = init_dbus_error_describe (error, &message);
+  g_dbus_method_invocation_return_dbus_error (invocation, name, message);
 }
 
 /* A short, printable excerpt of client input for error messages. */

@@ -19,8 +19,12 @@ G_BEGIN_DECLS
  * that link the face (tests) may call it too, to get INIT_ERROR codes back from proxies. */
 void      init_dbus_error_register        (void);
 
-/* Return @error on @invocation: INIT_ERROR and D-Bus errors unchanged (they have names),
- * anything else as INIT_ERROR_FAILED with its message. */
+/* The D-Bus error name @error goes out as (returned) and its message (in @message): an
+ * error with a D-Bus name of its own under that name, INIT_ERROR and D-Bus errors under
+ * their registered names, anything else as org.example.Init.Error.Failed. */
+char     *init_dbus_error_describe        (const GError          *error,
+                                           char                 **message);
+/* Return @error on @invocation, named as init_dbus_error_describe() says. */
 void      init_dbus_return_error          (GDBusMethodInvocation *invocation,
                                            const GError          *error);
 

@@ -4,7 +4,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "init-authority.h"
+#include "init-call.h"
 #include "init-dbus-error.h"
 #include "init-dbus-generated.h"
 #include "init-error.h"
@@ -236,113 +236,33 @@ typedef enum
 
 static const char * const verb_names[] = { "start", "stop", "restart", "reload" };
 
-typedef struct
+static gboolean
+verb_run (InitCall  *call,
+          GError   **error)
 {
-  InitManager           *manager;
-  InitInstance               *job;
-  GDBusMethodInvocation *invocation;
-  Verb                   verb;
-  gboolean               wait;
-} InstanceCall;
+  InitInstanceDoneFunc done = call->wait ? init_call_job_done : NULL;
+  gpointer waiter = init_call_waiter (call);
 
-static void
-instance_call_free (InstanceCall *call)
-{
-  g_clear_object (&call->manager);
-  g_clear_pointer (&call->job, init_instance_unref);
-  /* Every call is answered exactly once before it is freed. */
-  g_assert (call->invocation == NULL);
-  g_free (call);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (InstanceCall, instance_call_free)
-
-static void
-complete_now (GDBusMethodInvocation *invocation,
-              Verb                   verb)
-{
-  switch (verb)
-    {
-    case VERB_START:
-      init_dbus_instance_complete_start (NULL, invocation);
-      break;
-    case VERB_STOP:
-      init_dbus_instance_complete_stop (NULL, invocation);
-      break;
-    case VERB_RESTART:
-      init_dbus_instance_complete_restart (NULL, invocation);
-      break;
-    case VERB_RELOAD:
-    default:
-      init_dbus_instance_complete_reload (NULL, invocation);
-      break;
-    }
-}
-
-static void
-authorized_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(InstanceCall) call = user_data;
-  g_autoptr(InitCaller) caller = NULL;
-  g_autoptr(GError) error = NULL;
-  InitInstanceDoneFunc done = NULL;
-  InitParked *parked = NULL;
-  gboolean ok;
-
-  caller = init_authority_check_finish (INIT_AUTHORITY (source), result, &error);
-  if (caller == NULL)
-    {
-      init_dbus_return_error (g_steal_pointer (&call->invocation), error);
-      return;
-    }
   /* The instance may have finished while we asked. */
-  if (call->job->removed)
+  if (call->instance->removed)
     {
-      g_autofree char *display = init_instance_display_name (call->job);
+      g_autofree char *display = init_instance_display_name (call->instance);
 
-      g_dbus_method_invocation_return_error (g_steal_pointer (&call->invocation), INIT_ERROR,
-                                             INIT_ERROR_UNKNOWN_INSTANCE,
-                                             _("Unknown instance: %s"), display);
-      return;
+      g_set_error (error, INIT_ERROR, INIT_ERROR_UNKNOWN_INSTANCE, _("Unknown instance: %s"),
+                   display);
+      return FALSE;
     }
-
-  if (call->wait && call->verb != VERB_RELOAD)
-    {
-      parked = init_manager_park (call->manager, g_steal_pointer (&call->invocation),
-                                  INIT_PARKED_INSTANCE);
-      done = init_manager_job_done;
-    }
-
-  init_manager_push_caller (call->manager, caller);
   switch (call->verb)
     {
     case VERB_START:
-      ok = init_instance_start (call->job, done, parked, &error);
-      break;
+      return init_instance_start (call->instance, done, waiter, error);
     case VERB_STOP:
-      ok = init_instance_stop (call->job, NULL, done, parked, &error);
-      break;
+      return init_instance_stop (call->instance, NULL, done, waiter, error);
     case VERB_RESTART:
-      ok = init_instance_restart (call->job, NULL, done, parked, &error);
-      break;
+      return init_instance_restart (call->instance, NULL, done, waiter, error);
     case VERB_RELOAD:
     default:
-      ok = init_instance_reload (call->job, &error);
-      break;
-    }
-  init_manager_pop_caller (call->manager);
-
-  /* A refused command registered no waiter: the parked caller is still ours to answer. */
-  if (parked != NULL && !ok)
-    call->invocation = init_parked_take (parked);
-  if (!ok)
-    init_dbus_return_error (g_steal_pointer (&call->invocation), error);
-  else if (parked == NULL)
-    {
-      init_object_tree_flush (init_manager_get_object_tree (call->manager));
-      complete_now (g_steal_pointer (&call->invocation), call->verb);
+      return init_instance_reload (call->instance, error);
     }
 }
 
@@ -384,7 +304,7 @@ instance_method_call (GDBusConnection       *connection,
   InitManager *manager = user_data;
   InitInstance *job = init_object_tree_lookup_instance (init_manager_get_object_tree (manager),
                                                    object_path);
-  InstanceCall *call;
+  InitCall *call;
   Verb verb;
 
   if (job == NULL)
@@ -406,12 +326,10 @@ instance_method_call (GDBusConnection       *connection,
   else
     verb = VERB_RELOAD;
 
-  call = g_new0 (InstanceCall, 1);
-  call->manager = g_object_ref (manager);
-  call->job = init_instance_ref (job);
-  call->invocation = invocation;
+  call = init_call_new (manager, invocation, INIT_CALL_REPLY_EMPTY, verb_run);
+  call->instance = init_instance_ref (job);
   call->verb = verb;
-  /* GDBus has checked the signature: (b) for all but Reload. */
+  /* GDBus has checked the signature: (b) for all but Reload, which never waits. */
   if (verb != VERB_RELOAD)
     g_variant_get (parameters, "(b)", &call->wait);
 
@@ -420,9 +338,7 @@ instance_method_call (GDBusConnection       *connection,
       "job", job->klass->name, "instance", job->name, "verb", verb_names[verb], NULL
     };
 
-    init_authority_check_async (init_manager_get_authority (manager), invocation,
-                                "org.example.Init.manage-jobs", details, NULL,
-                                authorized_cb, call);
+    init_call_authorize (call, "org.example.Init.manage-jobs", details);
   }
 }
 

@@ -4,7 +4,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "init-authority.h"
+#include "init-call.h"
 #include "init-dbus-error.h"
 #include "init-dbus-generated.h"
 #include "init-env.h"
@@ -310,29 +310,6 @@ typedef enum
 
 static const char * const verb_names[] = { "start", "stop", "restart" };
 
-typedef struct
-{
-  InitManager           *manager;
-  InitJob          *entry;
-  GDBusMethodInvocation *invocation;
-  Verb                   verb;
-  GPtrArray             *env;
-  gboolean               wait;
-} JobCall;
-
-static void
-job_call_free (JobCall *call)
-{
-  g_clear_object (&call->manager);
-  g_clear_pointer (&call->entry, init_job_unref);
-  /* Every call is answered exactly once before it is freed. */
-  g_assert (call->invocation == NULL);
-  g_clear_pointer (&call->env, g_ptr_array_unref);
-  g_free (call);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (JobCall, job_call_free)
-
 static gboolean
 check_usable (InitJob  *entry,
               GError       **error)
@@ -371,129 +348,81 @@ start_instance_name (InitJob  *entry,
   return name;
 }
 
-static void
-complete_verb (GDBusMethodInvocation *invocation,
-               Verb                   verb,
-               InitInstance               *job)
+static gboolean
+verb_run (InitCall  *call,
+          GError   **error)
 {
-  g_autofree char *path = job != NULL ? init_dbus_instance_path (job->klass->name, job->name) : NULL;
+  InitInstanceDoneFunc done = call->wait ? init_call_job_done : NULL;
+  gpointer waiter = init_call_waiter (call);
+  InitInstance *instance;
+  g_autofree char *path = NULL;
 
-  if (verb == VERB_START)
-    init_dbus_job_complete_start (NULL, invocation, path);
-  else if (verb == VERB_STOP)
-    init_dbus_job_complete_stop (NULL, invocation);
+  if (!check_usable (call->job, error))
+    return FALSE;
+  if (call->verb == VERB_STOP)
+    return init_job_stop (call->job, call->env, done, waiter, error);
+  if (call->verb == VERB_START)
+    instance = init_job_start (call->job, call->env, done, waiter, error);
   else
-    init_dbus_job_complete_restart (NULL, invocation, path);
-}
-
-static void
-verb_authorized_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(JobCall) call = user_data;
-  g_autoptr(InitCaller) caller = NULL;
-  g_autoptr(GError) error = NULL;
-  InitInstanceDoneFunc done = NULL;
-  InitParked *parked = NULL;
-  InitInstance *job = NULL;
-  gboolean ok = FALSE;
-  static const InitParkedKind kinds[] = {
-    INIT_PARKED_JOB_START, INIT_PARKED_JOB_STOP, INIT_PARKED_JOB_RESTART
-  };
-
-  caller = init_authority_check_finish (INIT_AUTHORITY (source), result, &error);
-  if (caller == NULL || !check_usable (call->entry, &error))
+    instance = init_job_restart (call->job, call->env, done, waiter, error);
+  if (instance == NULL)
+    return FALSE;
+  /* A waiting caller gets the path when the instance is there. */
+  if (!call->wait)
     {
-      init_dbus_return_error (g_steal_pointer (&call->invocation), error);
-      return;
+      path = init_dbus_instance_path (instance->klass->name, instance->name);
+      init_call_set_value (call, g_variant_new ("(o)", path));
     }
-
-  if (call->wait)
-    {
-      parked = init_manager_park (call->manager, g_steal_pointer (&call->invocation),
-                                  kinds[call->verb]);
-      done = init_manager_job_done;
-    }
-
-  init_manager_push_caller (call->manager, caller);
-  switch (call->verb)
-    {
-    case VERB_START:
-      job = init_job_start (call->entry, call->env, done, parked, &error);
-      ok = job != NULL;
-      break;
-    case VERB_STOP:
-      ok = init_job_stop (call->entry, call->env, done, parked, &error);
-      break;
-    case VERB_RESTART:
-    default:
-      job = init_job_restart (call->entry, call->env, done, parked, &error);
-      ok = job != NULL;
-      break;
-    }
-  init_manager_pop_caller (call->manager);
-
-  /* A refused command registered no waiter: the parked caller is still ours to answer. */
-  if (parked != NULL && !ok)
-    call->invocation = init_parked_take (parked);
-  if (!ok)
-    init_dbus_return_error (g_steal_pointer (&call->invocation), error);
-  else if (parked == NULL)
-    {
-      /* The client's cached properties are current when the reply arrives. */
-      init_object_tree_flush (init_manager_get_object_tree (call->manager));
-      complete_verb (g_steal_pointer (&call->invocation), call->verb, job);
-    }
+  return TRUE;
 }
 
 static void
 handle_verb (InitManager           *manager,
-             InitJob          *entry,
+             InitJob               *entry,
              GDBusMethodInvocation *invocation,
              Verb                   verb,
              const char * const    *env,
              gboolean               wait)
 {
-  g_autoptr(JobCall) call = g_new0 (JobCall, 1);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) table = NULL;
   g_autofree char *instance = NULL;
-
-  call->manager = g_object_ref (manager);
-  call->entry = init_job_ref (entry);
-  call->invocation = invocation;
-  call->verb = verb;
-  call->wait = wait;
+  InitCall *call;
 
   /* Reject bad input before anything else (and before any polkit prompt). */
   if (!init_dbus_check_env (env, &error) || !check_usable (entry, &error))
     {
-      init_dbus_return_error (g_steal_pointer (&call->invocation), error);
+      init_dbus_return_error (invocation, error);
       return;
     }
-  call->env = init_env_from_strv (env);
+  table = init_env_from_strv (env);
   if (verb == VERB_START)
-    instance = start_instance_name (entry, call->env, &error);
+    instance = start_instance_name (entry, table, &error);
   else
     {
-      InitInstance *job = init_job_get_instance (entry, call->env, &error);
+      InitInstance *job = init_job_get_instance (entry, table, &error);
 
       instance = job != NULL ? g_strdup (job->name) : NULL;
     }
   if (instance == NULL)
     {
-      init_dbus_return_error (g_steal_pointer (&call->invocation), error);
+      init_dbus_return_error (invocation, error);
       return;
     }
 
+  call = init_call_new (manager, invocation, verb == VERB_STOP ? INIT_CALL_REPLY_EMPTY
+                                                               : INIT_CALL_REPLY_INSTANCE_PATH,
+                        verb_run);
+  call->job = init_job_ref (entry);
+  call->env = g_steal_pointer (&table);
+  call->verb = verb;
+  call->wait = wait;
   {
     const char *details[] = {
       "job", entry->name, "instance", instance, "verb", verb_names[verb], NULL
     };
 
-    init_authority_check_async (init_manager_get_authority (manager), invocation,
-                                "org.example.Init.manage-jobs", details, NULL,
-                                verb_authorized_cb, g_steal_pointer (&call));
+    init_call_authorize (call, "org.example.Init.manage-jobs", details);
   }
 }
 

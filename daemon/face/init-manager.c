@@ -9,7 +9,7 @@
 #include "init-error.h"
 #include "init-log-reader.h"
 #include "init-manager.h"
-#include "init-manager-carry.h"
+#include "init-call.h"
 #include "init-variant-writer.h"
 
 #define MANAGER_INTERFACE "org.example.Init"
@@ -23,20 +23,11 @@ struct _InitManager
   InitHistory              *history;
   InitObjectTree           *tree;
   GHashTable               *config_errors; /* paths that failed to parse (set) */
-  GQueue                    parked;        /* InitParked* (links embedded) */
+  GQueue                    calls;         /* parked InitCall* (links embedded) */
   /* Manager.Reexec (see the "supervision" section) */
-  void                    (*reexec)        (GDBusMethodInvocation *invocation,
+  void                    (*reexec)        (InitCall              *call,
                                             gpointer               user_data);
   gpointer                  reexec_data;
-};
-
-struct _InitParked
-{
-  GList                  link;
-  InitManager           *manager;     /* NULL once the manager let go of it */
-  GDBusMethodInvocation *invocation;  /* NULL if the caller was dropped */
-  InitParkedKind         kind;
-  InitCarried           *carried;     /* a caller parked before a re-exec, or NULL */
 };
 
 static void init_manager_iface_init (InitDBusManagerIface *iface);
@@ -45,208 +36,21 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (InitManager, init_manager, INIT_DBUS_TYPE_MANAGER
                                G_IMPLEMENT_INTERFACE (INIT_DBUS_TYPE_MANAGER,
                                                       init_manager_iface_init))
 
-/* ---- parked callers ---- */
+/* ---- parked calls (init-call.h) ---- */
 
-InitParked *
-init_manager_park (InitManager           *self,
-                   GDBusMethodInvocation *invocation,
-                   InitParkedKind         kind)
+GQueue *
+init_manager_get_calls (InitManager *self)
 {
-  InitParked *parked;
-
   g_return_val_if_fail (INIT_IS_MANAGER (self), NULL);
-  g_return_val_if_fail (G_IS_DBUS_METHOD_INVOCATION (invocation), NULL);
-
-  parked = g_new0 (InitParked, 1);
-  parked->link.data = parked;
-  parked->manager = self;
-  parked->invocation = invocation;
-  parked->kind = kind;
-  g_queue_push_tail_link (&self->parked, &parked->link);
-  return parked;
-}
-
-static void
-parked_release (InitParked *parked)
-{
-  if (parked->manager != NULL)
-    {
-      g_queue_unlink (&parked->manager->parked, &parked->link);
-      parked->manager = NULL;
-    }
-}
-
-GDBusMethodInvocation *
-init_parked_take (InitParked *parked)
-{
-  GDBusMethodInvocation *invocation;
-
-  g_return_val_if_fail (parked != NULL, NULL);
-
-  parked_release (parked);
-  invocation = parked->invocation;
-  if (parked->carried != NULL)
-    {
-      g_free (parked->carried->sender);
-      g_free (parked->carried);
-    }
-  g_free (parked);
-  return invocation;
-}
-
-/* ---- carried across a re-exec (init-manager-carry.h) ---- */
-
-InitParked *
-init_manager_park_carried (InitManager    *self,
-                           InitCarried    *carried,
-                           InitParkedKind  kind)
-{
-  InitParked *parked = g_new0 (InitParked, 1);
-
-  parked->link.data = parked;
-  parked->manager = self;
-  parked->kind = kind;
-  parked->carried = carried;
-  g_queue_push_tail_link (&self->parked, &parked->link);
-  return parked;
-}
-
-GVariant *
-init_parked_save (InitParked *parked)
-{
-  if (parked->carried != NULL)
-    return g_variant_new ("(usu)", (guint32) parked->kind, parked->carried->sender,
-                          parked->carried->serial);
-  if (parked->invocation == NULL)
-    return NULL;
-  return init_manager_save_invocation (parked->invocation, parked->kind);
-}
-
-/* Answer a carried caller (TRUE), or tell the caller to use the invocation (FALSE). */
-static gboolean
-parked_answer_carried (InitParked   *parked,
-                       GVariant     *value,
-                       const GError *error)
-{
-  g_autoptr(InitManager) self = NULL;
-  InitCarried *carried = parked->carried;
-
-  if (carried == NULL)
-    return FALSE;
-  if (value != NULL)
-    g_variant_ref_sink (value);
-  if (parked->manager != NULL)
-    {
-      self = g_object_ref (parked->manager);
-      init_object_tree_flush (self->tree);
-      init_manager_answer_carried (self, carried, value, error);
-    }
-  g_clear_pointer (&value, g_variant_unref);
-  init_parked_take (parked);
-  return TRUE;
+  return &self->calls;
 }
 
 void
 init_manager_connection_closed (InitManager     *self,
                                 GDBusConnection *connection)
 {
-  GList *l = self->parked.head;
-
   g_return_if_fail (INIT_IS_MANAGER (self));
-
-  while (l != NULL)
-    {
-      InitParked *parked = l->data;
-
-      l = l->next;
-      /* A caller carried over a re-exec was on the connection we had then: it is gone too. */
-      if (parked->carried != NULL)
-        {
-          g_clear_pointer (&parked->carried->sender, g_free);
-          g_clear_pointer (&parked->carried, g_free);
-          parked_release (parked);
-        }
-      else if (g_dbus_method_invocation_get_connection (parked->invocation) == connection)
-        {
-          /* The engine still holds the record and frees it when it answers. */
-          g_clear_object (&parked->invocation);
-          parked_release (parked);
-        }
-    }
-}
-
-void
-init_manager_job_done (InitInstance      *job,
-                       const GError *error,
-                       gpointer      user_data)
-{
-  InitParked *parked = user_data;
-  InitParkedKind kind = parked->kind;
-  g_autoptr(InitManager) self = NULL;
-  GDBusMethodInvocation *invocation = NULL;
-  g_autofree char *path = NULL;
-
-  if (parked->carried != NULL)
-    {
-      GVariant *value = NULL;
-
-      if (error == NULL && (kind == INIT_PARKED_JOB_START || kind == INIT_PARKED_JOB_RESTART))
-        {
-          path = init_dbus_instance_path (job->klass->name, job->name);
-          value = g_variant_new ("(o)", path);
-        }
-      parked_answer_carried (parked, value, error);
-      return;
-    }
-  self = parked->manager != NULL ? g_object_ref (parked->manager) : NULL;
-  invocation = init_parked_take (parked);
-  if (invocation == NULL)
-    return;
-  if (error != NULL)
-    {
-      init_dbus_return_error (invocation, error);
-      return;
-    }
-  /* The client's cached properties are current when the reply arrives. */
-  if (self != NULL)
-    init_object_tree_flush (self->tree);
-  switch (kind)
-    {
-    case INIT_PARKED_JOB_START:
-      path = init_dbus_instance_path (job->klass->name, job->name);
-      init_dbus_job_complete_start (NULL, invocation, path);
-      break;
-    case INIT_PARKED_JOB_RESTART:
-      path = init_dbus_instance_path (job->klass->name, job->name);
-      init_dbus_job_complete_restart (NULL, invocation, path);
-      break;
-    case INIT_PARKED_JOB_STOP:
-    case INIT_PARKED_INSTANCE:
-    case INIT_PARKED_EMIT:
-    default:
-      g_dbus_method_invocation_return_value (invocation, NULL);
-      break;
-    }
-}
-
-void
-init_manager_push_caller (InitManager      *self,
-                          const InitCaller *caller)
-{
-  g_autoptr(InitCause) cause = NULL;
-
-  g_return_if_fail (INIT_IS_MANAGER (self));
-  g_return_if_fail (caller != NULL);
-
-  cause = init_cause_new_caller (caller->uid, caller->pid, caller->command);
-  init_engine_push_cause (self->engine, cause);
-}
-
-void
-init_manager_pop_caller (InitManager *self)
-{
-  g_return_if_fail (INIT_IS_MANAGER (self));
-  init_engine_pop_cause (self->engine);
+  init_call_queue_drop_connection (&self->calls, connection);
 }
 
 /* ---- following the engine ---- */
@@ -445,93 +249,17 @@ on_record_added (InitHistory *history,
 
 /* ---- methods ---- */
 
-typedef struct
+static gboolean
+emit_run (InitCall  *call,
+          GError   **error)
 {
-  InitManager           *self;
-  GDBusMethodInvocation *invocation;
-  char                  *name;
-  GPtrArray             *env;
-  gboolean               wait;
-} ManagerCall;
+  InitEvent *event = init_engine_emit (init_manager_get_engine (call->manager), call->name,
+                                       call->env, call->wait ? init_call_emit_done : NULL,
+                                       init_call_waiter (call));
 
-static void
-manager_call_free (ManagerCall *call)
-{
-  g_clear_object (&call->self);
-  g_assert (call->invocation == NULL);
-  g_free (call->name);
-  g_clear_pointer (&call->env, g_ptr_array_unref);
-  g_free (call);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ManagerCall, manager_call_free)
-
-void
-init_manager_emit_done (InitEvent *event,
-                        gpointer   user_data)
-{
-  InitParked *parked = user_data;
-  g_autoptr(InitManager) self = NULL;
-  GDBusMethodInvocation *invocation = NULL;
-
-  if (parked->carried != NULL)
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (event->failed)
-        error = g_error_new (INIT_ERROR, INIT_ERROR_EVENT_FAILED, _("Event failed: %s: job %s: %s"),
-                             event->name, event->failed_job != NULL ? event->failed_job : "?",
-                             event->failed_reason != NULL ? event->failed_reason : "?");
-      parked_answer_carried (parked, error != NULL ? NULL : g_variant_new ("(t)", event->id),
-                             error);
-      return;
-    }
-  self = parked->manager != NULL ? g_object_ref (parked->manager) : NULL;
-  invocation = init_parked_take (parked);
-  if (invocation == NULL)
-    return;
-  if (self != NULL)
-    init_object_tree_flush (self->tree);
-  if (event->failed)
-    g_dbus_method_invocation_return_error (invocation, INIT_ERROR, INIT_ERROR_EVENT_FAILED,
-                                           _("Event failed: %s: job %s: %s"), event->name,
-                                           event->failed_job != NULL ? event->failed_job : "?",
-                                           event->failed_reason != NULL ? event->failed_reason : "?");
-  else
-    init_dbus_manager_complete_emit_event (NULL, invocation, event->id);
-}
-
-static void
-emit_authorized_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(ManagerCall) call = user_data;
-  InitManager *self = call->self;
-  g_autoptr(InitCaller) caller = NULL;
-  g_autoptr(GError) error = NULL;
-  InitEvent *event;
-
-  caller = init_authority_check_finish (INIT_AUTHORITY (source), result, &error);
-  if (caller == NULL)
-    {
-      init_dbus_return_error (g_steal_pointer (&call->invocation), error);
-      return;
-    }
-
-  init_manager_push_caller (self, caller);
-  if (call->wait)
-    {
-      InitParked *parked = init_manager_park (self, g_steal_pointer (&call->invocation),
-                                              INIT_PARKED_EMIT);
-      init_engine_emit (self->engine, call->name, call->env, init_manager_emit_done, parked);
-    }
-  else
-    {
-      event = init_engine_emit (self->engine, call->name, call->env, NULL, NULL);
-      init_dbus_manager_complete_emit_event (NULL, g_steal_pointer (&call->invocation), event->id);
-    }
-  init_manager_pop_caller (self);
+  if (!call->wait)
+    init_call_set_value (call, g_variant_new ("(t)", event->id));
+  return TRUE;
 }
 
 static gboolean
@@ -543,7 +271,7 @@ handle_emit_event (InitDBusManager       *object,
 {
   InitManager *self = INIT_MANAGER (object);
   g_autoptr(GError) error = NULL;
-  ManagerCall *call;
+  InitCall *call;
   const char *details[] = { "event", name, NULL };
 
   if (!init_dbus_check_event_name (name, &error) || !init_dbus_check_env (env, &error))
@@ -551,14 +279,11 @@ handle_emit_event (InitDBusManager       *object,
       init_dbus_return_error (invocation, error);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
-  call = g_new0 (ManagerCall, 1);
-  call->self = g_object_ref (self);
-  call->invocation = invocation;
+  call = init_call_new (self, invocation, INIT_CALL_REPLY_EVENT_ID, emit_run);
   call->name = g_strdup (name);
   call->env = init_env_from_strv (env);
   call->wait = wait;
-  init_authority_check_async (self->authority, invocation, "org.example.Init.emit-events",
-                              details, NULL, emit_authorized_cb, call);
+  init_call_authorize (call, "org.example.Init.emit-events", details);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -604,41 +329,23 @@ handle_get_all_jobs (InitDBusManager       *object,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-static void
-reload_authorized_cb (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
+static gboolean
+reload_run (InitCall  *call,
+            GError   **error)
 {
-  g_autoptr(ManagerCall) call = user_data;
-  g_autoptr(InitCaller) caller = NULL;
-  g_autoptr(GError) error = NULL;
-
-  caller = init_authority_check_finish (INIT_AUTHORITY (source), result, &error);
-  if (caller == NULL)
-    {
-      init_dbus_return_error (g_steal_pointer (&call->invocation), error);
-      return;
-    }
-  g_message (_("Reloading configuration (requested by uid %u)"), caller->uid);
-  init_manager_push_caller (call->self, caller);
-  init_engine_reload (call->self->engine);
-  init_manager_pop_caller (call->self);
-  init_object_tree_flush (call->self->tree);
-  init_dbus_manager_complete_reload_configuration (NULL, g_steal_pointer (&call->invocation));
+  g_message (_("Reloading configuration (requested by uid %u)"), call->caller->uid);
+  init_engine_reload (init_manager_get_engine (call->manager));
+  return TRUE;
 }
 
 static gboolean
 handle_reload_configuration (InitDBusManager       *object,
                              GDBusMethodInvocation *invocation)
 {
-  InitManager *self = INIT_MANAGER (object);
-  ManagerCall *call = g_new0 (ManagerCall, 1);
+  InitCall *call = init_call_new (INIT_MANAGER (object), invocation, INIT_CALL_REPLY_EMPTY,
+                                  reload_run);
 
-  call->self = g_object_ref (self);
-  call->invocation = invocation;
-  init_authority_check_async (self->authority, invocation,
-                              "org.example.Init.reload-configuration", NULL, NULL,
-                              reload_authorized_cb, call);
+  init_call_authorize (call, "org.example.Init.reload-configuration", NULL);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -690,46 +397,35 @@ handle_get_history (InitDBusManager       *object,
 
 /* ---- supervision: ProcessTracking and Reexec ---- */
 
-static void
-reexec_authorized_cb (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
+static gboolean
+reexec_run (InitCall  *call,
+            GError   **error)
 {
-  g_autoptr(ManagerCall) call = user_data;
-  g_autoptr(InitCaller) caller = NULL;
-  g_autoptr(GError) error = NULL;
-  InitManager *self = call->self;
+  InitManager *self = call->manager;
 
-  caller = init_authority_check_finish (INIT_AUTHORITY (source), result, &error);
-  if (caller == NULL)
-    {
-      init_dbus_return_error (g_steal_pointer (&call->invocation), error);
-      return;
-    }
   if (self->reexec == NULL)
     {
-      g_dbus_method_invocation_return_error_literal (g_steal_pointer (&call->invocation),
-                                                     INIT_ERROR, INIT_ERROR_FAILED,
-                                                     _("This daemon cannot re-execute itself: "
-                                                       "it was started without support for it"));
-      return;
+      g_set_error_literal (error, INIT_ERROR, INIT_ERROR_FAILED,
+                           _("This daemon cannot re-execute itself: "
+                             "it was started without support for it"));
+      return FALSE;
     }
-  g_message (_("Re-executing (requested by uid %u)"), caller->uid);
-  /* The invocation goes with the state: the new process answers it. */
-  self->reexec (g_steal_pointer (&call->invocation), self->reexec_data);
+  g_message (_("Re-executing (requested by uid %u)"), call->caller->uid);
+  /* The call goes with the state: the new process answers it. */
+  self->reexec (init_call_waiter (call), self->reexec_data);
+  return TRUE;
 }
 
 static gboolean
 handle_reexec (InitDBusManager       *object,
                GDBusMethodInvocation *invocation)
 {
-  InitManager *self = INIT_MANAGER (object);
-  ManagerCall *call = g_new0 (ManagerCall, 1);
+  InitCall *call = init_call_new (INIT_MANAGER (object), invocation, INIT_CALL_REPLY_EMPTY,
+                                  reexec_run);
 
-  call->self = g_object_ref (self);
-  call->invocation = invocation;
-  init_authority_check_async (self->authority, invocation, "org.example.Init.reexec", NULL,
-                              NULL, reexec_authorized_cb, call);
+  /* Parked until the re-exec answers: from the new process, or with why it failed. */
+  call->wait = TRUE;
+  init_call_authorize (call, "org.example.Init.reexec", NULL);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -820,24 +516,13 @@ static void
 init_manager_dispose (GObject *object)
 {
   InitManager *self = INIT_MANAGER (object);
-  InitParked *parked;
 
   if (self->engine != NULL)
     g_signal_handlers_disconnect_by_data (self->engine, self);
   if (self->history != NULL)
     g_signal_handlers_disconnect_by_data (self->history, self);
 
-  /* Every caller gets an answer, even now; the engine frees the records later (or never,
-   * if it goes away first). */
-  while ((parked = g_queue_peek_head (&self->parked)) != NULL)
-    {
-      GDBusMethodInvocation *invocation = g_steal_pointer (&parked->invocation);
-
-      parked_release (parked);
-      if (invocation != NULL)
-        g_dbus_method_invocation_return_error_literal (invocation, INIT_ERROR, INIT_ERROR_FAILED,
-                                                       _("The daemon is shutting down"));
-    }
+  init_call_queue_fail_all (&self->calls, _("The daemon is shutting down"));
 
   if (self->tree != NULL)
     init_object_tree_detach (self->tree);
@@ -872,7 +557,7 @@ init_manager_class_init (InitManagerClass *klass)
 static void
 init_manager_init (InitManager *self)
 {
-  g_queue_init (&self->parked);
+  g_queue_init (&self->calls);
   self->config_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 

@@ -9,9 +9,9 @@
  * The bus side (connections, name, reconnects) is InitService's: it exports the manager
  * skeleton and attaches the object tree to the connection.
  *
- * Callers that asked to wait are parked here until the engine answers them.  If their
- * connection closes first (the bus went away), init_manager_connection_closed() drops them:
- * the answer could never be delivered.
+ * Methods that change state are InitCalls (init-call.h).  Callers that asked to wait are
+ * parked here until the engine answers them.  If their connection closes first (the bus went
+ * away), init_manager_connection_closed() drops them: the answer could never be delivered.
  */
 #pragma once
 
@@ -27,6 +27,8 @@ G_BEGIN_DECLS
 
 #define INIT_MANAGER_PATH "/org/example/Init"
 
+typedef struct _InitCall InitCall;   /* init-call.h */
+
 #define INIT_TYPE_MANAGER (init_manager_get_type ())
 G_DECLARE_FINAL_TYPE (InitManager, init_manager, INIT, MANAGER, InitDBusManagerSkeleton)
 
@@ -38,10 +40,11 @@ typedef struct
   const char         *mode;        /* "system" or "session" */
   const char * const *conf_dirs;   /* highest priority first */
   const char         *log_dir;     /* NULL or "": logging off */
-  /* Manager.Reexec, once authorized: takes over @invocation (the new process answers it).
-   * NULL: Reexec fails with org.example.Init.Error.Failed. */
-  void              (*reexec)      (GDBusMethodInvocation *invocation,
-                                    gpointer               user_data);
+  /* Manager.Reexec, once authorized: takes over @call's reference and answers it (the new
+   * process does, with init_call_load()).  NULL: Reexec fails with
+   * org.example.Init.Error.Failed. */
+  void              (*reexec)      (InitCall           *call,
+                                    gpointer            user_data);
   gpointer            reexec_data;
 } InitManagerOptions;
 
@@ -55,34 +58,9 @@ InitAuthority            *init_manager_get_authority      (InitManager     *self
 void                      init_manager_connection_closed  (InitManager     *self,
                                                            GDBusConnection *connection);
 
-/* ---- for the job and instance objects ---- */
+/* ---- for the calls (init-call.h) ---- */
 
-typedef enum
-{
-  INIT_PARKED_JOB_START,        /* Job.Start: replies (o) */
-  INIT_PARKED_JOB_STOP,         /* Job.Stop: replies () */
-  INIT_PARKED_JOB_RESTART,      /* Job.Restart: replies (o) */
-  INIT_PARKED_INSTANCE,         /* Instance.Start/Stop/Restart: replies () */
-  INIT_PARKED_EMIT,             /* EmitEvent: replies (t) */
-} InitParkedKind;
-
-typedef struct _InitParked InitParked;
-
-/* Park @invocation (its reference moves to the parked record) until the engine answers. */
-InitParked *init_manager_park      (InitManager           *self,
-                                    GDBusMethodInvocation *invocation,
-                                    InitParkedKind         kind);
-/* Take the invocation back out and free the record: NULL if the caller was dropped. */
-GDBusMethodInvocation *init_parked_take (InitParked       *parked);
-/* InitInstanceDoneFunc for @user_data = an InitParked: answers the caller with the outcome. */
-void        init_manager_job_done  (InitInstance               *job,
-                                    const GError          *error,
-                                    gpointer               user_data);
-
-/* Push (pop) @caller as the engine's cause around a command, so everything the command
- * causes is attributed to the caller. */
-void        init_manager_push_caller (InitManager         *self,
-                                      const InitCaller    *caller);
-void        init_manager_pop_caller  (InitManager         *self);
+/* The parked calls (InitCall*, links embedded): callers waiting on the engine. */
+GQueue                   *init_manager_get_calls          (InitManager     *self);
 
 G_END_DECLS

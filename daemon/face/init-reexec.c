@@ -12,52 +12,52 @@
 #include "init-error.h"
 #include "init-instance.h"
 #include "init-log.h"
-#include "init-manager-carry.h"
+#include "init-call.h"
 #include "init-reexec.h"
 #include "init-engine-save.h"
 
 typedef struct
 {
-  InitReexec            *reexec;
-  GDBusMethodInvocation *invocation;
+  InitReexec *reexec;
+  InitCall   *call;
 } Request;
 
 static gboolean
 request_idle_cb (gpointer user_data)
 {
   Request *request = user_data;
+  g_autoptr(InitCall) call = g_steal_pointer (&request->call);
   g_autoptr(GVariant) caller = NULL;
   g_autoptr(GError) error = NULL;
 
   if (init_engine_is_shutting_down (request->reexec->engine))
     {
-      g_dbus_method_invocation_return_error_literal (request->invocation, INIT_ERROR,
-                                                     INIT_ERROR_FAILED,
-                                                     _("The daemon is shutting down"));
+      g_set_error_literal (&error, INIT_ERROR, INIT_ERROR_FAILED, _("The daemon is shutting down"));
+      init_call_answer (call, NULL, error);
       g_free (request);
       return G_SOURCE_REMOVE;
     }
-  caller = init_manager_save_invocation (request->invocation, INIT_PARKED_INSTANCE);
+  caller = init_call_save (call);
   if (caller != NULL)
     g_variant_ref_sink (caller);
   g_message (_("Re-executing %s"), request->reexec->exe);
   if (!init_reexec_now (request->reexec, caller, &error))
     {
       g_warning (_("Re-exec failed, carrying on: %s"), error->message);
-      init_dbus_return_error (request->invocation, error);
+      init_call_answer (call, NULL, error);
     }
   g_free (request);
   return G_SOURCE_REMOVE;
 }
 
 void
-init_reexec_request (GDBusMethodInvocation *invocation,
-                     gpointer               reexec)
+init_reexec_request (InitCall *call,
+                     gpointer  reexec)
 {
   Request *request = g_new0 (Request, 1);
 
   request->reexec = reexec;
-  request->invocation = invocation;
+  request->call = call;
   /* Out of the method handler: freezing the bus iterates the main loop. */
   g_idle_add_full (G_PRIORITY_HIGH, request_idle_cb, request, NULL);
 }
@@ -145,7 +145,7 @@ init_reexec_now (InitReexec  *reexec,
   init_log_sync_all (2000);
 
   if (reexec->manager != NULL)
-    init_manager_get_codec (reexec->manager, &codec);
+    init_call_get_codec (reexec->manager, &codec);
   g_variant_dict_init (&dict, NULL);
   g_variant_dict_insert (&dict, "version", "u", (guint32) INIT_STATE_VERSION);
   g_variant_dict_insert (&dict, "writer", "s", PACKAGE_VERSION);
@@ -279,7 +279,7 @@ init_reexec_restore (InitReexec  *reexec,
   if (reexec->history != NULL && history != NULL)
     init_history_restore (reexec->history, history);
   if (reexec->manager != NULL)
-    init_manager_get_codec (reexec->manager, &codec);
+    init_call_get_codec (reexec->manager, &codec);
   if (engine != NULL
       && !init_engine_restore (reexec->engine, engine, reexec->manager != NULL ? &codec : NULL,
                                FALSE, error))
@@ -298,9 +298,12 @@ init_reexec_restore (InitReexec  *reexec,
         }
       else if (reexec->manager != NULL)
         {
+          g_autoptr(InitCall) call = caller != NULL ? init_call_load (reexec->manager, caller)
+                                                    : NULL;
+
           restore_subscribers (reexec, state);
-          if (caller != NULL)
-            init_manager_answer_saved (reexec->manager, caller, NULL, NULL);
+          if (call != NULL)
+            init_call_answer (call, NULL, NULL);
         }
     }
   else if (bus_fd >= 0)

@@ -10,6 +10,7 @@
  */
 #pragma once
 
+#include "init-call.h"
 #include "init-history.h"
 #include "init-manager.h"
 #include "init-service.h"
@@ -28,12 +29,12 @@ typedef struct
   gpointer      before_exec_data;
 } InitReexec;
 
-/* InitManagerOptions.reexec: re-exec from an idle callback, answering @invocation from the
- * new process (or with the error if the exec failed). */
-void      init_reexec_request  (GDBusMethodInvocation *invocation,
+/* InitManagerOptions.reexec: re-exec from an idle callback; the new process answers @call
+ * (whose reference this takes), or this one does with the error if the exec failed. */
+void      init_reexec_request  (InitCall              *call,
                                 gpointer               reexec);
 /* Re-exec now.  Returns only on failure (the old process carries on unchanged).  @caller is
- * the saved Reexec caller (init_manager_save_invocation) or NULL. */
+ * the saved Reexec caller (init_call_save()) or NULL. */
 gboolean  init_reexec_now      (InitReexec            *reexec,
                                 GVariant              *caller,
                                 GError               **error);

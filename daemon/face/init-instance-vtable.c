@@ -337,18 +337,8 @@ init_instance_vtable_get (void)
   static const GDBusInterfaceVTable vtable = {
     instance_method_call, instance_get_property, NULL, { 0 }
   };
-  static gsize checked = 0;
 
   /* Prop must follow the XML: a property added there fails here, at once. */
-  if (g_once_init_enter (&checked))
-    {
-      GDBusInterfaceInfo *info = init_dbus_instance_interface_info ();
-      guint n = 0;
-
-      while (info->properties[n] != NULL)
-        n++;
-      g_assert (n == N_PROPS);
-      g_once_init_leave (&checked, 1);
-    }
+  init_job_subtree_check_properties (init_dbus_instance_interface_info (), N_PROPS);
   return &vtable;
 }

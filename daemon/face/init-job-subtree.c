@@ -117,3 +117,14 @@ init_job_subtree_vtable (void)
 
   return &vtable;
 }
+
+void
+init_job_subtree_check_properties (GDBusInterfaceInfo *info,
+                                   guint               n_props)
+{
+  guint n = 0;
+
+  while (info->properties[n] != NULL)
+    n++;
+  g_assert (n == n_props);
+}

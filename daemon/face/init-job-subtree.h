@@ -29,4 +29,9 @@ void                      init_job_subtree_return_unknown_object (GDBusMethodInv
 void                      init_job_subtree_set_unknown_object    (GError               **error,
                                                                   const char            *path);
 
+/* Abort unless @info has exactly @n_props properties: the vtables' Prop enums follow the
+ * XML's order, and a property added there must not go unnoticed. */
+void init_job_subtree_check_properties (GDBusInterfaceInfo *info,
+                                        guint               n_props);
+
 G_END_DECLS

@@ -179,26 +179,48 @@ write_cause (InitVariantWriter *writer,
   init_variant_writer_close_array (writer);
 }
 
+/* A writer for an event signal's arguments, the event's id and name written, or NULL if
+ * nobody follows the signals (then nothing is built). */
+static InitVariantWriter *
+event_signal_begin (InitManager *self,
+                    InitEvent   *event,
+                    gsize        size)
+{
+  InitVariantWriter *writer;
+
+  if (!init_object_tree_is_followed (self->tree))
+    return NULL;
+  writer = init_variant_writer_new (size);
+  init_variant_writer_open_tuple (writer, INIT_VARIANT_ALIGN_8, FALSE);
+  init_variant_writer_uint64 (writer, event->id);
+  init_variant_writer_string (writer, event->name);
+  return writer;
+}
+
+static void
+event_signal_send (InitManager       *self,
+                   InitVariantWriter *writer,
+                   const char        *member,
+                   const char        *type)
+{
+  init_variant_writer_close_tuple (writer);
+  init_object_tree_emit (self->tree, INIT_MANAGER_PATH, MANAGER_INTERFACE, member,
+                         init_variant_writer_finish (writer, G_VARIANT_TYPE (type)));
+}
+
 static void
 on_event_queued (InitEngine *engine,
                  InitEvent  *event,
                  gpointer    user_data)
 {
   InitManager *self = user_data;
-  InitVariantWriter *writer;
+  InitVariantWriter *writer = event_signal_begin (self, event, 256);
 
-  /* Built only for a subscriber to receive it. */
-  if (!init_object_tree_is_followed (self->tree))
+  if (writer == NULL)
     return;
-  writer = init_variant_writer_new (256);
-  init_variant_writer_open_tuple (writer, INIT_VARIANT_ALIGN_8, FALSE);
-  init_variant_writer_uint64 (writer, event->id);
-  init_variant_writer_string (writer, event->name);
   init_variant_writer_strv (writer, (const char * const *) event->env->pdata, event->env->len);
   write_cause (writer, event->cause);
-  init_variant_writer_close_tuple (writer);
-  init_object_tree_emit (self->tree, INIT_MANAGER_PATH, MANAGER_INTERFACE, "EventEmitted",
-                         init_variant_writer_finish (writer, G_VARIANT_TYPE ("(tsasa{sv})")));
+  event_signal_send (self, writer, "EventEmitted", "(tsasa{sv})");
 }
 
 static void
@@ -207,20 +229,14 @@ on_event_finished (InitEngine *engine,
                    gpointer    user_data)
 {
   InitManager *self = user_data;
-  InitVariantWriter *writer;
+  InitVariantWriter *writer = event_signal_begin (self, event, 128);
 
-  if (!init_object_tree_is_followed (self->tree))
+  if (writer == NULL)
     return;
-  writer = init_variant_writer_new (128);
-  init_variant_writer_open_tuple (writer, INIT_VARIANT_ALIGN_8, FALSE);
-  init_variant_writer_uint64 (writer, event->id);
-  init_variant_writer_string (writer, event->name);
   init_variant_writer_boolean (writer, event->failed);
   init_variant_writer_string (writer, event->failed_job);
   init_variant_writer_string (writer, event->failed_reason);
-  init_variant_writer_close_tuple (writer);
-  init_object_tree_emit (self->tree, INIT_MANAGER_PATH, MANAGER_INTERFACE, "EventFinished",
-                         init_variant_writer_finish (writer, G_VARIANT_TYPE ("(tsbss)")));
+  event_signal_send (self, writer, "EventFinished", "(tsbss)");
 }
 
 static void

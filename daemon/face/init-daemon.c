@@ -20,6 +20,7 @@
 #include "init-reaper.h"
 #include "init-reexec.h"
 #include "init-service.h"
+#include "init-sources.h"
 
 struct _InitDaemon
 {
@@ -30,6 +31,7 @@ struct _InitDaemon
   GVariant          *restored;      /* a re-exec's saved state, or NULL */
   GMainLoop         *loop;
   InitEngine        *engine;
+  InitSources       *sources;       /* event sources (file, …), armed by what jobs wait for */
   InitHistory       *history;
   InitAuthority     *authority;
   InitManager       *manager;
@@ -260,6 +262,7 @@ load_configuration (InitDaemon *self)
     g_warning (_("Unable to load configuration: %s"), error->message);
   init_engine_pop_cause (self->engine);
   g_info ("Loaded %u jobs", init_engine_get_n_jobs (self->engine));
+  self->sources = init_sources_new (self->engine);
 }
 
 /* Is the daemon that wrote @state still running (then the file is not a crash's)? */
@@ -430,6 +433,7 @@ init_daemon_free (InitDaemon *self)
   g_clear_object (&self->manager);
   g_clear_object (&self->authority);
   g_clear_object (&self->history);
+  g_clear_pointer (&self->sources, init_sources_free);
   g_clear_object (&self->engine);
   g_clear_pointer (&self->restored, g_variant_unref);
   g_clear_pointer (&self->loop, g_main_loop_unref);

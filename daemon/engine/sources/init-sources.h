@@ -1,0 +1,27 @@
+/* init-sources.h — event sources armed by what the loaded jobs wait for
+ *
+ * Follows the engine's jobs ("job-added", "job-changed", "job-removed") and, once the changes
+ * have settled (an idle callback), collects the leaves of every job's `start on' and
+ * `stop on' by event name, and gives each source exactly what they name: nothing is watched,
+ * bound or subscribed while no job names a source's events.  Sources emit through the engine
+ * like any other event.  Now: `file' (init-file-source.h).
+ */
+#pragma once
+
+#include "init-engine.h"
+
+G_BEGIN_DECLS
+
+typedef struct _InitSources InitSources;
+
+/* Follows @engine (a weak reference: free the sources before the engine). */
+InitSources *init_sources_new     (InitEngine  *engine);
+void         init_sources_free    (InitSources *sources);
+/* Re-arm now instead of at the next idle (tests, and start-up before the first event). */
+void         init_sources_update  (InitSources *sources);
+/* The paths the file source watches now (a new array of borrowed strings, sorted). */
+GPtrArray   *init_sources_list_files (InitSources *sources);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InitSources, init_sources_free)
+
+G_END_DECLS

@@ -104,45 +104,37 @@ exec_argv (InitReexec *reexec,
   return (char **) g_ptr_array_free (argv, FALSE);
 }
 
-gboolean
-init_reexec_now (InitReexec  *reexec,
-                 GVariant    *caller,
-                 GError     **error)
+/* Callers whose authorization is still being decided exist only in this process: let those
+ * checks finish (and the calls be handled or parked, which is carried) first. */
+static void
+wait_for_authorizations (InitReexec *reexec)
 {
-  g_autoptr(GPtrArray) logged = NULL;
-  g_autoptr(GVariant) state = NULL;
-  g_auto(GStrv) argv = NULL;
-  g_autofree char *unique_name = NULL;
-  g_autoptr(GArray) kept = g_array_new (FALSE, FALSE, sizeof (int));
+  InitAuthority *authority;
+  gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+  if (reexec->manager == NULL)
+    return;
+  authority = init_manager_get_authority (reexec->manager);
+  while (authority != NULL && init_authority_get_n_pending (authority) > 0
+         && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  if (authority != NULL && init_authority_get_n_pending (authority) > 0)
+    g_warning (_("Re-executing with %u authorization checks still pending; their callers get no answer"),
+               init_authority_get_n_pending (authority));
+}
+
+/* Everything the new process needs, as a floating a{sv}. */
+static GVariant *
+save_state (InitReexec *reexec,
+            int         bus_fd,
+            int         capture_fd,
+            const char *unique_name,
+            GVariant   *caller,
+            gint64      start)
+{
   InitSaveCodec codec = { 0 };
   GVariantDict dict;
-  sigset_t block, saved_mask;
-  int bus_fd = -1, capture_fd = -1, state_fd, saved_errno;
-  gint64 start = g_get_monotonic_time ();
-
-  /* Callers whose authorization is still being decided exist only in this process: let
-   * those checks finish (and the calls be handled or parked, which is carried) first. */
-  if (reexec->manager != NULL)
-    {
-      InitAuthority *authority = init_manager_get_authority (reexec->manager);
-      gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-
-      while (authority != NULL && init_authority_get_n_pending (authority) > 0
-             && g_get_monotonic_time () < deadline)
-        if (!g_main_context_iteration (NULL, FALSE))
-          g_usleep (1000);
-      if (authority != NULL && init_authority_get_n_pending (authority) > 0)
-        g_warning (_("Re-executing with %u authorization checks still pending; their callers get no answer"),
-                   init_authority_get_n_pending (authority));
-    }
-
-  /* The bus first: after this no message is read by this process. */
-  if (reexec->service != NULL)
-    bus_fd = init_service_freeze (reexec->service, &capture_fd, &unique_name);
-
-  /* Logs: everything read so far on disk, the ptys kept open for the new process. */
-  logged = jobs_with_logs (reexec->engine);
-  init_log_sync_all (2000);
 
   if (reexec->manager != NULL)
     init_call_get_codec (reexec->manager, &codec);
@@ -171,7 +163,35 @@ init_reexec_now (InitReexec  *reexec,
       g_variant_dict_insert (&dict, "subscribers", "^as", subscribers);
     }
   g_variant_dict_insert (&dict, "saved-at", "x", start);
-  state = g_variant_ref_sink (g_variant_dict_end (&dict));
+  return g_variant_dict_end (&dict);
+}
+
+gboolean
+init_reexec_now (InitReexec  *reexec,
+                 GVariant    *caller,
+                 GError     **error)
+{
+  g_autoptr(GPtrArray) logged = NULL;
+  g_autoptr(GVariant) state = NULL;
+  g_auto(GStrv) argv = NULL;
+  g_autofree char *unique_name = NULL;
+  g_autoptr(GArray) kept = g_array_new (FALSE, FALSE, sizeof (int));
+  sigset_t block, saved_mask;
+  int bus_fd = -1, capture_fd = -1, state_fd, saved_errno;
+  gint64 start = g_get_monotonic_time ();
+
+  wait_for_authorizations (reexec);
+
+  /* The bus first: after this no message is read by this process. */
+  if (reexec->service != NULL)
+    bus_fd = init_service_freeze (reexec->service, &capture_fd, &unique_name);
+
+  /* Logs: everything read so far on disk, the ptys kept open for the new process. */
+  logged = jobs_with_logs (reexec->engine);
+  init_log_sync_all (2000);
+
+  state = g_variant_ref_sink (save_state (reexec, bus_fd, capture_fd, unique_name, caller,
+                                          start));
 
   state_fd = memfd_create ("initd-state", 0);
   if (state_fd < 0 || !init_save_write_fd (g_variant_ref (state), state_fd, error)

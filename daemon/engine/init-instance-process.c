@@ -47,17 +47,36 @@ job_process_env (InitInstance         *job,
   return init_env_to_strv (env);
 }
 
-static void
-job_process_watch (InitInstance         *job,
-                   InitProcessType  type,
-                   pid_t            pid)
+static ProcessWatch *
+process_watch_new (InitInstance    *job,
+                   InitProcessType  type)
 {
   ProcessWatch *pw = g_new0 (ProcessWatch, 1);
 
   pw->job = init_instance_ref (job);
   pw->type = type;
+  return pw;
+}
+
+/* The reaper frees the record whenever the watch goes (an exit, or an unwatch when a fork is
+ * followed, at detach, for adopted processes): it holds a reference to the instance. */
+static void
+process_watch_free (gpointer data)
+{
+  ProcessWatch *pw = data;
+
+  init_instance_unref (pw->job);
+  g_free (pw);
+}
+
+static void
+job_process_watch (InitInstance         *job,
+                   InitProcessType  type,
+                   pid_t            pid)
+{
   job->pid[type] = pid;
-  job->watch[type] = init_reaper_watch (pid, job_process_handler, pw);
+  job->watch[type] = init_reaper_watch_full (pid, job_process_handler,
+                                             process_watch_new (job, type), process_watch_free);
 }
 
 /* Spawn @type; FALSE (after logging) if it could not be started. */
@@ -435,8 +454,7 @@ job_process_handler (pid_t    pid,
     job_end_later (job, pid, status, 50);
   else if (job->host != NULL && job->pid[type] == pid)
     job_process_ended (job, type, pid, status);
-  init_instance_unref (job);
-  g_free (pw);
+  /* The reaper frees @pw (and its reference to the instance) once this returns. */
 }
 
 /* The main process @pid of a job that expects it to fork has ended (or is gone), but a fork
@@ -722,17 +740,11 @@ init_instance_process_restore (InitInstance  *job,
         }
       else if (init_proc_info_is_alive (pid, start_time))
         {
-          ProcessWatch *pw = g_new0 (ProcessWatch, 1);
-
-          pw->job = init_instance_ref (job);
-          pw->type = type;
-          job->watch[type] = init_reaper_watch_pidfd (pid, job_process_handler, pw);
+          job->watch[type] = init_reaper_watch_pidfd (pid, job_process_handler,
+                                                      process_watch_new (job, type),
+                                                      process_watch_free);
           if (job->watch[type] == 0)
-            {
-              init_instance_unref (job);
-              g_free (pw);
-              job->dead_on_restore |= 1u << type;
-            }
+            job->dead_on_restore |= 1u << type;
           else
             g_message (_("%s %s process (%d) adopted"), display, init_process_type_to_string (type),
                        (int) pid);

@@ -33,6 +33,15 @@ typedef struct
 } Waiter;
 
 
+/* Instances alive in this process: a leak shows as a count that never comes back down. */
+static guint live_instances;
+
+guint
+init_instance_count_live (void)
+{
+  return live_instances;
+}
+
 InitInstance *
 init_instance_new (const InitInstanceHost *host,
                    gpointer                host_data,
@@ -42,6 +51,7 @@ init_instance_new (const InitInstanceHost *host,
 {
   InitInstance *job = g_rc_box_new0 (InitInstance);
 
+  live_instances++;
   job->host = host;
   job->host_data = host_data;
   job->entry = entry;
@@ -117,6 +127,7 @@ instance_clear (gpointer data)
   init_cause_free (job->cause);
   g_free (job->name);
   g_free (job->failed_reason);
+  live_instances--;
 }
 
 void

@@ -109,6 +109,10 @@ InitState  init_instance_next_state         (InitState  state,
 InitInstance      *init_instance_ref                (InitInstance      *job);
 void          init_instance_unref              (InitInstance      *job);
 
+/* How many instances exist in this process, freed or not by their engine (for leak tests and
+ * the soak: engines are single-threaded, so is this count). */
+guint         init_instance_count_live         (void);
+
 /* "name" or "name (instance)". Newly allocated. */
 char         *init_instance_display_name       (InitInstance      *job);
 

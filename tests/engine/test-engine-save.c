@@ -468,6 +468,7 @@ test_corrupt_state_file (Fixture *fx, gconstpointer data)
   int pids[2];
   pid_t bystander;
   char *sleep_argv[] = { (char *) "sleep", (char *) "1000", NULL };
+  guint live;
 
   g_assert_cmpint (posix_spawnp (&bystander, "sleep", NULL, NULL, sleep_argv, environ), ==, 0);
 
@@ -488,6 +489,7 @@ test_corrupt_state_file (Fixture *fx, gconstpointer data)
   state = g_variant_ref_sink (init_engine_save (fx->engine, NULL, TRUE));
   bytes = g_variant_get_data_as_bytes (state);
   original = g_bytes_get_data (bytes, &size);
+  live = init_instance_count_live ();
 
   for (int round = 0; round < 300; round++)
     {
@@ -527,6 +529,8 @@ test_corrupt_state_file (Fixture *fx, gconstpointer data)
       }
       g_assert_true (test_util_pid_alive (bystander));
     }
+  /* Every engine made above is gone, and with it every instance it restored. */
+  g_assert_cmpuint (init_instance_count_live (), ==, live);
   kill (bystander, SIGKILL);
 }
 

@@ -219,6 +219,41 @@ test_expect_daemon_respawn (Fixture *fx, gconstpointer data)
   assert_pid_gone (second);
 }
 
+/* Wait until no instance is left beyond @baseline (stopped instances go once their last
+ * reference is dropped, which may take a main-loop turn). */
+static gboolean
+instances_back_to (gpointer user_data)
+{
+  return init_instance_count_live () == GPOINTER_TO_UINT (user_data);
+}
+
+/* Following forks drops watches: the records of the dropped watches used to hold their
+ * instance forever.  Every start of a forking job is freed again once it stopped. */
+static void
+test_expect_no_leaked_instances (Fixture *fx, gconstpointer data)
+{
+  guint baseline = init_instance_count_live ();
+  g_autofree char *pidfile = fixture_path (fx, "pid");
+  g_autofree char *forker = g_strdup_printf ("expect fork\nexec %s %s\n", helper ("fork-once"),
+                                             pidfile);
+  g_autofree char *daemon = g_strdup_printf ("expect daemon\nexec %s %s\n",
+                                             helper ("fork-twice"), pidfile);
+
+  fixture_define (fx, "forker", forker);
+  fixture_define (fx, "daemon", daemon);
+  for (guint round = 0; round < 5; round++)
+    {
+      start_job (fx, "forker");
+      start_job (fx, "daemon");
+      fixture_wait_status (fx, "forker", "", "start/running");
+      fixture_wait_status (fx, "daemon", "", "start/running");
+      stop_job (fx, "forker");
+      stop_job (fx, "daemon");
+    }
+  g_assert_true (test_util_wait_until (instances_back_to, GUINT_TO_POINTER (baseline), 5000));
+  g_assert_cmpuint (init_instance_count_live (), ==, baseline);
+}
+
 /* Stopping a job kills the strays that left its process group and session. */
 static void
 test_stop_kills_strays (Fixture *fx, gconstpointer data)
@@ -436,6 +471,7 @@ main (int argc, char **argv)
   add_both ("daemon", test_expect_daemon);
   add_both ("waits-for-fork", test_expect_waits_for_fork);
   add_both ("daemon-respawn", test_expect_daemon_respawn);
+  add_both ("no-leaked-instances", test_expect_no_leaked_instances);
   add_both ("stop-kills-strays", test_stop_kills_strays);
   add_both ("stray-killed-at-timeout", test_stray_killed_at_timeout);
   add_both ("task-leftovers-killed", test_task_leftovers_killed);

@@ -320,6 +320,7 @@ init_crash_recovery_load (const char  *path,
   g_autofree char *data = NULL;
   g_autoptr(GError) local = NULL;
   g_autoptr(GVariant) state = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   gsize length;
 
   if (!g_file_get_contents (path, &data, &length, &local))
@@ -328,9 +329,9 @@ init_crash_recovery_load (const char  *path,
         g_set_error (error, INIT_ERROR, INIT_ERROR_FAILED, "%s", local->message);
       return NULL;
     }
-  state = g_variant_ref_sink (g_variant_new_from_data (G_VARIANT_TYPE_VARDICT, g_steal_pointer (&data),
-                                                       length, FALSE, g_free, NULL));
-  /* g_variant_new_from_data took the buffer. */
+  /* The variant owns the buffer from here (and frees it with itself). */
+  bytes = g_bytes_new_take (g_steal_pointer (&data), length);
+  state = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, bytes, FALSE));
   if (!init_save_check_version (state, error))
     return NULL;
   return g_steal_pointer (&state);

@@ -23,6 +23,7 @@ typedef struct
   pid_t           pid;
   InitReaperFunc  func;
   gpointer        user_data;
+  GDestroyNotify  destroy;       /* frees user_data when the watch goes, however it goes */
   GSource        *late_source;   /* delivers a status reaped before the watch existed */
   int             late_status;
   GSource        *pidfd_source;  /* adopted process: readable when it exits */
@@ -73,6 +74,8 @@ watch_free (gpointer data)
       g_source_unref (watch->pidfd_source);
       close (watch->pidfd);
     }
+  if (watch->destroy != NULL)
+    watch->destroy (watch->user_data);
   g_free (watch);
 }
 
@@ -310,6 +313,15 @@ init_reaper_watch (pid_t          pid,
                    InitReaperFunc func,
                    gpointer       user_data)
 {
+  return init_reaper_watch_full (pid, func, user_data, NULL);
+}
+
+guint
+init_reaper_watch_full (pid_t          pid,
+                        InitReaperFunc func,
+                        gpointer       user_data,
+                        GDestroyNotify destroy)
+{
   Watch *watch;
   Recent *entry;
   GSList *list;
@@ -325,6 +337,7 @@ init_reaper_watch (pid_t          pid,
   watch->pid = pid;
   watch->func = func;
   watch->user_data = user_data;
+  watch->destroy = destroy;
   g_hash_table_insert (reaper.by_id, GUINT_TO_POINTER (watch->id), watch);
   list = g_hash_table_lookup (reaper.by_pid, GINT_TO_POINTER (pid));
   g_hash_table_insert (reaper.by_pid, GINT_TO_POINTER (pid), g_slist_prepend (list, watch));
@@ -401,15 +414,20 @@ pidfd_ready (int          fd,
 guint
 init_reaper_watch_pidfd (pid_t          pid,
                          InitReaperFunc func,
-                         gpointer       user_data)
+                         gpointer       user_data,
+                         GDestroyNotify destroy)
 {
   int fd = init_proc_pidfd_open (pid);
   guint id;
   Watch *watch;
 
   if (fd < 0)
-    return 0;
-  id = init_reaper_watch (pid, func, user_data);
+    {
+      if (destroy != NULL)
+        destroy (user_data);
+      return 0;
+    }
+  id = init_reaper_watch_full (pid, func, user_data, destroy);
   watch = g_hash_table_lookup (reaper.by_id, GUINT_TO_POINTER (id));
   watch->pidfd_source = g_unix_fd_source_new (fd, G_IO_IN);
   g_source_set_callback (watch->pidfd_source, G_SOURCE_FUNC (pidfd_ready),

@@ -29,6 +29,12 @@ gboolean init_reaper_start         (GError        **error);
 guint    init_reaper_watch         (pid_t           pid,
                                     InitReaperFunc  func,
                                     gpointer        user_data);
+/* As init_reaper_watch(); @destroy (if not NULL) frees @user_data when the watch goes: after
+ * the callback for an exit or death, or in init_reaper_unwatch(). */
+guint    init_reaper_watch_full    (pid_t           pid,
+                                    InitReaperFunc  func,
+                                    gpointer        user_data,
+                                    GDestroyNotify  destroy);
 void     init_reaper_unwatch       (guint           id);
 
 /* Reap whatever is ready now, dispatching callbacks (normally driven by the signalfd). */
@@ -41,10 +47,11 @@ void     init_reaper_forget        (pid_t           pid);
 
 /* Added (crash recovery): watch @pid, which is not our child (adopted after a restart),
  * through a pidfd.  Its exit status is unknown: the callback gets status 0.  Returns 0 (and
- * calls nothing) if the process is already gone. */
+ * calls nothing but @destroy) if the process is already gone. */
 guint    init_reaper_watch_pidfd        (pid_t           pid,
                                          InitReaperFunc  func,
-                                         gpointer        user_data);
+                                         gpointer        user_data,
+                                         GDestroyNotify  destroy);
 
 /* Added (process trees): call @func for every child reaped without a watch — orphans of job
  * processes re-parented to us as child subreaper.  Returns an id for removal. */

@@ -674,6 +674,7 @@ init_service_adopt (InitService *self,
   g_autoptr(GInputStream) input = NULL;
   g_autoptr(GIOStream) io = NULL;
   g_autoptr(GBytes) captured = NULL;
+  g_autoptr(GDBusConnection) hold = NULL;
   GDBusConnection *connection;
 
   g_return_val_if_fail (INIT_IS_SERVICE (self), FALSE);
@@ -698,16 +699,22 @@ init_service_adopt (InitService *self,
   input = init_prefix_stream_new (captured, socket_input);
   io = g_simple_io_stream_new (input, output);
   /* Already authenticated and registered with the bus (our predecessor said Hello): no
-   * handshake, no Hello; the name is still ours. */
-  connection = g_dbus_connection_new_sync (io, NULL, G_DBUS_CONNECTION_FLAGS_NONE, NULL, NULL,
-                                           error);
+   * handshake, no Hello; the name is still ours.  The stream already holds calls: nothing is
+   * read until the objects are exported again (or GDBus's thread answers them "no such
+   * object", from a connection not yet initialised). */
+  connection = g_dbus_connection_new_sync (io, NULL, G_DBUS_CONNECTION_FLAGS_DELAY_MESSAGE_PROCESSING,
+                                           NULL, NULL, error);
   if (connection == NULL)
     return FALSE;
   self->stopped = FALSE;
-  if (!use_connection (self, connection))
-    return TRUE;
-  self->unique_name = g_strdup (unique_name);
-  self->socket_fd = fd;
-  on_name_acquired (self->connection, INIT_BUS_NAME, self);
+  /* use_connection() drops it if it closed meanwhile. */
+  hold = g_object_ref (connection);
+  if (use_connection (self, connection))
+    {
+      self->unique_name = g_strdup (unique_name);
+      self->socket_fd = fd;
+      on_name_acquired (self->connection, INIT_BUS_NAME, self);
+    }
+  g_dbus_connection_start_message_processing (hold);
   return TRUE;
 }

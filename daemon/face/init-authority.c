@@ -98,6 +98,7 @@ typedef struct
   GSource         *timeout_source;
   gboolean         timed_out;
   InitAuthority   *authority;         /* counts the checks in flight (a ref) */
+  PolkitAuthority *polkit;            /* the one asked, held until it answered */
 } CheckData;
 
 static void
@@ -117,6 +118,7 @@ check_data_free (CheckData *data)
     g_cancellable_disconnect (data->cancellable, data->cancelled_id);
   g_clear_object (&data->cancellable);
   g_clear_object (&data->check_cancellable);
+  g_clear_object (&data->polkit);
   g_clear_object (&data->connection);
   g_free (data->sender);
   g_free (data->action_id);
@@ -240,7 +242,11 @@ check_authorization_cb (GObject      *source,
   g_autoptr(PolkitAuthorizationResult) res = NULL;
   g_autoptr(GError) error = NULL;
 
-  res = polkit_authority_check_authorization_finish (POLKIT_AUTHORITY (source), result, &error);
+  /* Our own reference kept @source alive: the bus closing (forget_authority()) may have
+   * dropped every other one while the check was in flight. */
+  g_autoptr(PolkitAuthority) polkit = g_steal_pointer (&data->polkit);
+
+  res = polkit_authority_check_authorization_finish (polkit, result, &error);
   stop_timeout (data);
   if (res == NULL)
     {
@@ -264,13 +270,13 @@ check_authorization_cb (GObject      *source,
            * retry waits for an idle so the failed call has released its reference too and
            * polkit_authority_get_async() builds a new singleton. */
           g_debug ("polkit authority is stale (%s); fetching it again", error->message);
-          if (self->authority == POLKIT_AUTHORITY (source))
+          if (self->authority == polkit)
             forget_authority (self);
           data->retried = TRUE;
           g_idle_add (check_with_polkit_idle, g_steal_pointer (&task));
           return;
         }
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED) && self->authority == POLKIT_AUTHORITY (source))
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED) && self->authority == polkit)
         forget_authority (self);
       if (g_strcmp0 (remote, "org.freedesktop.DBus.Error.ServiceUnknown") == 0 ||
           g_strcmp0 (remote, "org.freedesktop.DBus.Error.NameHasNoOwner") == 0)
@@ -433,6 +439,7 @@ check_with_polkit (GTask *task)
   g_source_set_callback (data->timeout_source, check_timed_out, data, NULL);
   g_source_attach (data->timeout_source, g_task_get_context (task));
 
+  g_set_object (&data->polkit, self->authority);
   polkit_authority_check_authorization (self->authority, subject, data->action_id,
                                         data->details, flags, data->check_cancellable,
                                         check_authorization_cb, task);

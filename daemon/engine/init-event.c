@@ -313,12 +313,12 @@ init_event_add_watcher (InitEvent     *event,
   g_array_append_val (event->watchers, w);
 }
 
-void
+gboolean
 init_event_remove_watcher (InitEvent     *event,
                            InitEventFunc  func,
                            gpointer       user_data)
 {
-  g_return_if_fail (event != NULL);
+  g_return_val_if_fail (event != NULL, FALSE);
 
   for (guint i = 0; event->watchers != NULL && i < event->watchers->len; i++)
     {
@@ -326,9 +326,10 @@ init_event_remove_watcher (InitEvent     *event,
       if (w->func == func && w->user_data == user_data)
         {
           g_array_remove_index (event->watchers, i);
-          return;
+          return TRUE;
         }
     }
+  return FALSE;
 }
 
 gboolean

@@ -102,8 +102,8 @@ void            init_event_set_failed       (InitEvent          *event,
 void            init_event_add_watcher      (InitEvent          *event,
                                              InitEventFunc       func,
                                              gpointer            user_data);
-/* Remove a watcher added with the same @func and @user_data. */
-void            init_event_remove_watcher   (InitEvent          *event,
+/* Remove a watcher added with the same @func and @user_data; FALSE if there was none. */
+gboolean        init_event_remove_watcher   (InitEvent          *event,
                                              InitEventFunc       func,
                                              gpointer            user_data);
 

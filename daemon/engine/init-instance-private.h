@@ -117,6 +117,10 @@ gboolean      init_instance_restore_waiter     (InitInstance         *job,
                                            guint            kind,
                                            gpointer         func,
                                            gpointer         user_data);
+/* Stop waiting for the event the instance is blocked on (it leaves its engine, whose queue
+ * will never finish it).  TRUE if the watcher was removed: the caller drops the reference it
+ * held. */
+gboolean      init_instance_forget_blocker     (InitInstance         *job);
 void          init_instance_restore_blocker    (InitInstance         *job,
                                            InitEvent       *event);
 

@@ -362,6 +362,14 @@ init_instance_change_state (InitInstance      *job,
     }
 }
 
+gboolean
+init_instance_forget_blocker (InitInstance *job)
+{
+  g_autoptr(InitEvent) blocker = g_steal_pointer (&job->blocker);
+
+  return blocker != NULL && init_event_remove_watcher (blocker, job_blocker_finished, job);
+}
+
 void
 init_instance_restore_blocker (InitInstance   *job,
                           InitEvent *event)

@@ -94,12 +94,10 @@ init_instance_detach (InitInstance *job)
         job->watch[i] = 0;
       }
   g_clear_handle_id (&job->kill_timer, g_source_remove);
-  if (job->blocker != NULL)
-    {
-      InitEvent *blocker = g_steal_pointer (&job->blocker);
-      init_event_unref (blocker);
-    }
   job->host = NULL;
+  /* The watcher on the blocker held a reference: last, as it may be the final one. */
+  if (init_instance_forget_blocker (job))
+    init_instance_unref (job);
 }
 
 /* The last reference is gone: release what the instance holds (g_rc_box frees the rest). */

@@ -653,8 +653,9 @@ get_history_cb (GObject      *source,
           g_variant_unref (record);
         }
     }
-  /* More to read while a full chunk came and the daemon has newer records. */
-  if (reply != NULL && n == CHUNK && self->last_id < newest)
+  /* More to read while records came and the daemon has newer ones (a reply can hold fewer
+   * than CHUNK: the daemon bounds replies by size too). */
+  if (reply != NULL && n > 0 && self->last_id < newest)
     request_chunk (self);
   else
     finish_loading (self);
@@ -665,7 +666,10 @@ request_chunk (InitAdminHistory *self)
 {
   g_dbus_proxy_call (G_DBUS_PROXY (self->manager), "GetHistory",
                      g_variant_new ("(tu)", self->last_id, CHUNK),
-                     G_DBUS_CALL_FLAGS_NONE, -1, self->cancellable, get_history_cb,
+                     /* Environments and callers need org.example.Init.read-history on the
+                      * system bus: an administrator may be asked to authenticate. */
+                     G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION, -1, self->cancellable,
+                     get_history_cb,
                      g_object_ref (self));
 }
 

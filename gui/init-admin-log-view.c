@@ -218,20 +218,34 @@ on_log_changed (InitDBusJob *job,
   read_from (self, size < self->offset ? TAIL : self->offset);
 }
 
+/* One name as the daemon puts it in a log file's name (the XML, GetLog): [A-Za-z0-9] kept,
+ * any other byte as "_xx". */
+static void
+append_file_name_part (GString    *out,
+                       const char *name)
+{
+  for (const guchar *p = (const guchar *) name; *p != '\0'; p++)
+    if (g_ascii_isalnum (*p))
+      g_string_append_c (out, (char) *p);
+    else
+      g_string_append_printf (out, "_%02x", *p);
+}
+
 static char *
 log_path (const char *dir,
           const char *job,
           const char *instance)
 {
-  g_autofree char *name = NULL;
+  g_autoptr(GString) name = g_string_new (NULL);
 
-  /* As the daemon names them: "/" in names becomes "_". */
+  append_file_name_part (name, job);
   if (instance != NULL && instance[0] != '\0')
-    name = g_strdup_printf ("%s-%s.log", job, instance);
-  else
-    name = g_strdup_printf ("%s.log", job);
-  g_strdelimit (name, "/", '_');
-  return g_build_filename (dir, name, NULL);
+    {
+      g_string_append_c (name, '-');
+      append_file_name_part (name, instance);
+    }
+  g_string_append (name, ".log");
+  return g_build_filename (dir, name->str, NULL);
 }
 
 /* Path, Follow and Wrap only for a log there is: a job that does not log has no log file. */

@@ -15,6 +15,7 @@
 #include "init-engine-save.h"
 #include "init-engine.h"
 #include "init-history.h"
+#include "init-log-dir.h"
 #include "init-log.h"
 #include "init-manager.h"
 #include "init-reaper.h"
@@ -209,6 +210,8 @@ start_engine (InitDaemon *self)
   g_ptr_array_add (extra_env, NULL);
 
   options.user_mode = o->user_mode;
+  if (!o->no_log && !log_dir_trusted (o->log_dir))
+    o->no_log = TRUE;
   options.log_dir = o->no_log ? NULL : o->log_dir;
   options.extra_env = (char **) extra_env->pdata;
   options.no_proc_connector = o->no_proc_connector;
@@ -265,19 +268,37 @@ load_configuration (InitDaemon *self)
   self->sources = init_sources_new (self->engine);
 }
 
-/* Is the daemon that wrote @state still running (then the file is not a crash's)? */
+/* Is another daemon running on the state file @path (then the file is not a crash's)?  If
+ * not, this daemon takes the writer's lock and holds it until it exits. */
 static gboolean
-state_writer_alive (GVariant *state)
+state_writer_alive (const char *path)
 {
-  g_autofree char *comm_path = NULL, *comm = NULL;
-  gint32 pid = 0;
+  g_autoptr(GError) error = NULL;
 
-  if (!g_variant_lookup (state, "pid", "i", &pid) || pid <= 0 || pid == getpid ())
+  /* The fd is kept open on purpose: the lock lives as long as it does. */
+  if (init_crash_recovery_lock (path, &error) >= 0)
     return FALSE;
-  comm_path = g_strdup_printf ("/proc/%d/comm", pid);
-  if (!g_file_get_contents (comm_path, &comm, NULL, NULL))
-    return FALSE;
-  return g_str_has_prefix (comm, "initd");
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY))
+    g_warning (_("Cannot take the lock of the state file: %s"), error->message);
+  return TRUE;
+}
+
+/* A log directory that exists but another user could tamper with is not used at all (one
+ * that does not exist yet is made, the daemon's, on the first output). */
+static gboolean
+log_dir_trusted (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  int fd = init_log_dir_open (path, FALSE, &error);
+
+  if (fd >= 0)
+    close (fd);
+  else if (errno != ENOENT)
+    {
+      g_warning ("%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* If the daemon that wrote @path died, adopt the processes it ran (TRUE: there was one). */
@@ -291,8 +312,7 @@ adopt_after_crash (InitEngine *engine,
 
   if (error != NULL)
     g_warning (_("Ignoring %s: %s"), path, error->message);
-  /* No file, or another daemon is running on it: not ours to take. */
-  if (state == NULL || state_writer_alive (state))
+  if (state == NULL)
     return FALSE;
 
   g_message (_("The previous daemon did not exit cleanly: adopting its processes"));
@@ -388,9 +408,13 @@ init_daemon_start (InitDaemon  *self,
   if (o->state_path == NULL)
     o->state_path = init_crash_recovery_default_path (o->user_mode, self->bus_address,
                                                       (const char * const *) self->conf_dirs);
-  /* A state file with no re-exec means the previous daemon died: adopt what it ran.  After
-   * a re-exec or a crash the system is up already: no second startup. */
-  if (self->restored == NULL && o->state_path[0] != '\0')
+  /* Every daemon with a state file holds its lock (after a re-exec too), so a state file
+   * nobody holds, with no re-exec, means the previous daemon died: adopt what it ran.  One
+   * that another daemon holds is not ours to take, nor to write.  After a re-exec or a crash
+   * the system is up already: no second startup. */
+  if (o->state_path[0] != '\0' && state_writer_alive (o->state_path))
+    o->state_path[0] = '\0';
+  else if (self->restored == NULL && o->state_path[0] != '\0')
     recovered = adopt_after_crash (self->engine, o->state_path);
   if (self->restored != NULL || recovered)
     g_clear_pointer (&o->startup_event, g_free);

@@ -5,11 +5,13 @@
  */
 #define G_LOG_DOMAIN "test-state"
 
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <spawn.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "engine-fixture.h"
@@ -451,6 +453,34 @@ test_state_file (Fixture *fx, gconstpointer data)
   fixture_wait_status (fx, "svc", "", "stop/waiting");
 }
 
+/* The writer's lock: one holder at a time, mode 0600, free again once its holder is gone. */
+static void
+test_state_file_lock (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *path = fixture_path (fx, "run/state");
+  g_autofree char *lock_path = g_strconcat (path, ".lock", NULL);
+  g_autoptr(GError) error = NULL;
+  struct stat st;
+  int fd, again;
+
+  fd = init_crash_recovery_lock (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (stat (lock_path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 07777, ==, 0600);
+  again = init_crash_recovery_lock (path, &error);
+  g_assert_cmpint (again, ==, -1);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
+  g_clear_error (&error);
+  close (fd);
+
+  /* Its holder gone (an exit closes the fd too), it is free again. */
+  fd = init_crash_recovery_lock (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fd, >=, 0);
+  close (fd);
+}
+
 /* A damaged crash-recovery file: whatever its bytes, restoring neither crashes nor warns
  * critically, and never adopts (or signals) a process that is not provably one the file's
  * jobs ran: a bystander survives every round.  (Re-exec states come from our own previous
@@ -554,6 +584,7 @@ main (int argc, char **argv)
   g_test_add ("/engine/state/versions", Fixture, NULL, fixture_setup, test_versions, fixture_teardown);
   g_test_add ("/engine/state/fixture-v1", Fixture, NULL, fixture_setup, test_fixture_v1, fixture_teardown);
   g_test_add ("/engine/state/state-file", Fixture, NULL, fixture_setup, test_state_file, fixture_teardown);
+  g_test_add ("/engine/state/state-file-lock", Fixture, NULL, fixture_setup, test_state_file_lock, fixture_teardown);
   g_test_add ("/engine/state/corrupt-state-file", Fixture, NULL, fixture_setup, test_corrupt_state_file, fixture_teardown);
   return g_test_run ();
 }

@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -526,6 +527,61 @@ test_crash_restart (Fixture *f, gconstpointer data)
   g_assert_false (g_file_test (f->state_file, G_FILE_TEST_EXISTS));
 }
 
+/* After a crash a user process named "initd" sits on the dead daemon's recorded pid: the
+ * restarted daemon still knows the writer is gone (nobody holds the state file's lock) and
+ * adopts, instead of starting every job a second time. */
+static void
+test_crash_restart_impostor (Fixture *f, gconstpointer data)
+{
+  g_autofree char *marker = g_strdup_printf ("%d4343", (int) getpid ());
+  g_autofree char *svc_text = g_strdup_printf ("exec sleep %s\n", marker);
+  g_autofree char *impostor_path = dbus_fixture_path (f->fx, "initd");
+  g_autofree char *sleep_path = g_find_program_in_path ("sleep");
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) impostor = NULL;
+  g_autoptr(GVariant) state = NULL;
+  GVariantDict dict;
+  gsize length;
+  int svc, initd;
+
+  dbus_fixture_write_job (f->fx, "svc", svc_text);
+  start_initd (f);
+  g_assert_cmpint (initctl (f, NULL, "start", "svc", NULL), ==, 0);
+  svc = main_pid (f, "svc");
+  test_util_spin (100);
+  initd = dbus_fixture_get_initd_pid (f->fx);
+  g_assert_cmpint (kill (initd, SIGKILL), ==, 0);
+  dbus_fixture_stop_initd (f->fx);
+
+  /* A copy of sleep called initd: /proc/PID/comm says "initd". */
+  g_assert_true (g_file_get_contents (sleep_path, &text, &length, NULL));
+  g_assert_true (g_file_set_contents (impostor_path, text, length, NULL));
+  g_assert_cmpint (g_chmod (impostor_path, 0755), ==, 0);
+  impostor = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, impostor_path, "1000", NULL);
+  g_assert_no_error (error);
+  /* The state file now names the impostor as its writer. */
+  g_free (text);
+  g_assert_true (g_file_get_contents (f->state_file, &text, &length, NULL));
+  state = g_variant_ref_sink (g_variant_new_from_data (G_VARIANT_TYPE_VARDICT, text, length,
+                                                       FALSE, NULL, NULL));
+  g_variant_dict_init (&dict, state);
+  g_variant_dict_insert (&dict, "pid", "i",
+                         (gint32) atoi (g_subprocess_get_identifier (impostor)));
+  g_clear_pointer (&state, g_variant_unref);
+  state = g_variant_ref_sink (g_variant_dict_end (&dict));
+  g_assert_true (g_file_set_contents (f->state_file, g_variant_get_data (state),
+                                      g_variant_get_size (state), NULL));
+
+  start_initd (f);
+  wait_status (f, "svc", "svc start/running");
+  g_assert_cmpint (main_pid (f, "svc"), ==, svc);
+  g_assert_cmpuint (count_processes ("sleep", marker), ==, 1);
+  g_assert_cmpint (initctl (f, NULL, "stop", "svc", NULL), ==, 0);
+  g_subprocess_force_exit (impostor);
+  g_subprocess_wait (impostor, NULL, NULL);
+}
+
 /* The binary is gone: Reexec fails with a named error and the daemon carries on unchanged. */
 static void
 test_reexec_exec_fails (Fixture *f, gconstpointer data)
@@ -589,6 +645,7 @@ main (int argc, char **argv)
   g_test_add ("/reexec/log-lines", Fixture, NULL, setup, test_reexec_log_lines, teardown);
   g_test_add ("/reexec/calls-in-flight", Fixture, NULL, setup, test_reexec_calls_in_flight, teardown);
   g_test_add ("/reexec/crash-restart", Fixture, NULL, setup, test_crash_restart, teardown);
+  g_test_add ("/reexec/crash-restart-impostor", Fixture, NULL, setup, test_crash_restart_impostor, teardown);
   g_test_add ("/reexec/exec-fails", Fixture, NULL, setup, test_reexec_exec_fails, teardown);
   g_test_add ("/reexec/history-quiet", Fixture, NULL, setup, test_reexec_history_quiet, teardown);
   return g_test_run ();

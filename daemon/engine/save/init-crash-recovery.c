@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "init-engine"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -311,6 +313,38 @@ guint
 init_crash_recovery_get_n_writes (InitCrashRecovery *file)
 {
   return file->n_writes;
+}
+
+int
+init_crash_recovery_lock (const char  *path,
+                          GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *lock_path = g_strconcat (path, ".lock", NULL);
+  struct flock lock = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+  int fd, saved;
+
+  if (g_mkdir_with_parents (dir, 0700) < 0
+      || (fd = open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600)) < 0)
+    {
+      saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Cannot open %s: %s"), lock_path, g_strerror (saved));
+      return -1;
+    }
+  /* An OFD lock belongs to this open file, not to the process: a second open in the same
+   * process conflicts too (tests), and it goes away only with the daemon (or its exec). */
+  if (fcntl (fd, F_OFD_SETLK, &lock) == 0)
+    return fd;
+  saved = errno;
+  close (fd);
+  if (saved == EAGAIN || saved == EACCES)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                 _("Another daemon is running on %s"), path);
+  else
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                 _("Cannot lock %s: %s"), lock_path, g_strerror (saved));
+  return -1;
 }
 
 GVariant *

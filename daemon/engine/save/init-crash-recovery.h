@@ -31,6 +31,15 @@ void           init_crash_recovery_free        (InitCrashRecovery       *file);
 /* Number of times the file was written (tests, benchmarks). */
 guint          init_crash_recovery_get_n_writes (InitCrashRecovery      *file);
 
+/* Take the writer's lock of the state file @path: an OFD lock on "<path>.lock" (created mode
+ * 0600 in the state file's directory, 0700), held through the returned fd for as long as the
+ * daemon runs; an exec closes it and the new process takes it again.  Only a live daemon can
+ * hold it and nobody else can open the file, so unlike a pid (which another process can get
+ * after a crash) it cannot be faked.  -1 with G_IO_ERROR_BUSY while another daemon holds it;
+ * -1 with another error when it cannot be taken at all. */
+int            init_crash_recovery_lock        (const char          *path,
+                                            GError             **error);
+
 /* The state a previous daemon left at @path, or NULL (no file: *@error stays NULL; a file
  * that cannot be used: @error says why). */
 GVariant      *init_crash_recovery_load        (const char          *path,

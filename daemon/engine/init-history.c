@@ -589,8 +589,67 @@ init_history_get_records (InitHistory *self,
                           guint64      after,
                           guint        max)
 {
+  return init_history_get_page (self, after, max, 0, FALSE);
+}
+
+/* The keys of details that may carry secrets: an event's environment (a job's exported
+ * variables are in the environment of the events it emits) and who the caller was. */
+static const char * const private_keys[] = {
+  "env", "caller-uid", "caller-pid", "caller-command", NULL
+};
+
+static gboolean
+record_has_private_keys (GVariant *record)
+{
+  g_autoptr(GVariant) details = g_variant_get_child_value (record, 4);
+
+  for (guint i = 0; private_keys[i] != NULL; i++)
+    {
+      g_autoptr(GVariant) value = g_variant_lookup_value (details, private_keys[i], NULL);
+
+      if (value != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+GVariant *
+init_history_record_strip (GVariant *record)
+{
+  g_autoptr(GVariant) details = NULL;
+  GVariantBuilder builder;
+  GVariantIter iter;
+  const char *key, *kind, *subject;
+  GVariant *value;
+  guint64 id, timestamp;
+
+  g_return_val_if_fail (g_variant_is_of_type (record, G_VARIANT_TYPE ("(ttssa{sv})")), NULL);
+
+  if (!record_has_private_keys (record))
+    return g_variant_ref (record);
+  g_variant_get (record, "(tt&s&s@a{sv})", &id, &timestamp, &kind, &subject, &details);
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  g_variant_iter_init (&iter, details);
+  while (g_variant_iter_next (&iter, "{&s@v}", &key, &value))
+    {
+      if (!g_strv_contains (private_keys, key))
+        g_variant_builder_add (&builder, "{s@v}", key, value);
+      g_variant_unref (value);
+    }
+  return g_variant_ref_sink (g_variant_new ("(ttssa{sv})", id, timestamp, kind, subject,
+                                            &builder));
+}
+
+GVariant *
+init_history_get_page (InitHistory *self,
+                       guint64      after,
+                       guint        max,
+                       gsize        max_bytes,
+                       gboolean     strip)
+{
   GVariantBuilder builder;
   guint64 oldest;
+  gsize bytes = 0;
   guint first, n;
 
   g_return_val_if_fail (INIT_IS_HISTORY (self), NULL);
@@ -605,7 +664,17 @@ init_history_get_records (InitHistory *self,
   if (max > 0)
     n = MIN (n, max);
   for (guint i = 0; i < n; i++)
-    g_variant_builder_add_value (&builder, self->ring[(self->start + first + i) % self->size]);
+    {
+      GVariant *kept = self->ring[(self->start + first + i) % self->size];
+      g_autoptr(GVariant) record = strip ? init_history_record_strip (kept) : g_variant_ref (kept);
+      gsize size = g_variant_get_size (record);
+
+      /* The first record always goes, so a caller paging with the cursor gets past it. */
+      if (max_bytes > 0 && i > 0 && bytes + size > max_bytes)
+        break;
+      bytes += size;
+      g_variant_builder_add_value (&builder, record);
+    }
   return g_variant_builder_end (&builder);
 }
 

@@ -44,6 +44,19 @@ guint64      init_history_get_last_id  (InitHistory     *self);
 GVariant    *init_history_get_records  (InitHistory     *self,
                                         guint64          after,
                                         guint            max);
+/* The same, also stopping before the records would take more than @max_bytes serialised
+ * (0: no limit; the first record always comes, however large), and with every record
+ * stripped of its private keys if @strip (init_history_record_strip).  A caller pages with
+ * the id of the last record returned as the next @after. */
+GVariant    *init_history_get_page     (InitHistory     *self,
+                                        guint64          after,
+                                        guint            max,
+                                        gsize            max_bytes,
+                                        gboolean         strip);
+/* @record (ttssa{sv}) without the details that may carry secrets: "env" (an event's
+ * environment, which holds the variables jobs export) and "caller-uid", "caller-pid",
+ * "caller-command".  A new full reference (@record itself when it has none of them). */
+GVariant    *init_history_record_strip (GVariant        *record);
 /* Append a record.  @kind is one of the kinds above (any static string); @details is an
  * a{sv} (floating references are sunk; NULL: empty).  Returns the new record's id. */
 guint64      init_history_add          (InitHistory     *self,

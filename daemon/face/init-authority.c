@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 #include <polkit/polkit.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "init-authority.h"
@@ -133,35 +134,31 @@ check_data_free (CheckData *data)
   g_free (data);
 }
 
-/* /proc/PID/cmdline with the NULs turned into spaces, cut at COMMAND_MAX bytes on a UTF-8
- * character boundary; "" when the process is gone or unreadable. */
+/* The caller's program: the path of its executable (/proc/PID/exe), cut at COMMAND_MAX bytes
+ * on a UTF-8 character boundary; "" when the process is gone or unreadable.  Never its
+ * arguments: a command line can carry secrets (`initctl start job API_KEY=…`) and the
+ * history is read by others. */
 static char *
 read_command (guint32 pid)
 {
   g_autofree char *path = NULL;
-  g_autofree char *contents = NULL;
-  gsize len = 0;
+  g_autofree char *target = NULL;
+  gsize len;
   const char *end = NULL;
 
   if (pid == 0)
     return g_strdup ("");
-  path = g_strdup_printf ("/proc/%u/cmdline", pid);
-  if (!g_file_get_contents (path, &contents, &len, NULL))
+  path = g_strdup_printf ("/proc/%u/exe", pid);
+  target = g_file_read_link (path, NULL);
+  if (target == NULL)
     return g_strdup ("");
-
-  while (len > 0 && contents[len - 1] == '\0')
-    len--;
+  len = strlen (target);
   if (len > COMMAND_MAX)
-    len = COMMAND_MAX;
-  for (gsize i = 0; i < len; i++)
-    if (contents[i] == '\0')
-      contents[i] = ' ';
-  contents[len] = '\0';
-
-  /* The command is shown to people and put in D-Bus strings: keep it valid UTF-8. */
-  if (!g_utf8_validate (contents, len, &end))
-    return g_utf8_make_valid (contents, len);
-  return g_steal_pointer (&contents);
+    target[len = COMMAND_MAX] = '\0';
+  /* The program is shown to people and put in D-Bus strings: keep it valid UTF-8. */
+  if (!g_utf8_validate (target, len, &end))
+    return g_utf8_make_valid (target, len);
+  return g_steal_pointer (&target);
 }
 
 static void

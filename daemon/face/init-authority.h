@@ -33,7 +33,8 @@ typedef struct
 {
   guint32  uid;
   guint32  pid;
-  char    *command;   /* /proc/PID/cmdline, space separated, at most 256 bytes; or "" */
+  char    *command;   /* the program (/proc/PID/exe), at most 256 bytes, never its arguments;
+                       * or "" */
 } InitCaller;
 
 void        init_caller_free           (InitCaller *caller);

@@ -8,6 +8,7 @@
 #include "init-env-policy.h"
 #include "init-error.h"
 #include "init-event.h"
+#include "init-name.h"
 
 static const GDBusErrorEntry error_entries[] = {
   { INIT_ERROR_FAILED,               INIT_DBUS_ERROR_PREFIX "Failed" },
@@ -175,26 +176,7 @@ void
 init_dbus_append_escaped (GString    *out,
                           const char *element)
 {
-  static const char hex[] = "0123456789abcdef";
-
-  g_return_if_fail (out != NULL && element != NULL);
-
-  if (element[0] == '\0')
-    {
-      g_string_append_c (out, '_');
-      return;
-    }
-  for (const guchar *p = (const guchar *) element; *p != '\0'; p++)
-    {
-      if (g_ascii_isalnum (*p))
-        g_string_append_c (out, (char) *p);
-      else
-        {
-          g_string_append_c (out, '_');
-          g_string_append_c (out, hex[*p >> 4]);
-          g_string_append_c (out, hex[*p & 0xf]);
-        }
-    }
+  init_name_append_escaped (out, element);
 }
 
 char *

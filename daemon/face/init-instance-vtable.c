@@ -12,6 +12,7 @@
 #include "init-manager.h"
 #include "init-job-subtree.h"
 #include "init-object-tree.h"
+#include "init-process-tree-reader.h"
 #include "init-process.h"
 
 /* ---- what a client sees ---- */
@@ -255,31 +256,6 @@ verb_run (InitCall  *call,
     }
 }
 
-/* GetProcessTree: read-only, like the properties, so no polkit. */
-static void
-return_process_tree (GDBusMethodInvocation *invocation,
-                     InitInstance               *job)
-{
-  g_autoptr(GArray) tree = init_instance_get_process_tree (job);
-  GVariantBuilder builder;
-
-  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(iiss)"));
-  for (guint i = 0; tree != NULL && i < tree->len; i++)
-    {
-      const InitInstanceProcessInfo *info = &g_array_index (tree, InitInstanceProcessInfo, i);
-      const char *role = info->type == INIT_PROCESS_NONE ? ""
-                         : init_process_type_to_string (info->type);
-      const char *cmdline = info->cmdline != NULL ? info->cmdline : "";
-      /* A command line is whatever bytes the process was given; D-Bus strings are UTF-8. */
-      g_autofree char *valid = g_utf8_validate (cmdline, -1, NULL) ? NULL
-                               : g_utf8_make_valid (cmdline, -1);
-
-      g_variant_builder_add (&builder, "(iiss)", (gint32) info->pid, (gint32) info->ppid,
-                             role, valid != NULL ? valid : cmdline);
-    }
-  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(a(iiss))", &builder));
-}
-
 static void
 instance_method_call (GDBusConnection       *connection,
                       const char            *sender,
@@ -303,7 +279,7 @@ instance_method_call (GDBusConnection       *connection,
     }
   if (g_str_equal (method_name, "GetProcessTree"))
     {
-      return_process_tree (invocation, job);
+      init_process_tree_reader_handle (manager, invocation, job);
       return;
     }
   if (g_str_equal (method_name, "Start"))

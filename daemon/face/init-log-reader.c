@@ -147,6 +147,8 @@ typedef struct
   InitDBusJob           *object;
   GDBusMethodInvocation *invocation;
   char                  *path;
+  char                  *job;
+  char                  *instance;
   guint64                offset;
   guint                  max_bytes;
 } LogCall;
@@ -158,10 +160,32 @@ log_call_free (LogCall *call)
   g_clear_object (&call->object);
   g_clear_object (&call->invocation);
   g_free (call->path);
+  g_free (call->job);
+  g_free (call->instance);
   g_free (call);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LogCall, log_call_free)
+
+/* A named instance must exist now or have left its log: any other name is a mistake (or a
+ * probe), answered as such rather than as an empty log.  Checked once the caller may read
+ * the job's logs, so others do not learn which logs exist. */
+static gboolean
+instance_known (LogCall  *call,
+                GError  **error)
+{
+  InitJob *job;
+
+  if (call->instance[0] == '\0')
+    return TRUE;
+  job = init_engine_lookup (init_manager_get_engine (call->manager), call->job);
+  if ((job != NULL && init_job_lookup_instance (job, call->instance) != NULL)
+      || g_file_test (call->path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  g_set_error (error, INIT_ERROR, INIT_ERROR_UNKNOWN_INSTANCE,
+               _("Job %s has no instance %s and no log of one"), call->job, call->instance);
+  return FALSE;
+}
 
 static void
 get_log_authorized_cb (GObject      *source,
@@ -176,6 +200,7 @@ get_log_authorized_cb (GObject      *source,
 
   caller = init_authority_check_finish (INIT_AUTHORITY (source), result, &error);
   if (caller == NULL
+      || !instance_known (call, &error)
       || !init_log_reader_read (call->path, call->offset, call->max_bytes,
                                 &text, &start, &end, &size, &error))
     {
@@ -219,6 +244,8 @@ init_log_reader_handle_get_log (InitManager           *manager,
   call->object = object != NULL ? g_object_ref (object) : NULL;
   call->invocation = invocation;   /* its reference moves to the call */
   call->path = init_log_path_for (dir, job_name, instance);
+  call->job = g_strdup (job_name);
+  call->instance = g_strdup (instance);
   call->offset = offset;
   call->max_bytes = max_bytes;
 

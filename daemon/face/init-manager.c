@@ -7,6 +7,7 @@
 #include "init-dbus-error.h"
 #include "init-env.h"
 #include "init-error.h"
+#include "init-history-reader.h"
 #include "init-log-reader.h"
 #include "init-manager.h"
 #include "init-call.h"
@@ -405,9 +406,7 @@ handle_get_history (InitDBusManager       *object,
 {
   InitManager *self = INIT_MANAGER (object);
 
-  init_dbus_manager_complete_get_history (object, invocation,
-                                          init_history_get_records (self->history, after, max),
-                                          init_history_get_last_id (self->history));
+  init_history_reader_handle (self, self->history, invocation, after, max);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 

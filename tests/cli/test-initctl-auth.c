@@ -41,7 +41,7 @@ auth_env_init (AuthEnv *env)
   polkit_fixture_ensure_users ();
   env->fx = dbus_fixture_new (DBUS_FIXTURE_SYSTEM, "system-bus.conf.in");
   /* The bus policy we install (data/org.example.Init.conf), not an allow-all one. */
-  policy_dir = g_test_build_filename (G_TEST_DIST, "..", "data", NULL);
+  policy_dir = g_test_build_filename (G_TEST_BUILT, "..", "data", NULL);
   dbus_fixture_set_policy_dir (env->fx, policy_dir);
   dbus_fixture_stop_bus (env->fx, FALSE);
   dbus_fixture_start_bus (env->fx);

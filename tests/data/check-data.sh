@@ -11,7 +11,7 @@ policy-xml)
   # Well-formed, valid against polkit's DTD, the three actions with translatable texts merged.
   need xmllint
   xmllint --noout --dtdvalid /usr/share/polkit-1/policyconfig-1.dtd "$1" || fail "$1 is not valid"
-  for a in manage-jobs emit-events reload-configuration; do
+  for a in manage-jobs emit-events reload-configuration read-logs read-history; do
     xmllint --xpath "//action[@id='org.example.Init.$a']/defaults/allow_any/text()" "$1" \
       | grep -qx auth_admin || fail "action $a: allow_any is not auth_admin"
     xmllint --xpath "//action[@id='org.example.Init.$a']/defaults/allow_active/text()" "$1" \
@@ -39,6 +39,14 @@ bus-policy-xml)
   [ "$n" = 1 ] || fail "org.example.Init must be ownable exactly once (by root)"
   xmllint --xpath "//policy[@user='root']/allow[@own='org.example.Init']" "$1" >/dev/null 2>&1 \
     || fail "root may not own org.example.Init"
+  # Signals with environments and callers reach root and the administrators only.
+  for m in EventEmitted HistoryRecord; do
+    xmllint --xpath "//policy[@context='default']/deny[@receive_member='$m']" "$1" >/dev/null 2>&1 \
+      || fail "signal $m is not denied to everyone"
+    xmllint --xpath "//policy[@user='root']/allow[@receive_member='$m']" "$1" >/dev/null 2>&1 \
+      || fail "signal $m is not allowed to root"
+  done
+  grep -q '@ADMIN_GROUP@' "$1" && fail "@ADMIN_GROUP@ was not substituted"
   ;;
 bus-policy-loads)
   # A real dbus-daemon parses the policy: <include> (unlike <includedir>) makes any error in

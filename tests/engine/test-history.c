@@ -123,6 +123,76 @@ test_ring (void)
   g_assert_cmpuint (g_variant_n_children (future), ==, 0);
 }
 
+/* A page stops before @max_bytes (the first record always comes), so a reply stays small
+ * whatever the history holds; the cursor then reads the rest. */
+static void
+test_page_bytes (void)
+{
+  g_autoptr(InitHistory) history = init_history_new (NULL, 0);
+  g_autofree char *big = g_strnfill (1000, 'x');
+  guint64 after = 0;
+  guint pages = 0, seen = 0;
+
+  for (guint i = 0; i < 50; i++)
+    init_history_add (history, "event-queued", big, NULL);
+  while (after < init_history_get_last_id (history))
+    {
+      g_autoptr(GVariant) page = g_variant_ref_sink (init_history_get_page (history, after, 0,
+                                                                            4096, FALSE));
+      gsize n = g_variant_n_children (page);
+
+      g_assert_cmpuint (n, >=, 1);
+      g_assert_cmpuint (n, <=, 4);
+      g_assert_cmpuint (g_variant_get_size (page), <=, 4096 + 64);
+      g_variant_get_child (page, n - 1, "(tt&s&sa{sv})", &after, NULL, NULL, NULL, NULL);
+      seen += n;
+      pages++;
+    }
+  g_assert_cmpuint (seen, ==, 50);
+  g_assert_cmpuint (pages, >=, 13);
+  {
+    /* One record over the limit still comes alone. */
+    g_autoptr(GVariant) one = g_variant_ref_sink (init_history_get_page (history, 0, 0, 10,
+                                                                         FALSE));
+    g_assert_cmpuint (g_variant_n_children (one), ==, 1);
+  }
+}
+
+/* Stripped records lose the environment and the caller, and keep everything else. */
+static void
+test_strip (void)
+{
+  g_autoptr(InitHistory) history = init_history_new (NULL, 0);
+  g_autoptr(InitCause) cause = init_cause_new_caller (1234, 99, "/usr/bin/initctl");
+  g_autoptr(GVariant) page = NULL;
+  g_autoptr(GVariant) full = NULL;
+  g_autoptr(GVariant) details = NULL;
+  const char *env[] = { "DB_PASSWORD=hunter2", NULL };
+  g_autofree char *printed = NULL;
+  GVariantBuilder builder;
+  const char *text;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&builder, "{sv}", "event-id", g_variant_new_uint64 (7));
+  g_variant_builder_add (&builder, "{sv}", "env", g_variant_new_strv (env, -1));
+  init_history_add_cause (&builder, cause);
+  init_history_add (history, "event-queued", "weather", g_variant_builder_end (&builder));
+
+  full = g_variant_ref_sink (init_history_get_page (history, 0, 0, 0, FALSE));
+  printed = g_variant_print (full, FALSE);
+  g_assert_nonnull (strstr (printed, "hunter2"));
+  page = g_variant_ref_sink (init_history_get_page (history, 0, 0, 0, TRUE));
+  g_assert_cmpuint (g_variant_n_children (page), ==, 1);
+  g_variant_get_child (page, 0, "(tt&s&s@a{sv})", NULL, NULL, NULL, NULL, &details);
+  g_assert_true (g_variant_lookup (details, "event-id", "t", NULL));
+  g_assert_true (g_variant_lookup (details, "cause", "&s", &text));
+  g_assert_cmpstr (text, ==, "caller");
+  g_assert_false (g_variant_lookup (details, "env", "^a&s", NULL));
+  g_assert_false (g_variant_lookup (details, "caller-uid", "u", NULL));
+  g_assert_false (g_variant_lookup (details, "caller-pid", "u", NULL));
+  g_assert_false (g_variant_lookup (details, "caller-command", "&s", NULL));
+}
+
 /* Before the ring is full, records come back in order from the first. */
 static void
 test_ring_partial (void)
@@ -450,6 +520,8 @@ main (int argc, char **argv)
 
   g_test_add_func ("/engine/history/ring", test_ring);
   g_test_add_func ("/engine/history/ring-partial", test_ring_partial);
+  g_test_add_func ("/engine/history/page-bytes", test_page_bytes);
+  g_test_add_func ("/engine/history/strip", test_strip);
   FIXTURE_TEST ("events", test_events);
   FIXTURE_TEST ("caller-transitions", test_caller_transitions);
   FIXTURE_TEST ("event-cause-and-failure", test_event_cause_and_failure);

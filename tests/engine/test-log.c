@@ -144,15 +144,19 @@ wait_warning (const char *pattern)
 }
 
 
-/* Class and instance names have every '/' replaced by '_' (reference §8, J2). */
+/* Class and instance names are escaped as object path elements, so no two (job, instance)
+ * pairs share a file: instance "secret" of "pub" is not job "pub-secret". */
 static void
 test_path_for (void)
 {
   struct { const char *klass, *instance, *expected; } cases[] = {
-    { "a/b", "c/d_?/", "/var/log/init/a_b-c_d_?_.log" },
-    { "//hello_foo bar.z/", NULL, "/var/log/init/__hello_foo bar.z_.log" },
-    { "foo bar", "bar foo", "/var/log/init/foo bar-bar foo.log" },
+    { "a/b", "c/d_?/", "/var/log/init/a_2fb-c_2fd_5f_3f_2f.log" },
+    { "//hello_foo bar.z/", NULL, "/var/log/init/_2f_2fhello_5ffoo_20bar_2ez_2f.log" },
+    { "foo bar", "bar foo", "/var/log/init/foo_20bar-bar_20foo.log" },
     { "test", "", "/var/log/init/test.log" },
+    { "pub", "secret", "/var/log/init/pub-secret.log" },
+    { "pub-secret", "", "/var/log/init/pub_2dsecret.log" },
+    { "pub", "x.log", "/var/log/init/pub-x_2elog.log" },
   };
   gsize i;
 

@@ -879,7 +879,7 @@ test_history (void)
                         "-d", NAME, "-o", MANAGER, "-m", "org.example.Init.EmitEvent", "go", "[]", "true",
                         NULL), ==, 0);
   g_assert_true (sscanf (out, "(uint64 %" G_GUINT64_FORMAT ",)", &event_id) == 1);
-  pattern = g_strdup_printf ("HistoryRecord /org/example/Init (uint64 *, uint64 *, 'event-queued', 'go', {'event-id': <uint64 %" G_GUINT64_FORMAT ">, 'env': <@as []>, 'cause': <'caller'>, 'caller-uid': <uint32 %u>, 'caller-pid': <uint32 *>, 'caller-command': <'gdbus call *'>})",
+  pattern = g_strdup_printf ("HistoryRecord /org/example/Init (uint64 *, uint64 *, 'event-queued', 'go', {'event-id': <uint64 %" G_GUINT64_FORMAT ">, 'env': <@as []>, 'cause': <'caller'>, 'caller-uid': <uint32 %u>, 'caller-pid': <uint32 *>, 'caller-command': <'*/gdbus'>})",
                              event_id, (guint) getuid ());
   wait_signal (&t, pattern);
 

@@ -580,7 +580,7 @@ main (int    argc,
   env.fx = dbus_fixture_new (DBUS_FIXTURE_SYSTEM, "system-bus.conf.in");
   {
     /* The realistic system bus with the policy we ship. */
-    g_autofree char *policy_dir = g_test_build_filename (G_TEST_DIST, "..", "data", NULL);
+    g_autofree char *policy_dir = g_test_build_filename (G_TEST_BUILT, "..", "data", NULL);
 
     dbus_fixture_set_policy_dir (env.fx, policy_dir);
     dbus_fixture_stop_bus (env.fx, FALSE);

@@ -14,6 +14,7 @@
 #include "init-error.h"
 #include "init-log.h"
 #include "init-log-writer.h"
+#include "init-name.h"
 
 /* Reads per wake-up, so one chatty job cannot starve the main loop; and when taking what is
  * pending (flush, exit), so a stray that never stops writing cannot hold it either. */
@@ -367,36 +368,25 @@ init_log_free (InitLog *log)
   g_free (log);
 }
 
-static char *
-escape_slashes (const char *name)
-{
-  char *copy = g_strdup (name);
-
-  g_strdelimit (copy, "/", '_');
-  return copy;
-}
-
 char *
 init_log_path_for (const char *dir,
                    const char *class_name,
                    const char *instance)
 {
-  g_autofree char *job = NULL;
-  g_autofree char *file = NULL;
+  g_autoptr(GString) file = g_string_new (NULL);
 
   g_return_val_if_fail (dir != NULL, NULL);
   g_return_val_if_fail (class_name != NULL, NULL);
 
-  job = escape_slashes (class_name);
+  /* Escaped names hold no "-" or ".": "pub-secret.log" is job "pub", instance "secret",
+   * and job "pub-secret" is "pub_2dsecret.log"; rotated files ("….log.1") cannot meet a
+   * name either. */
+  init_name_append_escaped (file, class_name);
   if (instance != NULL && instance[0] != '\0')
     {
-      g_autofree char *inst = escape_slashes (instance);
-
-      file = g_strdup_printf ("%s-%s.log", job, inst);
+      g_string_append_c (file, '-');
+      init_name_append_escaped (file, instance);
     }
-  else
-    {
-      file = g_strdup_printf ("%s.log", job);
-    }
-  return g_build_filename (dir, file, NULL);
+  g_string_append (file, ".log");
+  return g_build_filename (dir, file->str, NULL);
 }

@@ -77,8 +77,9 @@ void        init_log_adopt_pty   (InitLog        *log,
                                   pid_t           pid,
                                   int             master_fd);
 
-/* "<dir>/<class>.log" or "<dir>/<class>-<instance>.log" with every '/' in class and instance
- * replaced by '_' (reference §8, J2). */
+/* "<dir>/<class>.log" or "<dir>/<class>-<instance>.log" with class and instance escaped as
+ * object path elements are (init-name.h: "net/apache" is "net_2fapache"), so no two jobs or
+ * instances share a file.  (Upstart replaced only "/" by "_", reference §8, J2.) */
 char       *init_log_path_for   (const char *dir,
                                  const char *class_name,
                                  const char *instance);

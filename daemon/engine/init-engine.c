@@ -471,6 +471,9 @@ init_engine_new (const InitEngineOptions *options)
       self->options.extra_env = g_strdupv (options->extra_env);
       self->options.no_proc_connector = options->no_proc_connector;
     }
+  /* Job files say what runs as us: only ours, and in system mode only ours alone. */
+  init_conf_set_trust (self->conf, self->options.user_mode ? INIT_CONF_TRUST_SESSION
+                                                           : INIT_CONF_TRUST_SYSTEM);
   self->tracker = init_proc_tracker_new (!self->options.no_proc_connector,
                                          engine_process_forked, engine_process_gone, self);
   self->orphan_hook = init_reaper_add_orphan_func (engine_orphan_reaped, self);

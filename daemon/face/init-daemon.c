@@ -211,7 +211,7 @@ start_engine (InitDaemon *self)
 
   options.user_mode = o->user_mode;
   if (!o->no_log && !log_dir_trusted (o->log_dir))
-    o->no_log = TRUE;
+    self->options.no_log = TRUE;
   options.log_dir = o->no_log ? NULL : o->log_dir;
   options.extra_env = (char **) extra_env->pdata;
   options.no_proc_connector = o->no_proc_connector;

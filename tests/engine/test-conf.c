@@ -975,6 +975,107 @@ test_reload_overrides (Fixture       *f,
   g_assert_cmpstr (author_of (f, "foo"), ==, "base");
 }
 
+/* ---- trust (init-conf-trust.h) ---- */
+
+static void
+assert_refused (const GError *error,
+                const char   *why)
+{
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_PERM);
+  g_assert_nonnull (strstr (error->message, "Refusing the configuration"));
+  if (strstr (error->message, why) == NULL)
+    g_test_fail_printf ("no \"%s\" in: %s", why, error->message);
+}
+
+/* Replace @name atomically by a file of mode @mode (a chmod alone changes nothing the
+ * reload looks at). */
+static void
+write_with_mode (const char *dir,
+                 const char *name,
+                 const char *content,
+                 mode_t      mode)
+{
+  g_autofree char *tmp = g_build_filename (dir, ".trust-tmp", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  write_direct (dir, ".trust-tmp", content);
+  g_assert_cmpint (g_chmod (tmp, mode), ==, 0);
+  g_assert_cmpint (g_rename (tmp, path), ==, 0);
+}
+
+/* System mode: a job file others may write is refused with the reason, and the last good
+ * definition stays; a new one defines nothing. */
+static void
+test_trust_group_writable (Fixture       *f,
+                           gconstpointer  data)
+{
+  init_conf_set_trust (f->conf, INIT_CONF_TRUST_SYSTEM);
+  test_util_write_file (f->dir1, "foo.conf", JOB ("good"));
+  init_conf_add_dir (f->conf, f->dir1);
+  load (f, TRUE);
+  g_assert_cmpstr (author_of (f, "foo"), ==, "good");
+
+  write_with_mode (f->dir1, "foo.conf", JOB ("evil"), 0664);
+  wait_errors (f, 1);
+  assert_refused (last_error (f), "writable by group or others");
+  settle (f);
+  g_assert_cmpstr (author_of (f, "foo"), ==, "good");
+
+  write_with_mode (f->dir1, "bar.conf", JOB ("evil"), 0646);
+  wait_errors (f, 2);
+  assert_refused (last_error (f), "writable by group or others");
+  settle (f);
+  g_assert_null (init_conf_lookup (f->conf, "bar"));
+
+  /* An override too. */
+  write_with_mode (f->dir1, "foo.override", OVERRIDE ("evil"), 0666);
+  wait_errors (f, 3);
+  settle (f);
+  g_assert_cmpstr (author_of (f, "foo"), ==, "good");
+}
+
+/* System mode: a directory others may write to (they could swap the file) is refused. */
+static void
+test_trust_dir_writable (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *sub = g_build_filename (f->dir1, "net", NULL);
+
+  init_conf_set_trust (f->conf, INIT_CONF_TRUST_SYSTEM);
+  write_direct (f->dir1, "net/apache.conf", JOB ("www"));
+  g_assert_cmpint (g_chmod (sub, 0777), ==, 0);
+  init_conf_add_dir (f->conf, f->dir1);
+  load (f, FALSE);
+  g_assert_null (init_conf_lookup (f->conf, "net/apache"));
+  g_assert_cmpuint (f->errors->len, ==, 1);
+  assert_refused (nth_error (f, 0), "the directory");
+}
+
+/* Both modes: a file that belongs to another user is refused; a session daemon does not
+ * mind group-writable files of its own user. */
+static void
+test_trust_foreign_owner (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *theirs = g_build_filename (f->dir1, "theirs.conf", NULL);
+
+  if (geteuid () != 0)
+    {
+      g_test_fail_printf ("needs root to give a file to another user");
+      return;
+    }
+  init_conf_set_trust (f->conf, INIT_CONF_TRUST_SESSION);
+  test_util_write_file (f->dir1, "theirs.conf", JOB ("someone"));
+  g_assert_cmpint (chown (theirs, 65534, 65534), ==, 0);
+  write_with_mode (f->dir1, "loose.conf", JOB ("mine"), 0664);
+  init_conf_add_dir (f->conf, f->dir1);
+  load (f, FALSE);
+  g_assert_null (init_conf_lookup (f->conf, "theirs"));
+  g_assert_cmpstr (author_of (f, "loose"), ==, "mine");
+  g_assert_cmpuint (f->errors->len, ==, 1);
+  assert_refused (nth_error (f, 0), "owned by uid 65534");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -985,6 +1086,9 @@ main (int   argc,
   g_test_add ("/engine/conf/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
   ADD ("load/jobs", test_load_jobs);
+  ADD ("trust/group-writable", test_trust_group_writable);
+  ADD ("trust/dir-writable", test_trust_dir_writable);
+  ADD ("trust/foreign-owner", test_trust_foreign_owner);
   ADD ("load/ignored-names", test_load_ignored);
   ADD ("load/missing-dir", test_load_missing_dir);
   ADD ("load/unreadable", test_load_unreadable);

@@ -342,6 +342,82 @@ test_buffer_until_writable (void)
   test_util_rm_rf (dir);
 }
 
+/* Run `echo secret` logged to @log, whose file must not be opened: one warning says so. */
+static void
+run_refused (InitLog *log)
+{
+  test_util_capture_start ();
+  run_logged (log, FALSE, "echo secret");
+  init_log_flush (log);
+  wait_warning ("init-log: Unable to open log file *");
+  test_util_capture_assert ((const char *[]) { "init-log: Unable to open log file *", NULL });
+}
+
+/* A log directory others may write to (a 0777 directory in /tmp) is not used: another user
+ * could plant or swap the files in it.  Once it is the daemon's alone, output goes there. */
+static void
+test_untrusted_dir (void)
+{
+  g_autofree char *dir = test_util_mkdtemp ();
+  g_autofree char *path = g_build_filename (dir, "test.log", NULL);
+  InitLog *log = init_log_new (path);
+
+  g_assert_cmpint (g_chmod (dir, 0777), ==, 0);
+  run_refused (log);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+  init_log_flush (log);
+  assert_file_becomes (path, "secret\r\n");
+  init_log_free (log);
+  test_util_rm_rf (dir);
+}
+
+/* No symbolic link is followed anywhere on the way: a linked directory would let whoever
+ * made the link choose where root writes. */
+static void
+test_symlinked_dir (void)
+{
+  g_autofree char *dir = test_util_mkdtemp ();
+  g_autofree char *real = g_build_filename (dir, "real", NULL);
+  g_autofree char *link = g_build_filename (dir, "link", NULL);
+  g_autofree char *path = g_build_filename (link, "test.log", NULL);
+  g_autofree char *target = g_build_filename (real, "test.log", NULL);
+  InitLog *log = init_log_new (path);
+
+  g_assert_cmpint (g_mkdir (real, 0755), ==, 0);
+  g_assert_cmpint (symlink (real, link), ==, 0);
+  run_refused (log);
+  g_assert_false (g_file_test (target, G_FILE_TEST_EXISTS));
+  init_log_free (log);
+  test_util_rm_rf (dir);
+}
+
+/* A log file that belongs to another user (planted before the job ran) is not written. */
+static void
+test_foreign_file (void)
+{
+  g_autofree char *dir = test_util_mkdtemp ();
+  g_autofree char *path = g_build_filename (dir, "test.log", NULL);
+  g_autofree char *content = NULL;
+  InitLog *log = init_log_new (path);
+
+  if (geteuid () != 0)
+    {
+      /* Only root can give a file away; CI runs as root. */
+      g_test_fail_printf ("needs root to plant another user's file");
+      init_log_free (log);
+      return;
+    }
+  test_util_write_file (dir, "test.log", "planted\n");
+  g_assert_cmpint (chown (path, 65534, 65534), ==, 0);
+  run_refused (log);
+  content = test_util_read_file (path);
+  g_assert_cmpstr (content, ==, "planted\n");
+  init_log_free (log);
+  test_util_rm_rf (dir);
+}
+
 /* The buffer is bounded: past INIT_LOG_BUFFER_MAX output is dropped, with one warning, and a
  * line counting the lost bytes follows what was kept once the file can be written. */
 static void
@@ -1048,6 +1124,9 @@ main (int    argc,
   g_assert_no_error (error);
 
   ADD_TEST ("path-for", test_path_for);
+  ADD_TEST ("untrusted-dir", test_untrusted_dir);
+  ADD_TEST ("symlinked-dir", test_symlinked_dir);
+  ADD_TEST ("foreign-file", test_foreign_file);
   ADD_TEST ("hello-world", test_hello_world);
   ADD_TEST ("stderr", test_stderr);
   ADD_TEST ("no-output", test_no_output);

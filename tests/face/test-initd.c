@@ -1,5 +1,6 @@
 /* test-initd.c — the initd binary: options, startup event, SIGHUP, SIGTERM, bad files */
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
 
@@ -255,6 +256,23 @@ test_console_log_dir (Daemon *d, gconstpointer data)
   g_assert_cmpstr (contents, ==, "spoken\r\n");
 }
 
+/* A log directory others may write to is refused at start-up, with the reason, and nothing
+ * is logged there. */
+static void
+test_untrusted_log_dir (Daemon *d, gconstpointer data)
+{
+  g_autofree char *log = g_build_filename (d->logdir, "talker.log", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (d->logdir, 0755), ==, 0);
+  g_assert_cmpint (g_chmod (d->logdir, 0777), ==, 0);
+  g_free (conf_job (d, "talker", "start on startup\ntask\nexec echo @ARG@\n", "spoken"));
+  daemon_start (d, "");
+  wait_stderr (d, "writable by nobody else");
+  wait_stderr (d, "talker stopped");
+  g_assert_nonnull (strstr (d->err->str, "Not logging to"));
+  g_assert_false (g_file_test (log, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -266,6 +284,7 @@ main (int argc, char **argv)
   g_test_add ("/initd/sighup-reloads", Daemon, NULL, daemon_setup, test_sighup_reloads, daemon_teardown);
   g_test_add ("/initd/bad-options", Daemon, NULL, daemon_setup, test_bad_options, daemon_teardown);
   g_test_add ("/initd/console-log-dir", Daemon, NULL, daemon_setup, test_console_log_dir, daemon_teardown);
+  g_test_add ("/initd/untrusted-log-dir", Daemon, NULL, daemon_setup, test_untrusted_log_dir, daemon_teardown);
   g_test_add ("/initd/startup-event-option", Daemon, NULL, daemon_setup, test_startup_event_options, daemon_teardown);
   g_test_add ("/initd/no-startup-event", Daemon, NULL, daemon_setup, test_no_startup_event, daemon_teardown);
 

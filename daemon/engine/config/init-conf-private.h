@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "init-conf.h"
+#include "init-conf-trust.h"
 
 G_BEGIN_DECLS
 
@@ -75,6 +76,7 @@ struct _InitConf
   guint              n_errors;  /* records whose error is set */
   guint              reported_n_errors; /* last value given to errors_changed */
   GSource           *flush_source; /* debounce timer, or NULL */
+  InitConfTrust      trust;     /* which files may be read (init-conf-trust.h) */
 };
 
 typedef enum

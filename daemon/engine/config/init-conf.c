@@ -64,10 +64,11 @@ report_warnings (InitConf   *conf,
  * rejected without being read; O_NONBLOCK keeps a FIFO swapped in after the walk from
  * hanging the daemon, O_NOFOLLOW keeps symlinks unsupported. */
 static char *
-read_file (const char   *path,
-           gsize        *len_out,
-           struct stat  *st,
-           GError      **error)
+read_file (InitConfSource *source,
+           const char     *path,
+           gsize          *len_out,
+           struct stat    *st,
+           GError        **error)
 {
   g_autofree char *data = NULL;
   gsize len = 0;
@@ -90,6 +91,11 @@ read_file (const char   *path,
       close (fd);
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
                    _("%s: Unable to load configuration: %s"), path, _("Not a regular file"));
+      return NULL;
+    }
+  if (!init_conf_trust_check (source->conf->trust, source->path, path, st, error))
+    {
+      close (fd);
       return NULL;
     }
 
@@ -156,7 +162,7 @@ load_conf (InitConfSource *source,
   struct stat st;
   gsize len = 0;
 
-  data = read_file (path, &len, &st, &error);
+  data = read_file (source, path, &len, &st, &error);
   if (data != NULL)
     {
       init_conf_file_set_identity (rec, &st);
@@ -197,7 +203,7 @@ apply_override (InitConfSource *osource,
   struct stat st;
   gsize len = 0;
 
-  data = read_file (path, &len, &st, &error);
+  data = read_file (osource, path, &len, &st, &error);
   if (data != NULL)
     {
       init_conf_file_set_identity (orec, &st);
@@ -486,6 +492,14 @@ init_conf_new (const InitConfCallbacks *callbacks,
   conf->jobs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                       (GDestroyNotify) init_job_class_unref);
   return conf;
+}
+
+void
+init_conf_set_trust (InitConf      *conf,
+                     InitConfTrust  trust)
+{
+  g_return_if_fail (conf != NULL);
+  conf->trust = trust;
 }
 
 /**

@@ -17,6 +17,7 @@
 
 #include <glib.h>
 
+#include "init-conf-trust.h"
 #include "init-job-class.h"
 
 G_BEGIN_DECLS
@@ -47,6 +48,11 @@ typedef struct
 InitConf   *init_conf_new          (const InitConfCallbacks *callbacks,
                                     gpointer                 user_data);
 void        init_conf_free         (InitConf                *conf);
+
+/* Which files may be read (init-conf-trust.h); INIT_CONF_TRUST_ANY until set.  Takes effect
+ * for files read from now on. */
+void        init_conf_set_trust    (InitConf                *conf,
+                                    InitConfTrust            trust);
 
 /* Add a directory source (lowest priority so far).  It need not exist yet. */
 void        init_conf_add_dir      (InitConf                *conf,

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "init-log-dir.h"
 #include "init-log-file.h"
 
 #define LOG_FILE_MODE 0640
@@ -22,6 +23,9 @@ init_log_file_init (InitLogFile *file,
 {
   memset (file, 0, sizeof *file);
   file->path = g_strdup (path);
+  file->dir = g_path_get_dirname (path);
+  file->name = g_path_get_basename (path);
+  file->dir_fd = -1;
   file->fd = -1;
   file->ends_line = TRUE;
 }
@@ -31,6 +35,8 @@ init_log_file_clear (InitLogFile *file)
 {
   init_log_file_close (file);
   g_clear_pointer (&file->path, g_free);
+  g_clear_pointer (&file->dir, g_free);
+  g_clear_pointer (&file->name, g_free);
 }
 
 void
@@ -38,7 +44,10 @@ init_log_file_close (InitLogFile *file)
 {
   if (file->fd >= 0)
     close (file->fd);
+  if (file->dir_fd >= 0)
+    close (file->dir_fd);
   file->fd = -1;
+  file->dir_fd = -1;
   file->unpublished = FALSE;
 }
 
@@ -52,7 +61,8 @@ file_current (InitLogFile *file)
 
   if (file->unpublished)
     return TRUE;
-  if (fstat (file->fd, &fst) < 0 || fst.st_nlink == 0 || lstat (file->path, &pst) < 0)
+  if (fstat (file->fd, &fst) < 0 || fst.st_nlink == 0
+      || fstatat (file->dir_fd, file->name, &pst, AT_SYMLINK_NOFOLLOW) < 0)
     return FALSE;
   if (fst.st_dev != pst.st_dev || fst.st_ino != pst.st_ino)
     return FALSE;
@@ -70,15 +80,15 @@ file_opened (InitLogFile *file,
   file->ends_line = TRUE;
 }
 
-/* Open the file for appending, creating it (and its directory) if need be.  A new file is an
- * O_TMPFILE linked at the path once its first output is in it (file_publish), so a reader
- * never finds it empty; where O_TMPFILE is not supported it is created directly.  Creating
- * exclusively gives exactly 0640 whatever the daemon's umask. */
+/* Open the file for appending, creating it (and its directory) if need be, all relative to
+ * the trusted directory (init-log-dir.h).  A new file is an O_TMPFILE linked at the path once
+ * its first output is in it (file_publish), so a reader never finds it empty; where O_TMPFILE
+ * is not supported it is created directly.  Creating exclusively gives exactly 0640 whatever
+ * the daemon's umask. */
 static gboolean
 file_open (InitLogFile *file,
            int         *err)
 {
-  g_autofree char *dir = NULL;
   struct stat st;
   int fd;
 
@@ -86,15 +96,15 @@ file_open (InitLogFile *file,
     return TRUE;
   init_log_file_close (file);
 
-  dir = g_path_get_dirname (file->path);
-  if (g_mkdir_with_parents (dir, 0755) < 0)
+  file->dir_fd = init_log_dir_open (file->dir, TRUE, NULL);
+  if (file->dir_fd < 0)
     {
       *err = errno;
       return FALSE;
     }
   for (int attempt = 0; attempt < 3; attempt++)
     {
-      fd = open (file->path, LOG_OPEN_FLAGS);
+      fd = init_log_dir_open_file (file->dir_fd, file->name, LOG_OPEN_FLAGS, 0);
       if (fd >= 0)
         {
           file_opened (file, fd, fstat (fd, &st) == 0 ? st.st_size : 0);
@@ -103,7 +113,7 @@ file_open (InitLogFile *file,
       if (errno != ENOENT)
         break;
 
-      fd = open (dir, O_TMPFILE | O_WRONLY | O_APPEND | O_CLOEXEC, LOG_FILE_MODE);
+      fd = openat (file->dir_fd, ".", O_TMPFILE | O_WRONLY | O_APPEND | O_CLOEXEC, LOG_FILE_MODE);
       if (fd >= 0)
         {
           fchmod (fd, LOG_FILE_MODE);
@@ -114,7 +124,8 @@ file_open (InitLogFile *file,
       if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
         break;
 
-      fd = open (file->path, LOG_OPEN_FLAGS | O_CREAT | O_EXCL, LOG_FILE_MODE);
+      fd = init_log_dir_open_file (file->dir_fd, file->name, LOG_OPEN_FLAGS | O_CREAT | O_EXCL,
+                                   LOG_FILE_MODE);
       if (fd >= 0)
         {
           fchmod (fd, LOG_FILE_MODE);
@@ -125,6 +136,7 @@ file_open (InitLogFile *file,
         break;
     }
   *err = errno != 0 ? errno : EAGAIN;
+  init_log_file_close (file);
   return FALSE;
 }
 
@@ -137,9 +149,9 @@ file_publish (InitLogFile *file,
   char proc[64];
 
   g_snprintf (proc, sizeof proc, "/proc/self/fd/%d", file->fd);
-  if (linkat (AT_FDCWD, proc, AT_FDCWD, file->path, AT_SYMLINK_FOLLOW) == 0
+  if (linkat (AT_FDCWD, proc, file->dir_fd, file->name, AT_SYMLINK_FOLLOW) == 0
       || (errno != EEXIST
-          && linkat (file->fd, "", AT_FDCWD, file->path, AT_EMPTY_PATH) == 0))
+          && linkat (file->fd, "", file->dir_fd, file->name, AT_EMPTY_PATH) == 0))
     {
       struct stat linked, named_st;
       int named;
@@ -148,7 +160,7 @@ file_publish (InitLogFile *file,
       /* From now on write through the name: inotify reports writes made through the
        * anonymous O_TMPFILE dentry under a name nobody knows ("#1234"), and whoever follows
        * the log directory (Job.LogChanged) goes by names. */
-      named = open (file->path, LOG_OPEN_FLAGS);
+      named = init_log_dir_open_file (file->dir_fd, file->name, LOG_OPEN_FLAGS, 0);
       if (named >= 0)
         {
           if (fstat (file->fd, &linked) == 0 && fstat (named, &named_st) == 0
@@ -216,19 +228,19 @@ file_rotate (InitLogFile *file,
       return TRUE;
     }
 
-  older = g_strdup_printf ("%s.%u", file->path, keep);
-  if (unlink (older) < 0 && errno != ENOENT)
+  older = g_strdup_printf ("%s.%u", file->name, keep);
+  if (unlinkat (file->dir_fd, older, 0) < 0 && errno != ENOENT)
     g_debug ("Rotating %s: %s", older, g_strerror (errno));
   for (guint i = keep; i > 1; i--)
     {
-      g_autofree char *newer = g_strdup_printf ("%s.%u", file->path, i - 1);
+      g_autofree char *newer = g_strdup_printf ("%s.%u", file->name, i - 1);
 
-      if (rename (newer, older) < 0 && errno != ENOENT)
+      if (renameat (file->dir_fd, newer, file->dir_fd, older) < 0 && errno != ENOENT)
         g_debug ("Rotating %s: %s", newer, g_strerror (errno));
       g_free (older);
       older = g_steal_pointer (&newer);
     }
-  if (rename (file->path, older) < 0 && errno != ENOENT)
+  if (renameat (file->dir_fd, file->name, file->dir_fd, older) < 0 && errno != ENOENT)
     {
       *err = errno;
       return FALSE;

@@ -3,7 +3,9 @@
  * Used by the writer thread only (init-log-writer.c), never by the main thread: every call
  * here may wait for the disk.  The file is opened lazily (O_APPEND|O_NOFOLLOW, mode 0640,
  * its directory created), reopened when someone deleted or moved it, and rotated at the size
- * limit — at a line end where one is near, so lines are not split between files.
+ * limit — at a line end where one is near, so lines are not split between files.  Everything
+ * happens relative to the directory's fd, opened only if it can be trusted, and a file that
+ * is not the daemon's is never written (init-log-dir.h).
  */
 #pragma once
 
@@ -14,6 +16,9 @@ G_BEGIN_DECLS
 typedef struct
 {
   char     *path;
+  char     *dir;          /* the directory of @path */
+  char     *name;         /* the file's name in it */
+  int       dir_fd;       /* the directory while the file is open; -1 otherwise */
   int       fd;           /* -1: not open */
   gboolean  unpublished;  /* fd is an O_TMPFILE not linked at path yet */
   goffset   size;

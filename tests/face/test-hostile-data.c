@@ -400,6 +400,8 @@ main (int    argc,
   dbus_fixture_write_job (env.fx, "rootproc",
                           "exec /bin/sh -c 'sleep 1000' sh --password=proc-secret-789\n");
   dbus_fixture_start_initd (env.fx, NULL, NULL);
+  /* Someone follows the daemon, so it sends its signals (org.example.Init.xml, Subscribe). */
+  g_variant_unref (dbus_fixture_call_ok (env.fx, MANAGER, NAME, "Subscribe", NULL));
 
   g_test_add_func ("/face/hostile-data/history-program-only", test_history_program_only);
   g_test_add_func ("/face/hostile-data/history-private", test_history_private);

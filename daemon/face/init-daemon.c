@@ -188,6 +188,24 @@ default_log_dir (gboolean user_mode)
   return g_build_filename (LOCALSTATEDIR, "log", "init", NULL);
 }
 
+/* A log directory that exists but another user could tamper with is not used at all (one
+ * that does not exist yet is made, the daemon's, on the first output). */
+static gboolean
+log_dir_trusted (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  int fd = init_log_dir_open (path, FALSE, &error);
+
+  if (fd >= 0)
+    close (fd);
+  else if (errno != ENOENT)
+    {
+      g_warning ("%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The engine and its history, with the jobs' environment naming our bus. */
 static void
 start_engine (InitDaemon *self)
@@ -280,24 +298,6 @@ state_writer_alive (const char *path)
     return FALSE;
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY))
     g_warning (_("Cannot take the lock of the state file: %s"), error->message);
-  return TRUE;
-}
-
-/* A log directory that exists but another user could tamper with is not used at all (one
- * that does not exist yet is made, the daemon's, on the first output). */
-static gboolean
-log_dir_trusted (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  int fd = init_log_dir_open (path, FALSE, &error);
-
-  if (fd >= 0)
-    close (fd);
-  else if (errno != ENOENT)
-    {
-      g_warning ("%s", error->message);
-      return FALSE;
-    }
   return TRUE;
 }
 

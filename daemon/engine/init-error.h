@@ -30,6 +30,7 @@ typedef enum
   INIT_ERROR_PERMISSION_DENIED,
   INIT_ERROR_SPAWN_FAILED,
   INIT_ERROR_CONFIGURATION,       /* a configuration source could not be read */
+  INIT_ERROR_LIMITS_EXCEEDED,     /* a caller asked for more than its share (the face's) */
 } InitErrorCode;
 
 typedef enum

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "init-authority.h"
+#include "init-check-limiter.h"
 #include "init-env-policy.h"
 #include "init-error.h"
 
@@ -14,16 +15,9 @@
  * milliseconds when polkitd is healthy; an interactive one waits for a person typing a
  * password.  Either way a hung polkitd must not hold a caller forever. */
 #define DEFAULT_TIMEOUT_MSEC             25000
-#define DEFAULT_INTERACTIVE_TIMEOUT_MSEC 300000
-
-/* Identities are cached per unique bus name: a unique name is never reused on one bus
- * connection, so its uid and pid cannot change.  The cache is bounded and is dropped
- * whenever calls start arriving on a different connection (the bus was restarted and
- * unique names start again from :1.0). */
-#define CALLER_CACHE_MAX 512
-
-/* How much of /proc/PID/cmdline a caller record carries. */
-#define COMMAND_MAX 256
+/* Two minutes: enough to type a password; an agent that never answers holds one of its
+ * user's two interactive slots (init-check-limiter.h) no longer than that. */
+#define DEFAULT_INTERACTIVE_TIMEOUT_MSEC 120000
 
 #define DBUS_ERROR_INTERACTIVE_AUTHORIZATION_REQUIRED \
   "org.freedesktop.DBus.Error.InteractiveAuthorizationRequired"
@@ -44,10 +38,13 @@ struct _InitAuthority
   GDBusConnection *polkit_bus;
   gulong           polkit_bus_closed_id;
 
-  /* Weak pointer: the cache must not keep a closed connection alive either. */
-  GDBusConnection *cache_connection;
-  GHashTable      *caller_cache;   /* unique name -> InitCaller */
+  InitCallerDirectory *callers;   /* who is calling (cached, lookups shared) */
   guint            n_pending;      /* checks not finished yet */
+
+  /* Every uid's share of polkit, and one budget of warnings for all checks. */
+  InitCheckLimiter *limiter;
+  InitCallGate     *gate;        /* refuses a full share's calls in GDBus's worker thread */
+  InitWarnLimit     warnings;
 };
 
 enum {
@@ -61,26 +58,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (InitAuthority, init_authority, G_TYPE_OBJECT)
-
-void
-init_caller_free (InitCaller *caller)
-{
-  if (caller == NULL)
-    return;
-  g_free (caller->command);
-  g_free (caller);
-}
-
-static InitCaller *
-init_caller_copy (const InitCaller *caller)
-{
-  InitCaller *copy = g_new0 (InitCaller, 1);
-
-  copy->uid = caller->uid;
-  copy->pid = caller->pid;
-  copy->command = g_strdup (caller->command);
-  return copy;
-}
 
 /* One check in flight. */
 typedef struct
@@ -98,6 +75,8 @@ typedef struct
   gulong           cancelled_id;
   GSource         *timeout_source;
   gboolean         timed_out;
+  gboolean         has_slot;          /* the limiter let it ask polkit: release when done */
+  guint32          slot_uid;
   InitAuthority   *authority;         /* counts the checks in flight (a ref) */
   PolkitAuthority *polkit;            /* the one asked, held until it answered */
 } CheckData;
@@ -125,6 +104,8 @@ check_data_free (CheckData *data)
   g_free (data->action_id);
   g_clear_object (&data->details);
   g_clear_error (&data->env_error);
+  if (data->has_slot)
+    init_check_limiter_release (data->authority->limiter, data->slot_uid, data->interactive);
   init_caller_free (data->caller);
   if (data->authority != NULL)
     {
@@ -132,59 +113,6 @@ check_data_free (CheckData *data)
       g_object_unref (data->authority);
     }
   g_free (data);
-}
-
-/* The caller's program: the path of its executable (/proc/PID/exe), cut at COMMAND_MAX bytes
- * on a UTF-8 character boundary; "" when the process is gone or unreadable.  Never its
- * arguments: a command line can carry secrets (`initctl start job API_KEY=…`) and the
- * history is read by others. */
-static char *
-read_command (guint32 pid)
-{
-  g_autofree char *path = NULL;
-  g_autofree char *target = NULL;
-  gsize len;
-  const char *end = NULL;
-
-  if (pid == 0)
-    return g_strdup ("");
-  path = g_strdup_printf ("/proc/%u/exe", pid);
-  target = g_file_read_link (path, NULL);
-  if (target == NULL)
-    return g_strdup ("");
-  len = strlen (target);
-  if (len > COMMAND_MAX)
-    target[len = COMMAND_MAX] = '\0';
-  /* The program is shown to people and put in D-Bus strings: keep it valid UTF-8. */
-  if (!g_utf8_validate (target, len, &end))
-    return g_utf8_make_valid (target, len);
-  return g_steal_pointer (&target);
-}
-
-static void
-remember_caller (InitAuthority   *self,
-                 GDBusConnection *connection,
-                 const char      *sender,
-                 const InitCaller *caller)
-{
-  if (sender == NULL)
-    return;
-  if (self->cache_connection != connection || g_hash_table_size (self->caller_cache) >= CALLER_CACHE_MAX)
-    {
-      g_hash_table_remove_all (self->caller_cache);
-      g_set_weak_pointer (&self->cache_connection, connection);
-    }
-  g_hash_table_replace (self->caller_cache, g_strdup (sender), init_caller_copy (caller));
-}
-
-static const InitCaller *
-lookup_caller (InitAuthority   *self,
-               GDBusConnection *connection,
-               const char      *sender)
-{
-  if (sender == NULL || self->cache_connection != connection)
-    return NULL;
-  return g_hash_table_lookup (self->caller_cache, sender);
 }
 
 static void
@@ -219,10 +147,11 @@ static void
 return_polkit_unavailable (GTask        *task,
                            const GError *error)
 {
+  InitAuthority *self = g_task_get_source_object (task);
   CheckData *data = g_task_get_task_data (task);
 
-  g_warning ("Cannot check authorization for %s (%s): %s",
-             data->action_id, data->sender, error->message);
+  init_warn_limit_warn (&self->warnings, "Cannot check authorization for %s (%s): %s",
+                        data->action_id, data->sender, error->message);
   g_task_return_new_error (task, INIT_ERROR, INIT_ERROR_PERMISSION_DENIED,
                            _("Cannot check authorization: polkit is not available (%s)"),
                            error->message);
@@ -251,9 +180,11 @@ check_authorization_cb (GObject      *source,
 
       if (data->timed_out)
         {
-          g_warning ("polkit did not answer the check of %s for %s within %u ms",
-                     data->action_id, data->sender,
-                     data->interactive ? self->interactive_timeout_msec : self->timeout_msec);
+          init_warn_limit_warn (&self->warnings,
+                                "polkit did not answer the check of %s for %s within %u ms",
+                                data->action_id, data->sender,
+                                data->interactive ? self->interactive_timeout_msec
+                                                  : self->timeout_msec);
           g_task_return_new_error (task, INIT_ERROR, INIT_ERROR_PERMISSION_DENIED,
                                    _("Cannot check authorization: polkit did not answer in time"));
           return;
@@ -278,7 +209,9 @@ check_authorization_cb (GObject      *source,
       if (g_strcmp0 (remote, "org.freedesktop.DBus.Error.ServiceUnknown") == 0 ||
           g_strcmp0 (remote, "org.freedesktop.DBus.Error.NameHasNoOwner") == 0)
         {
-          g_warning ("Cannot check authorization for %s: polkitd is not running", data->action_id);
+          init_warn_limit_warn (&self->warnings,
+                                "Cannot check authorization for %s: polkitd is not running",
+                                data->action_id);
           g_task_return_new_error (task, INIT_ERROR, INIT_ERROR_PERMISSION_DENIED,
                                    _("Cannot check authorization: polkit is not running"));
           return;
@@ -442,12 +375,26 @@ check_with_polkit (GTask *task)
                                         check_authorization_cb, task);
 }
 
+/* The limiter's turn for @user_data (a task): ask polkit, holding a slot until the check's
+ * data is freed. */
+static void
+start_check (gpointer user_data)
+{
+  GTask *task = user_data;
+  CheckData *data = g_task_get_task_data (task);
+
+  data->has_slot = TRUE;
+  data->slot_uid = data->caller->uid;
+  check_with_polkit (task);
+}
+
 /* The caller is known: decide without polkit where we can. */
 static void
 decide (GTask *task)
 {
   InitAuthority *self = g_task_get_source_object (task);
   CheckData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
 
   if (data->action_id == NULL || data->caller->uid == 0)
     {
@@ -481,51 +428,39 @@ decide (GTask *task)
       g_object_unref (task);
       return;
     }
-  check_with_polkit (task);
+  if (!init_check_limiter_submit (self->limiter, data->caller->uid, data->interactive,
+                                  start_check, task, &error))
+    {
+      init_warn_limit_warn (&self->warnings, "Refused a check of %s for uid %u (%s): %s",
+                            data->action_id, data->caller->uid, data->sender, error->message);
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+    }
 }
 
+/* The directory's answer for a check waiting to know its caller. */
 static void
-credentials_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+identified (const InitCaller *caller,
+            const GError     *error,
+            gpointer          user_data)
 {
   GTask *task = G_TASK (user_data);
-  InitAuthority *self = g_task_get_source_object (task);
   CheckData *data = g_task_get_task_data (task);
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GVariant) creds = NULL;
-  g_autoptr(GError) error = NULL;
-  guint32 uid = 0;
-  guint32 pid = 0;
 
-  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
-  if (reply == NULL)
+  if (g_task_return_error_if_cancelled (task))
     {
-      if (!g_task_return_error_if_cancelled (task))
-        {
-          g_dbus_error_strip_remote_error (error);
-          g_task_return_new_error (task, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED,
-                                   _("Cannot identify the caller: %s"), error->message);
-        }
       g_object_unref (task);
       return;
     }
-
-  g_variant_get (reply, "(@a{sv})", &creds);
-  if (!g_variant_lookup (creds, "UnixUserID", "u", &uid))
+  if (caller == NULL)
     {
-      g_task_return_new_error (task, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED,
-                               _("Cannot identify the caller: the bus does not know its user"));
+      g_task_return_error (task, g_error_copy (error));
       g_object_unref (task);
       return;
     }
-  g_variant_lookup (creds, "ProcessID", "u", &pid);
-
-  data->caller = g_new0 (InitCaller, 1);
-  data->caller->uid = uid;
-  data->caller->pid = pid;
-  data->caller->command = read_command (pid);
-  remember_caller (self, data->connection, data->sender, data->caller);
+  data->caller = init_caller_copy (caller);
+  init_call_gate_set_sender (INIT_AUTHORITY (g_task_get_source_object (task))->gate,
+                             data->sender, caller->uid);
   decide (task);
 }
 
@@ -583,8 +518,10 @@ init_authority_finalize (GObject *object)
   InitAuthority *self = INIT_AUTHORITY (object);
 
   forget_authority (self);
-  g_clear_weak_pointer (&self->cache_connection);
-  g_clear_pointer (&self->caller_cache, g_hash_table_unref);
+  init_warn_limit_clear (&self->warnings);
+  g_clear_pointer (&self->limiter, init_check_limiter_free);
+  g_clear_pointer (&self->gate, init_call_gate_unref);
+  g_clear_pointer (&self->callers, init_caller_directory_free);
 
   G_OBJECT_CLASS (init_authority_parent_class)->finalize (object);
 }
@@ -617,8 +554,10 @@ init_authority_class_init (InitAuthorityClass *klass)
 static void
 init_authority_init (InitAuthority *self)
 {
-  self->caller_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                              (GDestroyNotify) init_caller_free);
+  self->callers = init_caller_directory_new ();
+  self->limiter = init_check_limiter_new (&init_check_limits_default);
+  self->gate = init_call_gate_new ();
+  init_check_limiter_set_gate (self->limiter, self->gate);
 }
 
 InitAuthority *
@@ -666,7 +605,6 @@ init_authority_check_async (InitAuthority         *self,
   g_autoptr(GTask) task = NULL;
   CheckData *data;
   GDBusMessage *message;
-  const InitCaller *cached;
 
   g_return_if_fail (INIT_IS_AUTHORITY (self));
   g_return_if_fail (G_IS_DBUS_METHOD_INVOCATION (invocation));
@@ -710,14 +648,6 @@ init_authority_check_async (InitAuthority         *self,
         }
     }
 
-  cached = lookup_caller (self, data->connection, data->sender);
-  if (cached != NULL)
-    {
-      data->caller = init_caller_copy (cached);
-      decide (g_steal_pointer (&task));
-      return;
-    }
-
   if (data->sender == NULL)
     {
       /* A peer-to-peer connection (tests, or a private socket): the peer is the caller. */
@@ -731,19 +661,13 @@ init_authority_check_async (InitAuthority         *self,
                                    _("Cannot identify the caller: no credentials"));
           return;
         }
-      data->caller = g_new0 (InitCaller, 1);
-      data->caller->uid = uid;
-      data->caller->pid = pid > 0 ? (guint32) pid : 0;
-      data->caller->command = read_command (data->caller->pid);
+      data->caller = init_caller_new (uid, pid > 0 ? (guint32) pid : 0);
       decide (g_steal_pointer (&task));
       return;
     }
 
-  g_dbus_connection_call (data->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                          "org.freedesktop.DBus", "GetConnectionCredentials",
-                          g_variant_new ("(s)", data->sender), G_VARIANT_TYPE ("(a{sv})"),
-                          G_DBUS_CALL_FLAGS_NONE, -1, cancellable,
-                          credentials_cb, g_steal_pointer (&task));
+  init_caller_directory_lookup (self->callers, data->connection, data->sender, identified,
+                                g_steal_pointer (&task));
 }
 
 InitCaller *
@@ -756,6 +680,14 @@ init_authority_check_finish (InitAuthority *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == init_authority_check_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+guint
+init_authority_attach (InitAuthority   *self,
+                       GDBusConnection *connection)
+{
+  g_return_val_if_fail (INIT_IS_AUTHORITY (self), 0);
+  return init_call_gate_attach (self->gate, connection);
 }
 
 guint

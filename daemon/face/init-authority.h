@@ -27,18 +27,9 @@
 
 #include <gio/gio.h>
 
+#include "init-caller.h"
+
 G_BEGIN_DECLS
-
-typedef struct
-{
-  guint32  uid;
-  guint32  pid;
-  char    *command;   /* the program (/proc/PID/exe), at most 256 bytes, never its arguments;
-                       * or "" */
-} InitCaller;
-
-void        init_caller_free           (InitCaller *caller);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (InitCaller, init_caller_free)
 
 #define INIT_TYPE_AUTHORITY (init_authority_get_type ())
 G_DECLARE_FINAL_TYPE (InitAuthority, init_authority, INIT, AUTHORITY, GObject)
@@ -59,6 +50,12 @@ void           init_authority_check_async  (InitAuthority         *self,
 InitCaller    *init_authority_check_finish (InitAuthority         *self,
                                             GAsyncResult          *result,
                                             GError               **error);
+
+/* Refuse, as they are read, the calls of users whose share of checks is used up
+ * (init-call-gate.h) on @connection, the daemon's bus connection; returns the filter id for
+ * g_dbus_connection_remove_filter(). */
+guint          init_authority_attach        (InitAuthority        *self,
+                                             GDBusConnection      *connection);
 
 /* Checks started and not finished yet (re-exec waits for them: their callers would be lost). */
 guint          init_authority_get_n_pending (InitAuthority        *self);

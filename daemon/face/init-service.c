@@ -36,6 +36,7 @@ struct _InitService
   /* re-exec: shared with the message thread */
   GMutex           freeze_lock;
   guint            filter_id;
+  guint            gate_id;      /* the authority's call gate (init-call-gate.h) */
   int              capture_fd;   /* messages read while freezing go here; -1 */
   gint             freezing;     /* atomic: capture_fd is set (the filter's fast path) */
   char            *marker;       /* while freezing: member of the marker signal, until seen */
@@ -132,6 +133,9 @@ drop_connection (InitService *self)
   if (self->filter_id != 0)
     g_dbus_connection_remove_filter (self->connection, self->filter_id);
   self->filter_id = 0;
+  if (self->gate_id != 0)
+    g_dbus_connection_remove_filter (self->connection, self->gate_id);
+  self->gate_id = 0;
   g_clear_object (&self->connection);
   g_clear_pointer (&self->unique_name, g_free);
   self->socket_fd = -1;
@@ -244,6 +248,8 @@ use_connection (InitService     *self,
   /* In place from the start, so a re-exec knows exactly which messages this process read
    * (a filter added later could miss one already on its way to the main loop). */
   self->filter_id = g_dbus_connection_add_filter (connection, capture_filter, self, NULL);
+  /* After the capture: a call saved for the new process is not refused here. */
+  self->gate_id = init_authority_attach (init_manager_get_authority (self->manager), connection);
   self->closed_id = g_signal_connect (self->connection, "closed", G_CALLBACK (on_closed), self);
   if (g_dbus_connection_is_closed (self->connection))
     {

@@ -10,6 +10,7 @@
 #define G_LOG_DOMAIN "test-hostile-auth"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -23,6 +24,8 @@
 #define I_JOB     "org.example.Init.Job"
 #define INVALID_ENV "org.example.Init.Error.InvalidEnvironment"
 #define DENIED      "org.freedesktop.DBus.Error.AccessDenied"
+/* initd logs at most this many warnings about checks per 10 s, then one summary line. */
+#define INIT_TEST_WARN_BURST 5
 
 static struct
 {
@@ -203,24 +206,95 @@ test_env_keys_detail (void)
 
 /* ---- item 5: sizes are checked before anything else ---- */
 
-/* hostile-client (tests/face/hostile-client.c) as @user; returns its output. */
-static char *
-hostile_run (const char         *user,
-             const char * const *args)
+/* A running hostile-client and what it printed so far. */
+typedef struct
+{
+  GSubprocess      *proc;
+  GDataInputStream *out;
+  GString          *text;
+  gboolean          sent;
+  gboolean          eof;
+} Hostile;
+
+static void
+hostile_read_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Hostile *h = user_data;
+  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (h->out, result, NULL, NULL);
+
+  if (line == NULL)
+    {
+      h->eof = TRUE;
+      return;
+    }
+  g_string_append_printf (h->text, "%s\n", line);
+  h->sent |= g_str_equal (line, "sent");
+  g_data_input_stream_read_line_async (h->out, G_PRIORITY_DEFAULT, NULL, hostile_read_cb, h);
+}
+
+static gboolean
+hostile_sent (gpointer user_data)
+{
+  return ((Hostile *) user_data)->sent;
+}
+
+static gboolean
+hostile_done (gpointer user_data)
+{
+  return ((Hostile *) user_data)->eof;
+}
+
+/* hostile-client @args as @user, returned once it has sent every call. */
+static Hostile *
+hostile_start (const char         *user,
+               const char * const *args)
 {
   g_autofree char *client = g_test_build_filename (G_TEST_BUILT, "face", "hostile-client", NULL);
   g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
   g_auto(GStrv) strv = NULL;
-  g_autofree char *err = NULL;
-  char *out = NULL;
+  Hostile *h = g_new0 (Hostile, 1);
 
   g_strv_builder_add (argv, client);
   g_strv_builder_addv (argv, (const char **) args);
   strv = g_strv_builder_end (argv);
-  g_assert_cmpint (polkit_fixture_run_as (env.fx, user, (const char * const *) strv, &out, &err),
-                   ==, 0);
-  g_test_message ("hostile-client: %s%s", out, err);
-  return out;
+  h->proc = polkit_fixture_spawn_as (env.fx, user, (const char * const *) strv,
+                                     G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  h->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (h->proc));
+  h->text = g_string_new (NULL);
+  g_data_input_stream_read_line_async (h->out, G_PRIORITY_DEFAULT, NULL, hostile_read_cb, h);
+  g_assert_true (test_util_wait_until (hostile_sent, h, 300000));
+  return h;
+}
+
+/* Wait (at most @ms; then SIGTERM) until the client has printed its counts; returns them. */
+static char *
+hostile_finish (Hostile *h,
+                guint    ms)
+{
+  char *text;
+
+  if (!test_util_wait_until (hostile_done, h, ms))
+    {
+      g_subprocess_send_signal (h->proc, SIGTERM);
+      g_assert_true (test_util_wait_until (hostile_done, h, 60000));
+    }
+  g_subprocess_wait (h->proc, NULL, NULL);
+  text = g_string_free (h->text, FALSE);
+  g_test_message ("hostile-client said:\n%s", text);
+  g_object_unref (h->out);
+  g_object_unref (h->proc);
+  g_free (h);
+  return text;
+}
+
+/* hostile-client @args as @user, to the end; returns what it printed. */
+static char *
+hostile_run (const char         *user,
+             const char * const *args)
+{
+  return hostile_finish (hostile_start (user, args), 300000);
 }
 
 /* More than 1 MiB or more than 1024 entries of environment are refused for everyone, before
@@ -254,6 +328,202 @@ test_env_size_capped (void)
     g_assert_nonnull (strstr (other, INVALID_ENV "=1\n"));
     g_assert_null (strstr (log, "event=not-granted"));
   }
+}
+
+/* ---- items 2 and 5: floods ---- */
+
+/* The count the client printed for @key ("ok", an error name…), 0 if none. */
+static guint
+hostile_count (const char *text,
+               const char *key)
+{
+  g_autofree char *needle = g_strconcat ("\n", key, "=", NULL);
+  const char *at = strstr (text, needle);
+
+  return at != NULL ? (guint) g_ascii_strtoull (at + strlen (needle), NULL, 10) : 0;
+}
+
+/* Warning lines initd has written so far. */
+static guint
+initd_warnings (void)
+{
+  g_autofree char *err = dbus_fixture_get_stderr (env.fx);
+  guint n = 0;
+
+  for (const char *p = err; (p = strstr (p, "warning: ")) != NULL; p++)
+    n++;
+  return n;
+}
+
+/* The CPU time (user + system) process @pid has used, in milliseconds. */
+static double
+cpu_ms (int pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *stat = test_util_read_file (path);
+  g_auto(GStrv) fields = NULL;
+
+  if (stat == NULL)
+    return 0;
+  fields = g_strsplit (strrchr (stat, ')') + 2, " ", -1);
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) * 1000.0
+         / sysconf (_SC_CLK_TCK);
+}
+
+/* pkuser's `initctl --system start svc' and `stop svc' took this long together with nobody
+ * flooding (measured before the first flood). */
+static double pkuser_baseline;
+
+/* pkuser starts and stops svc; returns the slower of the two in seconds (both must work). */
+static double
+pkuser_start_stop (const char *during)
+{
+  const char *initctl = g_getenv ("INITCTL");
+  const char *start[] = { initctl, "--system", "start", "svc", NULL };
+  const char *stop[] = { initctl, "--system", "stop", "svc", NULL };
+  g_autoptr(PolkitRun) a = polkit_fixture_run_timed (env.fx, "pkuser", start);
+  g_autoptr(PolkitRun) b = polkit_fixture_run_timed (env.fx, "pkuser", stop);
+
+  g_test_message ("FIGURE %s: pkuser start %s in %.0f ms, stop %s in %.0f ms", during,
+                  a->status == 0 ? "ok" : "FAILED", a->seconds * 1000,
+                  b->status == 0 ? "ok" : "FAILED", b->seconds * 1000);
+  g_assert_cmpint (a->status, ==, 0);
+  g_assert_cmpint (b->status, ==, 0);
+  return MAX (a->seconds, b->seconds);
+}
+
+/* pkuser's start and stop each succeed within a second — or, on a machine so loaded that
+ * they take over 100 ms with nobody flooding, within ten times that. */
+static void
+assert_pkuser_unhindered (const char *during)
+{
+  double limit;
+
+  if (pkuser_baseline == 0)
+    pkuser_baseline = pkuser_start_stop ("no flood");
+  limit = MAX (1.0, 10 * pkuser_baseline);
+  g_assert_cmpfloat (pkuser_start_stop (during), <, limit);
+}
+
+/* 160 interactive checks from pkother, whose own agent never answers, would hold every
+ * pending reply initd may have towards polkitd: pkuser still starts and stops within 1 s. */
+static void
+test_flood_interactive_agent (void)
+{
+  const char *args[] = { "--agent", "--interactive", "--conns", "2", "160", "emit",
+                         "needs-auth", NULL };
+  guint warnings = initd_warnings ();
+  g_autofree char *counts = NULL;
+  Hostile *h = hostile_start ("pkother", args);
+
+  /* Let initd hand what it will to polkitd, and polkitd to the agent. */
+  test_util_spin (2000);
+  assert_pkuser_unhindered ("interactive flood");
+  counts = hostile_finish (h, 0);
+  g_test_message ("FIGURE interactive flood: pkother's 160 calls: %u refused at once "
+                  "(LimitsExceeded), %u still waiting; %u warning lines",
+                  hostile_count (counts, "org.example.Init.Error.LimitsExceeded")
+                  + hostile_count (counts, "org.example.Init.Error.LimitsExceeded.at-once"),
+                  hostile_count (counts, "unanswered"), initd_warnings () - warnings);
+  g_assert_cmpuint (hostile_count (counts, "unanswered"), <=, 2);
+}
+
+/* Thousands of calls from pkother that polkit will refuse, spread over connections of 125
+ * pending calls each (the bus allows 128): pkuser still
+ * starts and stops within 1 s, every call of pkother gets an answer (refused by polkit or
+ * LimitsExceeded), and initd's log does not grow by a line per call. */
+static void
+test_flood_refused_calls (void)
+{
+  /* 2000 by default: on a loaded machine the bus itself passes a few thousand calls a
+   * second, and pkuser's call waits behind those already sent; INIT_TEST_FLOOD_CALLS=40000
+   * measures the issue's flood. */
+  const char *calls = g_getenv ("INIT_TEST_FLOOD_CALLS") ? g_getenv ("INIT_TEST_FLOOD_CALLS")
+                                                        : "2000";
+  g_autofree char *conns = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                            (g_ascii_strtoull (calls, NULL, 10) + 124) / 125);
+  const char *args[] = { "--conns", conns, calls, "start", "svc", NULL };
+  guint warnings = initd_warnings ();
+  g_autofree char *counts = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+  int bus_pid = atoi (g_subprocess_get_identifier (env.fx->bus));
+  double cpu = cpu_ms (dbus_fixture_get_initd_pid (env.fx));
+  double bus_cpu = cpu_ms (bus_pid);
+  Hostile *h = hostile_start ("pkother", args);
+  guint added;
+
+  assert_pkuser_unhindered ("refused flood");
+  counts = hostile_finish (h, 300000);
+  added = initd_warnings () - warnings;
+  g_test_message ("FIGURE refused flood: every call answered %.1f s after the first was sent; "
+                  "initd used %.0f ms of CPU, the bus %.0f ms", (g_get_monotonic_time () - t0) / 1e6,
+                  cpu_ms (dbus_fixture_get_initd_pid (env.fx)) - cpu, cpu_ms (bus_pid) - bus_cpu);
+  g_test_message ("FIGURE refused flood: pkother's %s calls: %u AccessDenied, %u "
+                  "LimitsExceeded (%u of them as they were read), %u PermissionDenied; "
+                  "%u warning lines", calls, hostile_count (counts, DENIED),
+                  hostile_count (counts, "org.example.Init.Error.LimitsExceeded")
+                  + hostile_count (counts, "org.example.Init.Error.LimitsExceeded.at-once"),
+                  hostile_count (counts, "org.example.Init.Error.LimitsExceeded.at-once"),
+                  hostile_count (counts, "org.example.Init.Error.PermissionDenied"), added);
+  g_assert_cmpuint (hostile_count (counts, "unanswered"), ==, 0);
+  g_assert_cmpuint (hostile_count (counts, "org.example.Init.Error.PermissionDenied"), ==, 0);
+  /* A few lines per 10 s, and one summary line each, however many calls. */
+  g_assert_cmpuint (added, <=, ((g_get_monotonic_time () - t0) / (10 * G_USEC_PER_SEC) + 2)
+                               * (INIT_TEST_WARN_BURST + 1));
+}
+
+static guint64
+initd_rss_kib (void)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", dbus_fixture_get_initd_pid (env.fx));
+  g_autofree char *status = test_util_read_file (path);
+  const char *at = status != NULL ? strstr (status, "\nVmRSS:") : NULL;
+
+  return at != NULL ? g_ascii_strtoull (at + strlen ("\nVmRSS:"), NULL, 10) : 0;
+}
+
+/* A root property read, in milliseconds. */
+static double
+property_read_ms (void)
+{
+  gint64 t0 = g_get_monotonic_time ();
+  g_autoptr(GVariant) v = dbus_fixture_call_ok (env.fx, MANAGER, "org.freedesktop.DBus.Properties",
+                                                "Get", g_variant_new ("(ss)", I_MANAGER, "Version"));
+
+  return (g_get_monotonic_time () - t0) / 1000.0;
+}
+
+/* Calls from pkother with 8 MiB of environment each cost initd almost nothing: its RSS
+ * stays within 30 MB of where it was, and root's property reads stay fast meanwhile. */
+static void
+test_flood_huge_env (void)
+{
+  /* The issue measured 300 calls; the suite sends fewer (the bus moves 8 MiB slowly), set
+   * INIT_TEST_ENV_FLOOD_CALLS=300 to measure that. */
+  const char *calls = g_getenv ("INIT_TEST_ENV_FLOOD_CALLS") ? g_getenv ("INIT_TEST_ENV_FLOOD_CALLS")
+                                                            : "60";
+  const char *args[] = { "--env-mb", "8", "--conns", "10", calls, "emit", "not-granted", NULL };
+  guint64 base = initd_rss_kib ();
+  guint64 peak = base;
+  double slowest = 0;
+  g_autofree char *counts = NULL;
+  Hostile *h = hostile_start ("pkother", args);
+
+  while (!h->eof)
+    {
+      peak = MAX (peak, initd_rss_kib ());
+      slowest = MAX (slowest, property_read_ms ());
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (20000);
+    }
+  counts = hostile_finish (h, 300000);
+  g_test_message ("FIGURE huge env: RSS %" G_GUINT64_FORMAT " -> peak %" G_GUINT64_FORMAT
+                  " KiB (+%" G_GUINT64_FORMAT " MiB), slowest property read %.1f ms; "
+                  "%u InvalidEnvironment", base, peak, (peak - base) / 1024, slowest,
+                  hostile_count (counts, INVALID_ENV));
+  g_assert_cmpuint (hostile_count (counts, INVALID_ENV), ==, g_ascii_strtoull (calls, NULL, 10));
+  g_assert_cmpuint (peak - base, <, 30 * 1024);
+  g_assert_cmpfloat (slowest, <, 1000);
 }
 
 int
@@ -292,6 +562,9 @@ main (int    argc,
   g_test_add_func ("/face/hostile/env/root-may-pass-variables", test_root_may_pass_variables);
   g_test_add_func ("/face/hostile/env/env-keys-detail", test_env_keys_detail);
   g_test_add_func ("/face/hostile/env/size-capped", test_env_size_capped);
+  g_test_add_func ("/face/hostile/flood/interactive-agent", test_flood_interactive_agent);
+  g_test_add_func ("/face/hostile/flood/refused-calls", test_flood_refused_calls);
+  g_test_add_func ("/face/hostile/flood/huge-env", test_flood_huge_env);
   ret = g_test_run ();
 
   {

@@ -1,0 +1,237 @@
+/* init-call-gate.c — a user over its share is refused before the main loop sees the call */
+#define G_LOG_DOMAIN "init-authority"
+
+#include <glib/gi18n.h>
+
+#include "init-call-gate.h"
+
+/* Bounded: dropped whole when full (a forgotten sender just passes until it is known again). */
+#define SENDERS_MAX 8192
+
+/* Calls needing authorisation one connection may have unanswered at a time.  A client asks
+ * one thing at a time, or a few; a flood over many connections puts at most this many per
+ * connection in the main loop's queue. */
+#define UNANSWERED_PER_SENDER 32
+
+#define LIMITS_EXCEEDED "org.example.Init.Error.LimitsExceeded"
+
+struct _InitCallGate
+{
+  GMutex      lock;
+  GHashTable *senders;   /* unique name -> uid */
+  GHashTable *states;    /* uid -> InitCallGateState (only those not open) */
+  GHashTable *unanswered; /* unique name -> GHashTable of serials passed and not answered */
+  guint64     refused;
+};
+
+/* The members that need authorisation: the only ones the gate ever refuses. */
+static const struct
+{
+  const char *interface;
+  const char *member;
+} checked[] = {
+  { "org.example.Init", "EmitEvent" },
+  { "org.example.Init", "ReloadConfiguration" },
+  { "org.example.Init", "Reexec" },
+  { "org.example.Init.Job", "Start" },
+  { "org.example.Init.Job", "Stop" },
+  { "org.example.Init.Job", "Restart" },
+  { "org.example.Init.Job", "GetLog" },
+  { "org.example.Init.Instance", "Start" },
+  { "org.example.Init.Instance", "Stop" },
+  { "org.example.Init.Instance", "Restart" },
+  { "org.example.Init.Instance", "Reload" },
+};
+
+static void
+gate_clear (InitCallGate *self)
+{
+  g_mutex_clear (&self->lock);
+  g_hash_table_unref (self->senders);
+  g_hash_table_unref (self->states);
+  g_hash_table_unref (self->unanswered);
+}
+
+InitCallGate *
+init_call_gate_new (void)
+{
+  InitCallGate *self = g_atomic_rc_box_new0 (InitCallGate);
+
+  g_mutex_init (&self->lock);
+  self->senders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->states = g_hash_table_new (NULL, NULL);
+  self->unanswered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) g_hash_table_unref);
+  return self;
+}
+
+InitCallGate *
+init_call_gate_ref (InitCallGate *self)
+{
+  return g_atomic_rc_box_acquire (self);
+}
+
+void
+init_call_gate_unref (InitCallGate *self)
+{
+  g_atomic_rc_box_release_full (self, (GDestroyNotify) gate_clear);
+}
+
+static gboolean
+needs_check (GDBusMessage *message)
+{
+  const char *interface = g_dbus_message_get_interface (message);
+  const char *member = g_dbus_message_get_member (message);
+
+  if (interface == NULL || member == NULL)
+    return FALSE;
+  for (gsize i = 0; i < G_N_ELEMENTS (checked); i++)
+    if (g_str_equal (interface, checked[i].interface) && g_str_equal (member, checked[i].member))
+      return TRUE;
+  return FALSE;
+}
+
+/* An answer to @sender's call @serial is going out: it is no longer waiting. */
+static void
+answered (InitCallGate *self,
+          const char   *sender,
+          guint32       serial)
+{
+  GHashTable *serials;
+
+  g_mutex_lock (&self->lock);
+  serials = g_hash_table_lookup (self->unanswered, sender);
+  if (serials != NULL && g_hash_table_remove (serials, GUINT_TO_POINTER (serial))
+      && g_hash_table_size (serials) == 0)
+    g_hash_table_remove (self->unanswered, sender);
+  g_mutex_unlock (&self->lock);
+}
+
+/* May @message (a call needing authorisation from @sender) go on?  If so it counts as
+ * unanswered until its reply goes out.  Called with the lock held. */
+static gboolean
+admit (InitCallGate *self,
+       GDBusMessage *message,
+       const char   *sender)
+{
+  InitCallGateState state = INIT_CALL_GATE_OPEN;
+  gboolean interactive = (g_dbus_message_get_flags (message) &
+                          G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION) != 0;
+  GHashTable *serials = g_hash_table_lookup (self->unanswered, sender);
+  gpointer known = NULL;
+
+  if (g_hash_table_lookup_extended (self->senders, sender, NULL, &known))
+    state = GPOINTER_TO_UINT (g_hash_table_lookup (self->states, known));
+  if ((state & INIT_CALL_GATE_CHECKS_FULL)
+      || (interactive && (state & INIT_CALL_GATE_INTERACTIVE_FULL))
+      || (serials != NULL && g_hash_table_size (serials) >= UNANSWERED_PER_SENDER))
+    return FALSE;
+  if (serials == NULL)
+    {
+      serials = g_hash_table_new (NULL, NULL);
+      g_hash_table_insert (self->unanswered, g_strdup (sender), serials);
+    }
+  g_hash_table_add (serials, GUINT_TO_POINTER (g_dbus_message_get_serial (message)));
+  return TRUE;
+}
+
+/* In GDBus's worker thread, for every message, as it is read or before it is written. */
+static GDBusMessage *
+gate_filter (GDBusConnection *connection,
+             GDBusMessage    *message,
+             gboolean         incoming,
+             gpointer         user_data)
+{
+  InitCallGate *self = user_data;
+  GDBusMessageType type = g_dbus_message_get_message_type (message);
+  const char *sender = g_dbus_message_get_sender (message);
+  g_autoptr(GDBusMessage) reply = NULL;
+
+  if (!incoming)
+    {
+      if ((type == G_DBUS_MESSAGE_TYPE_METHOD_RETURN || type == G_DBUS_MESSAGE_TYPE_ERROR)
+          && g_dbus_message_get_destination (message) != NULL)
+        answered (self, g_dbus_message_get_destination (message),
+                  g_dbus_message_get_reply_serial (message));
+      return message;
+    }
+  if (sender == NULL || type != G_DBUS_MESSAGE_TYPE_METHOD_CALL || !needs_check (message))
+    return message;
+  g_mutex_lock (&self->lock);
+  if (admit (self, message, sender))
+    {
+      g_mutex_unlock (&self->lock);
+      return message;
+    }
+  self->refused++;
+  g_mutex_unlock (&self->lock);
+
+  if (!(g_dbus_message_get_flags (message) & G_DBUS_MESSAGE_FLAGS_NO_REPLY_EXPECTED))
+    {
+      reply = g_dbus_message_new_method_error (message, LIMITS_EXCEEDED,
+                                               _("Too many calls of this connection are "
+                                                 "waiting for authorization; try again "
+                                                 "later"));
+      g_dbus_connection_send_message (connection, reply, G_DBUS_SEND_MESSAGE_FLAGS_NONE, NULL,
+                                      NULL);
+    }
+  g_object_unref (message);
+  return NULL;
+}
+
+guint
+init_call_gate_attach (InitCallGate    *self,
+                       GDBusConnection *connection)
+{
+  g_return_val_if_fail (self != NULL && G_IS_DBUS_CONNECTION (connection), 0);
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_remove_all (self->senders);
+  g_hash_table_remove_all (self->unanswered);
+  g_mutex_unlock (&self->lock);
+  /* GDBus may still run the filter after it is removed: it keeps its own reference. */
+  return g_dbus_connection_add_filter (connection, gate_filter, init_call_gate_ref (self),
+                                       (GDestroyNotify) init_call_gate_unref);
+}
+
+void
+init_call_gate_set_sender (InitCallGate *self,
+                           const char   *sender,
+                           guint32       uid)
+{
+  g_return_if_fail (self != NULL && sender != NULL);
+
+  g_mutex_lock (&self->lock);
+  if (g_hash_table_size (self->senders) >= SENDERS_MAX)
+    g_hash_table_remove_all (self->senders);
+  g_hash_table_replace (self->senders, g_strdup (sender), GUINT_TO_POINTER (uid));
+  g_mutex_unlock (&self->lock);
+}
+
+void
+init_call_gate_set_state (InitCallGate      *self,
+                          guint32            uid,
+                          InitCallGateState  state)
+{
+  g_return_if_fail (self != NULL);
+
+  g_mutex_lock (&self->lock);
+  if (state == INIT_CALL_GATE_OPEN)
+    g_hash_table_remove (self->states, GUINT_TO_POINTER (uid));
+  else
+    g_hash_table_insert (self->states, GUINT_TO_POINTER (uid), GUINT_TO_POINTER (state));
+  g_mutex_unlock (&self->lock);
+}
+
+guint64
+init_call_gate_get_refused (InitCallGate *self)
+{
+  guint64 refused;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  g_mutex_lock (&self->lock);
+  refused = self->refused;
+  g_mutex_unlock (&self->lock);
+  return refused;
+}

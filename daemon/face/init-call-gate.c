@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "init-call-gate.h"
+#include "init-env-policy.h"
 
 /* Bounded: dropped whole when full (a forgotten sender just passes until it is known again). */
 #define SENDERS_MAX 8192
@@ -14,6 +15,12 @@
 #define UNANSWERED_PER_SENDER 32
 
 #define LIMITS_EXCEEDED "org.example.Init.Error.LimitsExceeded"
+#define INVALID_ENVIRONMENT "org.example.Init.Error.InvalidEnvironment"
+
+/* An environment argument larger than this (serialised: the strings, their NULs and the
+ * offsets) cannot pass init_env_policy_check_size(): refused here, so a flood of huge calls
+ * never piles up in the main loop's queue. */
+#define ENV_MAX (INIT_ENV_POLICY_MAX_BYTES + (INIT_ENV_POLICY_MAX_ENTRIES + 1) * 9)
 
 struct _InitCallGate
 {
@@ -91,6 +98,24 @@ needs_check (GDBusMessage *message)
   return FALSE;
 }
 
+/* The serialised size of @body's string-array arguments (job variables), without copying. */
+static gsize
+env_size (GVariant *body)
+{
+  gsize size = 0;
+
+  if (body == NULL || !g_variant_is_of_type (body, G_VARIANT_TYPE_TUPLE))
+    return 0;
+  for (gsize i = 0; i < g_variant_n_children (body); i++)
+    {
+      g_autoptr(GVariant) child = g_variant_get_child_value (body, i);
+
+      if (g_variant_is_of_type (child, G_VARIANT_TYPE_STRING_ARRAY))
+        size += g_variant_get_size (child);
+    }
+  return size;
+}
+
 /* An answer to @sender's call @serial is going out: it is no longer waiting. */
 static void
 answered (InitCallGate *self,
@@ -157,6 +182,16 @@ gate_filter (GDBusConnection *connection,
     }
   if (sender == NULL || type != G_DBUS_MESSAGE_TYPE_METHOD_CALL || !needs_check (message))
     return message;
+  if (env_size (g_dbus_message_get_body (message)) > ENV_MAX)
+    {
+      reply = g_dbus_message_new_method_error (message, INVALID_ENVIRONMENT,
+                                               _("Environment too large (at most %d bytes in all)"),
+                                               INIT_ENV_POLICY_MAX_BYTES);
+      g_dbus_connection_send_message (connection, reply, G_DBUS_SEND_MESSAGE_FLAGS_NONE, NULL,
+                                      NULL);
+      g_object_unref (message);
+      return NULL;
+    }
   g_mutex_lock (&self->lock);
   if (admit (self, message, sender))
     {

@@ -9,7 +9,9 @@
  * A reply holds at most INIT_HISTORY_READER_MAX_RECORDS records and about
  * INIT_HISTORY_READER_MAX_BYTES bytes, whatever the caller asks: the client pages with the
  * id of the last record it got, so nobody can make the daemon build and queue replies of the
- * whole history over and over.
+ * whole history over and over.  Replies are built one per main-loop iteration at low
+ * priority, so a flood of GetHistory calls never holds up other callers for more than one
+ * page.
  */
 #pragma once
 
@@ -29,5 +31,10 @@ void init_history_reader_handle (InitManager           *manager,
                                  GDBusMethodInvocation *invocation,
                                  guint64                after,
                                  guint                  max);
+
+/* Calls authorised whose replies are not built yet. */
+guint init_history_reader_get_n_pending (void);
+/* Build and send every reply still pending now (before a re-exec: they are not carried). */
+void  init_history_reader_flush         (void);
 
 G_END_DECLS

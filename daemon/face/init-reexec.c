@@ -13,6 +13,7 @@
 #include "init-instance.h"
 #include "init-log.h"
 #include "init-call.h"
+#include "init-history-reader.h"
 #include "init-reexec.h"
 #include "init-engine-save.h"
 
@@ -181,6 +182,7 @@ init_reexec_now (InitReexec  *reexec,
   gint64 start = g_get_monotonic_time ();
 
   wait_for_authorizations (reexec);
+  init_history_reader_flush ();
 
   /* The bus first: after this no message is read by this process. */
   if (reexec->service != NULL)

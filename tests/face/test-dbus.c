@@ -916,6 +916,94 @@ test_history (void)
 /* ---- session mode ---- */
 
 /* Another uid may read but not change a session daemon's jobs. */
+typedef struct
+{
+  guint n_history;      /* GetHistory replies so far */
+  guint history_before; /* GetHistory replies that came before the property's */
+  gboolean got_property;
+} Flood;
+
+static void
+flood_history_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Flood *flood = user_data;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, NULL);
+
+  g_assert_nonnull (reply);
+  flood->n_history++;
+}
+
+static void
+flood_property_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Flood *flood = user_data;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, NULL);
+
+  g_assert_nonnull (reply);
+  flood->history_before = flood->n_history;
+  flood->got_property = TRUE;
+}
+
+/* A flood of GetHistory calls for a big history does not hold up other callers: the pages
+ * are built one per main-loop iteration below message dispatch, so a property read sent
+ * after 40 of them is answered before most of their replies. */
+static void
+test_history_flood (void)
+{
+  T t = { 0 };
+  g_autoptr(GPtrArray) env = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *filler = g_strnfill (4000, 'x');
+  g_autoptr(GDBusConnection) other = NULL;
+  Flood flood = { 0 };
+  const guint n_calls = 40;
+  gint64 sent;
+
+  t_setup (&t);
+  /* Nobody subscribed: the 4 MB of events go to the history only, not out as signals. */
+  dbus_fixture_start_initd (t.fx, NULL, NULL);
+  for (guint i = 0; i < 16; i++)
+    g_ptr_array_add (env, g_strdup_printf ("FILL%u=%s", i, filler));
+  g_ptr_array_add (env, NULL);
+  /* ~64 KB per event: a full page (256 KiB) for every GetHistory below. */
+  for (guint i = 0; i < 60; i++)
+    {
+      g_autoptr(GVariant) r = call_ok (&t, MANAGER, IFACE_MANAGER, "EmitEvent",
+                                       g_variant_new ("(s^asb)", "fill", (const char * const *) env->pdata, FALSE));
+    }
+
+  for (guint i = 0; i < n_calls; i++)
+    g_dbus_connection_call (t.fx->connection, NAME, MANAGER, IFACE_MANAGER, "GetHistory",
+                            g_variant_new ("(tu)", (guint64) 0, 0), NULL, G_DBUS_CALL_FLAGS_NONE,
+                            WAIT_MS, NULL, flood_history_cb, &flood);
+  /* Another client's read, so what it waits for is the daemon, not the bus delivering the
+   * pages already sent to the first client. */
+  other = g_dbus_connection_new_for_address_sync (t.fx->address,
+                                                  G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                                  | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                  NULL, NULL, NULL);
+  g_assert_nonnull (other);
+  sent = g_get_monotonic_time ();
+  g_dbus_connection_call (other, NAME, MANAGER, "org.freedesktop.DBus.Properties", "Get",
+                          g_variant_new ("(ss)", IFACE_MANAGER, "Version"), NULL,
+                          G_DBUS_CALL_FLAGS_NONE, WAIT_MS, NULL, flood_property_cb, &flood);
+  while (!flood.got_property || flood.n_history < n_calls)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      if (flood.got_property && sent != 0)
+        {
+          g_test_message ("property read answered after %.1f ms, behind %u of %u GetHistory replies",
+                          (g_get_monotonic_time () - sent) / 1000.0, flood.history_before, n_calls);
+          sent = 0;
+        }
+    }
+  g_assert_cmpuint (flood.history_before, <, n_calls / 2);
+  t_teardown (&t);
+}
+
 static void
 test_session_other_uid (void)
 {
@@ -1041,6 +1129,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dbus/job/failed-and-canceled", test_job_failed_and_canceled);
   g_test_add_func ("/dbus/instance/methods", test_instance_methods);
   g_test_add_func ("/dbus/history/cursor-and-signal", test_history);
+  g_test_add_func ("/dbus/history/flood-does-not-block", test_history_flood);
   g_test_add_func ("/dbus/session/other-uid", test_session_other_uid);
   g_test_add_func ("/dbus/session/job-environment", test_job_environment);
   g_test_add_func ("/dbus/bus/restart", test_bus_restart);

@@ -47,17 +47,17 @@ initctl_agent_possible (Initctl *ctl)
 
 typedef struct
 {
-  PolkitSubject       *(*process_new_for_owner) (gint, guint64, gint);
-  PolkitAgentListener *(*text_listener_new) (GCancellable *, GError **);
-  gpointer             (*register_with_options) (PolkitAgentListener *,
-                                                 PolkitAgentRegisterFlags, PolkitSubject *,
-                                                 const gchar *, GVariant *, GCancellable *,
-                                                 GError **);
+  PolkitSubject *(*process_new_for_owner)(gint, guint64, gint);
+  PolkitAgentListener *(*text_listener_new)(GCancellable *, GError **);
+  gpointer (*register_with_options)(PolkitAgentListener *,
+                                    PolkitAgentRegisterFlags, PolkitSubject *,
+                                    const gchar *, GVariant *, GCancellable *,
+                                    GError **);
 } PolkitFunctions;
 
 static gboolean
-load_polkit (PolkitFunctions  *fn,
-             GError          **error)
+load_polkit (PolkitFunctions *fn,
+             GError         **error)
 {
   GModule *module = g_module_open (POLKIT_AGENT_LIBRARY, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
 
@@ -94,8 +94,8 @@ in_logind_session (void)
 }
 
 gboolean
-initctl_agent_start (Initctl  *ctl,
-                     GError  **error)
+initctl_agent_start (Initctl *ctl,
+                     GError **error)
 {
   PolkitFunctions fn;
   g_autoptr(PolkitSubject) subject = NULL;

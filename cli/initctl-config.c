@@ -203,7 +203,7 @@ show_condition_json (GString    *out,
       g_string_append (out, ",\"job\":");
       initctl_json_string (out, job != NULL ? job : "");
       g_string_append (out, ",\"env\":");
-      initctl_json_strv (out, (const char * const *) env->pdata);
+      initctl_json_strv (out, (const char *const *) env->pdata);
       g_string_append_c (out, '}');
     }
   g_string_append_c (out, ']');
@@ -256,8 +256,8 @@ show_job (Initctl  *ctl,
 }
 
 int
-initctl_cmd_show_config (Initctl  *ctl,
-                         char    **args)
+initctl_cmd_show_config (Initctl *ctl,
+                         char   **args)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
@@ -310,10 +310,10 @@ initctl_cmd_show_config (Initctl  *ctl,
 
 typedef struct
 {
-  GHashTable  *jobs;      /* known job names (set) */
-  GPtrArray   *emits;     /* every `emits' pattern */
-  GHashTable  *known;     /* built-in and ignored events (set) */
-  gboolean     warn;
+  GHashTable *jobs;       /* known job names (set) */
+  GPtrArray  *emits;      /* every `emits' pattern */
+  GHashTable *known;      /* built-in and ignored events (set) */
+  gboolean    warn;
 } Checker;
 
 static gboolean
@@ -426,14 +426,14 @@ check_condition (Checker    *checker,
   return FALSE;
 }
 
-static const char * const builtin_events[] = {
+static const char *const builtin_events[] = {
   "startup", "debug", "control-alt-delete", "keyboard-request", "power-status-changed",
   "starting", "started", "stopping", "stopped", NULL
 };
 
 int
-initctl_cmd_check_config (Initctl  *ctl,
-                          char    **args)
+initctl_cmd_check_config (Initctl *ctl,
+                          char   **args)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) objects = NULL;
@@ -443,7 +443,7 @@ initctl_cmd_check_config (Initctl  *ctl,
   g_autoptr(GHashTable) known = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) emits = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GString) out = g_string_new (NULL);
-  g_auto(GStrv) ignored = NULL;
+  g_auto (GStrv) ignored = NULL;
   Checker checker = { jobs, emits, known, ctl->warn };
   gboolean ok = TRUE, found = FALSE;
 

@@ -20,8 +20,8 @@
  *   neither, elsewhere       the system bus, as Upstart.
  * --dest NAME replaces the bus name org.example.Init on whichever bus is used. */
 gboolean
-initctl_connect (Initctl  *ctl,
-                 GError  **error)
+initctl_connect (Initctl *ctl,
+                 GError **error)
 {
   const char *address = g_getenv ("INIT_DBUS_ADDRESS");
   g_autoptr(GError) local = NULL;
@@ -33,10 +33,10 @@ initctl_connect (Initctl  *ctl,
       const char *mode = g_getenv ("INIT_DBUS_MODE");
 
       ctl->bus = g_dbus_connection_new_for_address_sync (
-          address,
-          G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-            | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-          NULL, NULL, &local);
+        address,
+        G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+        | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+        NULL, NULL, &local);
       ctl->polkit = g_strcmp0 (mode, "system") == 0;
       ctl->bus_label = g_strdup_printf (_("bus at %s"), address);
       if (ctl->bus == NULL)
@@ -134,15 +134,15 @@ on_interrupt (gpointer user_data)
 }
 
 static GVariant *
-call_once (Initctl             *ctl,
-           const char          *path,
-           const char          *iface,
-           const char          *method,
-           GVariant            *params,
-           const GVariantType  *type,
-           GDBusCallFlags       call_flags,
-           InitctlCallFlags     flags,
-           GError             **error)
+call_once (Initctl            *ctl,
+           const char         *path,
+           const char         *iface,
+           const char         *method,
+           GVariant           *params,
+           const GVariantType *type,
+           GDBusCallFlags      call_flags,
+           InitctlCallFlags    flags,
+           GError            **error)
 {
   PendingCall *pending;
   GVariant *reply;
@@ -186,13 +186,13 @@ error_has_name (const GError *error,
 }
 
 GVariant *
-initctl_call (Initctl             *ctl,
-              const char          *path,
-              GDBusInterfaceInfo  *iface,
-              const char          *method,
-              GVariant            *params,
-              InitctlCallFlags     flags,
-              GError             **error)
+initctl_call (Initctl            *ctl,
+              const char         *path,
+              GDBusInterfaceInfo *iface,
+              const char         *method,
+              GVariant           *params,
+              InitctlCallFlags    flags,
+              GError            **error)
 {
   g_autoptr(GVariantType) type = reply_type (iface, method);
   g_autoptr(GVariant) owned_params = params != NULL ? g_variant_ref_sink (params) : NULL;
@@ -284,8 +284,8 @@ initctl_get_all (Initctl            *ctl,
 static GVariant *managed_objects;
 
 GVariant *
-initctl_get_managed_objects (Initctl  *ctl,
-                             GError  **error)
+initctl_get_managed_objects (Initctl *ctl,
+                             GError **error)
 {
   GVariant *reply;
 
@@ -302,9 +302,9 @@ initctl_get_managed_objects (Initctl  *ctl,
 }
 
 char *
-initctl_get_job_path (Initctl     *ctl,
-                      const char  *name,
-                      GError     **error)
+initctl_get_job_path (Initctl    *ctl,
+                      const char *name,
+                      GError    **error)
 {
   g_autoptr(GVariant) reply = NULL;
   char *path = NULL;
@@ -365,14 +365,14 @@ typedef struct
 } ErrorStatus;
 
 static const ErrorStatus error_statuses[] = {
-  { ERROR_PREFIX "UnknownJob",       INITCTL_EXIT_UNKNOWN_JOB },
-  { ERROR_PREFIX "UnknownInstance",  INITCTL_EXIT_NOT_RUNNING },
-  { ERROR_PREFIX "AlreadyStopped",   INITCTL_EXIT_NOT_RUNNING },
-  { ERROR_PREFIX "NotRunning",       INITCTL_EXIT_NOT_RUNNING },
-  { ERROR_PREFIX "AlreadyStarted",   INITCTL_EXIT_ALREADY_RUNNING },
-  { ERROR_PREFIX "JobFailed",        INITCTL_EXIT_JOB_FAILED },
-  { ERROR_PREFIX "EventFailed",      INITCTL_EXIT_JOB_FAILED },
-  { ERROR_PREFIX "Canceled",         INITCTL_EXIT_JOB_FAILED },
+  { ERROR_PREFIX "UnknownJob", INITCTL_EXIT_UNKNOWN_JOB },
+  { ERROR_PREFIX "UnknownInstance", INITCTL_EXIT_NOT_RUNNING },
+  { ERROR_PREFIX "AlreadyStopped", INITCTL_EXIT_NOT_RUNNING },
+  { ERROR_PREFIX "NotRunning", INITCTL_EXIT_NOT_RUNNING },
+  { ERROR_PREFIX "AlreadyStarted", INITCTL_EXIT_ALREADY_RUNNING },
+  { ERROR_PREFIX "JobFailed", INITCTL_EXIT_JOB_FAILED },
+  { ERROR_PREFIX "EventFailed", INITCTL_EXIT_JOB_FAILED },
+  { ERROR_PREFIX "Canceled", INITCTL_EXIT_JOB_FAILED },
   { ERROR_PREFIX "PermissionDenied", INITCTL_EXIT_DENIED },
   { DBUS_ERROR "AccessDenied", INITCTL_EXIT_DENIED },
   { DBUS_ERROR "AuthFailed", INITCTL_EXIT_DENIED },

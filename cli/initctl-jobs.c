@@ -13,7 +13,7 @@ typedef enum
   VERB_RESTART,
 } Verb;
 
-static const char * const verb_methods[] = { "Start", "Stop", "Restart" };
+static const char *const verb_methods[] = { "Start", "Stop", "Restart" };
 
 /* Inside a job, `initctl stop` (no job name) acts on the instance that runs it, through the
  * Instance interface and without waiting: the caller is part of that instance, so waiting
@@ -110,9 +110,9 @@ wait_for_rest (Initctl    *ctl,
 }
 
 static int
-print_overtaken (Initctl     *ctl,
-                 const char  *job_path,
-                 char       **args)
+print_overtaken (Initctl    *ctl,
+                 const char *job_path,
+                 char      **args)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
@@ -138,9 +138,9 @@ is_canceled (const GError *error)
 }
 
 static int
-job_verb (Initctl  *ctl,
-          Verb      verb,
-          char    **args)
+job_verb (Initctl *ctl,
+          Verb     verb,
+          char   **args)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
@@ -188,29 +188,29 @@ job_verb (Initctl  *ctl,
 }
 
 int
-initctl_cmd_start (Initctl  *ctl,
-                   char    **args)
+initctl_cmd_start (Initctl *ctl,
+                   char   **args)
 {
   return job_verb (ctl, VERB_START, args);
 }
 
 int
-initctl_cmd_stop (Initctl  *ctl,
-                  char    **args)
+initctl_cmd_stop (Initctl *ctl,
+                  char   **args)
 {
   return job_verb (ctl, VERB_STOP, args);
 }
 
 int
-initctl_cmd_restart (Initctl  *ctl,
-                     char    **args)
+initctl_cmd_restart (Initctl *ctl,
+                     char   **args)
 {
   return job_verb (ctl, VERB_RESTART, args);
 }
 
 int
-initctl_cmd_reload (Initctl  *ctl,
-                    char    **args)
+initctl_cmd_reload (Initctl *ctl,
+                    char   **args)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
@@ -242,8 +242,8 @@ initctl_cmd_reload (Initctl  *ctl,
 }
 
 int
-initctl_cmd_usage (Initctl  *ctl,
-                   char    **args)
+initctl_cmd_usage (Initctl *ctl,
+                   char   **args)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) usage = NULL;

@@ -45,8 +45,8 @@ initctl_json_string (GString    *out,
 }
 
 void
-initctl_json_strv (GString            *out,
-                   const char * const *strv)
+initctl_json_strv (GString           *out,
+                   const char *const *strv)
 {
   g_string_append_c (out, '[');
   for (guint i = 0; strv != NULL && strv[i] != NULL; i++)

@@ -7,8 +7,8 @@
 #include "initctl.h"
 
 int
-initctl_cmd_emit (Initctl  *ctl,
-                  char    **args)
+initctl_cmd_emit (Initctl *ctl,
+                  char   **args)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
@@ -27,8 +27,8 @@ initctl_cmd_emit (Initctl  *ctl,
 }
 
 int
-initctl_cmd_reload_configuration (Initctl  *ctl,
-                                  char    **args)
+initctl_cmd_reload_configuration (Initctl *ctl,
+                                  char   **args)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
@@ -44,15 +44,15 @@ initctl_cmd_reload_configuration (Initctl  *ctl,
   return INITCTL_EXIT_OK;
 }
 
-static GVariant *get_manager_string (Initctl     *ctl,
-                                     const char  *name,
-                                     GError     **error);
+static GVariant *get_manager_string (Initctl    *ctl,
+                                     const char *name,
+                                     GError    **error);
 
 /* Upstart re-executed with `telinit u' (a signal); ours is a D-Bus call whose reply comes
  * from the new process once it has restored everything, so success means it is back. */
 int
-initctl_cmd_reexec (Initctl  *ctl,
-                    char    **args)
+initctl_cmd_reexec (Initctl *ctl,
+                    char   **args)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
@@ -81,9 +81,9 @@ initctl_cmd_reexec (Initctl  *ctl,
 }
 
 static GVariant *
-get_manager_string (Initctl     *ctl,
-                    const char  *name,
-                    GError     **error)
+get_manager_string (Initctl    *ctl,
+                    const char *name,
+                    GError    **error)
 {
   g_autoptr(GVariant) value = NULL;
 
@@ -100,8 +100,8 @@ get_manager_string (Initctl     *ctl,
 
 /* `init (Init 0.1.0)', as Upstart's `init (upstart 1.13.2)'. */
 int
-initctl_cmd_version (Initctl  *ctl,
-                     char    **args)
+initctl_cmd_version (Initctl *ctl,
+                     char   **args)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) version = NULL;
@@ -120,7 +120,7 @@ initctl_cmd_version (Initctl  *ctl,
   return INITCTL_EXIT_OK;
 }
 
-static const char * const priorities[] = {
+static const char *const priorities[] = {
   "debug", "info", "message", "warn", "error", "fatal", NULL
 };
 
@@ -141,8 +141,8 @@ is_no_such_property (const GError *error)
  * property, and refuses to set it with a clear error.  It still asks the daemon, so a
  * missing daemon is reported as such. */
 int
-initctl_cmd_log_priority (Initctl  *ctl,
-                          char    **args)
+initctl_cmd_log_priority (Initctl *ctl,
+                          char   **args)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) value = NULL;

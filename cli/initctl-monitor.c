@@ -32,7 +32,7 @@
 #include "initctl.h"
 
 /* Process names in the order the status line lists them. */
-static const char * const process_names[] = {
+static const char *const process_names[] = {
   "main", "pre-start", "post-start", "pre-stop", "post-stop", NULL
 };
 #define N_PROCESSES 5
@@ -477,8 +477,8 @@ seed_processes (Monitor  *monitor,
 }
 
 int
-initctl_cmd_monitor (Initctl  *ctl,
-                     char    **args)
+initctl_cmd_monitor (Initctl *ctl,
+                     char   **args)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) objects = NULL;
@@ -494,18 +494,18 @@ initctl_cmd_monitor (Initctl  *ctl,
 
   /* Subscribe first, read second (see the comment at the top). */
   subscriptions[0] = g_dbus_connection_signal_subscribe (
-      ctl->bus, name, manager, "EventEmitted", INITCTL_MANAGER_PATH, NULL,
-      G_DBUS_SIGNAL_FLAGS_NONE, on_event_emitted, &monitor, NULL);
+    ctl->bus, name, manager, "EventEmitted", INITCTL_MANAGER_PATH, NULL,
+    G_DBUS_SIGNAL_FLAGS_NONE, on_event_emitted, &monitor, NULL);
   subscriptions[1] = g_dbus_connection_signal_subscribe (
-      ctl->bus, name, manager, "EventFinished", INITCTL_MANAGER_PATH, NULL,
-      G_DBUS_SIGNAL_FLAGS_NONE, on_event_finished, &monitor, NULL);
+    ctl->bus, name, manager, "EventFinished", INITCTL_MANAGER_PATH, NULL,
+    G_DBUS_SIGNAL_FLAGS_NONE, on_event_finished, &monitor, NULL);
   subscriptions[2] = g_dbus_connection_signal_subscribe (
-      ctl->bus, name, manager, "HistoryRecord", INITCTL_MANAGER_PATH, NULL,
-      G_DBUS_SIGNAL_FLAGS_NONE, on_history_record, &monitor, NULL);
+    ctl->bus, name, manager, "HistoryRecord", INITCTL_MANAGER_PATH, NULL,
+    G_DBUS_SIGNAL_FLAGS_NONE, on_history_record, &monitor, NULL);
   subscriptions[3] = g_dbus_connection_signal_subscribe (
-      ctl->bus, "org.freedesktop.DBus", "org.freedesktop.DBus", "NameOwnerChanged",
-      "/org/freedesktop/DBus", name, G_DBUS_SIGNAL_FLAGS_NONE, on_name_owner_changed,
-      &monitor, NULL);
+    ctl->bus, "org.freedesktop.DBus", "org.freedesktop.DBus", "NameOwnerChanged",
+    "/org/freedesktop/DBus", name, G_DBUS_SIGNAL_FLAGS_NONE, on_name_owner_changed,
+    &monitor, NULL);
 
   monitor.processes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   {

@@ -194,8 +194,8 @@ initctl_print_instance (Initctl    *ctl,
 }
 
 int
-initctl_cmd_status (Initctl  *ctl,
-                    char    **args)
+initctl_cmd_status (Initctl *ctl,
+                    char   **args)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
@@ -256,7 +256,7 @@ static int
 compare_rows (gconstpointer a,
               gconstpointer b)
 {
-  const ListRow *ra = *(ListRow * const *) a, *rb = *(ListRow * const *) b;
+  const ListRow *ra = *(ListRow *const *) a, *rb = *(ListRow *const *) b;
 
   return strcmp (ra->name, rb->name);
 }
@@ -265,7 +265,7 @@ static int
 compare_instances (gconstpointer a,
                    gconstpointer b)
 {
-  GVariant *va = *(GVariant * const *) a, *vb = *(GVariant * const *) b;
+  GVariant *va = *(GVariant *const *) a, *vb = *(GVariant *const *) b;
 
   return strcmp (initctl_prop_string (va, "Name", ""), initctl_prop_string (vb, "Name", ""));
 }
@@ -339,8 +339,8 @@ initctl_collect_jobs (GVariant *objects)
 }
 
 int
-initctl_cmd_list (Initctl  *ctl,
-                  char    **args)
+initctl_cmd_list (Initctl *ctl,
+                  char   **args)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) objects = NULL;

@@ -5,9 +5,9 @@
 #include "initctl.h"
 
 GVariant *
-initctl_get_process_tree (Initctl     *ctl,
-                          const char  *path,
-                          GError     **error)
+initctl_get_process_tree (Initctl    *ctl,
+                          const char *path,
+                          GError    **error)
 {
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) local = NULL;
@@ -78,7 +78,7 @@ flatten (GVariant *tree)
           g_array_set_size (stack, stack->len - 1);
           g_array_append_val (order, *node);
           /* Children pushed last-first so they come out in the daemon's order. */
-          for (guint c = nodes->len; c-- > 0; )
+          for (guint c = nodes->len; c-- > 0;)
             {
               Node *child = &g_array_index (nodes, Node, c);
 

@@ -21,7 +21,7 @@ typedef enum
 typedef struct
 {
   const char *name;
-  int       (*func) (Initctl *ctl, char **args);
+  int (*func)(Initctl *ctl, char **args);
   const char *params;    /* translatable */
   const char *summary;   /* translatable */
   guint       options;
@@ -68,7 +68,7 @@ static const Command commands[] = {
 };
 
 /* Commands that may be run through a link named after them (as Upstart's start, stop…). */
-static const char * const link_commands[] = {
+static const char *const link_commands[] = {
   "start", "stop", "restart", "reload", "status", NULL
 };
 
@@ -187,14 +187,14 @@ commands_description (void)
 }
 
 static void
-add_entry (GArray       *entries,
-           const char   *long_name,
-           char          short_name,
-           int           flags,
-           GOptionArg    arg,
-           gpointer      data,
-           const char   *description,
-           const char   *arg_description)
+add_entry (GArray     *entries,
+           const char *long_name,
+           char        short_name,
+           int         flags,
+           GOptionArg  arg,
+           gpointer    data,
+           const char *description,
+           const char *arg_description)
 {
   GOptionEntry e = { long_name, short_name, flags, arg, data, description, arg_description };
 
@@ -202,11 +202,11 @@ add_entry (GArray       *entries,
 }
 
 static GOptionContext *
-make_context (Initctl        *ctl,
-              const Command  *cmd,
-              gboolean        link_mode,
-              gboolean       *show_version,
-              char         ***remaining)
+make_context (Initctl       *ctl,
+              const Command *cmd,
+              gboolean       link_mode,
+              gboolean      *show_version,
+              char        ***remaining)
 {
   g_autoptr(GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
   g_autofree char *params = NULL;
@@ -279,7 +279,7 @@ static int
 print_help (Initctl *ctl)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_auto(GStrv) remaining = NULL;
+  g_auto (GStrv) remaining = NULL;
   g_autofree char *help = NULL;
   gboolean version = FALSE;
 
@@ -291,14 +291,14 @@ print_help (Initctl *ctl)
 
 /* Parse the command line and run the command; the caller frees @ctl's strings. */
 static int
-run (Initctl  *ctl,
-     int       argc,
-     char    **argv)
+run (Initctl *ctl,
+     int      argc,
+     char   **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_auto(GStrv) remaining = NULL;
+  g_auto (GStrv) remaining = NULL;
   const Command *cmd = NULL;
   gboolean show_version = FALSE;
   gboolean link_mode = g_strv_contains (link_commands, ctl->prog);

@@ -32,23 +32,23 @@ typedef enum
 
 typedef struct
 {
-  const char      *prog;            /* "initctl", or "start", "stop"… when run through a link */
+  const char *prog;                 /* "initctl", or "start", "stop"… when run through a link */
 
   /* global options */
-  gboolean         opt_system;
-  gboolean         opt_session;
-  char            *dest;
-  gboolean         quiet;
-  gboolean         verbose;
-  gboolean         no_ask_password;
+  gboolean opt_system;
+  gboolean opt_session;
+  char    *dest;
+  gboolean quiet;
+  gboolean verbose;
+  gboolean no_ask_password;
 
   /* command options */
-  gboolean         no_wait;
-  gboolean         json;
-  gboolean         tree;
-  gboolean         enumerate;
-  gboolean         warn;
-  char            *ignore_events;
+  gboolean no_wait;
+  gboolean json;
+  gboolean tree;
+  gboolean enumerate;
+  gboolean warn;
+  char    *ignore_events;
 
   /* the connection */
   GDBusConnection *bus;
@@ -68,98 +68,98 @@ typedef enum
 /* ---- initctl.c ---- */
 
 /* "<prog>: <message>" on stderr (unless the message is empty). */
-void       initctl_error              (Initctl            *ctl,
-                                       const char         *format,
-                                       ...) G_GNUC_PRINTF (2, 3);
+void       initctl_error (Initctl    *ctl,
+                          const char *format,
+                          ...) G_GNUC_PRINTF (2, 3);
 /* initctl_error() plus the "Try `<prog> --help'" line; returns INITCTL_EXIT_FAILURE. */
-int        initctl_usage_error        (Initctl            *ctl,
-                                       const char         *format,
-                                       ...) G_GNUC_PRINTF (2, 3);
+int        initctl_usage_error (Initctl    *ctl,
+                                const char *format,
+                                ...) G_GNUC_PRINTF (2, 3);
 /* Write @text to stdout (nothing with --quiet). */
-void       initctl_output             (Initctl            *ctl,
-                                       const GString      *text);
+void       initctl_output (Initctl       *ctl,
+                           const GString *text);
 
 /* ---- initctl-connect.c ---- */
 
-gboolean   initctl_connect            (Initctl            *ctl,
-                                       GError            **error);
+gboolean   initctl_connect (Initctl *ctl,
+                            GError **error);
 /* Call @method of @iface (generated interface info) on @path; the reply is checked against
  * the method's out-arguments.  NULL with @error on failure; with INITCTL_CALL_WAITS a Ctrl-C
  * gives G_IO_ERROR_CANCELLED. */
-GVariant  *initctl_call               (Initctl            *ctl,
-                                       const char         *path,
-                                       GDBusInterfaceInfo *iface,
-                                       const char         *method,
-                                       GVariant           *params,
-                                       InitctlCallFlags    flags,
-                                       GError            **error);
+GVariant *initctl_call (Initctl            *ctl,
+                        const char         *path,
+                        GDBusInterfaceInfo *iface,
+                        const char         *method,
+                        GVariant           *params,
+                        InitctlCallFlags    flags,
+                        GError            **error);
 /* One property (the unboxed value), or all of them (a{sv}). */
-GVariant  *initctl_get_property       (Initctl            *ctl,
-                                       const char         *path,
-                                       GDBusInterfaceInfo *iface,
-                                       const char         *name,
-                                       GError            **error);
-GVariant  *initctl_get_all            (Initctl            *ctl,
-                                       const char         *path,
-                                       GDBusInterfaceInfo *iface,
-                                       GError            **error);
+GVariant *initctl_get_property (Initctl            *ctl,
+                                const char         *path,
+                                GDBusInterfaceInfo *iface,
+                                const char         *name,
+                                GError            **error);
+GVariant *initctl_get_all (Initctl            *ctl,
+                           const char         *path,
+                           GDBusInterfaceInfo *iface,
+                           GError            **error);
 /* Every job and instance with its properties (a{oa{sa{sv}}}): one round trip.  At most once
  * per run: the reply is kept until the process exits. */
-GVariant  *initctl_get_managed_objects (Initctl           *ctl,
-                                       GError            **error);
+GVariant *initctl_get_managed_objects (Initctl *ctl,
+                                       GError **error);
 /* GetJobByName. */
-char      *initctl_get_job_path       (Initctl            *ctl,
-                                       const char         *name,
-                                       GError            **error);
+char *initctl_get_job_path (Initctl    *ctl,
+                            const char *name,
+                            GError    **error);
 /* Print @error the way Upstart did ("<prog>: <message>") and return its exit status. */
-int        initctl_report_error       (Initctl            *ctl,
-                                       const GError       *error);
+int        initctl_report_error (Initctl      *ctl,
+                                 const GError *error);
 /* The D-Bus error name of @error, or NULL. */
-char      *initctl_error_name         (const GError       *error);
+char *initctl_error_name (const GError *error);
 /* Did the object go away under us (instance finished between two calls)? */
-gboolean   initctl_error_is_vanished  (const GError       *error);
+gboolean   initctl_error_is_vanished (const GError *error);
 /* Check that every string in @args is UTF-8 (D-Bus strings must be). */
-gboolean   initctl_check_utf8         (char              **args,
-                                       GError            **error);
+gboolean   initctl_check_utf8 (char   **args,
+                               GError **error);
 
 /* ---- initctl-agent.c ---- */
 
 /* Could a textual agent help here (system daemon, not root, a terminal, not refused)? */
-gboolean   initctl_agent_possible     (Initctl            *ctl);
+gboolean   initctl_agent_possible (Initctl *ctl);
 /* Register the textual agent for this process (once). */
-gboolean   initctl_agent_start        (Initctl            *ctl,
-                                       GError            **error);
+gboolean   initctl_agent_start (Initctl *ctl,
+                                GError **error);
 /* Put the terminal back as it was (after an interrupted password prompt). */
-void       initctl_agent_restore_tty  (Initctl            *ctl);
+void       initctl_agent_restore_tty (Initctl *ctl);
 
 /* ---- initctl-status.c ---- */
 
 /* Properties from an a{sv} (NULL allowed) without flattening it (see initctl-status.c). */
-const char  *initctl_prop_string      (GVariant           *props,
-                                       const char         *key,
-                                       const char         *fallback);
-const char **initctl_prop_strv        (GVariant           *props,
-                                       const char         *key);
-gboolean     initctl_prop_boolean     (GVariant           *props,
-                                       const char         *key);
-gint64       initctl_prop_int         (GVariant           *props,
-                                       const char         *key,
-                                       gint64              fallback);
+const char *initctl_prop_string (GVariant   *props,
+                                 const char *key,
+                                 const char *fallback);
+const char **initctl_prop_strv (GVariant   *props,
+                                const char *key);
+gboolean     initctl_prop_boolean (GVariant   *props,
+                                   const char *key);
+gint64       initctl_prop_int (GVariant   *props,
+                               const char *key,
+                               gint64      fallback);
 
 /* "<job>[ (<instance>)] <goal>/<state>[, …process N]\n[\t<name> process N\n]…" from the
  * Instance properties @props (a{sv}); @props NULL gives "<job> stop/waiting". */
-void       initctl_append_status      (GString            *out,
-                                       const char         *job,
-                                       GVariant           *props);
+void       initctl_append_status (GString    *out,
+                                  const char *job,
+                                  GVariant   *props);
 /* The same as one JSON object (no newline). */
-void       initctl_append_status_json (GString            *out,
-                                       const char         *job,
-                                       GVariant           *props);
+void       initctl_append_status_json (GString    *out,
+                                       const char *job,
+                                       GVariant   *props);
 /* Print the status of the instance at @path (NULL, or gone: "<job> stop/waiting"), as text
  * or (--json) one JSON object. */
-int        initctl_print_instance     (Initctl            *ctl,
-                                       const char         *job,
-                                       const char         *path);
+int        initctl_print_instance (Initctl    *ctl,
+                                   const char *job,
+                                   const char *path);
 
 typedef struct
 {
@@ -171,46 +171,46 @@ typedef struct
 /* Every job with its instances from one GetManagedObjects reply, as InitctlJobRow sorted by
  * job name (the daemon's order is its load order; scripts want a stable one).  The rows
  * point into @objects, which must outlive them. */
-GPtrArray *initctl_collect_jobs       (GVariant           *objects);
+GPtrArray *initctl_collect_jobs (GVariant *objects);
 
 /* ---- initctl-tree.c ---- */
 
 /* Instance.GetProcessTree of the instance at @path: a(iiss); an instance that went away
  * meanwhile has an empty tree. */
-GVariant  *initctl_get_process_tree   (Initctl            *ctl,
-                                       const char         *path,
-                                       GError            **error);
+GVariant *initctl_get_process_tree (Initctl    *ctl,
+                                    const char *path,
+                                    GError    **error);
 /* One line per process, indented by its depth below the processes the instance started:
  * "    PID ROLE COMMAND" (ROLE left out for descendants). */
-void       initctl_append_tree        (GString            *out,
-                                       GVariant           *tree);
+void       initctl_append_tree (GString  *out,
+                                GVariant *tree);
 /* The same as a JSON array of {"pid","ppid","role","command","depth"} objects. */
-void       initctl_append_tree_json   (GString            *out,
-                                       GVariant           *tree);
+void       initctl_append_tree_json (GString  *out,
+                                     GVariant *tree);
 
 /* ---- initctl-json.c ---- */
 
-void       initctl_json_string        (GString            *out,
-                                       const char         *text);
-void       initctl_json_strv          (GString            *out,
-                                       const char * const *strv);
+void       initctl_json_string (GString    *out,
+                                const char *text);
+void       initctl_json_strv (GString           *out,
+                              const char *const *strv);
 
 /* ---- commands: (ctl, positional arguments) -> exit status ---- */
 
-int        initctl_cmd_start          (Initctl *ctl, char **args);
-int        initctl_cmd_stop           (Initctl *ctl, char **args);
-int        initctl_cmd_restart        (Initctl *ctl, char **args);
-int        initctl_cmd_reload         (Initctl *ctl, char **args);
-int        initctl_cmd_status         (Initctl *ctl, char **args);
-int        initctl_cmd_usage          (Initctl *ctl, char **args);
-int        initctl_cmd_list           (Initctl *ctl, char **args);
-int        initctl_cmd_emit           (Initctl *ctl, char **args);
+int        initctl_cmd_start (Initctl *ctl, char **args);
+int        initctl_cmd_stop (Initctl *ctl, char **args);
+int        initctl_cmd_restart (Initctl *ctl, char **args);
+int        initctl_cmd_reload (Initctl *ctl, char **args);
+int        initctl_cmd_status (Initctl *ctl, char **args);
+int        initctl_cmd_usage (Initctl *ctl, char **args);
+int        initctl_cmd_list (Initctl *ctl, char **args);
+int        initctl_cmd_emit (Initctl *ctl, char **args);
 int        initctl_cmd_reload_configuration (Initctl *ctl, char **args);
-int        initctl_cmd_reexec         (Initctl *ctl, char **args);
-int        initctl_cmd_version        (Initctl *ctl, char **args);
-int        initctl_cmd_log_priority   (Initctl *ctl, char **args);
-int        initctl_cmd_show_config    (Initctl *ctl, char **args);
-int        initctl_cmd_check_config   (Initctl *ctl, char **args);
-int        initctl_cmd_monitor        (Initctl *ctl, char **args);
+int        initctl_cmd_reexec (Initctl *ctl, char **args);
+int        initctl_cmd_version (Initctl *ctl, char **args);
+int        initctl_cmd_log_priority (Initctl *ctl, char **args);
+int        initctl_cmd_show_config (Initctl *ctl, char **args);
+int        initctl_cmd_check_config (Initctl *ctl, char **args);
+int        initctl_cmd_monitor (Initctl *ctl, char **args);
 
 G_END_DECLS

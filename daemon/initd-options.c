@@ -115,9 +115,9 @@ reexec_arguments (int argc, char **argv)
 
 typedef struct
 {
-  gboolean  system, session, no_startup_event, version;
-  int       history_size, log_keep;
-  char     *log_max_size;
+  gboolean system, session, no_startup_event, version;
+  int      history_size, log_keep;
+  char    *log_max_size;
 } Raw;
 
 /* The options' values once parsed: 2 (and a message) if one is out of range, else -1. */
@@ -160,9 +160,9 @@ check (Raw               *raw,
 }
 
 int
-initd_options_parse (InitDaemonOptions   *options,
-                     int                 *argc,
-                     char              ***argv)
+initd_options_parse (InitDaemonOptions *options,
+                     int               *argc,
+                     char            ***argv)
 {
   Raw raw = { .history_size = INIT_HISTORY_DEFAULT_SIZE, .log_keep = INIT_LOG_DEFAULT_KEEP };
   g_autofree char *log_max_size = NULL;

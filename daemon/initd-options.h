@@ -12,8 +12,8 @@ G_BEGIN_DECLS
 void  initd_options_set_log_writer (void);
 /* Parse and check the command line into @options.  Returns -1 to go on, or the exit status
  * to end with (0 after --version, 2 for a bad option; the message is printed). */
-int   initd_options_parse          (InitDaemonOptions  *options,
-                                    int                *argc,
-                                    char             ***argv);
+int   initd_options_parse (InitDaemonOptions *options,
+                           int               *argc,
+                           char            ***argv);
 
 G_END_DECLS

@@ -14,7 +14,7 @@
 int
 main (int argc, char **argv)
 {
-  g_auto(InitDaemonOptions) options = { 0 };
+  g_auto (InitDaemonOptions) options = { 0 };
   g_autoptr(InitDaemon) daemon = NULL;
   g_autoptr(GError) error = NULL;
   int status;

@@ -9,10 +9,10 @@
 
 struct _InitAdminApplication
 {
-  AdwApplication  parent_instance;
+  AdwApplication parent_instance;
 
-  InitAdminBus    bus;
-  char           *address;
+  InitAdminBus bus;
+  char        *address;
 };
 
 G_DEFINE_FINAL_TYPE (InitAdminApplication, init_admin_application, ADW_TYPE_APPLICATION)

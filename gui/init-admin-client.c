@@ -11,22 +11,22 @@
 
 struct _InitAdminClient
 {
-  GObject               parent_instance;
+  GObject parent_instance;
 
-  InitAdminBus          bus;
-  char                 *address;        /* explicit address or NULL */
-  InitAdminClientState  state;
-  char                 *message;
+  InitAdminBus         bus;
+  char                *address;         /* explicit address or NULL */
+  InitAdminClientState state;
+  char                *message;
 
-  GDBusConnection      *connection;
-  guint                 watch_id;
-  guint                 reconnect_id;
-  GCancellable         *bus_cancellable;     /* connecting to the bus */
-  GCancellable         *daemon_cancellable;  /* everything tied to one daemon owner */
+  GDBusConnection *connection;
+  guint            watch_id;
+  guint            reconnect_id;
+  GCancellable    *bus_cancellable;          /* connecting to the bus */
+  GCancellable    *daemon_cancellable;       /* everything tied to one daemon owner */
 
-  InitDBusManager      *manager;
-  GDBusObjectManager   *object_manager;
-  guint                 pending;             /* proxies still being created */
+  InitDBusManager    *manager;
+  GDBusObjectManager *object_manager;
+  guint               pending;               /* proxies still being created */
 };
 
 G_DEFINE_FINAL_TYPE (InitAdminClient, init_admin_client, G_TYPE_OBJECT)
@@ -44,9 +44,9 @@ static GParamSpec *properties[N_PROPS];
 static void connect_bus (InitAdminClient *self);
 
 static void
-set_state (InitAdminClient      *self,
-           InitAdminClientState  state,
-           const char           *message)
+set_state (InitAdminClient     *self,
+           InitAdminClientState state,
+           const char          *message)
 {
   gboolean changed = self->state != state;
 
@@ -412,8 +412,8 @@ init_admin_client_init (InitAdminClient *self)
 }
 
 InitAdminClient *
-init_admin_client_new (InitAdminBus  bus,
-                       const char   *address)
+init_admin_client_new (InitAdminBus bus,
+                       const char  *address)
 {
   InitAdminClient *self = g_object_new (INIT_ADMIN_TYPE_CLIENT, NULL);
 

@@ -34,20 +34,20 @@ typedef enum
 G_DECLARE_FINAL_TYPE (InitAdminClient, init_admin_client, INIT_ADMIN, CLIENT, GObject)
 
 /* @address: a D-Bus address to use instead of the bus's usual one (tests, demos), or NULL. */
-InitAdminClient      *init_admin_client_new                (InitAdminBus     bus,
-                                                            const char      *address);
-InitAdminBus          init_admin_client_get_bus            (InitAdminClient *self);
-InitAdminClientState  init_admin_client_get_state          (InitAdminClient *self);
+InitAdminClient *init_admin_client_new (InitAdminBus bus,
+                                        const char *address);
+InitAdminBus          init_admin_client_get_bus (InitAdminClient *self);
+InitAdminClientState  init_admin_client_get_state (InitAdminClient *self);
 /* Why the bus is not there, or NULL. */
-const char           *init_admin_client_get_message        (InitAdminClient *self);
-GDBusConnection      *init_admin_client_get_connection     (InitAdminClient *self);
+const char *init_admin_client_get_message (InitAdminClient *self);
+GDBusConnection *init_admin_client_get_connection (InitAdminClient *self);
 /* NULL unless connected. */
-InitDBusManager      *init_admin_client_get_manager        (InitAdminClient *self);
-GDBusObjectManager   *init_admin_client_get_object_manager (InitAdminClient *self);
+InitDBusManager *init_admin_client_get_manager (InitAdminClient *self);
+GDBusObjectManager *init_admin_client_get_object_manager (InitAdminClient *self);
 /* Cancelled whenever the daemon goes away: pass it to every call made while connected. */
-GCancellable         *init_admin_client_get_cancellable    (InitAdminClient *self);
+GCancellable *init_admin_client_get_cancellable (InitAdminClient *self);
 /* "Session daemon" / "System daemon". */
-const char           *init_admin_client_get_title          (InitAdminClient *self);
+const char *init_admin_client_get_title (InitAdminClient *self);
 /* Calls that change things: allow the polkit agent to ask, and wait without limit. */
 #define INIT_ADMIN_CALL_FLAGS G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION
 #define INIT_ADMIN_CALL_TIMEOUT G_MAXINT

@@ -16,28 +16,28 @@
 
 struct _InitAdminDetails
 {
-  GtkWidget           parent_instance;
+  GtkWidget parent_instance;
 
-  GtkStack           *details_stack;
-  GtkLabel           *title_label;
-  GtkWidget          *start_button;
-  GtkWidget          *stop_button;
-  GtkWidget          *restart_button;
-  InitAdminStateCell *state_cell;
-  GtkLabel           *processes_label;
-  GtkWidget          *busy_box;
-  GtkLabel           *busy_label;
-  GtkLabel           *description_label;
-  GtkLabel           *why_label;
-  GtkWidget          *failure_box;
-  GtkLabel           *failure_label;
-  GtkStack           *pages;
-  GtkListBox         *instances_list;
+  GtkStack             *details_stack;
+  GtkLabel             *title_label;
+  GtkWidget            *start_button;
+  GtkWidget            *stop_button;
+  GtkWidget            *restart_button;
+  InitAdminStateCell   *state_cell;
+  GtkLabel             *processes_label;
+  GtkWidget            *busy_box;
+  GtkLabel             *busy_label;
+  GtkLabel             *description_label;
+  GtkLabel             *why_label;
+  GtkWidget            *failure_box;
+  GtkLabel             *failure_label;
+  GtkStack             *pages;
+  GtkListBox           *instances_list;
   InitAdminProcessView *process_view;
-  GtkGrid            *definition_grid;
-  InitAdminLogView   *log_view;
-  GtkStack           *events_stack;
-  GtkListView        *events_list;
+  GtkGrid              *definition_grid;
+  InitAdminLogView     *log_view;
+  GtkStack             *events_stack;
+  GtkListView          *events_list;
 
   InitAdminClient    *client;
   InitAdminJobModel  *model;
@@ -105,8 +105,8 @@ fill_definition (InitAdminDetails *self,
   g_autofree char *emits = NULL;
   g_autofree char *instances = NULL;
   const char *pattern = init_dbus_job_get_instance_pattern (job);
-  const char * const *defined = init_dbus_job_get_defined_processes (job);
-  const char * const *emit_list = init_dbus_job_get_emits (job);
+  const char *const *defined = init_dbus_job_get_defined_processes (job);
+  const char *const *emit_list = init_dbus_job_get_emits (job);
   guint32 count = 0, interval = 0;
   int line = 0;
 
@@ -378,10 +378,10 @@ call (InitAdminDetails *self,
 }
 
 void
-init_admin_details_start_with_env (InitAdminDetails   *self,
-                                   const char * const *env)
+init_admin_details_start_with_env (InitAdminDetails  *self,
+                                   const char *const *env)
 {
-  static const char * const none[] = { NULL };
+  static const char *const none[] = { NULL };
 
   g_return_if_fail (INIT_ADMIN_IS_DETAILS (self));
   g_return_if_fail (self->row != NULL);
@@ -396,7 +396,7 @@ pattern_variables (const char *pattern)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
-  for (const char *p = pattern != NULL ? pattern : ""; (p = strchr (p, '$')) != NULL; )
+  for (const char *p = pattern != NULL ? pattern : ""; (p = strchr (p, '$')) != NULL;)
     {
       const char *name = p[1] == '{' ? p + 2 : p + 1;
       const char *end = name;
@@ -419,12 +419,12 @@ on_start_dialog_response (AdwMessageDialog *dialog,
                           InitAdminDetails *self)
 {
   InitAdminEnvEditor *editor = INIT_ADMIN_ENV_EDITOR (adw_message_dialog_get_extra_child (dialog));
-  g_auto(GStrv) env = NULL;
+  g_auto (GStrv) env = NULL;
 
   if (g_strcmp0 (response, "start") != 0 || self->row == NULL)
     return;
   env = init_admin_env_editor_get_env (editor);
-  init_admin_details_start_with_env (self, (const char * const *) env);
+  init_admin_details_start_with_env (self, (const char *const *) env);
 }
 
 static void
@@ -441,9 +441,9 @@ open_start_dialog (InitAdminDetails *self)
   InitDBusJob *job = init_admin_job_row_get_job (self->row);
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   g_autofree char *heading = g_strdup_printf (_("Start “%s”"), init_dbus_job_get_name (job));
-  g_auto(GStrv) vars = pattern_variables (init_dbus_job_get_instance_pattern (job));
+  g_auto (GStrv) vars = pattern_variables (init_dbus_job_get_instance_pattern (job));
   g_autoptr(GStrvBuilder) prefill = g_strv_builder_new ();
-  g_auto(GStrv) entries = NULL;
+  g_auto (GStrv) entries = NULL;
   const char *usage = init_dbus_job_get_usage (job);
   g_autofree char *body = NULL;
   GtkWidget *dialog, *editor;
@@ -462,8 +462,8 @@ open_start_dialog (InitAdminDetails *self)
       g_strv_builder_add (prefill, entry);
     }
   entries = g_strv_builder_end (prefill);
-  init_admin_env_editor_set_env (INIT_ADMIN_ENV_EDITOR (editor), (const char * const *) entries);
-  init_admin_env_editor_set_required (INIT_ADMIN_ENV_EDITOR (editor), (const char * const *) vars);
+  init_admin_env_editor_set_env (INIT_ADMIN_ENV_EDITOR (editor), (const char *const *) entries);
+  init_admin_env_editor_set_required (INIT_ADMIN_ENV_EDITOR (editor), (const char *const *) vars);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), editor);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
@@ -728,7 +728,7 @@ init_admin_details_dispose (GObject *object)
     gtk_list_view_set_model (self->events_list, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), INIT_ADMIN_TYPE_DETAILS);
   /* Children the template does not bind are ours to unparent. */
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL; )
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
     gtk_widget_unparent (child);
   g_clear_object (&self->events_model);
   g_clear_object (&self->events_filter);

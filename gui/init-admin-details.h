@@ -31,18 +31,18 @@ G_DECLARE_FINAL_TYPE (InitAdminDetails, init_admin_details, INIT_ADMIN, DETAILS,
 void             init_admin_details_set_context (InitAdminDetails  *self,
                                                  InitAdminJobModel *model,
                                                  InitAdminHistory  *history);
-void             init_admin_details_set_client  (InitAdminDetails  *self,
-                                                 InitAdminClient   *client);
-void             init_admin_details_set_row     (InitAdminDetails  *self,
-                                                 InitAdminJobRow   *row);
-InitAdminJobRow *init_admin_details_get_row     (InitAdminDetails  *self);
+void             init_admin_details_set_client (InitAdminDetails *self,
+                                                InitAdminClient  *client);
+void             init_admin_details_set_row (InitAdminDetails *self,
+                                             InitAdminJobRow  *row);
+InitAdminJobRow *init_admin_details_get_row (InitAdminDetails *self);
 /* Show a page: "overview", "log" or "events". */
-void             init_admin_details_show_page   (InitAdminDetails  *self,
-                                                 const char        *page);
+void             init_admin_details_show_page (InitAdminDetails *self,
+                                               const char       *page);
 /* Start with @env (what the environment dialog does). */
-void             init_admin_details_start_with_env (InitAdminDetails   *self,
-                                                    const char * const *env);
+void             init_admin_details_start_with_env (InitAdminDetails  *self,
+                                                    const char *const *env);
 /* The failure line shown, or NULL (tests). */
-const char      *init_admin_details_get_failure_text (InitAdminDetails *self);
+const char *init_admin_details_get_failure_text (InitAdminDetails *self);
 
 G_END_DECLS

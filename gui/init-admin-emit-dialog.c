@@ -22,25 +22,25 @@ typedef enum
 
 struct _InitAdminEmitDialog
 {
-  AdwWindow            parent_instance;
+  AdwWindow parent_instance;
 
-  GtkButton           *close_button;
-  GtkButton           *emit_button;
-  GtkStack            *stack;
-  GtkEntry            *name_entry;
-  InitAdminEnvEditor  *env_editor;
-  GtkSwitch           *wait_switch;
-  GtkSpinner          *outcome_spinner;
-  GtkImage            *outcome_icon;
-  GtkLabel            *outcome_title;
-  GtkLabel            *outcome_effect;
-  GtkLabel            *outcome_error;
+  GtkButton          *close_button;
+  GtkButton          *emit_button;
+  GtkStack           *stack;
+  GtkEntry           *name_entry;
+  InitAdminEnvEditor *env_editor;
+  GtkSwitch          *wait_switch;
+  GtkSpinner         *outcome_spinner;
+  GtkImage           *outcome_icon;
+  GtkLabel           *outcome_title;
+  GtkLabel           *outcome_effect;
+  GtkLabel           *outcome_error;
 
-  InitAdminClient     *client;
-  InitAdminJobModel   *model;
-  InitAdminHistory    *history;
+  InitAdminClient      *client;
+  InitAdminJobModel    *model;
+  InitAdminHistory     *history;
   InitAdminSuggestions *suggestions;  /* owned by name_entry */
-  GCancellable        *cancellable;
+  GCancellable         *cancellable;
 
   Stage                stage;
   char                *name;          /* the event being emitted */
@@ -183,11 +183,11 @@ on_history_rows_changed (InitAdminEmitDialog *self)
 /* EventEmitted names the caller: our pid and the name tell us which event is ours before
  * a waiting call returns. */
 static void
-on_event_emitted (InitDBusManager    *manager,
-                  guint64             id,
-                  const char         *name,
-                  const char * const *env,
-                  GVariant           *cause,
+on_event_emitted (InitDBusManager     *manager,
+                  guint64              id,
+                  const char          *name,
+                  const char *const   *env,
+                  GVariant            *cause,
                   InitAdminEmitDialog *self)
 {
   guint32 pid = 0;
@@ -228,7 +228,7 @@ gboolean
 init_admin_emit_dialog_emit (InitAdminEmitDialog *self)
 {
   InitDBusManager *manager;
-  g_auto(GStrv) env = NULL;
+  g_auto (GStrv) env = NULL;
   const char *name;
 
   g_return_val_if_fail (INIT_ADMIN_IS_EMIT_DIALOG (self), FALSE);
@@ -286,7 +286,7 @@ on_close_clicked (InitAdminEmitDialog *self)
 void
 init_admin_emit_dialog_set_event (InitAdminEmitDialog *self,
                                   const char          *name,
-                                  const char * const  *env,
+                                  const char *const   *env,
                                   gboolean             wait)
 {
   g_return_if_fail (INIT_ADMIN_IS_EMIT_DIALOG (self));
@@ -325,7 +325,7 @@ compare_names (gconstpointer a,
                gconstpointer b,
                gpointer      user_data)
 {
-  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
 }
 
 static void

@@ -19,20 +19,20 @@ G_BEGIN_DECLS
 #define INIT_ADMIN_TYPE_EMIT_DIALOG (init_admin_emit_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (InitAdminEmitDialog, init_admin_emit_dialog, INIT_ADMIN, EMIT_DIALOG, AdwWindow)
 
-InitAdminEmitDialog *init_admin_emit_dialog_new      (GtkWindow           *parent,
-                                                      InitAdminClient     *client,
-                                                      InitAdminJobModel   *model,
-                                                      InitAdminHistory    *history);
+InitAdminEmitDialog *init_admin_emit_dialog_new (GtkWindow           *parent,
+                                                 InitAdminClient     *client,
+                                                 InitAdminJobModel   *model,
+                                                 InitAdminHistory    *history);
 void                 init_admin_emit_dialog_set_event (InitAdminEmitDialog *self,
                                                        const char          *name,
-                                                       const char * const  *env,
+                                                       const char *const   *env,
                                                        gboolean             wait);
 /* Press Emit (FALSE if the form is not valid). */
-gboolean             init_admin_emit_dialog_emit     (InitAdminEmitDialog *self);
+gboolean             init_admin_emit_dialog_emit (InitAdminEmitDialog *self);
 /* TRUE once the outcome is final (finished, failed, or an error). */
-gboolean             init_admin_emit_dialog_is_done  (InitAdminEmitDialog *self);
+gboolean             init_admin_emit_dialog_is_done (InitAdminEmitDialog *self);
 /* The outcome as shown: title, effects and error, one per line (tests). */
-char                *init_admin_emit_dialog_get_outcome (InitAdminEmitDialog *self);
+char *init_admin_emit_dialog_get_outcome (InitAdminEmitDialog *self);
 /* Event names offered for completion, sorted (tests). */
 GStrv                init_admin_emit_dialog_get_suggestions (InitAdminEmitDialog *self);
 

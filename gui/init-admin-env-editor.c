@@ -10,7 +10,7 @@
 
 struct _InitAdminEnvEditor
 {
-  GtkWidget   parent_instance;
+  GtkWidget parent_instance;
 
   GtkListBox *list;
   GtkButton  *add_button;
@@ -169,7 +169,7 @@ on_add_clicked (InitAdminEnvEditor *self)
 
 void
 init_admin_env_editor_set_env (InitAdminEnvEditor *self,
-                               const char * const *env)
+                               const char *const  *env)
 {
   GtkWidget *child;
 
@@ -204,7 +204,7 @@ init_admin_env_editor_get_env (InitAdminEnvEditor *self)
 
 void
 init_admin_env_editor_set_required (InitAdminEnvEditor *self,
-                                    const char * const *names)
+                                    const char *const  *names)
 {
   g_return_if_fail (INIT_ADMIN_IS_ENV_EDITOR (self));
 
@@ -245,7 +245,7 @@ init_admin_env_editor_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), INIT_ADMIN_TYPE_ENV_EDITOR);
   /* Children the template does not bind are ours to unparent. */
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL; )
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
     gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (init_admin_env_editor_parent_class)->dispose (object);

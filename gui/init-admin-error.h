@@ -21,9 +21,9 @@ typedef enum
   INIT_ADMIN_ERROR_KIND_CANCELLED,     /* we cancelled it ourselves: say nothing */
 } InitAdminErrorKind;
 
-InitAdminErrorKind init_admin_error_kind     (const GError *error);
+InitAdminErrorKind init_admin_error_kind (const GError *error);
 /* One or two sentences for @error; the daemon's own message is kept when it helps, without
  * the D-Bus error name. */
-char              *init_admin_error_describe (const GError *error);
+char *init_admin_error_describe (const GError *error);
 
 G_END_DECLS

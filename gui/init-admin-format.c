@@ -96,9 +96,9 @@ typedef struct
 } Term;
 
 static void
-append_args (GString            *out,
-             const char * const *leaf,
-             gsize               first)
+append_args (GString           *out,
+             const char *const *leaf,
+             gsize              first)
 {
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
 
@@ -128,7 +128,7 @@ append_args (GString            *out,
 }
 
 static char *
-format_leaf (const char * const *leaf)
+format_leaf (const char *const *leaf)
 {
   GString *out = g_string_new (NULL);
   const char *event = leaf[0];
@@ -425,7 +425,7 @@ init_admin_process_tree_order (GVariant *tree)
           g_array_set_size (stack, stack->len - 1);
           g_array_append_val (order, at);
           /* Children pushed last first, so they come out in the daemon's order. */
-          for (gsize c = n; c-- > 0; )
+          for (gsize c = n; c-- > 0;)
             if (!placed[c] && !rooted[c] && ppids[c] == pids[at.index])
               {
                 InitAdminTreeEntry child = { (guint) c, at.depth + 1 };
@@ -455,7 +455,7 @@ init_admin_main_pid (GVariant *processes)
 }
 
 char *
-init_admin_format_env (const char * const *env)
+init_admin_format_env (const char *const *env)
 {
   g_autoptr(GString) out = g_string_new (NULL);
 

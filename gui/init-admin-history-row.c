@@ -18,21 +18,21 @@ enum
 
 struct _InitAdminHistoryRow
 {
-  GObject               parent_instance;
+  GObject parent_instance;
 
-  InitAdminHistoryKind  kind;
-  guint64               id;
-  gint64                timestamp;
-  guint64               event_id;
-  char                 *title;
-  char                 *cause;
-  InitAdminResult       result;
-  char                 *result_text;
-  GPtrArray            *effects[N_EFFECTS];   /* display names */
-  char                 *effect;
-  GHashTable           *jobs;                 /* job names */
-  char                 *folded;               /* title, case-folded */
-  gboolean              highlighted;
+  InitAdminHistoryKind kind;
+  guint64              id;
+  gint64               timestamp;
+  guint64              event_id;
+  char                *title;
+  char                *cause;
+  InitAdminResult      result;
+  char                *result_text;
+  GPtrArray           *effects[N_EFFECTS];    /* display names */
+  char                *effect;
+  GHashTable          *jobs;                  /* job names */
+  char                *folded;                /* title, case-folded */
+  gboolean             highlighted;
 };
 
 G_DEFINE_FINAL_TYPE (InitAdminHistoryRow, init_admin_history_row, G_TYPE_OBJECT)

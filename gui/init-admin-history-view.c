@@ -20,26 +20,26 @@ enum
 
 struct _InitAdminHistoryView
 {
-  GtkWidget           parent_instance;
+  GtkWidget parent_instance;
 
-  GtkLabel           *paused_label;
-  GtkSearchEntry     *filter_entry;
-  GtkToggleButton    *pause_button;
-  GtkStack           *stack;
-  GtkColumnView      *column_view;
-  GtkScrolledWindow  *scrolled;
-  gboolean            at_top;       /* newest rows in view: keep them there */
-  guint               top_idle;
+  GtkLabel          *paused_label;
+  GtkSearchEntry    *filter_entry;
+  GtkToggleButton   *pause_button;
+  GtkStack          *stack;
+  GtkColumnView     *column_view;
+  GtkScrolledWindow *scrolled;
+  gboolean           at_top;        /* newest rows in view: keep them there */
+  guint              top_idle;
 
   InitAdminHistory   *history;
   GtkCustomFilter    *filter;
   GtkFilterListModel *filtered;
   GtkSingleSelection *selection;
 
-  char               *folded;       /* filter text, case-folded */
-  guint64             cleared_at;   /* rows up to this id are hidden */
-  guint64             paused_at;    /* 0, or rows after this id are held back */
-  char               *highlight_job;
+  char   *folded;                   /* filter text, case-folded */
+  guint64 cleared_at;               /* rows up to this id are hidden */
+  guint64 paused_at;                /* 0, or rows after this id are held back */
+  char   *highlight_job;
 };
 
 G_DEFINE_FINAL_TYPE (InitAdminHistoryView, init_admin_history_view, GTK_TYPE_WIDGET)
@@ -591,7 +591,7 @@ init_admin_history_view_dispose (GObject *object)
     gtk_column_view_set_model (self->column_view, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), INIT_ADMIN_TYPE_HISTORY_VIEW);
   /* Children the template does not bind are ours to unparent. */
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL; )
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
   g_clear_object (&self->filtered);

@@ -17,23 +17,23 @@ G_BEGIN_DECLS
 #define INIT_ADMIN_TYPE_HISTORY_VIEW (init_admin_history_view_get_type ())
 G_DECLARE_FINAL_TYPE (InitAdminHistoryView, init_admin_history_view, INIT_ADMIN, HISTORY_VIEW, GtkWidget)
 
-void                 init_admin_history_view_set_history       (InitAdminHistoryView *self,
-                                                                InitAdminHistory     *history);
+void                 init_admin_history_view_set_history (InitAdminHistoryView *self,
+                                                          InitAdminHistory     *history);
 /* "selected-row" notifies. */
-InitAdminHistoryRow *init_admin_history_view_get_selected_row  (InitAdminHistoryView *self);
-void                 init_admin_history_view_select_row        (InitAdminHistoryView *self,
-                                                                InitAdminHistoryRow  *row);
+InitAdminHistoryRow *init_admin_history_view_get_selected_row (InitAdminHistoryView *self);
+void                 init_admin_history_view_select_row (InitAdminHistoryView *self,
+                                                         InitAdminHistoryRow  *row);
 /* Highlight the rows that affected @job (NULL: none). */
 void                 init_admin_history_view_set_highlight_job (InitAdminHistoryView *self,
                                                                 const char           *job);
-void                 init_admin_history_view_set_paused        (InitAdminHistoryView *self,
-                                                                gboolean              paused);
-void                 init_admin_history_view_clear             (InitAdminHistoryView *self);
-void                 init_admin_history_view_set_filter_text   (InitAdminHistoryView *self,
-                                                                const char           *text);
+void                 init_admin_history_view_set_paused (InitAdminHistoryView *self,
+                                                         gboolean              paused);
+void                 init_admin_history_view_clear (InitAdminHistoryView *self);
+void                 init_admin_history_view_set_filter_text (InitAdminHistoryView *self,
+                                                              const char           *text);
 /* The rows shown, newest first (tests). */
-GListModel          *init_admin_history_view_get_shown         (InitAdminHistoryView *self);
+GListModel *init_admin_history_view_get_shown (InitAdminHistoryView *self);
 /* Factory for the rows of the details pane's event list too. */
-GtkListItemFactory  *init_admin_history_view_make_compact_factory (void);
+GtkListItemFactory *init_admin_history_view_make_compact_factory (void);
 
 G_END_DECLS

@@ -27,7 +27,7 @@ typedef struct
 
 struct _InitAdminHistory
 {
-  GObject          parent_instance;
+  GObject parent_instance;
 
   InitDBusManager *manager;
   GCancellable    *cancellable;
@@ -38,12 +38,12 @@ struct _InitAdminHistory
   gboolean         loaded;
   guint64          last_id;
 
-  GHashTable      *events;         /* event id -> row (not owned) */
-  GHashTable      *requests;       /* display name -> request row waiting for its outcome */
-  GHashTable      *job_event;      /* display name -> event id of its last goal change */
-  GHashTable      *crashes;        /* display name -> GVariant record of an abnormal exit that
+  GHashTable *events;              /* event id -> row (not owned) */
+  GHashTable *requests;            /* display name -> request row waiting for its outcome */
+  GHashTable *job_event;           /* display name -> event id of its last goal change */
+  GHashTable *crashes;             /* display name -> GVariant record of an abnormal exit that
                                     * was no failure: a row once the job respawns */
-  ConfigRun        config;
+  ConfigRun config;
 };
 
 G_DEFINE_FINAL_TYPE (InitAdminHistory, init_admin_history, G_TYPE_OBJECT)
@@ -108,10 +108,10 @@ add_row (InitAdminHistory    *self,
 }
 
 static InitAdminHistoryRow *
-new_row (InitAdminHistory     *self,
-         InitAdminHistoryKind  kind,
-         guint64               id,
-         gint64                timestamp)
+new_row (InitAdminHistory    *self,
+         InitAdminHistoryKind kind,
+         guint64              id,
+         gint64               timestamp)
 {
   g_autoptr(InitAdminHistoryRow) row = init_admin_history_row_new (kind, id, timestamp);
 
@@ -124,8 +124,8 @@ new_row (InitAdminHistory     *self,
 /* "weather KIND=rain"; the jobs' own events read "started hello RESULT=ok" rather than
  * "started JOB=hello INSTANCE=". */
 static char *
-event_title (const char         *name,
-             const char * const *env)
+event_title (const char        *name,
+             const char *const *env)
 {
   g_autoptr(GPtrArray) rest = g_ptr_array_new ();
   const char *job = NULL, *instance = "";
@@ -143,7 +143,7 @@ event_title (const char         *name,
         g_ptr_array_add (rest, (gpointer) env[i]);
     }
   g_ptr_array_add (rest, NULL);
-  env_text = init_admin_format_env ((const char * const *) rest->pdata);
+  env_text = init_admin_format_env ((const char *const *) rest->pdata);
   if (job != NULL)
     {
       g_autofree char *display = init_admin_display_name (job, instance);
@@ -158,8 +158,8 @@ event_title (const char         *name,
  * EXIT_STATUS=… or EXIT_SIGNAL=…), also when no process exit was a failure of its own, as
  * when the respawn limit is reached: the request that moved the job last failed with it. */
 static void
-request_failed_by (InitAdminHistory   *self,
-                   const char * const *env)
+request_failed_by (InitAdminHistory  *self,
+                   const char *const *env)
 {
   const char *job = NULL, *instance = "", *result = NULL, *process = NULL, *sig = NULL;
   int status = -1;
@@ -584,7 +584,7 @@ on_history_record (InitDBusManager *manager,
 {
   InitAdminHistory *self = user_data;
   g_autoptr(GVariant) record = g_variant_ref_sink (g_variant_new ("(ttss@a{sv})", id, timestamp,
-                                                                   kind, subject, details));
+                                                                  kind, subject, details));
 
   if (self->loading)
     g_queue_push_tail (&self->queued, g_steal_pointer (&record));

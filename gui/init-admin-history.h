@@ -23,18 +23,18 @@ G_DECLARE_FINAL_TYPE (InitAdminHistory, init_admin_history, INIT_ADMIN, HISTORY,
  *   "loaded" ()                                                        GetHistory answered
  */
 
-InitAdminHistory    *init_admin_history_new          (void);
+InitAdminHistory *init_admin_history_new (void);
 /* Follow @manager (NULL: the daemon is gone; rows stay until the next daemon's arrive). */
-void                 init_admin_history_set_manager  (InitAdminHistory *self,
-                                                      InitDBusManager  *manager,
-                                                      GCancellable     *cancellable);
+void                 init_admin_history_set_manager (InitAdminHistory *self,
+                                                     InitDBusManager  *manager,
+                                                     GCancellable     *cancellable);
 /* InitAdminHistoryRow, newest first. */
-GListModel          *init_admin_history_get_rows     (InitAdminHistory *self);
+GListModel *init_admin_history_get_rows (InitAdminHistory *self);
 /* The row of event @event_id, or NULL. */
-InitAdminHistoryRow *init_admin_history_find_event   (InitAdminHistory *self,
-                                                      guint64           event_id);
+InitAdminHistoryRow *init_admin_history_find_event (InitAdminHistory *self,
+                                                    guint64           event_id);
 /* The id of the newest record seen. */
-guint64              init_admin_history_get_last_id  (InitAdminHistory *self);
-gboolean             init_admin_history_get_loaded   (InitAdminHistory *self);
+guint64              init_admin_history_get_last_id (InitAdminHistory *self);
+gboolean             init_admin_history_get_loaded (InitAdminHistory *self);
 
 G_END_DECLS

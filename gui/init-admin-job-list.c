@@ -21,31 +21,31 @@ enum
 
 struct _InitAdminJobList
 {
-  GtkWidget             parent_instance;
+  GtkWidget parent_instance;
 
-  GtkSearchBar         *search_bar;
-  GtkSearchEntry       *search_entry;
-  GtkDropDown          *state_dropdown;
-  GtkStack             *list_stack;
-  GtkColumnView        *column_view;
-  GtkLabel             *summary_label;
+  GtkSearchBar   *search_bar;
+  GtkSearchEntry *search_entry;
+  GtkDropDown    *state_dropdown;
+  GtkStack       *list_stack;
+  GtkColumnView  *column_view;
+  GtkLabel       *summary_label;
 
-  InitAdminJobModel    *model;
-  GtkSortListModel     *sorted;
-  GtkFilterListModel   *filtered;
-  InitAdminSlotModel   *slots;
-  GtkSingleSelection   *selection;
-  InitAdminJobRow      *selected_row;        /* what the user selected (owned) */
-  gboolean              restoring;           /* moving the selection to follow it */
-  gboolean              syncing_entry;       /* showing a search set from code */
-  gboolean              had_rows;
-  GtkCustomFilter      *filter;
-  GtkColumnViewColumn  *columns[N_COLUMNS];
-  GHashTable           *cells[N_COLUMNS];    /* row -> bound cell widget */
+  InitAdminJobModel   *model;
+  GtkSortListModel    *sorted;
+  GtkFilterListModel  *filtered;
+  InitAdminSlotModel  *slots;
+  GtkSingleSelection  *selection;
+  InitAdminJobRow     *selected_row;         /* what the user selected (owned) */
+  gboolean             restoring;            /* moving the selection to follow it */
+  gboolean             syncing_entry;        /* showing a search set from code */
+  gboolean             had_rows;
+  GtkCustomFilter     *filter;
+  GtkColumnViewColumn *columns[N_COLUMNS];
+  GHashTable          *cells[N_COLUMNS];     /* row -> bound cell widget */
 
-  char                 *search;              /* case-folded, "" for none */
-  InitAdminStateFilter  state_filter;
-  guint                 summary_idle;
+  char                *search;               /* case-folded, "" for none */
+  InitAdminStateFilter state_filter;
+  guint                summary_idle;
 };
 
 G_DEFINE_FINAL_TYPE (InitAdminJobList, init_admin_job_list, GTK_TYPE_WIDGET)
@@ -135,8 +135,8 @@ init_admin_job_list_set_search_text (InitAdminJobList *self,
 }
 
 void
-init_admin_job_list_set_state_filter (InitAdminJobList     *self,
-                                      InitAdminStateFilter  filter)
+init_admin_job_list_set_state_filter (InitAdminJobList    *self,
+                                      InitAdminStateFilter filter)
 {
   g_return_if_fail (INIT_ADMIN_IS_JOB_LIST (self));
 
@@ -568,7 +568,7 @@ init_admin_job_list_dispose (GObject *object)
     gtk_column_view_set_model (self->column_view, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), INIT_ADMIN_TYPE_JOB_LIST);
   /* Children the template does not bind are ours to unparent. */
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL; )
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
   g_clear_object (&self->slots);

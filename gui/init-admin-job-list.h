@@ -23,28 +23,28 @@ typedef enum
 #define INIT_ADMIN_TYPE_JOB_LIST (init_admin_job_list_get_type ())
 G_DECLARE_FINAL_TYPE (InitAdminJobList, init_admin_job_list, INIT_ADMIN, JOB_LIST, GtkWidget)
 
-void             init_admin_job_list_set_model        (InitAdminJobList     *self,
-                                                       InitAdminJobModel    *model);
+void             init_admin_job_list_set_model (InitAdminJobList  *self,
+                                                InitAdminJobModel *model);
 /* The selected row, or NULL ("selected-row" notifies). */
-InitAdminJobRow *init_admin_job_list_get_selected_row (InitAdminJobList     *self);
+InitAdminJobRow *init_admin_job_list_get_selected_row (InitAdminJobList *self);
 /* Select @row if it is shown; FALSE if the filter hides it. */
-gboolean         init_admin_job_list_select_row       (InitAdminJobList     *self,
-                                                       InitAdminJobRow      *row);
+gboolean         init_admin_job_list_select_row (InitAdminJobList *self,
+                                                 InitAdminJobRow  *row);
 /* Show the search bar and focus it. */
-void             init_admin_job_list_start_search     (InitAdminJobList     *self);
+void             init_admin_job_list_start_search (InitAdminJobList *self);
 /* Where key presses are captured for search-as-you-type (the window). */
 void             init_admin_job_list_set_key_capture_widget (InitAdminJobList *self,
                                                              GtkWidget        *widget);
-void             init_admin_job_list_set_search_text  (InitAdminJobList     *self,
-                                                       const char           *text);
-void             init_admin_job_list_set_state_filter (InitAdminJobList     *self,
-                                                       InitAdminStateFilter  filter);
+void             init_admin_job_list_set_search_text (InitAdminJobList *self,
+                                                      const char       *text);
+void             init_admin_job_list_set_state_filter (InitAdminJobList    *self,
+                                                       InitAdminStateFilter filter);
 /* The rows shown, in order (tests, benchmarks). */
-GListModel      *init_admin_job_list_get_shown        (InitAdminJobList     *self);
+GListModel *init_admin_job_list_get_shown (InitAdminJobList *self);
 /* The cell widget of @row in @column (0 name, 1 state, 2 pid, 3 description) if it is
  * realized on screen, else NULL (tests). */
-GtkWidget       *init_admin_job_list_get_cell         (InitAdminJobList     *self,
-                                                       InitAdminJobRow      *row,
-                                                       guint                 column);
+GtkWidget *init_admin_job_list_get_cell (InitAdminJobList *self,
+                                         InitAdminJobRow  *row,
+                                         guint             column);
 
 G_END_DECLS

@@ -24,7 +24,7 @@ typedef struct
 
 struct _InitAdminJobModel
 {
-  GObject             parent_instance;
+  GObject parent_instance;
 
   GDBusObjectManager *object_manager;
   GListStore         *store;       /* InitAdminJobRow* */
@@ -321,7 +321,7 @@ on_properties_changed (GDBusObjectManagerClient *om,
                        GDBusObjectProxy         *object,
                        GDBusProxy               *proxy,
                        GVariant                 *changed,
-                       const char * const       *invalidated,
+                       const char *const        *invalidated,
                        gpointer                  user_data)
 {
   InitAdminJobModel *self = user_data;
@@ -466,11 +466,11 @@ init_admin_job_model_add_record (InitAdminJobModel *self,
 }
 
 gboolean
-init_admin_job_model_get_failure (InitAdminJobModel  *self,
-                                  const char         *job,
-                                  char              **text,
-                                  gint64             *when,
-                                  char              **instance)
+init_admin_job_model_get_failure (InitAdminJobModel *self,
+                                  const char        *job,
+                                  char             **text,
+                                  gint64            *when,
+                                  char             **instance)
 {
   Failure *failure;
 
@@ -503,7 +503,7 @@ init_admin_job_model_set_highlight (InitAdminJobModel *self,
       const char *name = init_admin_job_row_get_job_name (row);
 
       init_admin_job_row_set_highlighted (row, jobs != NULL && name != NULL
-                                               && g_hash_table_contains (jobs, name));
+                                          && g_hash_table_contains (jobs, name));
     }
 }
 
@@ -556,7 +556,7 @@ init_admin_job_model_collect_event_names (InitAdminJobModel *self,
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       JobInfo *info = value;
-      const char * const *emits = init_dbus_job_get_emits (info->proxy);
+      const char *const *emits = init_dbus_job_get_emits (info->proxy);
 
       init_admin_collect_event_names (init_dbus_job_get_start_on_tree (info->proxy), names);
       init_admin_collect_event_names (init_dbus_job_get_stop_on_tree (info->proxy), names);

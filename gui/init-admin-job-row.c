@@ -5,7 +5,7 @@
 
 struct _InitAdminJobRow
 {
-  GObject           parent_instance;
+  GObject parent_instance;
 
   InitDBusJob      *job;
   InitDBusInstance *instance;
@@ -13,12 +13,12 @@ struct _InitAdminJobRow
   gboolean          highlighted;
 
   /* Cached from the proxies by refresh(). */
-  char             *name;
-  char             *description;
-  char             *goal_state;
-  char             *search_key;
-  InitAdminStatus   status;
-  int               pid;
+  char           *name;
+  char           *description;
+  char           *goal_state;
+  char           *search_key;
+  InitAdminStatus status;
+  int             pid;
 };
 
 G_DEFINE_FINAL_TYPE (InitAdminJobRow, init_admin_job_row, G_TYPE_OBJECT)
@@ -38,8 +38,8 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 static gboolean
-set_string (char       **field,
-            const char  *value)
+set_string (char      **field,
+            const char *value)
 {
   if (g_strcmp0 (*field, value) == 0)
     return FALSE;

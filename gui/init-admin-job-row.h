@@ -16,34 +16,34 @@ G_BEGIN_DECLS
 #define INIT_ADMIN_TYPE_JOB_ROW (init_admin_job_row_get_type ())
 G_DECLARE_FINAL_TYPE (InitAdminJobRow, init_admin_job_row, INIT_ADMIN, JOB_ROW, GObject)
 
-InitAdminJobRow  *init_admin_job_row_new              (InitDBusJob      *job);
+InitAdminJobRow *init_admin_job_row_new (InitDBusJob      *job);
 
-InitDBusJob      *init_admin_job_row_get_job          (InitAdminJobRow  *self);
+InitDBusJob *init_admin_job_row_get_job (InitAdminJobRow *self);
 /* NULL while the job has no instance. */
-InitDBusInstance *init_admin_job_row_get_instance     (InitAdminJobRow  *self);
-void              init_admin_job_row_set_instance     (InitAdminJobRow  *self,
-                                                       InitDBusInstance *instance);
+InitDBusInstance *init_admin_job_row_get_instance (InitAdminJobRow *self);
+void              init_admin_job_row_set_instance (InitAdminJobRow  *self,
+                                                   InitDBusInstance *instance);
 /* The job failed last time and has not been started since (rows without an instance). */
-void              init_admin_job_row_set_job_failed   (InitAdminJobRow  *self,
-                                                       gboolean          failed);
+void              init_admin_job_row_set_job_failed (InitAdminJobRow *self,
+                                                     gboolean         failed);
 
 /* Re-read the proxies; TRUE if anything the list sorts or filters on changed. */
-gboolean          init_admin_job_row_refresh          (InitAdminJobRow  *self);
+gboolean          init_admin_job_row_refresh (InitAdminJobRow *self);
 
-const char       *init_admin_job_row_get_name         (InitAdminJobRow  *self);
-const char       *init_admin_job_row_get_job_name     (InitAdminJobRow  *self);
+const char *init_admin_job_row_get_name (InitAdminJobRow *self);
+const char *init_admin_job_row_get_job_name (InitAdminJobRow *self);
 /* "" for a single-instance job's instance; NULL without an instance. */
-const char       *init_admin_job_row_get_instance_name (InitAdminJobRow *self);
-const char       *init_admin_job_row_get_description  (InitAdminJobRow  *self);
-InitAdminStatus   init_admin_job_row_get_status       (InitAdminJobRow  *self);
+const char *init_admin_job_row_get_instance_name (InitAdminJobRow *self);
+const char *init_admin_job_row_get_description (InitAdminJobRow *self);
+InitAdminStatus   init_admin_job_row_get_status (InitAdminJobRow *self);
 /* "start/running", "stop/waiting" … */
-const char       *init_admin_job_row_get_goal_state   (InitAdminJobRow  *self);
-int               init_admin_job_row_get_pid          (InitAdminJobRow  *self);
+const char *init_admin_job_row_get_goal_state (InitAdminJobRow *self);
+int               init_admin_job_row_get_pid (InitAdminJobRow *self);
 /* Case-folded name and description, for search. */
-const char       *init_admin_job_row_get_search_key   (InitAdminJobRow  *self);
+const char *init_admin_job_row_get_search_key (InitAdminJobRow *self);
 
-gboolean          init_admin_job_row_get_highlighted  (InitAdminJobRow  *self);
-void              init_admin_job_row_set_highlighted  (InitAdminJobRow  *self,
-                                                       gboolean          highlighted);
+gboolean          init_admin_job_row_get_highlighted (InitAdminJobRow *self);
+void              init_admin_job_row_set_highlighted (InitAdminJobRow *self,
+                                                      gboolean         highlighted);
 
 G_END_DECLS

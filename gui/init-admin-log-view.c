@@ -16,28 +16,28 @@
 
 struct _InitAdminLogView
 {
-  GtkWidget        parent_instance;
+  GtkWidget parent_instance;
 
-  GtkLabel        *path_label;
-  GtkToggleButton *follow_button;
-  GtkToggleButton *wrap_button;
-  GtkStack        *stack;
+  GtkLabel          *path_label;
+  GtkToggleButton   *follow_button;
+  GtkToggleButton   *wrap_button;
+  GtkStack          *stack;
   GtkScrolledWindow *scrolled;
-  GtkTextView     *text_view;
-  AdwStatusPage   *message_page;
+  GtkTextView       *text_view;
+  AdwStatusPage     *message_page;
 
-  InitDBusJob     *job;
-  char            *instance;
-  char            *log_dir;
-  gboolean         active;
-  gboolean         loaded;       /* the tail was read for this target */
-  guint64          offset;       /* file offset just past what is shown */
-  gboolean         reading;
-  gboolean         again;        /* a change came while reading */
-  GCancellable    *cancellable;
-  guint            follow_tick;   /* keeping the view at the bottom */
-  guint            follow_frames; /* frames the bottom has stayed put */
-  double           follow_bottom;
+  InitDBusJob  *job;
+  char         *instance;
+  char         *log_dir;
+  gboolean      active;
+  gboolean      loaded;          /* the tail was read for this target */
+  guint64       offset;          /* file offset just past what is shown */
+  gboolean      reading;
+  gboolean      again;           /* a change came while reading */
+  GCancellable *cancellable;
+  guint         follow_tick;      /* keeping the view at the bottom */
+  guint         follow_frames;    /* frames the bottom has stayed put */
+  double        follow_bottom;
 };
 
 G_DEFINE_FINAL_TYPE (InitAdminLogView, init_admin_log_view, GTK_TYPE_WIDGET)
@@ -55,10 +55,10 @@ show_message (InitAdminLogView *self,
 }
 
 /* Following means the view's bottom is the text's end.  Scrolling to a mark right after an
- * insert worked with the text view's old, not yet validated line heights (and, on the first
- * log shown, with a view not yet allocated): the view ended up in the middle of the text or
- * past its end, blank.  The text view validates its lines over several frames and keeps its
- * own anchor meanwhile, so the bottom is set on each frame until the height has settled. */
+* insert worked with the text view's old, not yet validated line heights (and, on the first
+* log shown, with a view not yet allocated): the view ended up in the middle of the text or
+* past its end, blank.  The text view validates its lines over several frames and keeps its
+* own anchor meanwhile, so the bottom is set on each frame until the height has settled. */
 #define SETTLED_FRAMES 3
 
 static gboolean
@@ -404,7 +404,7 @@ init_admin_log_view_dispose (GObject *object)
   self->follow_tick = 0;
   gtk_widget_dispose_template (GTK_WIDGET (self), INIT_ADMIN_TYPE_LOG_VIEW);
   /* Children the template does not bind are ours to unparent. */
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL; )
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
     gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (init_admin_log_view_parent_class)->dispose (object);

@@ -27,7 +27,7 @@ void        init_admin_log_view_set_target (InitAdminLogView *self,
 void        init_admin_log_view_set_active (InitAdminLogView *self,
                                             gboolean          active);
 /* Everything shown (tests). */
-char       *init_admin_log_view_get_text   (InitAdminLogView *self);
+char *init_admin_log_view_get_text (InitAdminLogView *self);
 /* The message shown instead of text, or NULL (tests). */
 const char *init_admin_log_view_get_message (InitAdminLogView *self);
 

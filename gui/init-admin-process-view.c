@@ -13,13 +13,13 @@
 
 struct _InitAdminProcessItem
 {
-  GObject  parent_instance;
+  GObject parent_instance;
 
-  int      pid;
-  int      ppid;
-  char    *role;
-  char    *command;
-  guint    depth;
+  int   pid;
+  int   ppid;
+  char *role;
+  char *command;
+  guint depth;
 };
 
 G_DEFINE_FINAL_TYPE (InitAdminProcessItem, init_admin_process_item, G_TYPE_OBJECT)
@@ -95,13 +95,13 @@ typedef struct
 
 struct _InitAdminProcessView
 {
-  GtkWidget   parent_instance;
+  GtkWidget parent_instance;
 
-  GtkWidget  *refresh_button;
-  GtkWidget  *none_label;
-  GtkBox     *trees_box;
+  GtkWidget *refresh_button;
+  GtkWidget *none_label;
+  GtkBox    *trees_box;
 
-  GPtrArray  *trees;              /* Tree*, in the order shown */
+  GPtrArray *trees;               /* Tree*, in the order shown */
 };
 
 G_DEFINE_FINAL_TYPE (InitAdminProcessView, init_admin_process_view, GTK_TYPE_WIDGET)
@@ -226,10 +226,10 @@ tree_read (Tree *tree)
 }
 
 static void
-on_properties_changed (GDBusProxy         *proxy,
-                       GVariant           *changed,
-                       const char * const *invalidated,
-                       gpointer            user_data)
+on_properties_changed (GDBusProxy        *proxy,
+                       GVariant          *changed,
+                       const char *const *invalidated,
+                       gpointer           user_data)
 {
   Tree *tree = user_data;
   g_autoptr(GVariant) processes = g_variant_lookup_value (changed, "Processes", NULL);
@@ -376,7 +376,7 @@ init_admin_process_view_dispose (GObject *object)
   g_clear_pointer (&self->trees, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), INIT_ADMIN_TYPE_PROCESS_VIEW);
   /* Children the template does not bind are ours to unparent. */
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL; )
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
     gtk_widget_unparent (child);
   G_OBJECT_CLASS (init_admin_process_view_parent_class)->dispose (object);
 }

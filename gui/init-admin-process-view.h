@@ -18,24 +18,24 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (InitAdminProcessItem, init_admin_process_item, INIT_ADMIN, PROCESS_ITEM, GObject)
 
 /* One process of a tree. */
-int         init_admin_process_item_get_pid     (InitAdminProcessItem *self);
-int         init_admin_process_item_get_ppid    (InitAdminProcessItem *self);
+int         init_admin_process_item_get_pid (InitAdminProcessItem *self);
+int         init_admin_process_item_get_ppid (InitAdminProcessItem *self);
 /* "main", "pre-start" …, "" for a descendant. */
-const char *init_admin_process_item_get_role    (InitAdminProcessItem *self);
+const char *init_admin_process_item_get_role (InitAdminProcessItem *self);
 const char *init_admin_process_item_get_command (InitAdminProcessItem *self);
 /* 0 for a process the instance started (or an orphan), 1 for its child … */
-guint       init_admin_process_item_get_depth   (InitAdminProcessItem *self);
+guint       init_admin_process_item_get_depth (InitAdminProcessItem *self);
 
 #define INIT_ADMIN_TYPE_PROCESS_VIEW (init_admin_process_view_get_type ())
 G_DECLARE_FINAL_TYPE (InitAdminProcessView, init_admin_process_view, INIT_ADMIN, PROCESS_VIEW, GtkWidget)
 
-GtkWidget  *init_admin_process_view_new           (void);
+GtkWidget *init_admin_process_view_new (void);
 /* Show the trees of @instances (InitDBusInstance; NULL or empty: none).  Instances already
  * shown keep their list; new ones are read. */
 void        init_admin_process_view_set_instances (InitAdminProcessView *self,
                                                    GPtrArray            *instances);
 /* Read every tree again (what the refresh button does). */
-void        init_admin_process_view_refresh       (InitAdminProcessView *self);
+void        init_admin_process_view_refresh (InitAdminProcessView *self);
 /* The processes (InitAdminProcessItem, in display order) shown for the instance named
  * @instance ("" for a single-instance job), or NULL if it is not shown. */
 GListModel *init_admin_process_view_get_processes (InitAdminProcessView *self,

@@ -87,7 +87,7 @@ slot_set_item (InitAdminSlot *self,
 
 struct _InitAdminSlotModel
 {
-  GObject     parent_instance;
+  GObject parent_instance;
 
   GListModel *source;
   GPtrArray  *slots;       /* InitAdminSlot* (owned) */

@@ -14,21 +14,21 @@
 G_BEGIN_DECLS
 
 #define INIT_ADMIN_TYPE_SLOT (init_admin_slot_get_type ())
-G_DECLARE_FINAL_TYPE (InitAdminSlot, init_admin_slot, INIT_ADMIN, SLOT, GObject)
+G_DECLARE_FINAL_TYPE (InitAdminSlot, init_admin_slot, INIT_ADMIN, SLOT,GObject)
 
 /* The item shown in the slot now ("item" notifies when it changes). */
-gpointer            init_admin_slot_get_item    (InitAdminSlot      *self);
+gpointer            init_admin_slot_get_item (InitAdminSlot*self);
 
 #define INIT_ADMIN_TYPE_SLOT_MODEL (init_admin_slot_model_get_type ())
-G_DECLARE_FINAL_TYPE (InitAdminSlotModel, init_admin_slot_model, INIT_ADMIN, SLOT_MODEL, GObject)
+G_DECLARE_FINAL_TYPE (InitAdminSlotModel,init_admin_slot_model,INIT_ADMIN,SLOT_MODEL,GObject)
 
 /* Signals:
  *   "contents-changed" ()   after the slots were updated for a change below
  */
 
-InitAdminSlotModel *init_admin_slot_model_new   (GListModel         *source);
+InitAdminSlotModel*init_admin_slot_model_new (GListModel         *source);
 /* The position of the slot showing @item, or GTK_INVALID_LIST_POSITION (G_MAXUINT). */
-guint               init_admin_slot_model_find  (InitAdminSlotModel *self,
-                                                 gpointer            item);
+guint               init_admin_slot_model_find (InitAdminSlotModel*self,
+                                                gpointer           item);
 
 G_END_DECLS

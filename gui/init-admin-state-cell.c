@@ -5,13 +5,13 @@
 
 struct _InitAdminStateCell
 {
-  GtkWidget        parent_instance;
+  GtkWidget parent_instance;
 
-  GtkWidget       *icon;
-  GtkWidget       *label;
-  GtkWidget       *detail;
-  InitAdminStatus  status;
-  gboolean         set;
+  GtkWidget      *icon;
+  GtkWidget      *label;
+  GtkWidget      *detail;
+  InitAdminStatus status;
+  gboolean        set;
 };
 
 G_DEFINE_FINAL_TYPE (InitAdminStateCell, init_admin_state_cell, GTK_TYPE_WIDGET)

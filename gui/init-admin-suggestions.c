@@ -9,13 +9,13 @@
 
 struct _InitAdminSuggestions
 {
-  GObject     parent_instance;
+  GObject parent_instance;
 
-  GtkEntry   *entry;      /* not owned: the entry owns us */
-  GtkPopover *popover;    /* parented to the entry */
-  GtkListBox *list;
+  GtkEntry           *entry; /* not owned: the entry owns us */
+  GtkPopover         *popover; /* parented to the entry */
+  GtkListBox         *list;
   GtkEventController *focus;
-  GStrv       words;
+  GStrv               words;
 };
 
 G_DEFINE_FINAL_TYPE (InitAdminSuggestions, init_admin_suggestions, G_TYPE_OBJECT)
@@ -211,7 +211,7 @@ init_admin_suggestions_attach (GtkEntry *entry)
 
 void
 init_admin_suggestions_set_words (InitAdminSuggestions *self,
-                                  const char * const   *words)
+                                  const char *const    *words)
 {
   g_return_if_fail (INIT_ADMIN_IS_SUGGESTIONS (self));
 
@@ -219,13 +219,13 @@ init_admin_suggestions_set_words (InitAdminSuggestions *self,
   self->words = g_strdupv ((char **) words);
 }
 
-const char * const *
+const char *const *
 init_admin_suggestions_get_words (InitAdminSuggestions *self)
 {
-  static const char * const none[] = { NULL };
+  static const char *const none[] = { NULL };
 
   g_return_val_if_fail (INIT_ADMIN_IS_SUGGESTIONS (self), NULL);
-  return self->words != NULL ? (const char * const *) self->words : none;
+  return self->words != NULL ? (const char *const *) self->words : none;
 }
 
 gboolean

@@ -17,13 +17,13 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (InitAdminSuggestions, init_admin_suggestions, INIT_ADMIN, SUGGESTIONS, GObject)
 
 /* Suggest for @entry (the list lives as long as the entry). */
-InitAdminSuggestions *init_admin_suggestions_attach   (GtkEntry             *entry);
+InitAdminSuggestions *init_admin_suggestions_attach (GtkEntry             *entry);
 /* The words to suggest from (copied). */
 void                  init_admin_suggestions_set_words (InitAdminSuggestions *self,
-                                                        const char * const   *words);
+                                                        const char *const    *words);
 /* The words, in order. */
-const char * const   *init_admin_suggestions_get_words (InitAdminSuggestions *self);
+const char *const *init_admin_suggestions_get_words (InitAdminSuggestions *self);
 /* Whether the list is shown. */
-gboolean              init_admin_suggestions_is_shown  (InitAdminSuggestions *self);
+gboolean              init_admin_suggestions_is_shown (InitAdminSuggestions *self);
 
 G_END_DECLS

@@ -11,7 +11,7 @@
 
 struct _InitAdminWindow
 {
-  AdwApplicationWindow  parent_instance;
+  AdwApplicationWindow parent_instance;
 
   AdwToastOverlay      *toast_overlay;
   AdwWindowTitle       *window_title;
@@ -25,13 +25,13 @@ struct _InitAdminWindow
   InitAdminDetails     *details;
   InitAdminHistoryView *history_view;
 
-  InitAdminBus          bus;
-  char                 *address;      /* for the bus it was given with */
-  InitAdminBus          address_bus;
-  InitAdminClient      *client;
-  InitAdminJobModel    *job_model;
-  InitAdminHistory     *history;
-  InitAdminEmitDialog  *emit_dialog;  /* weak */
+  InitAdminBus         bus;
+  char                *address;       /* for the bus it was given with */
+  InitAdminBus         address_bus;
+  InitAdminClient     *client;
+  InitAdminJobModel   *job_model;
+  InitAdminHistory    *history;
+  InitAdminEmitDialog *emit_dialog;   /* weak */
 };
 
 G_DEFINE_FINAL_TYPE (InitAdminWindow, init_admin_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -216,8 +216,8 @@ on_record (InitAdminHistory *history,
 }
 
 /* GDBus parses the GetManagedObjects and GetHistory replies into one GVariant per value
- * (hundreds of thousands with 5,000 jobs) and frees most of them once the proxies and rows
- * are made: hand those pages back instead of keeping them for the life of the window. */
+* (hundreds of thousands with 5,000 jobs) and frees most of them once the proxies and rows
+* are made: hand those pages back instead of keeping them for the life of the window. */
 static gboolean
 trim_cb (gpointer user_data)
 {

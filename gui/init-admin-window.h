@@ -26,29 +26,29 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (InitAdminWindow, init_admin_window, INIT_ADMIN, WINDOW, AdwApplicationWindow)
 
 /* @address: connect there instead of the bus's usual address (tests, demos), or NULL. */
-InitAdminWindow      *init_admin_window_new              (GtkApplication  *application,
-                                                          InitAdminBus     bus,
-                                                          const char      *address);
-void                  init_admin_window_set_bus          (InitAdminWindow *self,
-                                                          InitAdminBus     bus,
-                                                          const char      *address);
-InitAdminClient      *init_admin_window_get_client       (InitAdminWindow *self);
-InitAdminJobModel    *init_admin_window_get_job_model    (InitAdminWindow *self);
-InitAdminHistory     *init_admin_window_get_history      (InitAdminWindow *self);
-InitAdminJobList     *init_admin_window_get_job_list     (InitAdminWindow *self);
-InitAdminDetails     *init_admin_window_get_details      (InitAdminWindow *self);
+InitAdminWindow *init_admin_window_new (GtkApplication  *application,
+                                        InitAdminBus bus,
+                                        const char *address);
+void                  init_admin_window_set_bus (InitAdminWindow *self,
+                                                 InitAdminBus     bus,
+                                                 const char      *address);
+InitAdminClient *init_admin_window_get_client (InitAdminWindow *self);
+InitAdminJobModel *init_admin_window_get_job_model (InitAdminWindow *self);
+InitAdminHistory *init_admin_window_get_history (InitAdminWindow *self);
+InitAdminJobList *init_admin_window_get_job_list (InitAdminWindow *self);
+InitAdminDetails *init_admin_window_get_details (InitAdminWindow *self);
 InitAdminHistoryView *init_admin_window_get_history_view (InitAdminWindow *self);
 /* Open (or raise) the emit dialog. */
-InitAdminEmitDialog  *init_admin_window_open_emit_dialog (InitAdminWindow *self);
+InitAdminEmitDialog *init_admin_window_open_emit_dialog (InitAdminWindow *self);
 /* Show an error in the banner. */
-void                  init_admin_window_show_error       (InitAdminWindow *self,
-                                                          const char      *title,
-                                                          const char      *message);
+void                  init_admin_window_show_error (InitAdminWindow *self,
+                                                    const char      *title,
+                                                    const char      *message);
 /* "title\nmessage" of the error shown, or NULL (tests). */
-char                 *init_admin_window_get_error        (InitAdminWindow *self);
+char *init_admin_window_get_error (InitAdminWindow *self);
 /* "loading", "status" or "content", and the status page's title (tests). */
-const char           *init_admin_window_get_page         (InitAdminWindow *self);
-const char           *init_admin_window_get_status_title (InitAdminWindow *self);
-const char           *init_admin_window_get_subtitle     (InitAdminWindow *self);
+const char *init_admin_window_get_page (InitAdminWindow *self);
+const char *init_admin_window_get_status_title (InitAdminWindow *self);
+const char *init_admin_window_get_subtitle (InitAdminWindow *self);
 
 G_END_DECLS

@@ -33,18 +33,18 @@ typedef struct
   char         *command;
 } InitCause;
 
-InitCause  *init_cause_new          (InitCauseKind     kind);
-InitCause  *init_cause_new_event    (guint64           event_id,
-                                     const char       *event_name);
-InitCause  *init_cause_new_caller   (guint32           uid,
-                                     guint32           pid,
-                                     const char       *command);
-InitCause  *init_cause_copy         (const InitCause  *cause);
-void        init_cause_free         (InitCause        *cause);
+InitCause *init_cause_new (InitCauseKind kind);
+InitCause *init_cause_new_event (guint64     event_id,
+                                 const char *event_name);
+InitCause *init_cause_new_caller (guint32     uid,
+                                  guint32     pid,
+                                  const char *command);
+InitCause *init_cause_copy (const InitCause *cause);
+void        init_cause_free (InitCause *cause);
 /* "event", "caller", "respawn", "reload", "startup", "shutdown", "process", "none". */
-const char *init_cause_kind_to_string (InitCauseKind   kind);
+const char *init_cause_kind_to_string (InitCauseKind kind);
 /* One line for logs and initctl: "event weather (#12)", "uid 1000 (pid 42, initctl)". */
-char       *init_cause_describe     (const InitCause  *cause);
+char *init_cause_describe (const InitCause *cause);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InitCause, init_cause_free)
 

@@ -19,8 +19,8 @@ add_operator_names (const InitEventOperator *op,
 /* Keep each index list in load order, so events visit jobs in a stable order without
  * sorting on every event. */
 static void
-index_list_insert (GPtrArray    *list,
-                   InitJob *entry)
+index_list_insert (GPtrArray *list,
+                   InitJob   *entry)
 {
   guint lo = 0, hi = list->len;
 
@@ -38,8 +38,8 @@ index_list_insert (GPtrArray    *list,
 /* Index the entry under every event name its trees (current class, pending class and the
  * classes its instances run) mention, so an event costs nothing for jobs that don't name it. */
 void
-init_engine_reindex_job (InitEngine   *engine,
-                InitJob *entry)
+init_engine_reindex_job (InitEngine *engine,
+                         InitJob    *entry)
 {
   g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   GHashTableIter iter;
@@ -125,8 +125,8 @@ tree_is_latched (const InitEventOperator *op)
 /* Feed @event to the entry's `start on`.  The runtime copy of the tree only exists while some
  * leaf is latched: most jobs wait with nothing latched, and share their class's tree. */
 static gboolean
-entry_handle_start_on (InitJob *entry,
-                       InitEvent    *event)
+entry_handle_start_on (InitJob   *entry,
+                       InitEvent *event)
 {
   GPtrArray *env;
 
@@ -155,8 +155,8 @@ entry_release_start_on (InitJob *entry)
 /* Make @klass the entry's current class, carrying latched `start on` leaves over by matching
  * the events they hold against the new tree (reference §2.4). */
 void
-init_job_take_class (InitJob *entry,
-                 InitJobClass *klass)
+init_job_take_class (InitJob      *entry,
+                     InitJobClass *klass)
 {
   g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func ((GDestroyNotify) init_event_unref);
   InitEventOperator *old = entry->start_on;
@@ -178,8 +178,8 @@ init_job_take_class (InitJob *entry,
 
 /* `start on` became true: create or restart the instance it names (reference §3.7, §3.8). */
 static void
-entry_induct (InitJob *entry,
-              InitEvent    *event)
+entry_induct (InitJob   *entry,
+              InitEvent *event)
 {
   InitEngine *engine = entry->engine;
   g_autoptr(GPtrArray) env = init_env_copy (init_job_get_class_env (entry));
@@ -217,8 +217,8 @@ entry_induct (InitJob *entry,
 
 void
 init_engine_handle_event (InitEventQueue *queue,
-                     InitEvent      *event,
-                     gpointer        user_data)
+                          InitEvent      *event,
+                          gpointer        user_data)
 {
   InitEngine *engine = user_data;
   GPtrArray *list = g_hash_table_lookup (engine->index, event->name);

@@ -16,14 +16,14 @@ const InitCause *init_engine_get_current_cause (InitEngine *engine);
 
 /* Restore: a new instance @name of @entry running @klass, without any side effect; once it
  * has its state back, init_engine_announce_instance() emits "instance-added". */
-InitInstance *init_engine_restore_instance   (InitEngine   *engine,
-                                              InitJob      *entry,
-                                              InitJobClass *klass,
-                                              const char   *name);
-void          init_engine_announce_instance  (InitEngine   *engine,
-                                              InitInstance *job);
+InitInstance *init_engine_restore_instance (InitEngine   *engine,
+                                            InitJob      *entry,
+                                            InitJobClass *klass,
+                                            const char   *name);
+void          init_engine_announce_instance (InitEngine   *engine,
+                                             InitInstance *job);
 
 /* The tracker of every process of every instance. */
-InitProcTracker *init_engine_get_tracker     (InitEngine   *engine);
+InitProcTracker *init_engine_get_tracker (InitEngine *engine);
 
 G_END_DECLS

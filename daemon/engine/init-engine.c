@@ -22,8 +22,8 @@ guint init_engine_signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (InitEngine, init_engine, G_TYPE_OBJECT)
 
 static void
-engine_remove_entry (InitEngine   *engine,
-                     InitJob *entry)
+engine_remove_entry (InitEngine *engine,
+                     InitJob    *entry)
 {
   g_autoptr(InitJob) hold = init_job_ref (entry);
 
@@ -95,7 +95,7 @@ init_engine_set_class (InitEngine   *engine,
 
 InitInstance *
 init_engine_restore_instance (InitEngine   *engine,
-                              InitJob *entry,
+                              InitJob      *entry,
                               InitJobClass *klass,
                               const char   *name)
 {
@@ -107,15 +107,15 @@ init_engine_restore_instance (InitEngine   *engine,
 }
 
 void
-init_engine_announce_instance (InitEngine *engine,
-                               InitInstance    *job)
+init_engine_announce_instance (InitEngine   *engine,
+                               InitInstance *job)
 {
   g_signal_emit (engine, init_engine_signals[SIGNAL_INSTANCE_ADDED], 0, job);
 }
 
 void
-init_engine_instance_finished (InitEngine *engine,
-                               InitInstance    *job)
+init_engine_instance_finished (InitEngine   *engine,
+                               InitInstance *job)
 {
   InitJob *entry = job->entry;
   g_autoptr(InitInstance) hold = init_instance_ref (job);
@@ -163,11 +163,11 @@ init_engine_instance_finished (InitEngine *engine,
 }
 
 static void
-engine_process_exited (gpointer         host_data,
-                       InitInstance    *job,
-                       InitProcessType  type,
-                       pid_t            pid,
-                       int              status)
+engine_process_exited (gpointer        host_data,
+                       InitInstance   *job,
+                       InitProcessType type,
+                       pid_t           pid,
+                       int             status)
 {
   InitEngine *engine = host_data;
 
@@ -220,8 +220,8 @@ static gint
 compare_entry_order (gconstpointer a,
                      gconstpointer b)
 {
-  const InitJob *ea = *(InitJob * const *) a;
-  const InitJob *eb = *(InitJob * const *) b;
+  const InitJob *ea = *(InitJob *const *) a;
+  const InitJob *eb = *(InitJob *const *) b;
 
   return (ea->order > eb->order) - (ea->order < eb->order);
 }
@@ -412,20 +412,20 @@ init_engine_class_init (InitEngineClass *klass)
 
   for (guint i = 0; i < G_N_ELEMENTS (pointer_signals); i++)
     init_engine_signals[pointer_signals[i].id] = g_signal_new (pointer_signals[i].name,
-                                                   G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1,
-                                                   G_TYPE_POINTER);
+                                                               G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                                               0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                                               G_TYPE_POINTER);
   init_engine_signals[SIGNAL_CONFIG_ERROR] = g_signal_new ("config-error", G_TYPE_FROM_CLASS (klass),
-    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+                                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
   init_engine_signals[SIGNAL_CONFIG_ERRORS_CHANGED] = g_signal_new ("config-errors-changed",
-    G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+                                                                    G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
   init_engine_signals[SIGNAL_PROCESS_EXITED] = g_signal_new ("process-exited", G_TYPE_FROM_CLASS (klass),
-    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 4,
-    G_TYPE_POINTER, G_TYPE_INT, G_TYPE_INT, G_TYPE_INT);
+                                                             G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 4,
+                                                             G_TYPE_POINTER, G_TYPE_INT, G_TYPE_INT, G_TYPE_INT);
   init_engine_signals[SIGNAL_IDLE] = g_signal_new ("idle", G_TYPE_FROM_CLASS (klass),
-    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+                                                   G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   init_engine_signals[SIGNAL_PROCESS_TRACKING_CHANGED] = g_signal_new ("process-tracking-changed",
-    G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+                                                                       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -484,7 +484,7 @@ init_engine_new (const InitEngineOptions *options)
   self->global_env = init_env_new ();
   if (self->options.user_mode)
     {
-      g_auto(GStrv) environ_copy = g_get_environ ();
+      g_auto (GStrv) environ_copy = g_get_environ ();
       for (guint i = 0; environ_copy[i] != NULL; i++)
         init_env_add (self->global_env, environ_copy[i], TRUE);
     }
@@ -506,9 +506,9 @@ init_engine_add_conf_dir (InitEngine *engine,
 }
 
 gboolean
-init_engine_load (InitEngine  *engine,
-                  gboolean     watch,
-                  GError     **error)
+init_engine_load (InitEngine *engine,
+                  gboolean    watch,
+                  GError    **error)
 {
   g_return_val_if_fail (INIT_IS_ENGINE (engine), FALSE);
   return init_conf_load (engine->conf, watch, error);
@@ -529,11 +529,11 @@ init_engine_flush_config (InitEngine *engine)
 }
 
 InitEvent *
-init_engine_emit (InitEngine    *engine,
-                  const char    *name,
-                  GPtrArray     *env,
-                  InitEventFunc  done,
-                  gpointer       user_data)
+init_engine_emit (InitEngine   *engine,
+                  const char   *name,
+                  GPtrArray    *env,
+                  InitEventFunc done,
+                  gpointer      user_data)
 {
   InitEvent *event;
 

@@ -244,14 +244,14 @@ describe_entry (const char *entry,
 }
 
 gboolean
-init_env_validate (const char * const *entries,
-                   GError            **error)
+init_env_validate (const char *const *entries,
+                   GError           **error)
 {
   gsize count = 0;
 
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  for (const char * const *e = entries; e && *e; e++, count++)
+  for (const char *const *e = entries; e && *e; e++, count++)
     {
       const char *entry = *e;
       gsize len = strnlen (entry, INIT_ENV_MAX_ENTRY + 1);
@@ -318,11 +318,11 @@ init_env_to_strv (GPtrArray *env)
 }
 
 GPtrArray *
-init_env_from_strv (const char * const *strv)
+init_env_from_strv (const char *const *strv)
 {
   GPtrArray *env = init_env_new ();
 
-  for (const char * const *s = strv; s && *s; s++)
+  for (const char *const *s = strv; s && *s; s++)
     g_ptr_array_add (env, g_strdup (*s));
 
   return env;
@@ -337,13 +337,13 @@ typedef struct
   guint       depth;  /* current "${" nesting */
 } Expander;
 
-static gboolean expand_text   (Expander  *x,
-                               GString   *out,
-                               gboolean   in_braces,
-                               GError   **error);
-static gboolean expand_dollar (Expander  *x,
-                               GString   *out,
-                               GError   **error);
+static gboolean expand_text (Expander *x,
+                             GString  *out,
+                             gboolean  in_braces,
+                             GError  **error);
+static gboolean expand_dollar (Expander *x,
+                               GString  *out,
+                               GError  **error);
 
 static inline gboolean
 is_name_start (char c)
@@ -358,9 +358,9 @@ is_name_char (char c)
 }
 
 static void
-set_unknown_parameter (GError     **error,
-                       const char  *name,
-                       gsize        len)
+set_unknown_parameter (GError    **error,
+                       const char *name,
+                       gsize       len)
 {
   g_autofree char *desc = describe_entry (name, len);
 
@@ -370,10 +370,10 @@ set_unknown_parameter (GError     **error,
 
 /* Append a substituted value, refusing to grow past INIT_ENV_MAX_EXPANSION. */
 static gboolean
-append_value (GString     *out,
-              const char  *value,
-              gsize        len,
-              GError     **error)
+append_value (GString    *out,
+              const char *value,
+              gsize       len,
+              GError    **error)
 {
   if (out->len + len > INIT_ENV_MAX_EXPANSION)
     {
@@ -396,10 +396,10 @@ set_mismatched_braces (GError **error)
 /* Copy text to @out, expanding references, until the end of the string or — if @in_braces —
  * the '}' that closes the enclosing "${", which is left under the cursor. */
 static gboolean
-expand_text (Expander  *x,
-             GString   *out,
-             gboolean   in_braces,
-             GError   **error)
+expand_text (Expander *x,
+             GString  *out,
+             gboolean  in_braces,
+             GError  **error)
 {
   while (*x->p != '\0')
     {
@@ -433,9 +433,9 @@ expand_text (Expander  *x,
 
 /* The cursor is on "${": expand the whole braced reference (§3.9.1). */
 static gboolean
-expand_braced (Expander  *x,
-               GString   *out,
-               GError   **error)
+expand_braced (Expander *x,
+               GString  *out,
+               GError  **error)
 {
   g_autoptr(GString) name = g_string_new (NULL);
   g_autoptr(GString) word = NULL;
@@ -546,9 +546,9 @@ expand_braced (Expander  *x,
 
 /* The cursor is on '$'. */
 static gboolean
-expand_dollar (Expander  *x,
-               GString   *out,
-               GError   **error)
+expand_dollar (Expander *x,
+               GString  *out,
+               GError  **error)
 {
   const char *name;
   const char *value;

@@ -92,8 +92,8 @@ walk (InitEventOperator *root,
 /* ---- construction and destruction ----------------------------------------------------------- */
 
 InitEventOperator *
-init_event_operator_new_match (const char  *name,
-                               char       **args)
+init_event_operator_new_match (const char *name,
+                               char      **args)
 {
   InitEventOperator *op;
   gsize n_args = args != NULL ? g_strv_length (args) : 0;
@@ -130,9 +130,9 @@ init_event_operator_new_match (const char  *name,
 }
 
 InitEventOperator *
-init_event_operator_new_binary (InitEventOperatorType  type,
-                                InitEventOperator     *left,
-                                InitEventOperator     *right)
+init_event_operator_new_binary (InitEventOperatorType type,
+                                InitEventOperator    *left,
+                                InitEventOperator    *right)
 {
   InitEventOperator *op;
 
@@ -396,7 +396,7 @@ init_event_operator_reset (InitEventOperator *op)
 /* Calls @func for every latched leaf under TRUE nodes, left to right. */
 typedef struct
 {
-  void   (*func) (InitEvent *event, gpointer user_data);
+  void (*func)(InitEvent *event, gpointer user_data);
   gpointer user_data;
 } TrueLeavesData;
 
@@ -419,8 +419,8 @@ true_leaves_visit (InitEventOperator *node,
 
 static void
 foreach_true_leaf (InitEventOperator *op,
-                   void             (*func) (InitEvent *event, gpointer user_data),
-                   gpointer           user_data)
+                   void ( *func ) (InitEvent *event, gpointer user_data),
+                   gpointer user_data)
 {
   TrueLeavesData data = { func, user_data };
 

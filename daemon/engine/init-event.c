@@ -11,17 +11,17 @@
 
 struct _InitEventQueue
 {
-  GQueue               events;      /* InitEvent*, unfinished, oldest first; one ref each */
-  InitEventHandleFunc  handle;
-  gpointer             handle_data;
-  InitEventFunc        queued;
-  InitEventFunc        finished;
-  gpointer             observer_data;
-  guint64              next_id;
-  GSource             *idle;
-  GMainContext        *context;
-  gboolean             polling;
-  gboolean             again;       /* a poll was requested while polling */
+  GQueue              events;       /* InitEvent*, unfinished, oldest first; one ref each */
+  InitEventHandleFunc handle;
+  gpointer            handle_data;
+  InitEventFunc       queued;
+  InitEventFunc       finished;
+  gpointer            observer_data;
+  guint64             next_id;
+  GSource            *idle;
+  GMainContext       *context;
+  gboolean            polling;
+  gboolean            again;        /* a poll was requested while polling */
 };
 
 typedef struct
@@ -108,9 +108,9 @@ init_event_queue_set_observer (InitEventQueue *queue,
 }
 
 InitEvent *
-init_event_queue_emit (InitEventQueue *queue,
-                       const char     *name,
-                       GPtrArray      *env,
+init_event_queue_emit (InitEventQueue  *queue,
+                       const char      *name,
+                       GPtrArray       *env,
                        const InitCause *cause)
 {
   InitEvent *event;
@@ -297,9 +297,9 @@ init_event_set_failed (InitEvent  *event,
 }
 
 void
-init_event_add_watcher (InitEvent     *event,
-                        InitEventFunc  func,
-                        gpointer       user_data)
+init_event_add_watcher (InitEvent    *event,
+                        InitEventFunc func,
+                        gpointer      user_data)
 {
   Watcher w = { func, user_data };
 
@@ -314,9 +314,9 @@ init_event_add_watcher (InitEvent     *event,
 }
 
 gboolean
-init_event_remove_watcher (InitEvent     *event,
-                           InitEventFunc  func,
-                           gpointer       user_data)
+init_event_remove_watcher (InitEvent    *event,
+                           InitEventFunc func,
+                           gpointer      user_data)
 {
   g_return_val_if_fail (event != NULL, FALSE);
 
@@ -351,7 +351,7 @@ init_event_name_is_valid (const char *name)
 /* ---- re-exec (init-state.h) ---- */
 
 GVariant *
-init_event_queue_save (InitEventQueue       *queue,
+init_event_queue_save (InitEventQueue      *queue,
                        const InitSaveCodec *codec)
 {
   GVariantBuilder events;
@@ -394,11 +394,11 @@ init_event_queue_save (InitEventQueue       *queue,
 }
 
 gboolean
-init_event_queue_restore (InitEventQueue       *queue,
-                          GVariant             *events,
-                          guint64               next_id,
+init_event_queue_restore (InitEventQueue      *queue,
+                          GVariant            *events,
+                          guint64              next_id,
                           const InitSaveCodec *codec,
-                          GError              **error)
+                          GError             **error)
 {
   GVariantIter iter;
   GVariant *child;

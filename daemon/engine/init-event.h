@@ -31,23 +31,23 @@ typedef void (*InitEventFunc) (InitEvent *event,
 struct _InitEvent
 {
   /*< public, read-only >*/
-  guint64            id;          /* unique, increasing, never 0 */
-  char              *name;
-  GPtrArray         *env;         /* "KEY=VALUE" strings, in order */
-  InitEventProgress  progress;
-  gboolean           failed;
-  char              *failed_job;  /* display name of the first job that failed, or NULL */
-  char              *failed_reason; /* e.g. "main process exited with status 1", or NULL */
-  guint              blockers;
-  guint64            cause_id;    /* id of the event that led to this one (job events,
+  guint64           id;           /* unique, increasing, never 0 */
+  char             *name;
+  GPtrArray        *env;          /* "KEY=VALUE" strings, in order */
+  InitEventProgress progress;
+  gboolean          failed;
+  char             *failed_job;   /* display name of the first job that failed, or NULL */
+  char             *failed_reason;  /* e.g. "main process exited with status 1", or NULL */
+  guint             blockers;
+  guint64           cause_id;     /* id of the event that led to this one (job events,
                                    * NAME/failed), or 0 */
-  InitCause         *cause;       /* why it was emitted (never NULL) */
+  InitCause *cause;               /* why it was emitted (never NULL) */
 
   /*< private >*/
-  gint               ref_count;
-  InitEventQueue    *queue;       /* weak */
-  GArray            *watchers;
-  guint              handled : 1;
+  gint            ref_count;
+  InitEventQueue *queue;          /* weak */
+  GArray         *watchers;
+  guint           handled : 1;
 };
 
 /* Called when an event moves from pending to handling: this is where the engine matches it
@@ -56,9 +56,9 @@ typedef void (*InitEventHandleFunc) (InitEventQueue *queue,
                                      InitEvent      *event,
                                      gpointer        user_data);
 
-InitEventQueue *init_event_queue_new        (InitEventHandleFunc handle,
-                                             gpointer            user_data);
-void            init_event_queue_free       (InitEventQueue     *queue);
+InitEventQueue *init_event_queue_new (InitEventHandleFunc handle,
+                                      gpointer            user_data);
+void            init_event_queue_free (InitEventQueue *queue);
 
 /* Observers (for history and D-Bus signals): @queued is called as soon as an event is queued,
  * @finished right before its watchers.  Either may be NULL. */
@@ -71,45 +71,45 @@ void            init_event_queue_set_observer (InitEventQueue *queue,
  * event cause also sets ->cause_id.  Returns the event, owned by the queue
  * until it finished; take a ref to keep it longer.  Processing happens from an idle source on
  * the thread-default main context, or synchronously through init_event_queue_poll(). */
-InitEvent      *init_event_queue_emit       (InitEventQueue     *queue,
-                                             const char         *name,
-                                             GPtrArray          *env,
-                                             const InitCause    *cause);
+InitEvent *init_event_queue_emit (InitEventQueue  *queue,
+                                  const char      *name,
+                                  GPtrArray       *env,
+                                  const InitCause *cause);
 
 /* Process the queue until no further progress is possible.  Re-entrant calls are ignored. */
-void            init_event_queue_poll       (InitEventQueue     *queue);
+void            init_event_queue_poll (InitEventQueue *queue);
 /* Number of events not yet finished. */
-guint           init_event_queue_get_length (InitEventQueue     *queue);
+guint           init_event_queue_get_length (InitEventQueue *queue);
 /* Iterate over unfinished events (oldest first). */
-void            init_event_queue_foreach    (InitEventQueue     *queue,
-                                             InitEventFunc       func,
-                                             gpointer            user_data);
+void            init_event_queue_foreach (InitEventQueue *queue,
+                                          InitEventFunc   func,
+                                          gpointer        user_data);
 
-InitEvent      *init_event_ref              (InitEvent          *event);
-void            init_event_unref            (InitEvent          *event);
+InitEvent *init_event_ref (InitEvent *event);
+void            init_event_unref (InitEvent *event);
 
 /* Take / release a block.  Releasing the last block of a handling event schedules the queue. */
-void            init_event_block            (InitEvent          *event);
-void            init_event_unblock          (InitEvent          *event);
+void            init_event_block (InitEvent *event);
+void            init_event_unblock (InitEvent *event);
 
 /* Mark the event failed because of @job_name (first failure wins). */
-void            init_event_set_failed       (InitEvent          *event,
-                                             const char         *job_name,
-                                             const char         *reason);
+void            init_event_set_failed (InitEvent  *event,
+                                       const char *job_name,
+                                       const char *reason);
 
 /* Call @func once when the event finishes (after the `finished` observer).  If it already has,
  * @func is not called; check ->progress first. */
-void            init_event_add_watcher      (InitEvent          *event,
-                                             InitEventFunc       func,
-                                             gpointer            user_data);
+void            init_event_add_watcher (InitEvent    *event,
+                                        InitEventFunc func,
+                                        gpointer      user_data);
 /* Remove a watcher added with the same @func and @user_data; FALSE if there was none. */
-gboolean        init_event_remove_watcher   (InitEvent          *event,
-                                             InitEventFunc       func,
-                                             gpointer            user_data);
+gboolean        init_event_remove_watcher (InitEvent    *event,
+                                           InitEventFunc func,
+                                           gpointer      user_data);
 
 /* TRUE if @name is acceptable as an event name: non-empty, valid UTF-8, at most 256 bytes, no
  * whitespace or control characters. */
-gboolean        init_event_name_is_valid    (const char         *name);
+gboolean        init_event_name_is_valid (const char *name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InitEvent, init_event_unref)
 

@@ -9,34 +9,34 @@
 /* What we last recorded of an instance, to record only real changes. */
 typedef struct
 {
-  InitGoal      goal;
-  InitState     state;
-  pid_t            pid[INIT_PROCESS_N];
-  gint64           failed_time;
+  InitGoal  goal;
+  InitState state;
+  pid_t     pid[INIT_PROCESS_N];
+  gint64    failed_time;
   /* A process that ended, not recorded yet: the engine reports the failure (exit status)
    * in its next notification, so the record waits for it (or for anything else to happen). */
-  InitProcessType  exited_type;
-  pid_t            exited_pid;
+  InitProcessType exited_type;
+  pid_t           exited_pid;
   /* How the last process that ended did (the engine says so before it notifies). */
-  pid_t            status_pid;
-  int              status;
+  pid_t status_pid;
+  int   status;
 } Snapshot;
 
 struct _InitHistory
 {
-  GObject      parent_instance;
+  GObject parent_instance;
 
-  InitEngine  *engine;
-  GVariant   **ring;       /* serialised (ttssa{sv}) records */
-  guint        size;       /* most records kept */
-  guint        allocated;  /* slots in @ring (grows up to @size) */
-  guint        start;      /* index of the oldest record */
-  guint        length;
-  guint64      last_id;
+  InitEngine *engine;
+  GVariant  **ring;        /* serialised (ttssa{sv}) records */
+  guint       size;        /* most records kept */
+  guint       allocated;   /* slots in @ring (grows up to @size) */
+  guint       start;       /* index of the oldest record */
+  guint       length;
+  guint64     last_id;
 
-  GHashTable  *snapshots;  /* InitInstance* -> Snapshot* */
-  GPtrArray   *exited;     /* InitInstance* (ref) with a pending process-exited record */
-  guint        flush_idle;
+  GHashTable *snapshots;   /* InitInstance* -> Snapshot* */
+  GPtrArray  *exited;      /* InitInstance* (ref) with a pending process-exited record */
+  guint       flush_idle;
 };
 
 enum
@@ -151,7 +151,7 @@ init_history_restore (InitHistory *self,
 
 static void
 add_job_keys (GVariantBuilder *builder,
-              InitInstance         *job)
+              InitInstance    *job)
 {
   g_variant_builder_add (builder, "{sv}", "job", g_variant_new_string (job->klass->name));
   g_variant_builder_add (builder, "{sv}", "instance", g_variant_new_string (job->name));
@@ -177,9 +177,9 @@ add_exit_keys (GVariantBuilder *builder,
 }
 
 static void
-record_exit (InitHistory *self,
-             InitInstance     *job,
-             Snapshot    *snap)
+record_exit (InitHistory  *self,
+             InitInstance *job,
+             Snapshot     *snap)
 {
   GVariantBuilder builder;
   g_autofree char *display = init_instance_display_name (job);
@@ -234,9 +234,9 @@ flush_idle_cb (gpointer user_data)
 }
 
 static void
-on_instance_added (InitEngine *engine,
-                   InitInstance    *job,
-                   gpointer    user_data)
+on_instance_added (InitEngine   *engine,
+                   InitInstance *job,
+                   gpointer      user_data)
 {
   InitHistory *self = user_data;
   Snapshot *snap = g_new0 (Snapshot, 1);
@@ -268,9 +268,9 @@ on_process_exited (InitEngine   *engine,
 }
 
 static void
-on_instance_changed (InitEngine *engine,
-                     InitInstance    *job,
-                     gpointer    user_data)
+on_instance_changed (InitEngine   *engine,
+                     InitInstance *job,
+                     gpointer      user_data)
 {
   InitHistory *self = user_data;
   Snapshot *snap = g_hash_table_lookup (self->snapshots, job);
@@ -359,9 +359,9 @@ on_instance_changed (InitEngine *engine,
 }
 
 static void
-on_instance_removed (InitEngine *engine,
-                     InitInstance    *job,
-                     gpointer    user_data)
+on_instance_removed (InitEngine   *engine,
+                     InitInstance *job,
+                     gpointer      user_data)
 {
   InitHistory *self = user_data;
   Snapshot *snap = g_hash_table_lookup (self->snapshots, job);
@@ -385,7 +385,7 @@ on_event_queued (InitEngine *engine,
   g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&builder, "{sv}", "event-id", g_variant_new_uint64 (event->id));
   g_variant_builder_add (&builder, "{sv}", "env",
-                         g_variant_new_strv ((const char * const *) event->env->pdata,
+                         g_variant_new_strv ((const char *const *) event->env->pdata,
                                              event->env->len));
   init_history_add_cause (&builder, event->cause);
   history_append (self, "event-queued", event->name, g_variant_builder_end (&builder));
@@ -430,9 +430,9 @@ add_config_cause (InitHistory     *self,
 }
 
 static void
-record_entry (InitHistory  *self,
-              const char   *kind,
-              InitJob *entry)
+record_entry (InitHistory *self,
+              const char  *kind,
+              InitJob     *entry)
 {
   GVariantBuilder builder;
 
@@ -444,25 +444,25 @@ record_entry (InitHistory  *self,
 }
 
 static void
-on_job_added (InitEngine   *engine,
-              InitJob *entry,
-              gpointer      user_data)
+on_job_added (InitEngine *engine,
+              InitJob    *entry,
+              gpointer    user_data)
 {
   record_entry (user_data, "job-added", entry);
 }
 
 static void
-on_job_changed (InitEngine   *engine,
-                InitJob *entry,
-                gpointer      user_data)
+on_job_changed (InitEngine *engine,
+                InitJob    *entry,
+                gpointer    user_data)
 {
   record_entry (user_data, "job-changed", entry);
 }
 
 static void
-on_job_removed (InitEngine   *engine,
-                InitJob *entry,
-                gpointer      user_data)
+on_job_removed (InitEngine *engine,
+                InitJob    *entry,
+                gpointer    user_data)
 {
   record_entry (user_data, "job-removed", entry);
 }
@@ -594,7 +594,7 @@ init_history_get_records (InitHistory *self,
 
 /* The keys of details that may carry secrets: an event's environment (a job's exported
  * variables are in the environment of the events it emits) and who the caller was. */
-static const char * const private_keys[] = {
+static const char *const private_keys[] = {
   "env", "caller-uid", "caller-pid", "caller-command", NULL
 };
 

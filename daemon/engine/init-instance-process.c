@@ -27,13 +27,13 @@ static void job_process_ended (InitInstance *job, InitProcessType type, pid_t pi
 
 typedef struct
 {
-  InitInstance         *job;
-  InitProcessType  type;
+  InitInstance   *job;
+  InitProcessType type;
 } ProcessWatch;
 
 static char **
-job_process_env (InitInstance         *job,
-                 InitProcessType  type)
+job_process_env (InitInstance   *job,
+                 InitProcessType type)
 {
   g_autoptr(GPtrArray) env = init_env_copy (job->env);
   const InitEngineOptions *options = init_instance_options (job);
@@ -48,8 +48,8 @@ job_process_env (InitInstance         *job,
 }
 
 static ProcessWatch *
-process_watch_new (InitInstance    *job,
-                   InitProcessType  type)
+process_watch_new (InitInstance   *job,
+                   InitProcessType type)
 {
   ProcessWatch *pw = g_new0 (ProcessWatch, 1);
 
@@ -70,9 +70,9 @@ process_watch_free (gpointer data)
 }
 
 static void
-job_process_watch (InitInstance         *job,
-                   InitProcessType  type,
-                   pid_t            pid)
+job_process_watch (InitInstance   *job,
+                   InitProcessType type,
+                   pid_t           pid)
 {
   job->pid[type] = pid;
   job->watch[type] = init_reaper_watch_full (pid, job_process_handler,
@@ -81,12 +81,12 @@ job_process_watch (InitInstance         *job,
 
 /* Spawn @type; FALSE (after logging) if it could not be started. */
 gboolean
-init_instance_process_run (InitInstance         *job,
-                 InitProcessType  type)
+init_instance_process_run (InitInstance   *job,
+                           InitProcessType type)
 {
   const InitEngineOptions *options = init_instance_options (job);
   InitSpawnOptions spawn = { options->user_mode, -1 };
-  g_auto(GStrv) envp = job_process_env (job, type);
+  g_auto (GStrv) envp = job_process_env (job, type);
   g_autoptr(GError) error = NULL;
   g_autofree char *display = init_instance_display_name (job);
   pid_t pid;
@@ -171,8 +171,8 @@ init_instance_process_has_strays (InitInstance *job)
  * it is in now. */
 static void
 job_signal (InitInstance *job,
-            GArray  *strays,
-            int      signum)
+            GArray       *strays,
+            int           signum)
 {
   if (job->pid[INIT_PROCESS_MAIN] > 0)
     init_process_kill (job->pid[INIT_PROCESS_MAIN], signum);
@@ -242,10 +242,10 @@ job_catch_runaway (InitInstance *job)
 }
 
 static void
-log_termination (InitInstance         *job,
-                 InitProcessType  type,
-                 pid_t            pid,
-                 int              status)
+log_termination (InitInstance   *job,
+                 InitProcessType type,
+                 pid_t           pid,
+                 int             status)
 {
   g_autofree char *display = init_instance_display_name (job);
   const char *proc = init_process_type_to_string (type);
@@ -273,9 +273,9 @@ log_termination (InitInstance         *job,
 }
 
 static void
-job_process_terminated (InitInstance         *job,
-                        InitProcessType  type,
-                        int              status)
+job_process_terminated (InitInstance   *job,
+                        InitProcessType type,
+                        int             status)
 {
   gboolean failed = FALSE, stop = FALSE, advance = TRUE;
   g_autofree char *display = init_instance_display_name (job);
@@ -462,8 +462,8 @@ job_process_handler (pid_t    pid,
 typedef struct
 {
   InitInstance *job;
-  pid_t    pid;
-  int      status;
+  pid_t         pid;
+  int           status;
 } EndCheck;
 
 static gboolean
@@ -492,9 +492,9 @@ end_check_cb (gpointer user_data)
 
 static void
 job_end_later (InitInstance *job,
-               pid_t    pid,
-               int      status,
-               guint    delay_ms)
+               pid_t         pid,
+               int           status,
+               guint         delay_ms)
 {
   EndCheck *check = g_new0 (EndCheck, 1);
 
@@ -506,10 +506,10 @@ job_end_later (InitInstance *job,
 
 /* Process @pid of @type is gone with @status: log, tell the engine, apply the rules. */
 static void
-job_process_ended (InitInstance         *job,
-                   InitProcessType  type,
-                   pid_t            pid,
-                   int              status)
+job_process_ended (InitInstance   *job,
+                   InitProcessType type,
+                   pid_t           pid,
+                   int             status)
 {
   if (type == INIT_PROCESS_MAIN)
     init_instance_process_expect_cancel (job);
@@ -551,8 +551,8 @@ init_instance_process_expect_forks (InitInstance *job)
 }
 
 void
-init_instance_process_await_strays (InitInstance  *job,
-                               gboolean  waiting)
+init_instance_process_await_strays (InitInstance *job,
+                                    gboolean      waiting)
 {
   if (job->awaiting_strays == waiting || job->host == NULL)
     return;
@@ -562,9 +562,9 @@ init_instance_process_await_strays (InitInstance  *job,
 
 void
 init_instance_process_forked (InitInstance *job,
-                         pid_t    parent,
-                         pid_t    child,
-                         guint    generation)
+                              pid_t         parent,
+                              pid_t         child,
+                              guint         generation)
 {
   g_autofree char *display = NULL;
   pid_t old;
@@ -599,7 +599,7 @@ init_instance_process_forked (InitInstance *job,
 
 void
 init_instance_process_gone (InitInstance *job,
-                       pid_t    pid)
+                            pid_t         pid)
 {
   InitProcInfo info;
 
@@ -708,12 +708,12 @@ init_instance_get_process_tree (InitInstance *job)
 /* ---- re-exec and crash recovery ---- */
 
 void
-init_instance_process_restore (InitInstance  *job,
-                          GVariant *processes,
-                          GVariant *tracked,
-                          gboolean  expecting,
-                          gint64    kill_left_ms,
-                          gboolean  adopt)
+init_instance_process_restore (InitInstance *job,
+                               GVariant     *processes,
+                               GVariant     *tracked,
+                               gboolean      expecting,
+                               gint64        kill_left_ms,
+                               gboolean      adopt)
 {
   InitProcTracker *tracker = init_instance_tracker (job);
   g_autofree char *display = init_instance_display_name (job);

@@ -10,8 +10,8 @@
 #include "init-instance-private.h"
 #include "init-process.h"
 
-static const char * const goal_names[] = { "stop", "start", "respawn" };
-static const char * const state_names[] = {
+static const char *const goal_names[] = { "stop", "start", "respawn" };
+static const char *const state_names[] = {
   "waiting", "starting", "pre-start", "spawned", "post-start",
   "running", "pre-stop", "stopping", "killed", "post-stop",
 };
@@ -49,10 +49,10 @@ init_state_from_string (const char *str)
 }
 
 InitState
-init_instance_next_state (InitState  state,
-                     InitGoal   goal,
-                     gboolean      main_alive,
-                     InitGoal  *new_goal)
+init_instance_next_state (InitState state,
+                          InitGoal  goal,
+                          gboolean  main_alive,
+                          InitGoal *new_goal)
 {
   InitGoal dummy;
 
@@ -133,8 +133,8 @@ init_instance_next_state_for (InitInstance *job)
 /* ---- job events (§3.5) ---- */
 
 static GPtrArray *
-job_event_env (InitInstance    *job,
-               const char *name)
+job_event_env (InitInstance *job,
+               const char   *name)
 {
   GPtrArray *env = init_env_new ();
 
@@ -181,9 +181,9 @@ job_event_env (InitInstance    *job,
 static void job_blocker_finished (InitEvent *event, gpointer user_data);
 
 static InitEvent *
-job_emit_event (InitInstance    *job,
-                const char *name,
-                gboolean    block)
+job_emit_event (InitInstance *job,
+                const char   *name,
+                gboolean      block)
 {
   g_autoptr(GPtrArray) env = job_event_env (job, name);
   InitEvent *event;
@@ -214,9 +214,9 @@ job_blocker_finished (InitEvent *event,
 }
 
 void
-init_instance_failed (InitInstance         *job,
-            InitProcessType  process,
-            int              status)
+init_instance_failed (InitInstance   *job,
+                      InitProcessType process,
+                      int             status)
 {
   if (job->failed)
     return;
@@ -234,8 +234,8 @@ init_instance_failed (InitInstance         *job,
  * side with reference §3.3 and test-instance-transitions (a case per (state, event) pair);
  * splitting the cases into functions would only scatter that table. */
 void
-init_instance_change_state (InitInstance      *job,
-                  InitState  state)
+init_instance_change_state (InitInstance *job,
+                            InitState     state)
 {
   g_autoptr(InitInstance) hold = init_instance_ref (job);
 
@@ -371,8 +371,8 @@ init_instance_forget_blocker (InitInstance *job)
 }
 
 void
-init_instance_restore_blocker (InitInstance   *job,
-                          InitEvent *event)
+init_instance_restore_blocker (InitInstance *job,
+                               InitEvent    *event)
 {
   job->blocker = init_event_ref (event);
   init_event_add_watcher (event, job_blocker_finished, init_instance_ref (job));

@@ -27,9 +27,9 @@ typedef enum
 
 typedef struct
 {
-  WaitKind        kind;
+  WaitKind             kind;
   InitInstanceDoneFunc func;
-  gpointer        user_data;
+  gpointer             user_data;
 } Waiter;
 
 
@@ -162,8 +162,8 @@ init_instance_notify (InitInstance *job)
 }
 
 void
-init_instance_set_cause (InitInstance         *job,
-                    const InitCause *cause)
+init_instance_set_cause (InitInstance    *job,
+                         const InitCause *cause)
 {
   if (cause == NULL && job->host != NULL)
     cause = job->host->get_current_cause (job->host_data);
@@ -173,8 +173,8 @@ init_instance_set_cause (InitInstance         *job,
 
 /* Answer every waiting caller, and release every event we hold (marking it failed if we did). */
 void
-init_instance_finished (InitInstance  *job,
-                   gboolean  failed)
+init_instance_finished (InitInstance *job,
+                        gboolean      failed)
 {
   g_autoptr(GPtrArray) blocking = NULL;
   g_autoptr(GArray) waiters = NULL;
@@ -245,8 +245,8 @@ init_instance_finished (InitInstance  *job,
 /* A new command or event moves the goal: callers waiting for the other direction get the truth
  * (canceled, DESIGN §2.5) and events we held are let go, since we no longer act for them. */
 static void
-job_supersede (InitInstance     *job,
-               InitGoal  new_goal)
+job_supersede (InitInstance *job,
+               InitGoal      new_goal)
 {
   g_autoptr(GArray) keep = g_array_new (FALSE, FALSE, sizeof (Waiter));
   g_autoptr(GArray) cancel = g_array_new (FALSE, FALSE, sizeof (Waiter));
@@ -303,10 +303,10 @@ instance_take_blocks (InitInstance *job,
 }
 
 static void
-job_add_waiter (InitInstance         *job,
-                WaitKind         kind,
-                InitInstanceDoneFunc  func,
-                gpointer         user_data)
+job_add_waiter (InitInstance        *job,
+                WaitKind             kind,
+                InitInstanceDoneFunc func,
+                gpointer             user_data)
 {
   Waiter w = { kind, func, user_data };
 
@@ -315,8 +315,8 @@ job_add_waiter (InitInstance         *job,
 }
 
 void
-init_instance_change_goal (InitInstance     *job,
-                      InitGoal  goal)
+init_instance_change_goal (InitInstance *job,
+                           InitGoal      goal)
 {
   if (job->goal == goal)
     return;
@@ -345,9 +345,9 @@ init_instance_change_goal (InitInstance     *job,
 
 /* Refuse a command whose goal the instance already has (AlreadyStarted / AlreadyStopped). */
 gboolean
-init_instance_check_goal (InitInstance      *job,
-                     InitGoal   refused,
-                     GError      **error)
+init_instance_check_goal (InitInstance *job,
+                          InitGoal      refused,
+                          GError      **error)
 {
   g_autofree char *display = NULL;
 
@@ -367,12 +367,12 @@ init_instance_check_goal (InitInstance      *job,
  * waiting for the other direction than @goal, take the caller's cause, and replace *@env_slot
  * (if given) with a copy of @env. */
 static gboolean
-command_begin (InitInstance  *job,
-               InitGoal       refused,
-               InitGoal       goal,
-               GPtrArray    **env_slot,
-               GPtrArray     *env,
-               GError       **error)
+command_begin (InitInstance *job,
+               InitGoal      refused,
+               InitGoal      goal,
+               GPtrArray   **env_slot,
+               GPtrArray    *env,
+               GError      **error)
 {
   if (!init_instance_check_goal (job, refused, error))
     return FALSE;
@@ -388,10 +388,10 @@ command_begin (InitInstance  *job,
 }
 
 gboolean
-init_instance_start (InitInstance         *job,
-                InitInstanceDoneFunc  done,
-                gpointer         user_data,
-                GError         **error)
+init_instance_start (InitInstance        *job,
+                     InitInstanceDoneFunc done,
+                     gpointer             user_data,
+                     GError             **error)
 {
   g_return_val_if_fail (job != NULL, FALSE);
 
@@ -403,11 +403,11 @@ init_instance_start (InitInstance         *job,
 }
 
 gboolean
-init_instance_stop (InitInstance         *job,
-               GPtrArray       *stop_env,
-               InitInstanceDoneFunc  done,
-               gpointer         user_data,
-               GError         **error)
+init_instance_stop (InitInstance        *job,
+                    GPtrArray           *stop_env,
+                    InitInstanceDoneFunc done,
+                    gpointer             user_data,
+                    GError             **error)
 {
   g_return_val_if_fail (job != NULL, FALSE);
 
@@ -419,11 +419,11 @@ init_instance_stop (InitInstance         *job,
 }
 
 gboolean
-init_instance_restart (InitInstance         *job,
-                  GPtrArray       *start_env,
-                  InitInstanceDoneFunc  done,
-                  gpointer         user_data,
-                  GError         **error)
+init_instance_restart (InitInstance        *job,
+                       GPtrArray           *start_env,
+                       InitInstanceDoneFunc done,
+                       gpointer             user_data,
+                       GError             **error)
 {
   g_return_val_if_fail (job != NULL, FALSE);
 
@@ -442,8 +442,8 @@ init_instance_restart (InitInstance         *job,
 }
 
 gboolean
-init_instance_reload (InitInstance  *job,
-                 GError  **error)
+init_instance_reload (InitInstance *job,
+                      GError      **error)
 {
   g_return_val_if_fail (job != NULL, FALSE);
 
@@ -463,8 +463,8 @@ init_instance_reload (InitInstance  *job,
 }
 
 gboolean
-init_instance_handle_stop_on (InitInstance   *job,
-                         InitEvent *event)
+init_instance_handle_stop_on (InitInstance *job,
+                              InitEvent    *event)
 {
   gboolean stopped = FALSE;
 
@@ -517,11 +517,11 @@ init_instance_get_n_waiters (InitInstance *job)
 }
 
 void
-init_instance_get_waiter (InitInstance   *job,
-                     guint      index,
-                     guint     *kind,
-                     gpointer  *func,
-                     gpointer  *user_data)
+init_instance_get_waiter (InitInstance *job,
+                          guint         index,
+                          guint        *kind,
+                          gpointer     *func,
+                          gpointer     *user_data)
 {
   Waiter *w = &g_array_index (job->waiters, Waiter, index);
 
@@ -531,10 +531,10 @@ init_instance_get_waiter (InitInstance   *job,
 }
 
 gboolean
-init_instance_restore_waiter (InitInstance  *job,
-                         guint     kind,
-                         gpointer  func,
-                         gpointer  user_data)
+init_instance_restore_waiter (InitInstance *job,
+                              guint         kind,
+                              gpointer      func,
+                              gpointer      user_data)
 {
   if (kind > WAIT_RESTART)
     return FALSE;

@@ -45,114 +45,114 @@ typedef struct _InitEngine InitEngine;
 
 /* Answer to a caller that asked to wait: @error is NULL on success, else INIT_ERROR_JOB_FAILED
  * or INIT_ERROR_CANCELED. @job may already have left the instance table (a finished task). */
-typedef void (*InitInstanceDoneFunc) (InitInstance      *job,
-                                 const GError *error,
-                                 gpointer      user_data);
+typedef void (*InitInstanceDoneFunc) (InitInstance *job,
+                                      const GError *error,
+                                      gpointer      user_data);
 
 struct _InitInstance
 {
   /*< public, read-only >*/
-  char            *name;        /* instance name, "" for single-instance jobs */
-  InitJob    *entry;       /* weak: cleared when the instance is removed */
-  InitJobClass    *klass;       /* the definition this instance runs */
+  char         *name;           /* instance name, "" for single-instance jobs */
+  InitJob      *entry;     /* weak: cleared when the instance is removed */
+  InitJobClass *klass;          /* the definition this instance runs */
   InitGoal      goal;
   InitState     state;
-  GPtrArray       *env;         /* the instance environment */
-  GPtrArray       *start_env;   /* pending environment for the next start, or NULL */
-  GPtrArray       *stop_env;    /* environment of the stop request, or NULL */
-  pid_t            pid[INIT_PROCESS_N];
+  GPtrArray    *env;            /* the instance environment */
+  GPtrArray    *start_env;      /* pending environment for the next start, or NULL */
+  GPtrArray    *stop_env;       /* environment of the stop request, or NULL */
+  pid_t         pid[INIT_PROCESS_N];
 
-  gboolean         failed;
-  InitProcessType  failed_process; /* INIT_PROCESS_NONE with failed = respawn limit */
-  int              exit_status;    /* exit code, signum << 8, or -1 (spawn failure) */
-  gint64           failed_time;    /* real time (µs) of the last failure, 0 if none */
-  int              respawn_count;
-  gint64           respawn_time;   /* monotonic µs */
-  gboolean         removed;        /* reached waiting and left the table */
-  gboolean         restarting;     /* a Restart is on its way down: pre-stop leads on to
+  gboolean        failed;
+  InitProcessType failed_process;  /* INIT_PROCESS_NONE with failed = respawn limit */
+  int             exit_status;     /* exit code, signum << 8, or -1 (spawn failure) */
+  gint64          failed_time;     /* real time (µs) of the last failure, 0 if none */
+  int             respawn_count;
+  gint64          respawn_time;    /* monotonic µs */
+  gboolean        removed;         /* reached waiting and left the table */
+  gboolean        restarting;      /* a Restart is on its way down: pre-stop leads on to
                                     * stopping although the goal is start */
-  InitCause       *cause;          /* why the goal last changed (never NULL) */
+  InitCause *cause;                /* why the goal last changed (never NULL) */
 
   /*< private; counted with g_rc_box (init_instance_ref/unref) >*/
   const InitInstanceHost *host;  /* NULL once detached (init-instance-host.h) */
-  gpointer         host_data;
-  InitEventOperator *stop_on;     /* private copy of the class tree */
-  InitEvent       *blocker;       /* our own starting/stopping event we wait for */
-  GPtrArray       *blocking;      /* InitEvent*: events we hold until we finish */
-  GArray          *waiters;       /* method callers waiting for us */
-  guint            watch[INIT_PROCESS_N];
-  guint            kill_timer;
-  struct _InitLog *log;
-  int              changing;      /* re-entrancy depth of change_state */
-  guint            forks_seen;    /* expect fork/daemon: forks of the main process so far */
-  gboolean         expecting;     /* waiting in spawned for those forks */
-  gboolean         awaiting_strays; /* killed: waiting for what the job left behind */
-  pid_t            log_pid;       /* the pid the main process's pty was opened for */
-  guint            dead_on_restore; /* bit per process type found dead when adopted */
-  char            *failed_reason; /* set when the failure has a reason of its own */
+  gpointer                host_data;
+  InitEventOperator      *stop_on; /* private copy of the class tree */
+  InitEvent              *blocker; /* our own starting/stopping event we wait for */
+  GPtrArray              *blocking; /* InitEvent*: events we hold until we finish */
+  GArray                 *waiters; /* method callers waiting for us */
+  guint                   watch[INIT_PROCESS_N];
+  guint                   kill_timer;
+  struct _InitLog        *log;
+  int                     changing; /* re-entrancy depth of change_state */
+  guint                   forks_seen; /* expect fork/daemon: forks of the main process so far */
+  gboolean                expecting; /* waiting in spawned for those forks */
+  gboolean                awaiting_strays; /* killed: waiting for what the job left behind */
+  pid_t                   log_pid; /* the pid the main process's pty was opened for */
+  guint                   dead_on_restore; /* bit per process type found dead when adopted */
+  char                   *failed_reason; /* set when the failure has a reason of its own */
 };
 
-const char   *init_goal_to_string     (InitGoal   goal);
-const char   *init_state_to_string    (InitState  state);
+const char *init_goal_to_string (InitGoal goal);
+const char *init_state_to_string (InitState state);
 /* -1 if unknown. */
-int           init_goal_from_string   (const char   *str);
-int           init_state_from_string  (const char   *str);
+int           init_goal_from_string (const char *str);
+int           init_state_from_string (const char *str);
 
 /* The transition table (§3.2), pure: returns the state that follows @state when the goal is
  * @goal and the main process is (or is not) alive.  For goal respawn, *@new_goal is set to
  * start where the table says so (may be NULL). */
-InitState  init_instance_next_state         (InitState  state,
-                                           InitGoal   goal,
-                                           gboolean      main_alive,
-                                           InitGoal  *new_goal);
+InitState  init_instance_next_state (InitState state,
+                                     InitGoal  goal,
+                                     gboolean  main_alive,
+                                     InitGoal *new_goal);
 
-InitInstance      *init_instance_ref                (InitInstance      *job);
-void          init_instance_unref              (InitInstance      *job);
+InitInstance *init_instance_ref (InitInstance *job);
+void          init_instance_unref (InitInstance *job);
 
 /* How many instances exist in this process, freed or not by their engine (for leak tests and
  * the soak: engines are single-threaded, so is this count). */
-guint         init_instance_count_live         (void);
+guint         init_instance_count_live (void);
 
 /* "name" or "name (instance)". Newly allocated. */
-char         *init_instance_display_name       (InitInstance      *job);
+char *init_instance_display_name (InitInstance *job);
 
 /* Instance-level commands (Instance.Start/Stop/Restart/Reload): see init-engine.h for the
  * job-level ones.  With a @done callback the caller is answered when the instance reaches its
  * goal (service running / task finished / stopped) or fails. */
-gboolean      init_instance_start              (InitInstance        *job,
-                                           InitInstanceDoneFunc done,
-                                           gpointer        user_data,
-                                           GError        **error);
-gboolean      init_instance_stop               (InitInstance        *job,
-                                           GPtrArray      *stop_env,
-                                           InitInstanceDoneFunc done,
-                                           gpointer        user_data,
-                                           GError        **error);
-gboolean      init_instance_restart            (InitInstance        *job,
-                                           GPtrArray      *start_env,
-                                           InitInstanceDoneFunc done,
-                                           gpointer        user_data,
-                                           GError        **error);
+gboolean      init_instance_start (InitInstance        *job,
+                                   InitInstanceDoneFunc done,
+                                   gpointer             user_data,
+                                   GError             **error);
+gboolean      init_instance_stop (InitInstance        *job,
+                                  GPtrArray           *stop_env,
+                                  InitInstanceDoneFunc done,
+                                  gpointer             user_data,
+                                  GError             **error);
+gboolean      init_instance_restart (InitInstance        *job,
+                                     GPtrArray           *start_env,
+                                     InitInstanceDoneFunc done,
+                                     gpointer             user_data,
+                                     GError             **error);
 /* Send the class's reload signal to the main process. INIT_ERROR_NOT_RUNNING without one. */
-gboolean      init_instance_reload             (InitInstance        *job,
-                                           GError        **error);
+gboolean      init_instance_reload (InitInstance *job,
+                                    GError      **error);
 
 /* Number of live processes of the instance. */
-guint         init_instance_count_processes    (InitInstance      *job);
+guint         init_instance_count_processes (InitInstance *job);
 
 /* One process of an instance's tree. */
 typedef struct
 {
-  pid_t            pid;
-  pid_t            ppid;
-  InitProcessType  type;     /* main, pre-start…; INIT_PROCESS_NONE for other descendants */
-  char            *cmdline;  /* "/usr/sbin/foo -d", or "[comm]" */
+  pid_t           pid;
+  pid_t           ppid;
+  InitProcessType type;      /* main, pre-start…; INIT_PROCESS_NONE for other descendants */
+  char           *cmdline;   /* "/usr/sbin/foo -d", or "[comm]" */
 } InitInstanceProcessInfo;
 
 /* Every live process of the instance: the ones it spawned and all their descendants (also
  * those that left the process group or session), main process first, then by pid.  An array
  * of InitInstanceProcessInfo that frees its cmdlines. */
-GArray       *init_instance_get_process_tree   (InitInstance      *job);
+GArray *init_instance_get_process_tree (InitInstance *job);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InitInstance, init_instance_unref)
 

@@ -33,24 +33,24 @@ typedef enum
 
 typedef struct
 {
-  const char    *key;     /* its name in the saved form, e.g. "kill-timeout" */
-  InitFieldKind  kind;
-  gsize          offset;  /* G_STRUCT_OFFSET in InitJobClass */
-  gsize          size;    /* sizeof the member */
-  gint64         min;     /* INT and ENUM: the valid range */
-  gint64         max;
+  const char   *key;      /* its name in the saved form, e.g. "kill-timeout" */
+  InitFieldKind kind;
+  gsize         offset;   /* G_STRUCT_OFFSET in InitJobClass */
+  gsize         size;     /* sizeof the member */
+  gint64        min;      /* INT and ENUM: the valid range */
+  gint64        max;
 } InitJobClassField;
 
 /* Every field, in declaration order. */
 extern const InitJobClassField init_job_class_fields[];
-extern const guint             init_job_class_n_fields;
+extern const guint init_job_class_n_fields;
 
 /* The shared empty lists new classes start with (copy on write, see the class). */
 GPtrArray *init_job_class_empty_strings (void);
-GArray    *init_job_class_empty_ints    (void);
+GArray *init_job_class_empty_ints (void);
 
 /* The field whose saved name is @key, or NULL. */
-const InitJobClassField *init_job_class_field_lookup (const char              *key);
+const InitJobClassField *init_job_class_field_lookup (const char *key);
 
 /* The member @field of @klass. */
 static inline gpointer
@@ -61,9 +61,9 @@ init_job_class_field_ptr (const InitJobClass      *klass,
 }
 
 /* Copy @field from @src into @dst (whose value is not set yet: not freed first). */
-void      init_job_class_field_copy  (const InitJobClassField *field,
-                                      InitJobClass            *dst,
-                                      const InitJobClass      *src);
+void      init_job_class_field_copy (const InitJobClassField *field,
+                                     InitJobClass            *dst,
+                                     const InitJobClass      *src);
 /* Free what @field of @klass owns. */
 void      init_job_class_field_clear (const InitJobClassField *field,
                                       InitJobClass            *klass);
@@ -73,7 +73,7 @@ gboolean  init_job_class_field_equal (const InitJobClassField *field,
                                       const InitJobClass      *b);
 
 /* Are @a and @b the same definition, field for field? */
-gboolean  init_job_class_equal       (const InitJobClass      *a,
-                                      const InitJobClass      *b);
+gboolean  init_job_class_equal (const InitJobClass *a,
+                                const InitJobClass *b);
 
 G_END_DECLS

@@ -163,7 +163,7 @@ init_job_class_unref (InitJobClass *klass)
     g_atomic_rc_box_release_full (klass, job_class_clear);
 }
 
-static const char * const process_names[INIT_PROCESS_N] = {
+static const char *const process_names[INIT_PROCESS_N] = {
   [INIT_PROCESS_MAIN] = "main",
   [INIT_PROCESS_PRE_START] = "pre-start",
   [INIT_PROCESS_POST_START] = "post-start",

@@ -78,8 +78,8 @@ init_job_writable_instances (InitJob *entry)
 
 InitJob *
 init_job_new (InitEngine   *engine,
-           const char   *name,
-           InitJobClass *klass)
+              const char   *name,
+              InitJobClass *klass)
 {
   InitJob *entry = g_rc_box_new0 (InitJob);
 
@@ -92,8 +92,8 @@ init_job_new (InitEngine   *engine,
 }
 
 InitInstance *
-init_job_add_instance (InitJob *entry,
-                    const char   *name)
+init_job_add_instance (InitJob    *entry,
+                       const char *name)
 {
   InitEngine *engine = entry->engine;
   InitInstance *job = init_instance_new (&init_engine_instance_host, engine, entry, entry->klass, name);
@@ -106,10 +106,10 @@ init_job_add_instance (InitJob *entry,
 
 /* Expand the instance pattern of @entry against @env; the error carries the usage text. */
 char *
-init_job_instance_name (InitJob *entry,
-                     GPtrArray    *env,
-                     gboolean      with_usage,
-                     GError      **error)
+init_job_instance_name (InitJob   *entry,
+                        GPtrArray *env,
+                        gboolean   with_usage,
+                        GError   **error)
 {
   g_autoptr(GError) local = NULL;
   char *name = init_env_expand (entry->klass->instance, env, &local);
@@ -125,8 +125,8 @@ init_job_instance_name (InitJob *entry,
 }
 
 static GPtrArray *
-entry_command_env (InitJob *entry,
-                   GPtrArray    *env)
+entry_command_env (InitJob   *entry,
+                   GPtrArray *env)
 {
   GPtrArray *result = init_env_copy (init_job_get_class_env (entry));
 
@@ -135,8 +135,8 @@ entry_command_env (InitJob *entry,
 }
 
 static gboolean
-entry_check_usable (InitJob  *entry,
-                    GError       **error)
+entry_check_usable (InitJob *entry,
+                    GError **error)
 {
   if (entry->engine == NULL || entry->deleted)
     {
@@ -147,11 +147,11 @@ entry_check_usable (InitJob  *entry,
 }
 
 InitInstance *
-init_job_start (InitJob    *entry,
-                      GPtrArray       *env,
-                      InitInstanceDoneFunc  done,
-                      gpointer         user_data,
-                      GError         **error)
+init_job_start (InitJob             *entry,
+                GPtrArray           *env,
+                InitInstanceDoneFunc done,
+                gpointer             user_data,
+                GError             **error)
 {
   g_autoptr(GPtrArray) start_env = NULL;
   g_autofree char *name = NULL;
@@ -185,9 +185,9 @@ init_job_start (InitJob    *entry,
 }
 
 InitInstance *
-init_job_get_instance (InitJob  *entry,
-                             GPtrArray     *env,
-                             GError       **error)
+init_job_get_instance (InitJob   *entry,
+                       GPtrArray *env,
+                       GError   **error)
 {
   g_autoptr(GPtrArray) lookup_env = NULL;
   g_autofree char *name = NULL;
@@ -206,19 +206,19 @@ init_job_get_instance (InitJob  *entry,
 }
 
 InitInstance *
-init_job_lookup_instance (InitJob *entry,
-                                const char   *name)
+init_job_lookup_instance (InitJob    *entry,
+                          const char *name)
 {
   g_return_val_if_fail (entry != NULL, NULL);
   return g_hash_table_lookup (entry->instances, name);
 }
 
 gboolean
-init_job_stop (InitJob    *entry,
-                     GPtrArray       *env,
-                     InitInstanceDoneFunc  done,
-                     gpointer         user_data,
-                     GError         **error)
+init_job_stop (InitJob             *entry,
+               GPtrArray           *env,
+               InitInstanceDoneFunc done,
+               gpointer             user_data,
+               GError             **error)
 {
   InitInstance *job = init_job_get_instance (entry, env, error);
 
@@ -228,11 +228,11 @@ init_job_stop (InitJob    *entry,
 }
 
 InitInstance *
-init_job_restart (InitJob    *entry,
-                        GPtrArray       *env,
-                        InitInstanceDoneFunc  done,
-                        gpointer         user_data,
-                        GError         **error)
+init_job_restart (InitJob             *entry,
+                  GPtrArray           *env,
+                  InitInstanceDoneFunc done,
+                  gpointer             user_data,
+                  GError             **error)
 {
   g_autoptr(GPtrArray) start_env = NULL;
   InitInstance *job = init_job_get_instance (entry, env, error);

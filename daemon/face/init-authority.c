@@ -24,11 +24,11 @@
 
 struct _InitAuthority
 {
-  GObject          parent_instance;
+  GObject parent_instance;
 
-  gboolean         use_polkit;
-  guint            timeout_msec;
-  guint            interactive_timeout_msec;
+  gboolean use_polkit;
+  guint    timeout_msec;
+  guint    interactive_timeout_msec;
 
   /* Fetched once, on the system bus connection @polkit_bus, and dropped (to be fetched again
    * by the next check) as soon as that connection closes.  Holding either past the close
@@ -39,7 +39,7 @@ struct _InitAuthority
   gulong           polkit_bus_closed_id;
 
   InitCallerDirectory *callers;   /* who is calling (cached, lookups shared) */
-  guint            n_pending;      /* checks not finished yet */
+  guint                n_pending;  /* checks not finished yet */
 
   /* Every uid's share of polkit, and one budget of warnings for all checks. */
   InitCheckLimiter *limiter;
@@ -47,7 +47,8 @@ struct _InitAuthority
   InitWarnLimit     warnings;
 };
 
-enum {
+enum
+{
   PROP_0,
   PROP_USE_POLKIT,
   PROP_TIMEOUT_MSEC,
@@ -597,7 +598,7 @@ void
 init_authority_check_async (InitAuthority         *self,
                             GDBusMethodInvocation *invocation,
                             const char            *action_id,
-                            const char * const    *details,
+                            const char *const     *details,
                             GCancellable          *cancellable,
                             GAsyncReadyCallback    callback,
                             gpointer               user_data)

@@ -35,29 +35,29 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (InitAuthority, init_authority, INIT, AUTHORITY, GObject)
 
 /* @use_polkit: TRUE for the system daemon, FALSE for a session daemon. */
-InitAuthority *init_authority_new          (gboolean               use_polkit);
+InitAuthority *init_authority_new (gboolean use_polkit);
 
 /* Check that the sender of @invocation may perform @action_id (NULL: no check, identity only)
  * with polkit @details (NULL-terminated key, value, key, value… list; may be NULL). */
-void           init_authority_check_async  (InitAuthority         *self,
-                                            GDBusMethodInvocation *invocation,
-                                            const char            *action_id,
-                                            const char * const    *details,
-                                            GCancellable          *cancellable,
-                                            GAsyncReadyCallback    callback,
-                                            gpointer               user_data);
+void           init_authority_check_async (InitAuthority         *self,
+                                           GDBusMethodInvocation *invocation,
+                                           const char            *action_id,
+                                           const char *const     *details,
+                                           GCancellable          *cancellable,
+                                           GAsyncReadyCallback    callback,
+                                           gpointer               user_data);
 /* The caller's identity if allowed, NULL with @error otherwise. */
-InitCaller    *init_authority_check_finish (InitAuthority         *self,
-                                            GAsyncResult          *result,
-                                            GError               **error);
+InitCaller *init_authority_check_finish (InitAuthority *self,
+                                         GAsyncResult  *result,
+                                         GError       **error);
 
 /* Refuse, as they are read, the calls of users whose share of checks is used up
  * (init-call-gate.h) on @connection, the daemon's bus connection; returns the filter id for
  * g_dbus_connection_remove_filter(). */
-guint          init_authority_attach        (InitAuthority        *self,
-                                             GDBusConnection      *connection);
+guint          init_authority_attach (InitAuthority   *self,
+                                      GDBusConnection *connection);
 
 /* Checks started and not finished yet (re-exec waits for them: their callers would be lost). */
-guint          init_authority_get_n_pending (InitAuthority        *self);
+guint          init_authority_get_n_pending (InitAuthority *self);
 
 G_END_DECLS

@@ -244,9 +244,9 @@ init_call_gate_set_sender (InitCallGate *self,
 }
 
 void
-init_call_gate_set_state (InitCallGate      *self,
-                          guint32            uid,
-                          InitCallGateState  state)
+init_call_gate_set_state (InitCallGate     *self,
+                          guint32           uid,
+                          InitCallGateState state)
 {
   g_return_if_fail (self != NULL);
 

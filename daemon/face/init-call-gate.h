@@ -26,24 +26,24 @@ typedef enum
   INIT_CALL_GATE_INTERACTIVE_FULL = 1 << 1,   /* calls allowing interaction are refused */
 } InitCallGateState;
 
-InitCallGate *init_call_gate_new        (void);
-InitCallGate *init_call_gate_ref        (InitCallGate     *self);
-void          init_call_gate_unref      (InitCallGate     *self);
+InitCallGate *init_call_gate_new (void);
+InitCallGate *init_call_gate_ref (InitCallGate *self);
+void          init_call_gate_unref (InitCallGate *self);
 
 /* Filter @connection's incoming calls from now on; returns the filter id for
  * g_dbus_connection_remove_filter().  What the gate knew of senders is forgotten (unique
  * names start again on another bus). */
-guint         init_call_gate_attach     (InitCallGate     *self,
-                                         GDBusConnection  *connection);
+guint         init_call_gate_attach (InitCallGate    *self,
+                                     GDBusConnection *connection);
 /* @sender (a unique name) is @uid. */
-void          init_call_gate_set_sender (InitCallGate     *self,
-                                         const char       *sender,
-                                         guint32           uid);
+void          init_call_gate_set_sender (InitCallGate *self,
+                                         const char   *sender,
+                                         guint32       uid);
 /* What @uid may still send. */
-void          init_call_gate_set_state  (InitCallGate     *self,
-                                         guint32           uid,
-                                         InitCallGateState state);
+void          init_call_gate_set_state (InitCallGate     *self,
+                                        guint32           uid,
+                                        InitCallGateState state);
 /* Calls refused so far (for the daemon's log and tests). */
-guint64       init_call_gate_get_refused (InitCallGate    *self);
+guint64       init_call_gate_get_refused (InitCallGate *self);
 
 G_END_DECLS

@@ -9,8 +9,8 @@
 #include "init-object-tree.h"
 
 static InitCall *
-call_alloc (InitManager   *manager,
-            InitCallReply  reply)
+call_alloc (InitManager  *manager,
+            InitCallReply reply)
 {
   InitCall *call = g_rc_box_new0 (InitCall);
 
@@ -200,9 +200,9 @@ authorized_cb (GObject      *source,
 }
 
 void
-init_call_authorize (InitCall           *call,
-                     const char         *action_id,
-                     const char * const *details)
+init_call_authorize (InitCall          *call,
+                     const char        *action_id,
+                     const char *const *details)
 {
   g_return_if_fail (call != NULL && call->invocation != NULL && call->manager != NULL);
 
@@ -391,10 +391,10 @@ codec_save (gpointer func,
 }
 
 static gboolean
-codec_load (GVariant  *saved,
-            gpointer  *func,
-            gpointer  *user_data,
-            gpointer   codec_data)
+codec_load (GVariant *saved,
+            gpointer *func,
+            gpointer *user_data,
+            gpointer  codec_data)
 {
   InitCall *call = init_call_load (codec_data, saved);
 

@@ -46,22 +46,22 @@ typedef enum
 /* The method's own step, run once authorised with the caller pushed as the engine's cause.
  * TRUE: accepted (answered later if the call waits, else now with init_call_set_value());
  * FALSE with @error: refused, the caller gets @error. */
-typedef gboolean (*InitCallRunFunc) (InitCall  *call,
-                                     GError   **error);
+typedef gboolean (*InitCallRunFunc) (InitCall *call,
+                                     GError  **error);
 
 struct _InitCall
 {
   /* The arguments, filled in by the handler (each method uses the ones it needs). */
-  InitCallRunFunc        run;
-  InitCallReply          reply;
-  gboolean               wait;       /* park until the engine answers */
-  char                  *name;       /* EmitEvent: the event */
-  GPtrArray             *env;        /* EmitEvent, Job.*: KEY=VALUE, owned */
-  InitJob               *job;        /* Job.*: a reference */
-  InitInstance          *instance;   /* Instance.*: a reference */
-  guint                  verb;       /* the method's own enum (start, stop…) */
+  InitCallRunFunc run;
+  InitCallReply   reply;
+  gboolean        wait;              /* park until the engine answers */
+  char           *name;              /* EmitEvent: the event */
+  GPtrArray      *env;               /* EmitEvent, Job.*: KEY=VALUE, owned */
+  InitJob        *job;               /* Job.*: a reference */
+  InitInstance   *instance;          /* Instance.*: a reference */
+  guint           verb;              /* the method's own enum (start, stop…) */
   /* Set by the authorisation: who called (for the run's messages). */
-  InitCaller            *caller;
+  InitCaller *caller;
 
   /*< private >*/
   InitManager           *manager;    /* held while authorising; NULL once it let go */
@@ -74,44 +74,44 @@ struct _InitCall
 };
 
 /* A new call from @invocation (its reference moves to the call) on @manager. */
-InitCall *init_call_new          (InitManager           *manager,
-                                  GDBusMethodInvocation *invocation,
-                                  InitCallReply          reply,
-                                  InitCallRunFunc        run);
-InitCall *init_call_ref          (InitCall              *call);
-void      init_call_unref        (InitCall              *call);
+InitCall *init_call_new (InitManager           *manager,
+                         GDBusMethodInvocation *invocation,
+                         InitCallReply          reply,
+                         InitCallRunFunc        run);
+InitCall *init_call_ref (InitCall *call);
+void      init_call_unref (InitCall *call);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InitCall, init_call_unref)
 
 /* Ask the manager's authority whether the caller may do @action_id (polkit @details: a
  * NULL-terminated key, value… list), then run the call (see above).  Takes @call. */
-void      init_call_authorize    (InitCall              *call,
-                                  const char            *action_id,
-                                  const char * const    *details);
+void      init_call_authorize (InitCall          *call,
+                               const char        *action_id,
+                               const char *const *details);
 
 /* For a run function: the reply to send if the call does not wait (floating is sunk). */
-void      init_call_set_value    (InitCall              *call,
-                                  GVariant              *value);
+void      init_call_set_value (InitCall *call,
+                               GVariant *value);
 /* For a run function: the engine's waiter for this call (the call itself), or NULL if the
  * caller does not wait (then pass NULL as the done callback too). */
-gpointer  init_call_waiter       (InitCall              *call);
+gpointer  init_call_waiter (InitCall *call);
 
 /* Answer the caller, live or carried, with @value (NULL: an empty reply) or @error; the
  * client's cached properties are brought up to date first.  Unparks the call.  A call whose
  * caller is gone (or was answered) is left alone. */
-void      init_call_answer       (InitCall              *call,
-                                  GVariant              *value,
-                                  const GError          *error);
+void      init_call_answer (InitCall     *call,
+                            GVariant     *value,
+                            const GError *error);
 /* Take the live caller away from the call (Reexec hands it to the new process): NULL if
  * there is none. */
 GDBusMethodInvocation *init_call_steal_invocation (InitCall *call);
 
 /* The engine's done callbacks: answer the call in @user_data, with the outcome, and drop
  * the engine's reference. */
-void      init_call_job_done     (InitInstance          *instance,
-                                  const GError          *error,
-                                  gpointer               user_data);
-void      init_call_emit_done    (InitEvent             *event,
-                                  gpointer               user_data);
+void      init_call_job_done (InitInstance *instance,
+                              const GError *error,
+                              gpointer      user_data);
+void      init_call_emit_done (InitEvent *event,
+                               gpointer   user_data);
 
 /* ---- the manager's queue of parked calls ---- */
 
@@ -121,21 +121,21 @@ void      init_call_queue_drop_connection (GQueue          *queue,
                                            GDBusConnection *connection);
 /* Answer every parked caller with @message (INIT_ERROR_FAILED) and empty the queue; the
  * engine still holds the calls and drops them when it answers (or never). */
-void      init_call_queue_fail_all        (GQueue          *queue,
-                                           const char      *message);
+void      init_call_queue_fail_all (GQueue     *queue,
+                                    const char *message);
 
 /* ---- across a re-exec ---- */
 
 /* @call's caller as (reply, sender, serial), or NULL if there is nobody to answer later (a
  * dropped caller, or a peer-to-peer connection without sender names). */
-GVariant *init_call_save         (InitCall              *call);
+GVariant *init_call_save (InitCall *call);
 /* A call on @manager for a caller saved by init_call_save(), or NULL (with nothing done) if
  * @saved is not one. */
-InitCall *init_call_load         (InitManager           *manager,
-                                  GVariant              *saved);
+InitCall *init_call_load (InitManager *manager,
+                          GVariant    *saved);
 /* The codec for init_engine_save()/init_engine_restore(): carries the engine's waiters that
  * are calls; @manager must outlive its use. */
-void      init_call_get_codec    (InitManager           *manager,
-                                  InitSaveCodec         *codec);
+void      init_call_get_codec (InitManager   *manager,
+                               InitSaveCodec *codec);
 
 G_END_DECLS

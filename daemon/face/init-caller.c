@@ -146,8 +146,8 @@ remember (InitCallerDirectory *self,
 }
 
 static InitCaller *
-caller_from_reply (GVariant  *reply,
-                   GError   **error)
+caller_from_reply (GVariant *reply,
+                   GError  **error)
 {
   g_autoptr(GVariant) creds = NULL;
   guint32 uid = 0;

@@ -15,16 +15,16 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  guint32  uid;
-  guint32  pid;
-  char    *command;   /* the program (/proc/PID/exe), at most 256 bytes, never its arguments;
+  guint32 uid;
+  guint32 pid;
+  char   *command;    /* the program (/proc/PID/exe), at most 256 bytes, never its arguments;
                        * or "" */
 } InitCaller;
 
-InitCaller *init_caller_new           (guint32           uid,
-                                       guint32           pid);
-InitCaller *init_caller_copy          (const InitCaller *caller);
-void        init_caller_free          (InitCaller       *caller);
+InitCaller *init_caller_new (guint32 uid,
+                             guint32 pid);
+InitCaller *init_caller_copy (const InitCaller *caller);
+void        init_caller_free (InitCaller *caller);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InitCaller, init_caller_free)
 
 typedef struct _InitCallerDirectory InitCallerDirectory;
@@ -34,8 +34,8 @@ typedef void (*InitCallerFunc) (const InitCaller *caller,
                                 const GError     *error,
                                 gpointer          user_data);
 
-InitCallerDirectory *init_caller_directory_new    (void);
-void                 init_caller_directory_free   (InitCallerDirectory *self);
+InitCallerDirectory *init_caller_directory_new (void);
+void                 init_caller_directory_free (InitCallerDirectory *self);
 
 /* Who is @sender on @connection?  @func runs at once when the answer is cached, otherwise
  * once the bus has answered (errors: G_DBUS_ERROR_ACCESS_DENIED "Cannot identify the

@@ -23,12 +23,12 @@ typedef struct
 /* One uid with checks in flight or waiting. */
 typedef struct
 {
-  guint32 uid;
-  guint   in_flight;
-  guint   interactive;   /* in flight or waiting */
-  GQueue  waiting;       /* Waiting* */
-  GList   turn;          /* link in the limiter's turns while it waits and may start */
-  gboolean has_turn;
+  guint32           uid;
+  guint             in_flight;
+  guint             interactive; /* in flight or waiting */
+  GQueue            waiting; /* Waiting* */
+  GList             turn; /* link in the limiter's turns while it waits and may start */
+  gboolean          has_turn;
   InitCallGateState reported;   /* what the gate was told */
 } UidShare;
 
@@ -158,12 +158,12 @@ pump (InitCheckLimiter *self)
 }
 
 gboolean
-init_check_limiter_submit (InitCheckLimiter    *self,
-                           guint32              uid,
-                           gboolean             interactive,
-                           InitCheckStartFunc   start,
-                           gpointer             data,
-                           GError             **error)
+init_check_limiter_submit (InitCheckLimiter  *self,
+                           guint32            uid,
+                           gboolean           interactive,
+                           InitCheckStartFunc start,
+                           gpointer           data,
+                           GError           **error)
 {
   UidShare *share;
   Waiting *waiting;

@@ -36,25 +36,25 @@ typedef struct _InitCheckLimiter InitCheckLimiter;
 /* Starts one check (it must call init_check_limiter_release() once it is done). */
 typedef void (*InitCheckStartFunc) (gpointer data);
 
-InitCheckLimiter *init_check_limiter_new     (const InitCheckLimits *limits);
-void              init_check_limiter_free    (InitCheckLimiter      *self);
+InitCheckLimiter *init_check_limiter_new (const InitCheckLimits *limits);
+void              init_check_limiter_free (InitCheckLimiter *self);
 
 /* Run @start (@data) now if @uid has a free slot, or later in @uid's turn; FALSE with
  * INIT_ERROR_LIMITS_EXCEEDED (and @start never called) if @uid's queue, the whole queue or
  * @uid's interactive checks are full. */
-gboolean          init_check_limiter_submit  (InitCheckLimiter      *self,
-                                              guint32                uid,
-                                              gboolean               interactive,
-                                              InitCheckStartFunc     start,
-                                              gpointer               data,
-                                              GError               **error);
+gboolean          init_check_limiter_submit (InitCheckLimiter  *self,
+                                             guint32            uid,
+                                             gboolean           interactive,
+                                             InitCheckStartFunc start,
+                                             gpointer           data,
+                                             GError           **error);
 /* Tell @gate (borrowed; NULL: nobody) whenever a uid's share fills up or frees. */
-void              init_check_limiter_set_gate (InitCheckLimiter     *self,
-                                               InitCallGate         *gate);
+void              init_check_limiter_set_gate (InitCheckLimiter *self,
+                                               InitCallGate     *gate);
 /* A check @start began has finished: its slot goes to the next waiting check. */
-void              init_check_limiter_release (InitCheckLimiter      *self,
-                                              guint32                uid,
-                                              gboolean               interactive);
+void              init_check_limiter_release (InitCheckLimiter *self,
+                                              guint32           uid,
+                                              gboolean          interactive);
 /* Checks in flight (for tests and the daemon's figures). */
 guint             init_check_limiter_get_in_flight (InitCheckLimiter *self);
 
@@ -73,10 +73,10 @@ typedef struct
 } InitWarnLimit;
 
 /* g_warning() the message, unless this interval has had its share (then count it). */
-void              init_warn_limit_warn       (InitWarnLimit         *limit,
-                                              const char            *format,
-                                              ...) G_GNUC_PRINTF (2, 3);
+void              init_warn_limit_warn (InitWarnLimit *limit,
+                                        const char    *format,
+                                        ...) G_GNUC_PRINTF (2, 3);
 /* Say what was held back, and stop the timer. */
-void              init_warn_limit_clear      (InitWarnLimit         *limit);
+void              init_warn_limit_clear (InitWarnLimit *limit);
 
 G_END_DECLS

@@ -257,7 +257,7 @@ start_face (InitDaemon *self)
     .engine = self->engine,
     .history = self->history,
     .mode = self->mode,
-    .conf_dirs = (const char * const *) self->conf_dirs,
+    .conf_dirs = (const char *const *) self->conf_dirs,
     .log_dir = self->options.no_log ? "" : self->options.log_dir,
     .reexec = init_reexec_request,
     .reexec_data = &self->reexec,
@@ -361,8 +361,8 @@ start_running (InitDaemon *self)
 }
 
 gboolean
-init_daemon_start (InitDaemon  *self,
-                   GError     **error)
+init_daemon_start (InitDaemon *self,
+                   GError    **error)
 {
   InitDaemonOptions *o = &self->options;
   gboolean recovered = FALSE;
@@ -407,7 +407,7 @@ init_daemon_start (InitDaemon  *self,
   };
   if (o->state_path == NULL)
     o->state_path = init_crash_recovery_default_path (o->user_mode, self->bus_address,
-                                                      (const char * const *) self->conf_dirs);
+                                                      (const char *const *) self->conf_dirs);
   /* Every daemon with a state file holds its lock (after a re-exec too), so a state file
    * nobody holds, with no re-exec, means the previous daemon died: adopt what it ran.  One
    * that another daemon holds is not ours to take, nor to write.  After a re-exec or a crash

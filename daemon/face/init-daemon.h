@@ -21,21 +21,21 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  gboolean   user_mode;          /* a session daemon (else the system daemon) */
-  char     **conf_dirs;          /* highest priority first; NULL: the mode's default */
-  char      *log_dir;            /* NULL: the mode's default */
-  gboolean   no_log;             /* discard job output */
-  char      *startup_event;      /* emitted once the bus side is settled; NULL: none */
-  guint      history_size;
-  gint64     log_max_size;       /* bytes; 0: never rotate */
-  guint      log_keep;           /* rotated logs kept per job */
-  gboolean   no_proc_connector;  /* follow forks by scanning /proc */
-  char      *state_path;         /* the crash-recovery file; NULL: the default, "": none */
-  char      *command_dir;        /* first on the jobs' PATH; NULL: COMMANDDIR, "": none */
-  int        restore_fd;         /* a re-exec's saved state, or -1 */
-  gboolean   no_dbus;            /* the engine only */
-  char      *exe;                /* our binary's path, for a re-exec */
-  char     **argv;               /* our arguments for a re-exec (without --restore-fd) */
+  gboolean user_mode;            /* a session daemon (else the system daemon) */
+  char   **conf_dirs;            /* highest priority first; NULL: the mode's default */
+  char    *log_dir;              /* NULL: the mode's default */
+  gboolean no_log;               /* discard job output */
+  char    *startup_event;        /* emitted once the bus side is settled; NULL: none */
+  guint    history_size;
+  gint64   log_max_size;         /* bytes; 0: never rotate */
+  guint    log_keep;             /* rotated logs kept per job */
+  gboolean no_proc_connector;    /* follow forks by scanning /proc */
+  char    *state_path;           /* the crash-recovery file; NULL: the default, "": none */
+  char    *command_dir;          /* first on the jobs' PATH; NULL: COMMANDDIR, "": none */
+  int      restore_fd;           /* a re-exec's saved state, or -1 */
+  gboolean no_dbus;              /* the engine only */
+  char    *exe;                  /* our binary's path, for a re-exec */
+  char   **argv;                 /* our arguments for a re-exec (without --restore-fd) */
 } InitDaemonOptions;
 
 void        init_daemon_options_clear (InitDaemonOptions *options);
@@ -44,14 +44,14 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (InitDaemonOptions, init_daemon_options_clear)
 typedef struct _InitDaemon InitDaemon;
 
 /* A daemon to start with @options (copied). */
-InitDaemon *init_daemon_new           (const InitDaemonOptions *options);
+InitDaemon *init_daemon_new (const InitDaemonOptions *options);
 /* Bring everything up (see above); FALSE with @error if the daemon cannot run at all. */
-gboolean    init_daemon_start         (InitDaemon              *self,
-                                       GError                 **error);
+gboolean    init_daemon_start (InitDaemon *self,
+                               GError    **error);
 /* The main loop, until the daemon is told to stop; returns the exit status. */
-int         init_daemon_run           (InitDaemon              *self);
+int         init_daemon_run (InitDaemon *self);
 /* Shut down and free. */
-void        init_daemon_free          (InitDaemon              *self);
+void        init_daemon_free (InitDaemon *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InitDaemon, init_daemon_free)
 
 G_END_DECLS

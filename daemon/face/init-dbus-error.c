@@ -11,22 +11,22 @@
 #include "init-name.h"
 
 static const GDBusErrorEntry error_entries[] = {
-  { INIT_ERROR_FAILED,               INIT_DBUS_ERROR_PREFIX "Failed" },
-  { INIT_ERROR_UNKNOWN_JOB,          INIT_DBUS_ERROR_PREFIX "UnknownJob" },
-  { INIT_ERROR_UNKNOWN_INSTANCE,     INIT_DBUS_ERROR_PREFIX "UnknownInstance" },
-  { INIT_ERROR_ALREADY_STARTED,      INIT_DBUS_ERROR_PREFIX "AlreadyStarted" },
-  { INIT_ERROR_ALREADY_STOPPED,      INIT_DBUS_ERROR_PREFIX "AlreadyStopped" },
-  { INIT_ERROR_JOB_FAILED,           INIT_DBUS_ERROR_PREFIX "JobFailed" },
-  { INIT_ERROR_EVENT_FAILED,         INIT_DBUS_ERROR_PREFIX "EventFailed" },
-  { INIT_ERROR_INVALID_EVENT,        INIT_DBUS_ERROR_PREFIX "InvalidEvent" },
-  { INIT_ERROR_INVALID_ENVIRONMENT,  INIT_DBUS_ERROR_PREFIX "InvalidEnvironment" },
-  { INIT_ERROR_INVALID_ARGS,         INIT_DBUS_ERROR_PREFIX "InvalidArgs" },
-  { INIT_ERROR_NOT_RUNNING,          INIT_DBUS_ERROR_PREFIX "NotRunning" },
-  { INIT_ERROR_CANCELED,             INIT_DBUS_ERROR_PREFIX "Canceled" },
-  { INIT_ERROR_PERMISSION_DENIED,    INIT_DBUS_ERROR_PREFIX "PermissionDenied" },
-  { INIT_ERROR_SPAWN_FAILED,         INIT_DBUS_ERROR_PREFIX "SpawnFailed" },
-  { INIT_ERROR_CONFIGURATION,        INIT_DBUS_ERROR_PREFIX "Configuration" },
-  { INIT_ERROR_LIMITS_EXCEEDED,      INIT_DBUS_ERROR_PREFIX "LimitsExceeded" },
+  { INIT_ERROR_FAILED, INIT_DBUS_ERROR_PREFIX "Failed" },
+  { INIT_ERROR_UNKNOWN_JOB, INIT_DBUS_ERROR_PREFIX "UnknownJob" },
+  { INIT_ERROR_UNKNOWN_INSTANCE, INIT_DBUS_ERROR_PREFIX "UnknownInstance" },
+  { INIT_ERROR_ALREADY_STARTED, INIT_DBUS_ERROR_PREFIX "AlreadyStarted" },
+  { INIT_ERROR_ALREADY_STOPPED, INIT_DBUS_ERROR_PREFIX "AlreadyStopped" },
+  { INIT_ERROR_JOB_FAILED, INIT_DBUS_ERROR_PREFIX "JobFailed" },
+  { INIT_ERROR_EVENT_FAILED, INIT_DBUS_ERROR_PREFIX "EventFailed" },
+  { INIT_ERROR_INVALID_EVENT, INIT_DBUS_ERROR_PREFIX "InvalidEvent" },
+  { INIT_ERROR_INVALID_ENVIRONMENT, INIT_DBUS_ERROR_PREFIX "InvalidEnvironment" },
+  { INIT_ERROR_INVALID_ARGS, INIT_DBUS_ERROR_PREFIX "InvalidArgs" },
+  { INIT_ERROR_NOT_RUNNING, INIT_DBUS_ERROR_PREFIX "NotRunning" },
+  { INIT_ERROR_CANCELED, INIT_DBUS_ERROR_PREFIX "Canceled" },
+  { INIT_ERROR_PERMISSION_DENIED, INIT_DBUS_ERROR_PREFIX "PermissionDenied" },
+  { INIT_ERROR_SPAWN_FAILED, INIT_DBUS_ERROR_PREFIX "SpawnFailed" },
+  { INIT_ERROR_CONFIGURATION, INIT_DBUS_ERROR_PREFIX "Configuration" },
+  { INIT_ERROR_LIMITS_EXCEEDED, INIT_DBUS_ERROR_PREFIX "LimitsExceeded" },
 };
 
 void
@@ -41,8 +41,8 @@ init_dbus_error_register (void)
 }
 
 char *
-init_dbus_error_describe (const GError  *error,
-                          char         **message)
+init_dbus_error_describe (const GError *error,
+                          char        **message)
 {
   g_autoptr(GError) copy = NULL;
 
@@ -100,8 +100,8 @@ excerpt (const char *text)
 }
 
 gboolean
-init_dbus_check_event_name (const char  *name,
-                            GError     **error)
+init_dbus_check_event_name (const char *name,
+                            GError    **error)
 {
   g_autofree char *shown = NULL;
 
@@ -121,8 +121,8 @@ init_dbus_check_event_name (const char  *name,
 }
 
 gboolean
-init_dbus_check_env (const char * const  *env,
-                     GError             **error)
+init_dbus_check_env (const char *const *env,
+                     GError           **error)
 {
   return init_env_policy_check_size (env, error);
 }
@@ -140,8 +140,8 @@ name_is_acceptable (const char *name,
 }
 
 gboolean
-init_dbus_check_job_name (const char  *name,
-                          GError     **error)
+init_dbus_check_job_name (const char *name,
+                          GError    **error)
 {
   g_autofree char *shown = NULL;
 
@@ -160,8 +160,8 @@ init_dbus_check_job_name (const char  *name,
 }
 
 gboolean
-init_dbus_check_instance_name (const char  *name,
-                               GError     **error)
+init_dbus_check_instance_name (const char *name,
+                               GError    **error)
 {
   g_autofree char *shown = NULL;
 

@@ -22,7 +22,7 @@
  * - programs other programs run on our behalf (EDITOR, PAGER, LESSOPEN, askpass helpers);
  * - where programs look for their configuration (HOME, XDG_*, ZDOTDIR);
  * - PATH, which chooses every program a job runs by name. */
-static const char * const refused[] = {
+static const char *const refused[] = {
   /* glibc's unsecure variables */
   "LD_*", "GCONV_PATH", "GETCONF_DIR", "GLIBC_TUNABLES", "HOSTALIASES", "LOCALDOMAIN",
   "LOCPATH", "MALLOC_*", "NIS_PATH", "NLSPATH", "RESOLV_HOST_CONF", "RES_OPTIONS", "TMPDIR",
@@ -74,10 +74,10 @@ key_length (const char *entry)
 }
 
 gboolean
-init_env_policy_check_keys (const char * const  *env,
-                            GError             **error)
+init_env_policy_check_keys (const char *const *env,
+                            GError           **error)
 {
-  for (const char * const *e = env; e != NULL && *e != NULL; e++)
+  for (const char *const *e = env; e != NULL && *e != NULL; e++)
     {
       gsize len = key_length (*e);
 
@@ -95,11 +95,11 @@ init_env_policy_check_keys (const char * const  *env,
 }
 
 char *
-init_env_policy_keys (const char * const *env)
+init_env_policy_keys (const char *const *env)
 {
   GString *keys = g_string_new (NULL);
 
-  for (const char * const *e = env; e != NULL && *e != NULL; e++)
+  for (const char *const *e = env; e != NULL && *e != NULL; e++)
     {
       if (keys->len > 0)
         g_string_append_c (keys, ',');
@@ -109,22 +109,22 @@ init_env_policy_keys (const char * const *env)
 }
 
 gboolean
-init_env_policy_check_size (const char * const  *env,
-                            GError             **error)
+init_env_policy_check_size (const char *const *env,
+                            GError           **error)
 {
   gsize count = 0;
   gsize budget = INIT_ENV_POLICY_MAX_BYTES;
 
   /* Count first, then measure with a budget: a refused call costs no more than the limits,
    * however much it sent. */
-  for (const char * const *e = env; e != NULL && *e != NULL; e++)
+  for (const char *const *e = env; e != NULL && *e != NULL; e++)
     if (++count > INIT_ENV_POLICY_MAX_ENTRIES)
       {
         g_set_error (error, INIT_ERROR, INIT_ERROR_INVALID_ENVIRONMENT,
                      _("Too many environment entries (at most %d)"), INIT_ENV_POLICY_MAX_ENTRIES);
         return FALSE;
       }
-  for (const char * const *e = env; e != NULL && *e != NULL; e++)
+  for (const char *const *e = env; e != NULL && *e != NULL; e++)
     {
       gsize len = strnlen (*e, budget + 1);
 

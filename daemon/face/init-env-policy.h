@@ -24,24 +24,24 @@ G_BEGIN_DECLS
 /* INIT_ERROR_INVALID_ENVIRONMENT if @env (NULL-terminated, may be NULL) has more than
  * INIT_ENV_POLICY_MAX_ENTRIES entries or INIT_ENV_POLICY_MAX_BYTES bytes, or is not a valid
  * KEY=VALUE list (init_env_validate).  Reads at most about INIT_ENV_POLICY_MAX_BYTES of it. */
-gboolean     init_env_policy_check_size      (const char * const    *env,
-                                              GError               **error);
+gboolean     init_env_policy_check_size (const char *const *env,
+                                         GError           **error);
 
 /* Whether a caller other than root may pass the variable @key (@key_len bytes). */
-gboolean     init_env_policy_key_is_allowed  (const char            *key,
-                                              gsize                  key_len);
+gboolean     init_env_policy_key_is_allowed (const char *key,
+                                             gsize       key_len);
 
 /* INIT_ERROR_INVALID_ENVIRONMENT naming the first key of @env a caller other than root may
  * not pass; TRUE if there is none. */
-gboolean     init_env_policy_check_keys      (const char * const    *env,
-                                              GError               **error);
+gboolean     init_env_policy_check_keys (const char *const *env,
+                                         GError           **error);
 
 /* The keys of @env joined by commas ("" for none), for polkit's "env-keys" detail. */
-char        *init_env_policy_keys            (const char * const    *env);
+char *init_env_policy_keys (const char *const *env);
 
 /* The job variables @invocation carries: its method's "env" argument of type "as" (a
  * NULL-terminated array pointing into the message; free the array only), or NULL when the
  * method takes none. */
-const char **init_env_policy_invocation_env  (GDBusMethodInvocation *invocation);
+const char **init_env_policy_invocation_env (GDBusMethodInvocation *invocation);
 
 G_END_DECLS

@@ -21,8 +21,8 @@ typedef struct
  * them.  So pages are built one at a time, at low priority (below message dispatch), and the
  * next only once the connection has written the previous one out: another caller's answer
  * waits for at most one page. */
-static GQueue   pending = G_QUEUE_INIT;
-static guint    pending_idle;
+static GQueue pending = G_QUEUE_INIT;
+static guint pending_idle;
 static gboolean flushing;
 
 static void schedule_next (void);
@@ -45,10 +45,10 @@ history_call_answer (HistoryCall *call)
                              : MIN (call->max, INIT_HISTORY_READER_MAX_RECORDS);
 
   init_dbus_manager_complete_get_history (
-      INIT_DBUS_MANAGER (call->manager), g_steal_pointer (&call->invocation),
-      init_history_get_page (call->history, call->after, max, INIT_HISTORY_READER_MAX_BYTES,
-                             !call->trusted),
-      init_history_get_last_id (call->history));
+    INIT_DBUS_MANAGER (call->manager), g_steal_pointer (&call->invocation),
+    init_history_get_page (call->history, call->after, max, INIT_HISTORY_READER_MAX_BYTES,
+                           !call->trusted),
+    init_history_get_last_id (call->history));
 }
 
 static void

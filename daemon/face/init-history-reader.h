@@ -35,6 +35,6 @@ void init_history_reader_handle (InitManager           *manager,
 /* Calls authorised whose replies are not built yet. */
 guint init_history_reader_get_n_pending (void);
 /* Build and send every reply still pending now (before a re-exec: they are not carried). */
-void  init_history_reader_flush         (void);
+void  init_history_reader_flush (void);
 
 G_END_DECLS

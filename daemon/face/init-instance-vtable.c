@@ -43,7 +43,7 @@ prop_info (Prop prop)
 
 void
 init_instance_view_init (InitInstanceView *view,
-                         InitInstance          *job)
+                         InitInstance     *job)
 {
   g_return_if_fail (view != NULL && job != NULL);
 
@@ -101,7 +101,7 @@ init_instance_view_diff (const InitInstanceView *a,
 static void
 write_value (InitVariantWriter      *writer,
              Prop                    prop,
-             InitInstance                *job,
+             InitInstance           *job,
              const char             *job_path,
              const InitInstanceView *view)
 {
@@ -161,7 +161,7 @@ write_value (InitVariantWriter      *writer,
 
 void
 init_instance_vtable_write_properties (InitVariantWriter      *writer,
-                                       InitInstance                *job,
+                                       InitInstance           *job,
                                        const char             *job_path,
                                        const InitInstanceView *view,
                                        guint                   mask)
@@ -190,7 +190,7 @@ instance_get_property (GDBusConnection *connection,
 {
   InitManager *manager = user_data;
   InitInstance *job = init_object_tree_lookup_instance (init_manager_get_object_tree (manager),
-                                                   object_path);
+                                                        object_path);
   InitInstanceView view;
 
   if (job == NULL)
@@ -224,11 +224,11 @@ typedef enum
   VERB_RELOAD,
 } Verb;
 
-static const char * const verb_names[] = { "start", "stop", "restart", "reload" };
+static const char *const verb_names[] = { "start", "stop", "restart", "reload" };
 
 static gboolean
-verb_run (InitCall  *call,
-          GError   **error)
+verb_run (InitCall *call,
+          GError  **error)
 {
   InitInstanceDoneFunc done = call->wait ? init_call_job_done : NULL;
   gpointer waiter = init_call_waiter (call);
@@ -268,7 +268,7 @@ instance_method_call (GDBusConnection       *connection,
 {
   InitManager *manager = user_data;
   InitInstance *job = init_object_tree_lookup_instance (init_manager_get_object_tree (manager),
-                                                   object_path);
+                                                        object_path);
   InitCall *call;
   Verb verb;
 

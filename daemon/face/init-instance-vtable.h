@@ -21,28 +21,28 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  InitGoal   goal;
-  InitState  state;
-  pid_t         pid[INIT_PROCESS_N];
-  gboolean      failed;
-  const char   *failed_process;  /* static: "", "respawn" or a process name */
-  gint32        exit_status;     /* as shown: -1 unless a process failed with a status */
-  int           exit_signal;     /* 0, or the signal that killed the failed process */
-  guint64       failed_at;       /* µs since the epoch, 0 if it did not fail */
-  guint32       respawn_count;
+  InitGoal    goal;
+  InitState   state;
+  pid_t       pid[INIT_PROCESS_N];
+  gboolean    failed;
+  const char *failed_process;    /* static: "", "respawn" or a process name */
+  gint32      exit_status;       /* as shown: -1 unless a process failed with a status */
+  int         exit_signal;       /* 0, or the signal that killed the failed process */
+  guint64     failed_at;         /* µs since the epoch, 0 if it did not fail */
+  guint32     respawn_count;
 } InitInstanceView;
 
 /* What a client sees of @job now. */
-void     init_instance_view_init               (InitInstanceView       *view,
-                                                InitInstance                *job);
+void     init_instance_view_init (InitInstanceView *view,
+                                  InitInstance     *job);
 /* The properties that differ between @a and @b: bit N for the XML's Nth property. */
-guint    init_instance_view_diff               (const InitInstanceView *a,
-                                                const InitInstanceView *b);
+guint    init_instance_view_diff (const InitInstanceView *a,
+                                  const InitInstanceView *b);
 
 /* Write the properties of @job in @mask (in the XML's order) as an a{sv}, values from @view;
  * @job_path: the path of its job. */
 void     init_instance_vtable_write_properties (InitVariantWriter      *writer,
-                                                InitInstance                *job,
+                                                InitInstance           *job,
                                                 const char             *job_path,
                                                 const InitInstanceView *view,
                                                 guint                   mask);

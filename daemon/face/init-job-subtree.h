@@ -16,18 +16,18 @@
 G_BEGIN_DECLS
 
 /* The vtable for g_dbus_connection_register_subtree(); user data: the InitManager. */
-const GDBusSubtreeVTable *init_job_subtree_vtable          (void);
+const GDBusSubtreeVTable *init_job_subtree_vtable (void);
 
 /* The job at @path (/org/example/Init/jobs/JOB, JOB escaped exactly as the XML says), or
  * NULL. */
-InitJob             *init_job_subtree_lookup          (InitEngine            *engine,
-                                                            const char            *path);
+InitJob *init_job_subtree_lookup (InitEngine *engine,
+                                  const char *path);
 
 /* The error GDBus gives for a path where nothing is registered (UnknownMethod, "Object does
  * not exist at path “PATH”"), for a job or instance that is gone or never was. */
 void                      init_job_subtree_return_unknown_object (GDBusMethodInvocation *invocation);
-void                      init_job_subtree_set_unknown_object    (GError               **error,
-                                                                  const char            *path);
+void                      init_job_subtree_set_unknown_object (GError    **error,
+                                                               const char *path);
 
 /* Abort unless @info has exactly @n_props properties: the vtables' Prop enums follow the
  * XML's order, and a property added there must not go unnoticed. */

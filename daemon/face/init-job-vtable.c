@@ -69,7 +69,7 @@ write_operator_tree (InitVariantWriter       *writer,
   init_variant_writer_open_array (writer, INIT_VARIANT_ALIGN_1, FALSE);
   for (guint i = 0; rpn != NULL && i < rpn->len; i++)
     {
-      const char * const *node = g_ptr_array_index (rpn, i);
+      const char *const *node = g_ptr_array_index (rpn, i);
 
       init_variant_writer_strv (writer, node, g_strv_length ((char **) node));
     }
@@ -83,7 +83,7 @@ write_array (InitVariantWriter *writer,
   if (array == NULL)
     init_variant_writer_strv (writer, NULL, 0);
   else
-    init_variant_writer_strv (writer, (const char * const *) array->pdata, array->len);
+    init_variant_writer_strv (writer, (const char *const *) array->pdata, array->len);
 }
 
 static void
@@ -191,7 +191,7 @@ write_entry (InitVariantWriter  *writer,
 
 void
 init_job_vtable_write_properties (InitVariantWriter *writer,
-                                  InitJob      *entry)
+                                  InitJob           *entry)
 {
   g_return_if_fail (writer != NULL && entry != NULL);
 
@@ -263,7 +263,7 @@ job_get_property (GDBusConnection *connection,
 {
   InitManager *manager = user_data;
   InitJob *entry = init_job_subtree_lookup (init_manager_get_engine (manager),
-                                                  object_path);
+                                            object_path);
 
   if (entry == NULL)
     {
@@ -288,11 +288,11 @@ typedef enum
   VERB_RESTART,
 } Verb;
 
-static const char * const verb_names[] = { "start", "stop", "restart" };
+static const char *const verb_names[] = { "start", "stop", "restart" };
 
 static gboolean
-check_usable (InitJob  *entry,
-              GError       **error)
+check_usable (InitJob *entry,
+              GError **error)
 {
   /* The job went away while polkit was asked. */
   if (entry->engine == NULL)
@@ -306,9 +306,9 @@ check_usable (InitJob  *entry,
 /* The instance name @env selects for a start (which may create it), or NULL with the
  * engine's INIT_ERROR_INVALID_ARGS (which carries the usage text). */
 static char *
-start_instance_name (InitJob  *entry,
-                     GPtrArray     *env,
-                     GError       **error)
+start_instance_name (InitJob   *entry,
+                     GPtrArray *env,
+                     GError   **error)
 {
   g_autoptr(GPtrArray) full = init_env_copy (init_job_get_class_env (entry));
   char *name;
@@ -329,8 +329,8 @@ start_instance_name (InitJob  *entry,
 }
 
 static gboolean
-verb_run (InitCall  *call,
-          GError   **error)
+verb_run (InitCall *call,
+          GError  **error)
 {
   InitInstanceDoneFunc done = call->wait ? init_call_job_done : NULL;
   gpointer waiter = init_call_waiter (call);
@@ -361,7 +361,7 @@ handle_verb (InitManager           *manager,
              InitJob               *entry,
              GDBusMethodInvocation *invocation,
              Verb                   verb,
-             const char * const    *env,
+             const char *const     *env,
              gboolean               wait)
 {
   g_autoptr(GError) error = NULL;
@@ -409,9 +409,9 @@ handle_verb (InitManager           *manager,
 /* ---- lookups ---- */
 
 static void
-handle_get_instance (InitJob          *entry,
+handle_get_instance (InitJob               *entry,
                      GDBusMethodInvocation *invocation,
-                     const char * const    *env)
+                     const char *const     *env)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) table = NULL;
@@ -435,7 +435,7 @@ handle_get_instance (InitJob          *entry,
 }
 
 static void
-handle_get_instance_by_name (InitJob          *entry,
+handle_get_instance_by_name (InitJob               *entry,
                              GDBusMethodInvocation *invocation,
                              const char            *name)
 {
@@ -463,12 +463,12 @@ static int
 compare_names (gconstpointer a,
                gconstpointer b)
 {
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
 /* Sorted by instance name (byte order), so the answer does not depend on hashing. */
 static void
-handle_get_all_instances (InitJob          *entry,
+handle_get_all_instances (InitJob               *entry,
                           GDBusMethodInvocation *invocation)
 {
   g_autoptr(GPtrArray) names = g_ptr_array_sized_new (g_hash_table_size (entry->instances));
@@ -485,7 +485,7 @@ handle_get_all_instances (InitJob          *entry,
     g_ptr_array_add (paths, init_dbus_instance_path (entry->name, g_ptr_array_index (names, i)));
   g_ptr_array_add (paths, NULL);
   init_dbus_job_complete_get_all_instances (NULL, invocation,
-                                            (const char * const *) paths->pdata);
+                                            (const char *const *) paths->pdata);
 }
 
 /* ---- dispatch ---- */
@@ -502,7 +502,7 @@ job_method_call (GDBusConnection       *connection,
 {
   InitManager *manager = user_data;
   InitJob *entry = init_job_subtree_lookup (init_manager_get_engine (manager),
-                                                  object_path);
+                                            object_path);
   g_autofree const char **env = NULL;
   gboolean wait = FALSE;
 

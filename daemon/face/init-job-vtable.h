@@ -19,18 +19,18 @@ G_BEGIN_DECLS
 #define INIT_JOB_INTERFACE "org.example.Init.Job"
 
 /* The vtable for a subtree dispatch; user data: the InitManager. */
-const GDBusInterfaceVTable *init_job_vtable_get              (void);
+const GDBusInterfaceVTable *init_job_vtable_get (void);
 
 /* Write @entry's properties, all of them in the XML's order, as an a{sv}. */
-void                        init_job_vtable_write_properties (InitVariantWriter  *writer,
-                                                              InitJob       *entry);
+void                        init_job_vtable_write_properties (InitVariantWriter *writer,
+                                                              InitJob           *entry);
 /* The properties of job @name that differ between the definition @old_klass with the
  * deleted flag @old_deleted and @klass with @deleted, as a new floating a{sv}, or NULL if
  * none does. */
-GVariant                   *init_job_vtable_diff             (const char         *name,
-                                                              const InitJobClass *old_klass,
-                                                              gboolean            old_deleted,
-                                                              const InitJobClass *klass,
-                                                              gboolean            deleted);
+GVariant *init_job_vtable_diff (const char         *name,
+                                const InitJobClass *old_klass,
+                                gboolean            old_deleted,
+                                const InitJobClass *klass,
+                                gboolean            deleted);
 
 G_END_DECLS

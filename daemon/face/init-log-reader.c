@@ -59,14 +59,14 @@ open_log (const char *path)
 }
 
 gboolean
-init_log_reader_read (const char  *path,
-                      guint64      offset,
-                      guint        max_bytes,
-                      char       **text,
-                      guint64     *start,
-                      guint64     *end,
-                      guint64     *size,
-                      GError     **error)
+init_log_reader_read (const char *path,
+                      guint64     offset,
+                      guint       max_bytes,
+                      char      **text,
+                      guint64    *start,
+                      guint64    *end,
+                      guint64    *size,
+                      GError    **error)
 {
   g_autofree char *buf = NULL;
   struct stat st;
@@ -195,8 +195,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (LogCall, log_call_free)
  * probe), answered as such rather than as an empty log.  Checked once the caller may read
  * the job's logs, so others do not learn which logs exist. */
 static gboolean
-instance_known (LogCall  *call,
-                GError  **error)
+instance_known (LogCall *call,
+                GError **error)
 {
   InitJob *job;
 
@@ -306,7 +306,7 @@ target_free (Target *target)
 
 struct _InitLogWatch
 {
-  GObject       parent_instance;
+  GObject parent_instance;
 
   InitManager  *manager;    /* not owned: it owns us */
   InitEngine   *engine;
@@ -425,11 +425,11 @@ send_changed (InitLogWatch *self,
 }
 
 static void
-on_monitor_changed (GFileMonitor      *monitor,
-                    GFile             *file,
-                    GFile             *other_file,
-                    GFileMonitorEvent  event,
-                    gpointer           user_data)
+on_monitor_changed (GFileMonitor     *monitor,
+                    GFile            *file,
+                    GFile            *other_file,
+                    GFileMonitorEvent event,
+                    gpointer          user_data)
 {
   InitLogWatch *self = user_data;
 
@@ -460,9 +460,9 @@ on_monitor_changed (GFileMonitor      *monitor,
 }
 
 static void
-on_instance_added (InitEngine *engine,
-                   InitInstance    *job,
-                   gpointer    user_data)
+on_instance_added (InitEngine   *engine,
+                   InitInstance *job,
+                   gpointer      user_data)
 {
   remember (user_data, job->klass->name, job->name);
 }

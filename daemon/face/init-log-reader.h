@@ -25,34 +25,34 @@ G_BEGIN_DECLS
  * first whole line).  A missing file reads as empty.  @text: newly allocated valid UTF-8
  * without NUL bytes; @start/@end: the file offsets it covers; @size: the file size now.
  * FALSE with a G_IO_ERROR if the file exists but cannot be read. */
-gboolean       init_log_reader_read          (const char            *path,
-                                              guint64                offset,
-                                              guint                  max_bytes,
-                                              char                 **text,
-                                              guint64               *start,
-                                              guint64               *end,
-                                              guint64               *size,
-                                              GError               **error);
+gboolean       init_log_reader_read (const char *path,
+                                     guint64     offset,
+                                     guint       max_bytes,
+                                     char      **text,
+                                     guint64    *start,
+                                     guint64    *end,
+                                     guint64    *size,
+                                     GError    **error);
 
 /* Job.GetLog for the job @job_name of @manager: checks the instance name, authorizes
  * (org.example.Init.read-logs), reads and completes @invocation.  Always handled.  @object
  * may be NULL (jobs have no skeleton objects: init-job-vtable.c). */
-gboolean       init_log_reader_handle_get_log (InitManager          *manager,
-                                               InitDBusJob          *object,
+gboolean       init_log_reader_handle_get_log (InitManager           *manager,
+                                               InitDBusJob           *object,
                                                GDBusMethodInvocation *invocation,
-                                               const char           *job_name,
-                                               const char           *instance,
-                                               guint64               offset,
-                                               guint                 max_bytes);
+                                               const char            *job_name,
+                                               const char            *instance,
+                                               guint64                offset,
+                                               guint                  max_bytes);
 
 #define INIT_TYPE_LOG_WATCH (init_log_watch_get_type ())
 G_DECLARE_FINAL_TYPE (InitLogWatch, init_log_watch, INIT, LOG_WATCH, GObject)
 
 /* Make sure @manager has its log watch (nothing happens when logging is off).  Called by the
  * manager as it is created; only the first call does any work. */
-void           init_log_watch_ensure          (InitManager          *manager);
+void           init_log_watch_ensure (InitManager *manager);
 
 /* The watch of @manager, or NULL (tests). */
-InitLogWatch  *init_log_watch_get             (InitManager          *manager);
+InitLogWatch *init_log_watch_get (InitManager *manager);
 
 G_END_DECLS

@@ -17,18 +17,18 @@
 
 struct _InitManager
 {
-  InitDBusManagerSkeleton   parent_instance;
+  InitDBusManagerSkeleton parent_instance;
 
-  InitEngine               *engine;
-  InitAuthority            *authority;
-  InitHistory              *history;
-  InitObjectTree           *tree;
-  GHashTable               *config_errors; /* paths that failed to parse (set) */
-  GQueue                    calls;         /* parked InitCall* (links embedded) */
+  InitEngine     *engine;
+  InitAuthority  *authority;
+  InitHistory    *history;
+  InitObjectTree *tree;
+  GHashTable     *config_errors;           /* paths that failed to parse (set) */
+  GQueue          calls;                   /* parked InitCall* (links embedded) */
   /* Manager.Reexec (see the "supervision" section) */
-  void                    (*reexec)        (InitCall              *call,
-                                            gpointer               user_data);
-  gpointer                  reexec_data;
+  void (*reexec) (InitCall *call,
+                  gpointer  user_data);
+  gpointer reexec_data;
 };
 
 static void init_manager_iface_init (InitDBusManagerIface *iface);
@@ -65,8 +65,8 @@ update_config_errors (InitManager *self)
 
 /* A definition loaded from @klass's files: they parse now. */
 static void
-forget_config_errors (InitManager  *self,
-                      InitJob *entry)
+forget_config_errors (InitManager *self,
+                      InitJob     *entry)
 {
   gboolean changed = FALSE;
 
@@ -85,9 +85,9 @@ job_path (InitJob *entry)
 }
 
 static void
-on_job_added (InitEngine   *engine,
-              InitJob *entry,
-              gpointer      user_data)
+on_job_added (InitEngine *engine,
+              InitJob    *entry,
+              gpointer    user_data)
 {
   InitManager *self = user_data;
   g_autofree char *path = job_path (entry);
@@ -99,9 +99,9 @@ on_job_added (InitEngine   *engine,
 }
 
 static void
-on_job_changed (InitEngine   *engine,
-                InitJob *entry,
-                gpointer      user_data)
+on_job_changed (InitEngine *engine,
+                InitJob    *entry,
+                gpointer    user_data)
 {
   InitManager *self = user_data;
 
@@ -110,9 +110,9 @@ on_job_changed (InitEngine   *engine,
 }
 
 static void
-on_job_removed (InitEngine   *engine,
-                InitJob *entry,
-                gpointer      user_data)
+on_job_removed (InitEngine *engine,
+                InitJob    *entry,
+                gpointer    user_data)
 {
   InitManager *self = user_data;
   g_autofree char *path = job_path (entry);
@@ -123,25 +123,25 @@ on_job_removed (InitEngine   *engine,
 }
 
 static void
-on_instance_added (InitEngine *engine,
-                   InitInstance    *job,
-                   gpointer    user_data)
+on_instance_added (InitEngine   *engine,
+                   InitInstance *job,
+                   gpointer      user_data)
 {
   init_object_tree_instance_added (((InitManager *) user_data)->tree, job);
 }
 
 static void
-on_instance_changed (InitEngine *engine,
-                     InitInstance    *job,
-                     gpointer    user_data)
+on_instance_changed (InitEngine   *engine,
+                     InitInstance *job,
+                     gpointer      user_data)
 {
   init_object_tree_instance_changed (((InitManager *) user_data)->tree, job);
 }
 
 static void
-on_instance_removed (InitEngine *engine,
-                     InitInstance    *job,
-                     gpointer    user_data)
+on_instance_removed (InitEngine   *engine,
+                     InitInstance *job,
+                     gpointer      user_data)
 {
   init_object_tree_instance_removed (((InitManager *) user_data)->tree, job);
 }
@@ -219,7 +219,7 @@ on_event_queued (InitEngine *engine,
 
   if (writer == NULL)
     return;
-  init_variant_writer_strv (writer, (const char * const *) event->env->pdata, event->env->len);
+  init_variant_writer_strv (writer, (const char *const *) event->env->pdata, event->env->len);
   write_cause (writer, event->cause);
   event_signal_send (self, writer, "EventEmitted", "(tsasa{sv})");
 }
@@ -267,8 +267,8 @@ on_record_added (InitHistory *history,
 /* ---- methods ---- */
 
 static gboolean
-emit_run (InitCall  *call,
-          GError   **error)
+emit_run (InitCall *call,
+          GError  **error)
 {
   InitEvent *event = init_engine_emit (init_manager_get_engine (call->manager), call->name,
                                        call->env, call->wait ? init_call_emit_done : NULL,
@@ -283,7 +283,7 @@ static gboolean
 handle_emit_event (InitDBusManager       *object,
                    GDBusMethodInvocation *invocation,
                    const char            *name,
-                   const char * const    *env,
+                   const char *const     *env,
                    gboolean               wait)
 {
   InitManager *self = INIT_MANAGER (object);
@@ -342,13 +342,13 @@ handle_get_all_jobs (InitDBusManager       *object,
   for (guint i = 0; i < entries->len; i++)
     g_ptr_array_add (paths, job_path (g_ptr_array_index (entries, i)));
   g_ptr_array_add (paths, NULL);
-  init_dbus_manager_complete_get_all_jobs (object, invocation, (const char * const *) paths->pdata);
+  init_dbus_manager_complete_get_all_jobs (object, invocation, (const char *const *) paths->pdata);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
 static gboolean
-reload_run (InitCall  *call,
-            GError   **error)
+reload_run (InitCall *call,
+            GError  **error)
 {
   g_message (_("Reloading configuration (requested by uid %u)"), call->caller->uid);
   init_engine_reload (init_manager_get_engine (call->manager));
@@ -413,8 +413,8 @@ handle_get_history (InitDBusManager       *object,
 /* ---- supervision: ProcessTracking and Reexec ---- */
 
 static gboolean
-reexec_run (InitCall  *call,
-            GError   **error)
+reexec_run (InitCall *call,
+            GError  **error)
 {
   InitManager *self = call->manager;
 

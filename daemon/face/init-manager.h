@@ -34,33 +34,33 @@ G_DECLARE_FINAL_TYPE (InitManager, init_manager, INIT, MANAGER, InitDBusManagerS
 
 typedef struct
 {
-  InitEngine         *engine;
-  InitAuthority      *authority;
-  InitHistory        *history;
-  const char         *mode;        /* "system" or "session" */
-  const char * const *conf_dirs;   /* highest priority first */
-  const char         *log_dir;     /* NULL or "": logging off */
+  InitEngine        *engine;
+  InitAuthority     *authority;
+  InitHistory       *history;
+  const char        *mode;         /* "system" or "session" */
+  const char *const *conf_dirs;    /* highest priority first */
+  const char        *log_dir;      /* NULL or "": logging off */
   /* Manager.Reexec, once authorized: takes over @call's reference and answers it (the new
    * process does, with init_call_load()).  NULL: Reexec fails with
    * org.example.Init.Error.Failed. */
-  void              (*reexec)      (InitCall           *call,
-                                    gpointer            user_data);
-  gpointer            reexec_data;
+  void (*reexec)(InitCall *call,
+                 gpointer  user_data);
+  gpointer reexec_data;
 } InitManagerOptions;
 
 /* Export every job and instance the engine has now, and follow it from then on. */
-InitManager              *init_manager_new               (const InitManagerOptions *options);
+InitManager *init_manager_new (const InitManagerOptions *options);
 /* The jobs and instances on the bus (attached to a connection by InitService). */
-InitObjectTree           *init_manager_get_object_tree    (InitManager     *self);
-InitEngine               *init_manager_get_engine         (InitManager     *self);
-InitAuthority            *init_manager_get_authority      (InitManager     *self);
+InitObjectTree *init_manager_get_object_tree (InitManager *self);
+InitEngine *init_manager_get_engine (InitManager *self);
+InitAuthority *init_manager_get_authority (InitManager *self);
 /* Drop every parked caller of @connection (it closed). */
-void                      init_manager_connection_closed  (InitManager     *self,
-                                                           GDBusConnection *connection);
+void                      init_manager_connection_closed (InitManager     *self,
+                                                          GDBusConnection *connection);
 
 /* ---- for the calls (init-call.h) ---- */
 
 /* The parked calls (InitCall*, links embedded): callers waiting on the engine. */
-GQueue                   *init_manager_get_calls          (InitManager     *self);
+GQueue *init_manager_get_calls (InitManager *self);
 
 G_END_DECLS

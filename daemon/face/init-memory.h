@@ -13,7 +13,7 @@
 G_BEGIN_DECLS
 
 /* Fix the malloc thresholds (call first thing in main()). */
-void     init_memory_setup     (void);
+void     init_memory_setup (void);
 /* Return free heap memory to the system once the main loop is idle (one trim however many
  * ask before it runs). */
 void     init_memory_trim_soon (void);

@@ -20,17 +20,17 @@
 /* An exported instance. */
 typedef struct
 {
-  InitInstance          *job;
-  char             *path;
-  char             *job_path;
-  guint             registration;  /* 0 while detached */
-  InitInstanceView  sent;          /* what clients were told last */
-  gboolean          dirty;         /* changed since */
+  InitInstance    *job;
+  char            *path;
+  char            *job_path;
+  guint            registration;   /* 0 while detached */
+  InitInstanceView sent;           /* what clients were told last */
+  gboolean         dirty;          /* changed since */
 } Instance;
 
 struct _InitObjectTree
 {
-  GObject          parent_instance;
+  GObject parent_instance;
 
   InitManager     *manager;          /* not owned: it owns us */
   InitEngine      *engine;
@@ -38,17 +38,17 @@ struct _InitObjectTree
   guint            manager_registration;
   guint            subtree_registration;
 
-  GHashTable      *instances;        /* InitInstance* -> Instance* (owned) */
-  GHashTable      *paths;            /* instance path -> Instance* */
+  GHashTable *instances;             /* InitInstance* -> Instance* (owned) */
+  GHashTable *paths;                 /* instance path -> Instance* */
   /* The definition clients were told of, per job, to send only what a change changed. */
-  GHashTable      *announced;        /* InitJob* (ref) -> InitJobClass* (ref) */
-  GHashTable      *announced_deleted;/* InitJob* set: told Deleted = true */
+  GHashTable *announced;             /* InitJob* (ref) -> InitJobClass* (ref) */
+  GHashTable *announced_deleted;     /* InitJob* set: told Deleted = true */
 
   InitSubscribers *subscribers;      /* who follows the signals (none: none are sent) */
 
-  GPtrArray       *dirty_jobs;       /* InitJob* (ref) */
-  GPtrArray       *dirty_instances;  /* InitInstance* (ref) */
-  guint            flush_id;
+  GPtrArray *dirty_jobs;             /* InitJob* (ref) */
+  GPtrArray *dirty_instances;        /* InitInstance* (ref) */
+  guint      flush_id;
 };
 
 G_DEFINE_FINAL_TYPE (InitObjectTree, init_object_tree, G_TYPE_OBJECT)
@@ -63,9 +63,9 @@ init_object_tree_is_followed (InitObjectTree *self)
 }
 
 gboolean
-init_object_tree_subscribe (InitObjectTree  *self,
-                            const char      *name,
-                            GError         **error)
+init_object_tree_subscribe (InitObjectTree *self,
+                            const char     *name,
+                            GError        **error)
 {
   g_return_val_if_fail (INIT_IS_OBJECT_TREE (self), FALSE);
 
@@ -217,7 +217,7 @@ flush_instance (InitObjectTree *self,
 
 void
 init_object_tree_instance_added (InitObjectTree *self,
-                                 InitInstance        *job)
+                                 InitInstance   *job)
 {
   Instance *inst;
 
@@ -254,7 +254,7 @@ static void schedule_flush (InitObjectTree *self);
 
 void
 init_object_tree_instance_changed (InitObjectTree *self,
-                                   InitInstance        *job)
+                                   InitInstance   *job)
 {
   Instance *inst;
 
@@ -298,7 +298,7 @@ remove_instance (InitObjectTree *self,
 
 void
 init_object_tree_instance_removed (InitObjectTree *self,
-                                   InitInstance        *job)
+                                   InitInstance   *job)
 {
   Instance *inst;
 
@@ -328,7 +328,7 @@ init_object_tree_lookup_instance (InitObjectTree *self,
 /* Remember that clients now know @entry's current definition. */
 static void
 announce_definition (InitObjectTree *self,
-                     InitJob   *entry)
+                     InitJob        *entry)
 {
   /* On a key already there, insert drops the passed key and the old value. */
   g_hash_table_insert (self->announced, init_job_ref (entry), init_job_class_ref (entry->klass));
@@ -340,7 +340,7 @@ announce_definition (InitObjectTree *self,
 
 void
 init_object_tree_job_added (InitObjectTree *self,
-                            InitJob   *entry)
+                            InitJob        *entry)
 {
   GHashTableIter iter;
   gpointer value;
@@ -367,7 +367,7 @@ init_object_tree_job_added (InitObjectTree *self,
 
 void
 init_object_tree_job_changed (InitObjectTree *self,
-                              InitJob   *entry)
+                              InitJob        *entry)
 {
   g_return_if_fail (INIT_IS_OBJECT_TREE (self));
   g_return_if_fail (entry != NULL);
@@ -381,7 +381,7 @@ init_object_tree_job_changed (InitObjectTree *self,
 
 static void
 flush_job (InitObjectTree *self,
-           InitJob   *entry)
+           InitJob        *entry)
 {
   InitJobClass *before = g_hash_table_lookup (self->announced, entry);
   g_autoptr(GVariant) changed = NULL;
@@ -401,7 +401,7 @@ flush_job (InitObjectTree *self,
   if (changed != NULL && self->connection != NULL)
     {
       g_autofree char *path = init_dbus_job_path (entry->name);
-      const char * const no_invalidated[] = { NULL };
+      const char *const no_invalidated[] = { NULL };
 
       init_object_tree_emit (self, path, "org.freedesktop.DBus.Properties", "PropertiesChanged",
                              g_variant_new ("(s@a{sv}^as)", INIT_JOB_INTERFACE,
@@ -411,7 +411,7 @@ flush_job (InitObjectTree *self,
 
 void
 init_object_tree_job_removed (InitObjectTree *self,
-                              InitJob   *entry)
+                              InitJob        *entry)
 {
   g_autoptr(GPtrArray) gone = g_ptr_array_new ();
   g_autofree char *path = NULL;
@@ -528,7 +528,7 @@ static int
 compare_names (gconstpointer a,
                gconstpointer b)
 {
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
 /* Every job (in load order) with its instances (by name), straight into the reply. */
@@ -599,9 +599,9 @@ object_manager_method_call (GDBusConnection       *connection,
 /* ---- the connection ---- */
 
 gboolean
-init_object_tree_attach (InitObjectTree   *self,
-                         GDBusConnection  *connection,
-                         GError          **error)
+init_object_tree_attach (InitObjectTree  *self,
+                         GDBusConnection *connection,
+                         GError         **error)
 {
   static const GDBusInterfaceVTable object_manager_vtable = {
     object_manager_method_call, NULL, NULL, { 0 }

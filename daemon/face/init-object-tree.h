@@ -35,59 +35,59 @@ typedef struct _InitManager InitManager;
 G_DECLARE_FINAL_TYPE (InitObjectTree, init_object_tree, INIT, OBJECT_TREE, GObject)
 
 /* @manager is not referenced (it owns the tree) and is the user data of the vtables. */
-InitObjectTree  *init_object_tree_new              (InitManager     *manager,
-                                                    InitEngine      *engine);
+InitObjectTree *init_object_tree_new (InitManager     *manager,
+                                      InitEngine      *engine);
 
 /* Register the object manager, the job subtree and every instance on @connection (FALSE if
  * any of that fails); detach unregisters everything and drops the connection. */
-gboolean         init_object_tree_attach           (InitObjectTree  *self,
-                                                    GDBusConnection *connection,
-                                                    GError         **error);
-void             init_object_tree_detach           (InitObjectTree  *self);
+gboolean         init_object_tree_attach (InitObjectTree  *self,
+                                          GDBusConnection *connection,
+                                          GError         **error);
+void             init_object_tree_detach (InitObjectTree *self);
 /* The attached connection, or NULL. */
-GDBusConnection *init_object_tree_get_connection   (InitObjectTree  *self);
+GDBusConnection *init_object_tree_get_connection (InitObjectTree *self);
 
 /* What the engine did (the manager forwards its signals). */
-void             init_object_tree_job_added        (InitObjectTree  *self,
-                                                    InitJob    *entry);
-void             init_object_tree_job_changed      (InitObjectTree  *self,
-                                                    InitJob    *entry);
-void             init_object_tree_job_removed      (InitObjectTree  *self,
-                                                    InitJob    *entry);
-void             init_object_tree_instance_added   (InitObjectTree  *self,
-                                                    InitInstance         *job);
-void             init_object_tree_instance_changed (InitObjectTree  *self,
-                                                    InitInstance         *job);
-void             init_object_tree_instance_removed (InitObjectTree  *self,
-                                                    InitInstance         *job);
+void             init_object_tree_job_added (InitObjectTree *self,
+                                             InitJob        *entry);
+void             init_object_tree_job_changed (InitObjectTree *self,
+                                               InitJob        *entry);
+void             init_object_tree_job_removed (InitObjectTree *self,
+                                               InitJob        *entry);
+void             init_object_tree_instance_added (InitObjectTree *self,
+                                                  InitInstance   *job);
+void             init_object_tree_instance_changed (InitObjectTree *self,
+                                                    InitInstance   *job);
+void             init_object_tree_instance_removed (InitObjectTree *self,
+                                                    InitInstance   *job);
 
 /* Send every pending PropertiesChanged now. */
-void             init_object_tree_flush            (InitObjectTree  *self);
+void             init_object_tree_flush (InitObjectTree *self);
 
 /* The exported instance at @path (/org/example/Init/jobs/JOB/INSTANCE), or NULL. */
-InitInstance         *init_object_tree_lookup_instance  (InitObjectTree  *self,
-                                                    const char      *path);
+InitInstance *init_object_tree_lookup_instance (InitObjectTree *self,
+                                                const char     *path);
 
 /* Subscribers (Manager.Subscribe): @name is a unique bus name, forgotten when it leaves the
  * bus or on detach.  is_followed: attached and somebody subscribed, so signals go out. */
-gboolean         init_object_tree_subscribe        (InitObjectTree  *self,
-                                                    const char      *name,
-                                                    GError         **error);
+gboolean         init_object_tree_subscribe (InitObjectTree *self,
+                                             const char     *name,
+                                             GError        **error);
 /* A subscriber carried over a re-exec (its match rule is still on the connection). */
 void             init_object_tree_subscribe_carried (InitObjectTree *self,
-                                                    const char      *name);
-void             init_object_tree_unsubscribe      (InitObjectTree  *self,
-                                                    const char      *name);
-gboolean         init_object_tree_is_followed      (InitObjectTree  *self);
-char           **init_object_tree_list_subscribers (InitObjectTree  *self);
+                                                     const char     *name);
+void             init_object_tree_unsubscribe (InitObjectTree *self,
+                                               const char     *name);
+gboolean         init_object_tree_is_followed (InitObjectTree *self);
+char **init_object_tree_list_subscribers (InitObjectTree *self);
 
 /* Send signal @member of @interface_name from @path on the attached connection (@params, a
  * tuple, is consumed if floating; nothing is sent while detached or while nobody is
  * subscribed). */
-void             init_object_tree_emit             (InitObjectTree  *self,
-                                                    const char      *path,
-                                                    const char      *interface_name,
-                                                    const char      *member,
-                                                    GVariant        *params);
+void             init_object_tree_emit (InitObjectTree *self,
+                                        const char     *path,
+                                        const char     *interface_name,
+                                        const char     *member,
+                                        GVariant       *params);
 
 G_END_DECLS

@@ -7,7 +7,7 @@
 
 struct _InitPrefixStream
 {
-  GInputStream  parent_instance;
+  GInputStream parent_instance;
 
   GBytes       *prefix;
   gsize         offset;
@@ -41,11 +41,11 @@ take_prefix (InitPrefixStream *self,
 }
 
 static gssize
-init_prefix_stream_read (GInputStream  *stream,
-                         void          *buffer,
-                         gsize          count,
-                         GCancellable  *cancellable,
-                         GError       **error)
+init_prefix_stream_read (GInputStream *stream,
+                         void         *buffer,
+                         gsize         count,
+                         GCancellable *cancellable,
+                         GError      **error)
 {
   InitPrefixStream *self = INIT_PREFIX_STREAM (stream);
 
@@ -55,9 +55,9 @@ init_prefix_stream_read (GInputStream  *stream,
 }
 
 static gboolean
-init_prefix_stream_close (GInputStream  *stream,
-                          GCancellable  *cancellable,
-                          GError       **error)
+init_prefix_stream_close (GInputStream *stream,
+                          GCancellable *cancellable,
+                          GError      **error)
 {
   return g_input_stream_close (INIT_PREFIX_STREAM (stream)->base, cancellable, error);
 }
@@ -93,10 +93,10 @@ init_prefix_stream_create_source (GPollableInputStream *stream,
 }
 
 static gssize
-init_prefix_stream_read_nonblocking (GPollableInputStream  *stream,
-                                     void                  *buffer,
-                                     gsize                  count,
-                                     GError               **error)
+init_prefix_stream_read_nonblocking (GPollableInputStream *stream,
+                                     void                 *buffer,
+                                     gsize                 count,
+                                     GError              **error)
 {
   InitPrefixStream *self = INIT_PREFIX_STREAM (stream);
 

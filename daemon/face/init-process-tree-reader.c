@@ -23,7 +23,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TreeCall, tree_call_free)
 
 static GVariant *
 build_tree (InitInstance *instance,
-            gboolean      with_command_lines)
+            gboolean with_command_lines)
 {
   g_autoptr(GArray) tree = init_instance_get_process_tree (instance);
   GVariantBuilder builder;

@@ -158,7 +158,7 @@ save_state (InitReexec *reexec,
     g_variant_dict_insert_value (&dict, "reexec-caller", caller);
   if (reexec->manager != NULL)
     {
-      g_auto(GStrv) subscribers =
+      g_auto (GStrv) subscribers =
         init_object_tree_list_subscribers (init_manager_get_object_tree (reexec->manager));
 
       g_variant_dict_insert (&dict, "subscribers", "^as", subscribers);
@@ -168,13 +168,13 @@ save_state (InitReexec *reexec,
 }
 
 gboolean
-init_reexec_now (InitReexec  *reexec,
-                 GVariant    *caller,
-                 GError     **error)
+init_reexec_now (InitReexec *reexec,
+                 GVariant   *caller,
+                 GError    **error)
 {
   g_autoptr(GPtrArray) logged = NULL;
   g_autoptr(GVariant) state = NULL;
-  g_auto(GStrv) argv = NULL;
+  g_auto (GStrv) argv = NULL;
   g_autofree char *unique_name = NULL;
   g_autoptr(GArray) kept = g_array_new (FALSE, FALSE, sizeof (int));
   sigset_t block, saved_mask;
@@ -280,9 +280,9 @@ restore_subscribers (InitReexec *reexec,
 }
 
 gboolean
-init_reexec_restore (InitReexec  *reexec,
-                     GVariant    *state,
-                     GError     **error)
+init_reexec_restore (InitReexec *reexec,
+                     GVariant   *state,
+                     GError    **error)
 {
   g_autoptr(GVariant) engine = NULL, history = NULL, caller = NULL;
   InitSaveCodec codec = { 0 };

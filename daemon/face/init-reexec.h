@@ -19,33 +19,33 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  InitEngine   *engine;
-  InitHistory  *history;
-  InitManager  *manager;       /* may be NULL (--no-dbus) */
-  InitService  *service;       /* may be NULL */
-  char         *exe;           /* the binary to exec: its path, so an upgrade takes effect */
-  char        **argv;          /* the arguments we were started with (without --restore-fd) */
-  GFunc         before_exec;   /* called right before exec (the daemon flushes its files) */
-  gpointer      before_exec_data;
+  InitEngine  *engine;
+  InitHistory *history;
+  InitManager *manager;        /* may be NULL (--no-dbus) */
+  InitService *service;        /* may be NULL */
+  char        *exe;            /* the binary to exec: its path, so an upgrade takes effect */
+  char       **argv;           /* the arguments we were started with (without --restore-fd) */
+  GFunc        before_exec;    /* called right before exec (the daemon flushes its files) */
+  gpointer     before_exec_data;
 } InitReexec;
 
 /* InitManagerOptions.reexec: re-exec from an idle callback; the new process answers @call
  * (whose reference this takes), or this one does with the error if the exec failed. */
-void      init_reexec_request  (InitCall              *call,
-                                gpointer               reexec);
+void      init_reexec_request (InitCall *call,
+                               gpointer  reexec);
 /* Re-exec now.  Returns only on failure (the old process carries on unchanged).  @caller is
  * the saved Reexec caller (init_call_save()) or NULL. */
-gboolean  init_reexec_now      (InitReexec            *reexec,
-                                GVariant              *caller,
-                                GError               **error);
+gboolean  init_reexec_now (InitReexec *reexec,
+                           GVariant   *caller,
+                           GError    **error);
 
 /* In the new process: the state from @fd (closed). */
-GVariant *init_reexec_read     (int                    fd,
-                                GError               **error);
+GVariant *init_reexec_read (int      fd,
+                            GError **error);
 /* Restore engine and history from @state; then the bus (adopted connection, or a fresh
  * connect) and the answer to the caller of Reexec. */
-gboolean  init_reexec_restore  (InitReexec            *reexec,
-                                GVariant              *state,
-                                GError               **error);
+gboolean  init_reexec_restore (InitReexec *reexec,
+                               GVariant   *state,
+                               GError    **error);
 
 G_END_DECLS

@@ -18,7 +18,7 @@
 
 struct _InitService
 {
-  GObject          parent_instance;
+  GObject parent_instance;
 
   InitManager     *manager;
   char            *address;
@@ -34,18 +34,18 @@ struct _InitService
   char            *unique_name;  /* of an adopted connection (GDBus does not know it) */
 
   /* re-exec: shared with the message thread */
-  GMutex           freeze_lock;
-  guint            filter_id;
-  guint            gate_id;      /* the authority's call gate (init-call-gate.h) */
-  int              capture_fd;   /* messages read while freezing go here; -1 */
-  gint             freezing;     /* atomic: capture_fd is set (the filter's fast path) */
-  char            *marker;       /* while freezing: member of the marker signal, until seen */
-  char            *stop_marker;  /* then: the signal at which the message thread stops */
-  GCond            freeze_cond;
-  gboolean         parked;       /* the message thread read the stop marker and waits */
-  gboolean         thawed;
-  int              socket_fd;    /* the adopted connection's socket, or -1 */
-  guint            n_captured;
+  GMutex   freeze_lock;
+  guint    filter_id;
+  guint    gate_id;              /* the authority's call gate (init-call-gate.h) */
+  int      capture_fd;           /* messages read while freezing go here; -1 */
+  gint     freezing;             /* atomic: capture_fd is set (the filter's fast path) */
+  char    *marker;               /* while freezing: member of the marker signal, until seen */
+  char    *stop_marker;          /* then: the signal at which the message thread stops */
+  GCond    freeze_cond;
+  gboolean parked;               /* the message thread read the stop marker and waits */
+  gboolean thawed;
+  int      socket_fd;            /* the adopted connection's socket, or -1 */
+  guint    n_captured;
 };
 
 enum
@@ -573,7 +573,7 @@ init_service_freeze (InitService *self,
     fd = dup (self->socket_fd);
   else
     fd = dup (g_socket_get_fd (g_socket_connection_get_socket (
-                G_SOCKET_CONNECTION (g_dbus_connection_get_stream (self->connection)))));
+                                 G_SOCKET_CONNECTION (g_dbus_connection_get_stream (self->connection)))));
   if (fd < 0)
     {
       init_service_thaw (self);

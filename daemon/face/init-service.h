@@ -28,14 +28,14 @@ G_DECLARE_FINAL_TYPE (InitService, init_service, INIT, SERVICE, GObject)
 /* The address of @bus_type's bus as GIO would find it: DBUS_SYSTEM_BUS_ADDRESS /
  * DBUS_SESSION_BUS_ADDRESS, else the system socket / $XDG_RUNTIME_DIR/bus.  Never autolaunches
  * a bus; NULL if there is no way to find one. */
-char        *init_service_find_bus_address (GBusType     bus_type);
+char *init_service_find_bus_address (GBusType bus_type);
 
-InitService *init_service_new              (InitManager *manager,
-                                            const char  *address);
+InitService *init_service_new (InitManager *manager,
+                               const char  *address);
 /* Start connecting (asynchronously; failures are retried). */
-void         init_service_start            (InitService *self);
+void         init_service_start (InitService *self);
 /* Unexport everything, release the name and close the connection. */
-void         init_service_stop             (InitService *self);
+void         init_service_stop (InitService *self);
 /* The current connection, or NULL while disconnected. */
 GDBusConnection *init_service_get_connection (InitService *self);
 
@@ -48,23 +48,23 @@ GDBusConnection *init_service_get_connection (InitService *self);
  * no connection.  The new process adopts both: its connection reads the captured messages
  * first, then the socket.  A message the message thread is half-way through reading at the
  * very moment of the exec is the one thing that can be lost. */
-int          init_service_freeze           (InitService *self,
-                                            int         *capture_fd,
-                                            char       **unique_name);
+int          init_service_freeze (InitService *self,
+                                  int         *capture_fd,
+                                  char       **unique_name);
 /* The exec failed: handle messages again; captured calls are refused (Error.Failed). */
-void         init_service_thaw             (InitService *self);
+void         init_service_thaw (InitService *self);
 /* In the new process: use the inherited connection @fd (already authenticated, owning
  * INIT_BUS_NAME as @unique_name), reading the messages in @capture_fd (closed; -1: none)
  * first; emits "name-acquired". */
-gboolean     init_service_adopt            (InitService *self,
-                                            int          fd,
-                                            int          capture_fd,
-                                            const char  *unique_name,
-                                            GError     **error);
+gboolean     init_service_adopt (InitService *self,
+                                 int          fd,
+                                 int          capture_fd,
+                                 const char  *unique_name,
+                                 GError     **error);
 /* The records of a capture file as GDBusMessages (and, in *@raw, their bytes back to back). */
-GPtrArray   *init_service_read_captured    (int          fd,
-                                            GBytes     **raw);
+GPtrArray *init_service_read_captured (int      fd,
+                                       GBytes **raw);
 /* Messages captured since the last freeze (tests). */
-guint        init_service_get_n_captured   (InitService *self);
+guint        init_service_get_n_captured (InitService *self);
 
 G_END_DECLS

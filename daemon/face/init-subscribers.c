@@ -148,10 +148,10 @@ check_present (InitSubscribers *self,
 }
 
 static gboolean
-add_name (InitSubscribers  *self,
-          const char       *name,
-          gboolean          add_rule,
-          GError          **error)
+add_name (InitSubscribers *self,
+          const char      *name,
+          gboolean         add_rule,
+          GError         **error)
 {
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
@@ -178,17 +178,17 @@ add_name (InitSubscribers  *self,
 }
 
 gboolean
-init_subscribers_add (InitSubscribers  *self,
-                      const char       *name,
-                      GError          **error)
+init_subscribers_add (InitSubscribers *self,
+                      const char      *name,
+                      GError         **error)
 {
   return add_name (self, name, TRUE, error);
 }
 
 gboolean
-init_subscribers_adopt (InitSubscribers  *self,
-                        const char       *name,
-                        GError          **error)
+init_subscribers_adopt (InitSubscribers *self,
+                        const char      *name,
+                        GError         **error)
 {
   return add_name (self, name, FALSE, error);
 }

@@ -21,8 +21,8 @@ G_BEGIN_DECLS
 
 typedef struct _InitSubscribers InitSubscribers;
 
-InitSubscribers *init_subscribers_new    (void);
-void             init_subscribers_free   (InitSubscribers *self);
+InitSubscribers *init_subscribers_new (void);
+void             init_subscribers_free (InitSubscribers *self);
 
 /* Follow names on @connection (NULL: none).  Forgets every subscriber: a name belongs to one
  * bus connection. */
@@ -31,18 +31,18 @@ void             init_subscribers_set_connection (InitSubscribers *self,
 
 /* Subscribe @name (a unique name); G_DBUS_ERROR_LIMITS_EXCEEDED when full, and
  * G_DBUS_ERROR_FAILED without a connection. */
-gboolean         init_subscribers_add    (InitSubscribers *self,
-                                          const char      *name,
-                                          GError         **error);
+gboolean         init_subscribers_add (InitSubscribers *self,
+                                       const char      *name,
+                                       GError         **error);
 /* A subscriber carried over a re-exec: its match rule is still on the connection. */
-gboolean         init_subscribers_adopt  (InitSubscribers *self,
-                                          const char      *name,
-                                          GError         **error);
+gboolean         init_subscribers_adopt (InitSubscribers *self,
+                                         const char      *name,
+                                         GError         **error);
 void             init_subscribers_remove (InitSubscribers *self,
                                           const char      *name);
 /* Whether anybody follows the signals now. */
-gboolean         init_subscribers_any    (InitSubscribers *self);
+gboolean         init_subscribers_any (InitSubscribers *self);
 /* The subscribed names (for a re-exec to carry), NULL-terminated, newly allocated. */
-char           **init_subscribers_list   (InitSubscribers *self);
+char **init_subscribers_list (InitSubscribers *self);
 
 G_END_DECLS

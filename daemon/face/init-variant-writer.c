@@ -282,9 +282,9 @@ init_variant_writer_uint64 (InitVariantWriter *writer,
 }
 
 void
-init_variant_writer_strv (InitVariantWriter  *writer,
-                          const char * const *values,
-                          gsize               n)
+init_variant_writer_strv (InitVariantWriter *writer,
+                          const char *const *values,
+                          gsize              n)
 {
   init_variant_writer_open_array (writer, INIT_VARIANT_ALIGN_1, FALSE);
   for (gsize i = 0; i < n; i++)

@@ -24,49 +24,49 @@ G_BEGIN_DECLS
 
 typedef struct _InitVariantWriter InitVariantWriter;
 
-InitVariantWriter *init_variant_writer_new          (gsize               reserve);
-void               init_variant_writer_free         (InitVariantWriter  *writer);
+InitVariantWriter *init_variant_writer_new (gsize reserve);
+void               init_variant_writer_free (InitVariantWriter *writer);
 /* The value written (exactly one top-level value, every container closed), of @type, as a
  * new floating GVariant; frees @writer. */
-GVariant          *init_variant_writer_finish       (InitVariantWriter  *writer,
-                                                     const GVariantType *type);
+GVariant *init_variant_writer_finish (InitVariantWriter  *writer,
+                                      const GVariantType *type);
 
 /* Basic values. */
-void               init_variant_writer_string       (InitVariantWriter  *writer,
-                                                     const char         *value);
-void               init_variant_writer_boolean      (InitVariantWriter  *writer,
-                                                     gboolean            value);
-void               init_variant_writer_int32        (InitVariantWriter  *writer,
-                                                     gint32              value);
-void               init_variant_writer_uint32       (InitVariantWriter  *writer,
-                                                     guint32             value);
-void               init_variant_writer_uint64       (InitVariantWriter  *writer,
-                                                     guint64             value);
+void               init_variant_writer_string (InitVariantWriter *writer,
+                                               const char        *value);
+void               init_variant_writer_boolean (InitVariantWriter *writer,
+                                                gboolean           value);
+void               init_variant_writer_int32 (InitVariantWriter *writer,
+                                              gint32             value);
+void               init_variant_writer_uint32 (InitVariantWriter *writer,
+                                               guint32            value);
+void               init_variant_writer_uint64 (InitVariantWriter *writer,
+                                               guint64            value);
 /* A string array ("as") from @n strings (NULL entries are written as ""). */
-void               init_variant_writer_strv         (InitVariantWriter  *writer,
-                                                     const char * const *values,
-                                                     gsize               n);
+void               init_variant_writer_strv (InitVariantWriter *writer,
+                                             const char *const *values,
+                                             gsize              n);
 
 /* Containers.  @align is the container type's alignment mask. */
 /* Tuples and dict entries; @fixed_size for tuples of fixed size only ((uu)). */
-void               init_variant_writer_open_tuple   (InitVariantWriter  *writer,
-                                                     guint               align,
-                                                     gboolean            fixed_size);
-void               init_variant_writer_close_tuple  (InitVariantWriter  *writer);
+void               init_variant_writer_open_tuple (InitVariantWriter *writer,
+                                                   guint              align,
+                                                   gboolean           fixed_size);
+void               init_variant_writer_close_tuple (InitVariantWriter *writer);
 /* Arrays; @fixed_elements when the element type has a fixed size (au, a(uu)). */
-void               init_variant_writer_open_array   (InitVariantWriter  *writer,
-                                                     guint               align,
-                                                     gboolean            fixed_elements);
-void               init_variant_writer_close_array  (InitVariantWriter  *writer);
+void               init_variant_writer_open_array (InitVariantWriter *writer,
+                                                   guint              align,
+                                                   gboolean           fixed_elements);
+void               init_variant_writer_close_array (InitVariantWriter *writer);
 /* A variant: open, write exactly one value, close with that value's type string. */
-void               init_variant_writer_open_variant (InitVariantWriter  *writer);
+void               init_variant_writer_open_variant (InitVariantWriter *writer);
 void               init_variant_writer_close_variant (InitVariantWriter *writer,
                                                       const char        *type_string);
 
 /* A dict entry {sv} opened up to its variant: write the value, then close_entry. */
-void               init_variant_writer_open_entry   (InitVariantWriter  *writer,
-                                                     const char         *key);
-void               init_variant_writer_close_entry  (InitVariantWriter  *writer,
-                                                     const char         *type_string);
+void               init_variant_writer_open_entry (InitVariantWriter *writer,
+                                                   const char        *key);
+void               init_variant_writer_close_entry (InitVariantWriter *writer,
+                                                    const char        *type_string);
 
 G_END_DECLS

@@ -146,7 +146,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char * const args[] = { "--startup-event", "go", NULL };
+  const char *const args[] = { "--startup-event", "go", NULL };
   const char *keys = "job-123";
   DBusFixture *fx;
   InitAdminWindow *window;

@@ -34,8 +34,8 @@ typedef struct
 
 /* Run @argv to completion, stdout to /dev/null; milliseconds. */
 static double
-run_once (const char         *label,
-          const char * const *argv)
+run_once (const char        *label,
+          const char *const *argv)
 {
   posix_spawn_file_actions_t actions;
   gint64 start = g_get_monotonic_time ();
@@ -44,7 +44,7 @@ run_once (const char         *label,
 
   posix_spawn_file_actions_init (&actions);
   posix_spawn_file_actions_addopen (&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  if (posix_spawn (&pid, argv[0], &actions, NULL, (char * const *) argv, environ) != 0)
+  if (posix_spawn (&pid, argv[0], &actions, NULL, (char *const *) argv, environ) != 0)
     g_error ("cannot run %s", argv[0]);
   waitpid (pid, &status, 0);
   posix_spawn_file_actions_destroy (&actions);
@@ -56,11 +56,11 @@ run_once (const char         *label,
 /* @n runs of @argv (and @then, if given, after each: the two count as one run); min and
  * median wall time, and with a daemon its CPU and messages per run. */
 static void
-measure (Target             *target,
-         const char         *label,
-         guint               n,
-         const char * const *argv,
-         const char * const *then)
+measure (Target            *target,
+         const char        *label,
+         guint              n,
+         const char *const *argv,
+         const char *const *then)
 {
   g_autofree double *ms = g_new (double, n);
   int pid = target->fx != NULL ? dbus_fixture_get_initd_pid (target->fx) : 0;

@@ -66,10 +66,10 @@ call (DBusFixture *fx,
 }
 
 static void
-emit (DBusFixture        *fx,
-      const char         *name,
-      const char * const *env,
-      gboolean            wait)
+emit (DBusFixture       *fx,
+      const char        *name,
+      const char *const *env,
+      gboolean           wait)
 {
   static const char *const none[] = { NULL };
   g_autoptr(GVariant) reply = call (fx, NAME, "EmitEvent",
@@ -241,10 +241,10 @@ history_length (DBusFixture *fx)
 /* ---- /proc ---- */
 
 static gboolean
-read_stat (int      pid,
-           int     *ppid,
-           char    *state,
-           gint64  *cpu_usec)
+read_stat (int     pid,
+           int    *ppid,
+           char   *state,
+           gint64 *cpu_usec)
 {
   g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
   g_autofree char *stat = NULL;
@@ -395,7 +395,7 @@ log_continuity (const char *path,
                 guint      *gaps)
 {
   g_autofree char *text = test_util_read_file (path);
-  g_auto(GStrv) split = g_strsplit (text != NULL ? text : "", "\n", -1);
+  g_auto (GStrv) split = g_strsplit (text != NULL ? text : "", "\n", -1);
   long last = 0;
 
   *lines = *gaps = 0;
@@ -556,19 +556,19 @@ drain_inotify (int         fd,
 
 typedef struct
 {
-  guint    events;     /* how many were sent before the time budget ran out */
-  double   cpu_ms;
-  double   wall_ms;
-  guint    writes;
+  guint  events;       /* how many were sent before the time budget ran out */
+  double cpu_ms;
+  double wall_ms;
+  guint  writes;
 } TickRun;
 
 typedef struct
 {
-  gint64   size;
-  long     rss_before_kib;
-  long     rss_after_kib;
-  TickRun  abstract;   /* tock-task: no process, so only the engine and the state file */
-  TickRun  true_task;  /* tick-task: exec /bin/true */
+  gint64  size;
+  long    rss_before_kib;
+  long    rss_after_kib;
+  TickRun abstract;    /* tock-task: no process, so only the engine and the state file */
+  TickRun true_task;   /* tick-task: exec /bin/true */
 } StateRun;
 
 /* At most N_TICKS waiting @event, each running a task to completion; stops early after

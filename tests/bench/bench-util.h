@@ -10,21 +10,21 @@ G_BEGIN_DECLS
 extern gboolean bench_small_jobs;
 
 /* Resident set size of this process in KiB (from /proc/self/status). */
-long    bench_rss_kib      (void);
+long    bench_rss_kib (void);
 /* CPU time (user + system) of this process in microseconds. */
-gint64  bench_cpu_usec     (void);
+gint64  bench_cpu_usec (void);
 /* CPU time (user + system) of process @pid in microseconds, from /proc/PID/stat (0 if gone). */
 gint64  bench_pid_cpu_usec (int pid);
 /* VmRSS of process @pid in KiB (-1 if gone). */
-long    bench_pid_rss_kib  (int pid);
+long    bench_pid_rss_kib (int pid);
 /* Sort @values (@n > 0) and return the median; *@min (optional) gets the smallest. */
-double  bench_median       (double *values, guint n, double *min);
+double  bench_median (double *values, guint n, double *min);
 /* A bare fork + exec + wait of /bin/true, @n times: mean milliseconds per run (the floor every
  * task run pays). */
 double  bench_bare_true_ms (guint n);
 /* Write @n small job files into @dir: job-<i>.conf with `start on ev-<i>` etc. */
-void    bench_write_jobs   (const char *dir, guint n);
+void    bench_write_jobs (const char *dir, guint n);
 /* Parse-and-define @n jobs directly into @engine (no files). */
-void    bench_define_jobs  (gpointer engine, guint n);
+void    bench_define_jobs (gpointer engine, guint n);
 
 G_END_DECLS

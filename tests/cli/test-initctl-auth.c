@@ -13,9 +13,9 @@
 #include "test-util.h"
 
 #define DENIED_JOBS "initctl: Permission denied: Not authorized to perform this operation " \
-                    "(org.example.Init.manage-jobs)\n"
+  "(org.example.Init.manage-jobs)\n"
 #define DENIED_EVENTS "initctl: Permission denied: Not authorized to perform this operation " \
-                      "(org.example.Init.emit-events)\n"
+  "(org.example.Init.emit-events)\n"
 
 typedef struct
 {
@@ -60,10 +60,10 @@ auth_env_clear (AuthEnv *env)
 }
 
 static int
-run_as (AuthEnv     *env,
-        const char  *user,
-        char       **out,
-        char       **err,
+run_as (AuthEnv    *env,
+        const char *user,
+        char      **out,
+        char      **err,
         ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
@@ -77,7 +77,7 @@ run_as (AuthEnv     *env,
     g_ptr_array_add (argv, (char *) arg);
   va_end (args);
   g_ptr_array_add (argv, NULL);
-  return run_argv (env->fx, &opts, (const char * const *) argv->pdata, out, err);
+  return run_argv (env->fx, &opts, (const char *const *) argv->pdata, out, err);
 }
 
 static void
@@ -161,7 +161,7 @@ test_reexec_denied (void)
   g_assert_cmpint (run_as (&env, "pkother", &out, &err, "reexec", NULL), ==, 6);
   g_assert_cmpstr (out, ==, "");
   g_assert_cmpstr (err, ==, "initctl: Permission denied: Not authorized to perform this "
-                            "operation (org.example.Init.reexec)\n");
+                   "operation (org.example.Init.reexec)\n");
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run_as (&env, "pkother", NULL, &err, "--verbose", "reexec", NULL), ==, 6);
   g_assert_true (g_str_has_suffix (err, "(org.freedesktop.DBus.Error.AccessDenied)\n"));
@@ -211,8 +211,8 @@ test_password_prompt (void)
   g_assert_nonnull (strstr (output, "Password: "));
   g_assert_nonnull (strstr (output, "AUTHENTICATION FAILED"));
   g_assert_true (g_str_has_suffix (output, "initctl: Permission denied: Not authorized to "
-                                           "perform this operation "
-                                           "(org.example.Init.manage-jobs)\r\n"));
+                                   "perform this operation "
+                                   "(org.example.Init.manage-jobs)\r\n"));
   g_assert_cmpint (status, ==, 6);
   assert_status (&env, "needs-auth", "needs-auth stop/waiting\n");
   auth_env_clear (&env);
@@ -250,7 +250,7 @@ test_no_ask_password (void)
     return;
   g_assert_cmpint (run_on_pty (env.fx, &opts, argv, NULL, NULL, &output), ==, 6);
   g_assert_cmpstr (output, ==, "initctl: Permission denied: authentication is required (and "
-                               "--no-ask-password was given)\r\n");
+                   "--no-ask-password was given)\r\n");
   auth_env_clear (&env);
 }
 

@@ -13,17 +13,17 @@
 /* ---- inside a job ---- */
 
 /* A job's script runs `initctl stop': no job name, no options, no bus variables: it stops the
- * instance that runs it, through $INIT_DBUS_ADDRESS, without waiting (so without deadlock). */
+* instance that runs it, through $INIT_DBUS_ADDRESS, without waiting (so without deadlock). */
 static void
 test_in_job_stop_self (void)
 {
   const char *jobs[] = {
     "selfstop", "instance $N\nscript\n"
-                "  unset DBUS_SESSION_BUS_ADDRESS DBUS_SYSTEM_BUS_ADDRESS\n"
-                "  echo \"$UPSTART_JOB ($UPSTART_INSTANCE) $INIT_DBUS_MODE\" > @DIR@/who\n"
-                "  @INITCTL@ stop\n"
-                "  sleep 1000\n"
-                "end script\n",
+    "  unset DBUS_SESSION_BUS_ADDRESS DBUS_SYSTEM_BUS_ADDRESS\n"
+    "  echo \"$UPSTART_JOB ($UPSTART_INSTANCE) $INIT_DBUS_MODE\" > @DIR@/who\n"
+    "  @INITCTL@ stop\n"
+    "  sleep 1000\n"
+    "end script\n",
     NULL
   };
   DBusFixture *fx = run_fixture_new (jobs);
@@ -46,15 +46,15 @@ test_in_job_restart_and_other_jobs (void)
 {
   const char *jobs[] = {
     "again", "script\n"
-             "  unset DBUS_SESSION_BUS_ADDRESS DBUS_SYSTEM_BUS_ADDRESS\n"
-             "  echo run >> @DIR@/runs\n"
-             "  if [ $(wc -l < @DIR@/runs) -lt 2 ]; then\n"
-             "    @INITCTL@ restart\n"
-             "    exec sleep 1000\n"
-             "  fi\n"
-             "  @INITCTL@ start other > @DIR@/other 2>&1\n"
-             "  exec sleep 1000\n"
-             "end script\n",
+    "  unset DBUS_SESSION_BUS_ADDRESS DBUS_SYSTEM_BUS_ADDRESS\n"
+    "  echo run >> @DIR@/runs\n"
+    "  if [ $(wc -l < @DIR@/runs) -lt 2 ]; then\n"
+    "    @INITCTL@ restart\n"
+    "    exec sleep 1000\n"
+    "  fi\n"
+    "  @INITCTL@ start other > @DIR@/other 2>&1\n"
+    "  exec sleep 1000\n"
+    "end script\n",
     "other", "exec sleep 1000\n",
     NULL
   };
@@ -154,9 +154,9 @@ monitor_start (Monitor     *m,
 
 typedef struct
 {
-  Monitor    *m;
-  char       *line;
-  gboolean    done;
+  Monitor *m;
+  char    *line;
+  gboolean done;
 } LineRead;
 
 static void
@@ -327,7 +327,7 @@ test_monitor_json (void)
                         "              [p['name'] for p in o['processes']])\n",
                         m.seen->str);
   g_assert_cmpstr (summary, ==, "failing start running post-start ['main']\n"
-                                "True failing main process terminated with status 1\n");
+                   "True failing main process terminated with status 1\n");
   monitor_stop (&m);
   dbus_fixture_free (fx);
 }

@@ -32,13 +32,13 @@ test_seed_1_starts_on_event (void)
   DBusFixture *fx = run_fixture_new (jobs);
 
   run_transcript (fx,
-    "# initctl status example1\n"
-    "example1 stop/waiting\n"
-    "# initctl emit surprise\n"
-    "# initctl status example1\n"
-    "example1 start/running\n"
-    "# initctl status example1p\n"
-    "example1p start/running, process 1234\n");
+                  "# initctl status example1\n"
+                  "example1 stop/waiting\n"
+                  "# initctl emit surprise\n"
+                  "# initctl status example1\n"
+                  "example1 start/running\n"
+                  "# initctl status example1p\n"
+                  "example1p start/running, process 1234\n");
   dbus_fixture_free (fx);
 }
 
@@ -53,11 +53,11 @@ test_seed_2_event_environment (void)
   DBusFixture *fx = run_fixture_new (jobs);
 
   run_transcript (fx,
-    "# cat @DIR@/weather\n"
-    "cat: @DIR@/weather: No such file or directory\n"
-    "# initctl emit weather KIND=RAIN\n"
-    "# cat @DIR@/weather\n"
-    "RAIN\n");
+                  "# cat @DIR@/weather\n"
+                  "cat: @DIR@/weather: No such file or directory\n"
+                  "# initctl emit weather KIND=RAIN\n"
+                  "# cat @DIR@/weather\n"
+                  "RAIN\n");
   dbus_fixture_free (fx);
 }
 
@@ -76,23 +76,23 @@ test_seed_3_matching (void)
   DBusFixture *fx = run_fixture_new (jobs);
 
   run_transcript (fx,
-    "# initctl emit weather KIND=hail\n"
-    "# initctl status example3\n"
-    "example3 stop/waiting\n"
-    "# initctl emit weather KIND=snow\n"
-    "# initctl status example3\n"
-    "example3 start/running\n");
+                  "# initctl emit weather KIND=hail\n"
+                  "# initctl status example3\n"
+                  "example3 stop/waiting\n"
+                  "# initctl emit weather KIND=snow\n"
+                  "# initctl status example3\n"
+                  "example3 start/running\n");
   run_transcript (fx,
-    "# initctl emit weather KIND=rain INTENSITY=light\n"
-    "# initctl list\n"
-    "both stop/waiting\n"
-    "class start/running\n"
-    "example3 start/running\n"
-    "glob start/running\n"
-    "negated start/running\n"
-    "# initctl emit weather KIND=rain INTENSITY=heavy\n"
-    "# initctl status both\n"
-    "both start/running\n");
+                  "# initctl emit weather KIND=rain INTENSITY=light\n"
+                  "# initctl list\n"
+                  "both stop/waiting\n"
+                  "class start/running\n"
+                  "example3 start/running\n"
+                  "glob start/running\n"
+                  "negated start/running\n"
+                  "# initctl emit weather KIND=rain INTENSITY=heavy\n"
+                  "# initctl status both\n"
+                  "both start/running\n");
   dbus_fixture_free (fx);
 }
 
@@ -102,21 +102,21 @@ test_seed_4_or_and_own_environment (void)
 {
   const char *jobs[] = {
     "example4", "start on weather KIND=rain or weather KIND=snow\n"
-                "stop on weather KIND!=$KIND\n",
+    "stop on weather KIND!=$KIND\n",
     NULL
   };
   DBusFixture *fx = run_fixture_new (jobs);
 
   run_transcript (fx,
-    "# initctl emit weather KIND=rain INTENSITY=heavy\n"
-    "# initctl status example4\n"
-    "example4 start/running\n"
-    "# initctl emit weather KIND=rain INTENSITY=light\n"
-    "# initctl status example4\n"
-    "example4 start/running\n"
-    "# initctl emit weather KIND=sun\n"
-    "# initctl status example4\n"
-    "example4 stop/waiting\n");
+                  "# initctl emit weather KIND=rain INTENSITY=heavy\n"
+                  "# initctl status example4\n"
+                  "example4 start/running\n"
+                  "# initctl emit weather KIND=rain INTENSITY=light\n"
+                  "# initctl status example4\n"
+                  "example4 start/running\n"
+                  "# initctl emit weather KIND=sun\n"
+                  "# initctl status example4\n"
+                  "example4 stop/waiting\n");
   dbus_fixture_free (fx);
 }
 
@@ -127,20 +127,20 @@ test_seed_4_restart_with_new_kind (void)
 {
   const char *jobs[] = {
     "example4", "start on weather KIND=rain or weather KIND=snow\n"
-                "stop on weather KIND!=$KIND\n"
-                "script\n  echo $KIND >> @DIR@/kinds\n  exec sleep 1000\nend script\n",
+    "stop on weather KIND!=$KIND\n"
+    "script\n  echo $KIND >> @DIR@/kinds\n  exec sleep 1000\nend script\n",
     NULL
   };
   DBusFixture *fx = run_fixture_new (jobs);
   g_autofree char *kinds = NULL;
 
   run_transcript (fx,
-    "# initctl emit weather KIND=rain\n"
-    "# initctl status example4\n"
-    "example4 start/running, process 1234\n"
-    "# initctl emit weather KIND=snow\n"
-    "# initctl status example4\n"
-    "example4 start/running, process 1234\n");
+                  "# initctl emit weather KIND=rain\n"
+                  "# initctl status example4\n"
+                  "example4 start/running, process 1234\n"
+                  "# initctl emit weather KIND=snow\n"
+                  "# initctl status example4\n"
+                  "example4 start/running, process 1234\n");
   g_assert_true (run_wait_status (fx, "example4", "example4 start/running, process N\n", WAIT_MS));
   for (guint i = 0; i < 200; i++)
     {
@@ -171,26 +171,26 @@ test_seed_5_positional (void)
   DBusFixture *fx = run_fixture_new (jobs);
 
   run_transcript (fx,
-    "# initctl emit weather KIND=rain INTENSITY=heavy\n"
-    "# initctl status heavy-rain\n"
-    "heavy-rain start/running\n"
-    "# initctl emit storm A=rain B=heavy\n"
-    "# initctl status any-names\n"
-    "any-names start/running\n"
-    "# initctl status after-dbus\n"
-    "after-dbus stop/waiting\n"
-    "# initctl start dbus\n"
-    "dbus start/running, process 1234\n"
-    "# initctl status after-dbus\n"
-    "after-dbus start/running\n"
-    "# initctl emit runlevel RUNLEVEL=S PREVLEVEL=N\n"
-    "# initctl status rc\n"
-    "rc stop/waiting\n"
-    "# initctl emit runlevel RUNLEVEL=2 PREVLEVEL=N\n"
-    "# initctl status rc\n"
-    "rc start/running\n"
-    "# initctl status on-segv\n"
-    "on-segv stop/waiting\n");
+                  "# initctl emit weather KIND=rain INTENSITY=heavy\n"
+                  "# initctl status heavy-rain\n"
+                  "heavy-rain start/running\n"
+                  "# initctl emit storm A=rain B=heavy\n"
+                  "# initctl status any-names\n"
+                  "any-names start/running\n"
+                  "# initctl status after-dbus\n"
+                  "after-dbus stop/waiting\n"
+                  "# initctl start dbus\n"
+                  "dbus start/running, process 1234\n"
+                  "# initctl status after-dbus\n"
+                  "after-dbus start/running\n"
+                  "# initctl emit runlevel RUNLEVEL=S PREVLEVEL=N\n"
+                  "# initctl status rc\n"
+                  "rc stop/waiting\n"
+                  "# initctl emit runlevel RUNLEVEL=2 PREVLEVEL=N\n"
+                  "# initctl status rc\n"
+                  "rc start/running\n"
+                  "# initctl status on-segv\n"
+                  "on-segv stop/waiting\n");
   /* The crash's timing is the kernel's: start without waiting, then watch. */
   g_assert_cmpint (run_initctl (fx, NULL, NULL, "start", "--no-wait", "crasher", NULL), ==, 0);
   g_assert_true (run_wait_status (fx, "on-segv", "on-segv start/running\n", WAIT_MS));
@@ -211,10 +211,10 @@ test_seed_6_emit_waits_for_task (void)
   g_autofree char *rc = NULL;
 
   run_transcript (fx,
-    "# initctl emit suspend\n"
-    "# initctl status suspend\n"
-    "suspend stop/waiting\n"
-    "# initctl emit runlevel RUNLEVEL=2\n");
+                  "# initctl emit suspend\n"
+                  "# initctl status suspend\n"
+                  "suspend stop/waiting\n"
+                  "# initctl emit runlevel RUNLEVEL=2\n");
   /* Read at once, without waiting: the emits returned only after the tasks finished. */
   suspended = fixture_file (fx, "suspended");
   rc = fixture_file (fx, "rc");
@@ -242,7 +242,7 @@ test_seed_6_emit_failures_and_no_wait (void)
   g_assert_cmpint (run_initctl (fx, &out, &err, "emit", "suspend", NULL), ==, 5);
   g_assert_cmpstr (out, ==, "");
   g_assert_cmpstr (err, ==, "initctl: Event failed: suspend: job suspend: main process "
-                            "terminated with status 1\n");
+                   "terminated with status 1\n");
   g_clear_pointer (&err, g_free);
 
   /* --no-wait: the task is still running when emit has returned. */
@@ -252,9 +252,9 @@ test_seed_6_emit_failures_and_no_wait (void)
   g_assert_true (g_str_has_prefix (out, "slow start/"));
 
   run_transcript (fx,
-    "# initctl emit up\n"
-    "# initctl status up\n"
-    "up start/running, process 1234\n");
+                  "# initctl emit up\n"
+                  "# initctl status up\n"
+                  "up start/running, process 1234\n");
 
   g_assert_cmpint (run_initctl (fx, NULL, &err, "emit", "broken", NULL), ==, 5);
   g_assert_true (g_str_has_prefix (err, "initctl: Event failed: broken: job broken: "));
@@ -269,7 +269,7 @@ test_seed_7_starting_blocks (void)
 {
   const char *jobs[] = {
     "blocker", "start on starting\ntask\n\nscript\n  sleep 0.3\n"
-               "  [ \"$JOB\" = blocker ] || echo $JOB >> @DIR@/blocked\nend script\n",
+    "  [ \"$JOB\" = blocker ] || echo $JOB >> @DIR@/blocked\nend script\n",
     "svc", "exec sleep 1000\n",
     NULL
   };
@@ -277,8 +277,8 @@ test_seed_7_starting_blocks (void)
   g_autofree char *blocked = NULL;
 
   run_transcript (fx,
-    "# initctl start svc\n"
-    "svc start/running, process 1234\n");
+                  "# initctl start svc\n"
+                  "svc start/running, process 1234\n");
   blocked = fixture_file (fx, "blocked");
   g_assert_cmpstr (blocked, ==, "svc\n");
   dbus_fixture_free (fx);
@@ -290,19 +290,19 @@ test_seed_7_env_default (void)
 {
   const char *jobs[] = {
     "mounted", "start on mounted\ntask\n\nenv MOUNTPOINT=/tmp\n"
-               "script\n  echo $MOUNTPOINT >> @DIR@/mounts\nend script\n",
+    "script\n  echo $MOUNTPOINT >> @DIR@/mounts\nend script\n",
     NULL
   };
   DBusFixture *fx = run_fixture_new (jobs);
   g_autofree char *mounts = NULL;
 
   run_transcript (fx,
-    "# initctl emit mounted MOUNTPOINT=/srv\n"
-    "# initctl emit mounted\n"
-    "# initctl start mounted\n"
-    "mounted stop/waiting\n"
-    "# initctl start mounted MOUNTPOINT=/home\n"
-    "mounted stop/waiting\n");
+                  "# initctl emit mounted MOUNTPOINT=/srv\n"
+                  "# initctl emit mounted\n"
+                  "# initctl start mounted\n"
+                  "mounted stop/waiting\n"
+                  "# initctl start mounted MOUNTPOINT=/home\n"
+                  "mounted stop/waiting\n");
   mounts = fixture_file (fx, "mounts");
   g_assert_cmpstr (mounts, ==, "/srv\n/tmp\n/tmp\n/home\n");
   dbus_fixture_free (fx);
@@ -322,17 +322,17 @@ test_seed_8_exported_variables (void)
   DBusFixture *fx = run_fixture_new (jobs);
 
   run_transcript (fx,
-    "# initctl start gdm\n"
-    "gdm start/running, process 1234\n");
+                  "# initctl start gdm\n"
+                  "gdm start/running, process 1234\n");
   g_assert_true (run_wait_status (fx, "after-dm", "after-dm start/running\n", WAIT_MS));
   /* portmap runs before needy gets past `starting', so it is running when start returns. */
   run_transcript (fx,
-    "# initctl status portmap\n"
-    "portmap stop/waiting\n"
-    "# initctl start needy\n"
-    "needy start/running, process 1234\n"
-    "# initctl status portmap\n"
-    "portmap start/running, process 1234\n");
+                  "# initctl status portmap\n"
+                  "portmap stop/waiting\n"
+                  "# initctl start needy\n"
+                  "needy start/running, process 1234\n"
+                  "# initctl status portmap\n"
+                  "portmap start/running, process 1234\n");
   dbus_fixture_free (fx);
 }
 
@@ -361,15 +361,15 @@ test_seed_9_edit_reloads (void)
   ConfigWait w = { fx, "edited\n  start on two\n" };
 
   run_transcript (fx,
-    "# initctl show-config edited\n"
-    "edited\n"
-    "  start on one\n");
+                  "# initctl show-config edited\n"
+                  "edited\n"
+                  "  start on one\n");
   run_write_job (fx, "edited", "start on two\n");
   g_assert_true (test_util_wait_until (config_is, &w, WAIT_MS));
   run_transcript (fx,
-    "# initctl emit two\n"
-    "# initctl status edited\n"
-    "edited start/running\n");
+                  "# initctl emit two\n"
+                  "# initctl status edited\n"
+                  "edited start/running\n");
   dbus_fixture_free (fx);
 }
 

@@ -95,7 +95,7 @@ test_status_tree_text (void)
   DBusFixture *fx = run_fixture_new ((const char *[]) { "nest", nest_job, NULL });
   g_autofree char *out = NULL;
   g_autofree char *short_out = NULL;
-  g_auto(GStrv) lines = NULL;
+  g_auto (GStrv) lines = NULL;
   int main_pid, child, grandchild;
   g_autofree char *main_line = NULL;
   g_autofree char *child_line = NULL;
@@ -151,7 +151,7 @@ test_status_tree_json (void)
   g_autofree char *stopped = NULL;
   g_autofree char *parsed = NULL;
   g_autofree char *plain = NULL;
-  g_auto(GStrv) lines = NULL;
+  g_auto (GStrv) lines = NULL;
   g_autofree char *main_cmdline = NULL;
   g_autofree char *expected = NULL;
   int main_pid = 0, pid[3], ppid[3];

@@ -20,19 +20,19 @@ test_commands_on_path (void)
 {
   const char *jobs[] = {
     "walinuxagent", "description \"Microsoft Azure Linux agent\"\n"
-                    "start on runlevel [2345]\n"
-                    "stop on runlevel [!2345]\n"
-                    "pre-start script\n"
-                    "    [ -r @DIR@/default ] && . @DIR@/default\n"
-                    "    status other > @DIR@/other-status\n"
-                    "    for c in start stop restart reload status initctl; do\n"
-                    "        command -v $c >> @DIR@/found\n"
-                    "    done\n"
-                    "    if [ \"$WALINUXAGENT_ENABLED\" != \"1\" ]; then\n"
-                    "        stop ; exit 0\n"
-                    "    fi\n"
-                    "end script\n"
-                    "exec sleep 1000\n",
+    "start on runlevel [2345]\n"
+    "stop on runlevel [!2345]\n"
+    "pre-start script\n"
+    "    [ -r @DIR@/default ] && . @DIR@/default\n"
+    "    status other > @DIR@/other-status\n"
+    "    for c in start stop restart reload status initctl; do\n"
+    "        command -v $c >> @DIR@/found\n"
+    "    done\n"
+    "    if [ \"$WALINUXAGENT_ENABLED\" != \"1\" ]; then\n"
+    "        stop ; exit 0\n"
+    "    fi\n"
+    "end script\n"
+    "exec sleep 1000\n",
     "other", "exec sleep 1000\n",
     NULL
   };
@@ -66,20 +66,20 @@ test_start_overtaken (void)
 {
   const char *jobs[] = {
     "wait-for-state", "task\n"
-                      "normal exit 2\n"
-                      "instance $WAITER$WAIT_FOR$WAIT_STATE\n"
-                      "pre-start script\n"
-                      "  status ${WAIT_FOR} | grep -q \"${WAIT_STATE}\" && stop && exit 0\n"
-                      "  exit 0\n"
-                      "end script\n"
-                      "exec sleep 1000\n",
+    "normal exit 2\n"
+    "instance $WAITER$WAIT_FOR$WAIT_STATE\n"
+    "pre-start script\n"
+    "  status ${WAIT_FOR} | grep -q \"${WAIT_STATE}\" && stop && exit 0\n"
+    "  exit 0\n"
+    "end script\n"
+    "exec sleep 1000\n",
     "libvirt-bin", "exec sleep 1000\n",
     "nova-compute", "start on stopped rc RUNLEVEL=[2345]\n"
-                    "pre-start script\n"
-                    "  start wait-for-state WAIT_FOR=libvirt-bin WAIT_STATE=running "
-                    "WAITER=nova-compute > @DIR@/waited\n"
-                    "end script\n"
-                    "exec sleep 1000\n",
+    "pre-start script\n"
+    "  start wait-for-state WAIT_FOR=libvirt-bin WAIT_STATE=running "
+    "WAITER=nova-compute > @DIR@/waited\n"
+    "end script\n"
+    "exec sleep 1000\n",
     NULL
   };
   DBusFixture *fx = run_fixture_new (jobs);
@@ -129,16 +129,16 @@ test_check_config_first_unsatisfied (void)
 {
   const char *jobs[] = {
     "lightdm", "description \"LightDM Display Manager\"\n"
-               "start on ((filesystem\n"
-               "           and runlevel [!06]\n"
-               "           and started dbus\n"
-               "           and plymouth-ready)\n"
-               "          or runlevel PREVLEVEL=S)\n"
-               "stop on runlevel [016]\n"
-               "emits login-session-start\n"
-               "emits desktop-session-start\n"
-               "emits desktop-shutdown\n"
-               "exec sleep 1000\n",
+    "start on ((filesystem\n"
+    "           and runlevel [!06]\n"
+    "           and started dbus\n"
+    "           and plymouth-ready)\n"
+    "          or runlevel PREVLEVEL=S)\n"
+    "stop on runlevel [016]\n"
+    "emits login-session-start\n"
+    "emits desktop-session-start\n"
+    "emits desktop-shutdown\n"
+    "exec sleep 1000\n",
     NULL
   };
   DBusFixture *fx = run_fixture_new (jobs);

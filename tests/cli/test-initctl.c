@@ -21,7 +21,7 @@ static int
 compare_strings (gconstpointer a,
                  gconstpointer b)
 {
-  return strcmp (*(char * const *) a, *(char * const *) b);
+  return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
 static GVariant *
@@ -124,7 +124,7 @@ dbus_state_lines (DBusFixture *fx)
 static void
 test_help (void)
 {
-  const char * const commands[] = {
+  const char *const commands[] = {
     "start", "stop", "restart", "reload", "status", "list", "emit", "reload-configuration",
     "reexec", "version", "log-priority", "show-config", "check-config", "usage", "monitor", "events",
     NULL
@@ -425,7 +425,7 @@ test_reload (void)
 {
   const char *jobs[] = {
     "hup", "script\n  trap 'echo hup > @DIR@/hup; exit 0' HUP\n  while true; do sleep 0.1; done\n"
-           "end script\n",
+    "end script\n",
     "abstract", "\n",
     NULL
   };
@@ -470,7 +470,7 @@ test_emit (void)
 {
   const char *jobs[] = {
     "weather", "start on weather\ntask\n"
-               "script\n  echo \"$KIND $WIND\" > @DIR@/weather\nend script\n",
+    "script\n  echo \"$KIND $WIND\" > @DIR@/weather\nend script\n",
     NULL
   };
   DBusFixture *fx = run_fixture_new (jobs);
@@ -661,7 +661,7 @@ test_connection_init_dbus_address (void)
   g_assert_cmpint (run_argv (fx, &opts, system_version, NULL, NULL), ==, 7);
   g_assert_cmpint (run_argv (fx, &bad, version, NULL, &err), ==, 7);
   g_assert_true (g_str_has_prefix (err, "initctl: Unable to connect to the bus at "
-                                        "$INIT_DBUS_ADDRESS (unix:path=/nonexistent): "));
+                                   "$INIT_DBUS_ADDRESS (unix:path=/nonexistent): "));
   /* A bus named on the command line wins. */
   g_assert_cmpint (run_argv (fx, &bad, system_version, NULL, NULL), ==, 0);
   dbus_fixture_free (fx);

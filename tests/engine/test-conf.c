@@ -70,8 +70,8 @@ on_warning (const char *path,
 }
 
 static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
+fixture_setup (Fixture      *f,
+               gconstpointer data)
 {
   InitConfCallbacks callbacks = { on_job_changed, on_error, on_warning };
 
@@ -85,8 +85,8 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
 {
   init_conf_free (f->conf);
   test_util_rm_rf (f->dir1);
@@ -105,8 +105,8 @@ fixture_teardown (Fixture       *f,
 #define OVERRIDE(author) "author \"" author "\"\n"
 
 static void
-load (Fixture  *f,
-      gboolean  watch)
+load (Fixture *f,
+      gboolean watch)
 {
   g_autoptr(GError) error = NULL;
 
@@ -291,8 +291,8 @@ rss_kb (void)
 
 /* Every .conf is a job named by its path relative to the directory, sub-directories kept. */
 static void
-test_load_jobs (Fixture       *f,
-                gconstpointer  data)
+test_load_jobs (Fixture      *f,
+                gconstpointer data)
 {
   g_autofree char *path = g_build_filename (f->dir1, "frodo", "bar.conf", NULL);
   InitJobClass *klass;
@@ -320,8 +320,8 @@ test_load_jobs (Fixture       *f,
 
 /* Odd names (no extension, ".conf", backups, swap, RCS, dpkg), symlinks, FIFOs are skipped (I2). */
 static void
-test_load_ignored (Fixture       *f,
-                   gconstpointer  data)
+test_load_ignored (Fixture      *f,
+                   gconstpointer data)
 {
   const char *ignored[] = {
     "munchkin", ".conf", ".override", ".hidden.conf", "foo.conf~", "#foo.conf#", ".#foo.conf",
@@ -355,8 +355,8 @@ test_load_ignored (Fixture       *f,
 
 /* A missing directory is not an error, and is picked up when it is created later. */
 static void
-test_load_missing_dir (Fixture       *f,
-                       gconstpointer  data)
+test_load_missing_dir (Fixture      *f,
+                       gconstpointer data)
 {
   g_autofree char *not = g_build_filename (f->dir1, "not", NULL);
   g_autofree char *missing = g_build_filename (not, "yet", NULL);
@@ -375,8 +375,8 @@ test_load_missing_dir (Fixture       *f,
 
 /* A source that cannot be read is reported; load fails only if no source could be read. */
 static void
-test_load_unreadable (Fixture       *f,
-                      gconstpointer  data)
+test_load_unreadable (Fixture      *f,
+                      gconstpointer data)
 {
   g_autofree char *bad = g_build_filename (f->dir2, "file", "init", NULL);
   g_autofree char *file = g_build_filename (f->dir2, "file", NULL);
@@ -401,8 +401,8 @@ test_load_unreadable (Fixture       *f,
 
 /* 5,000 small job files load, and one change afterwards touches one job only. */
 static void
-test_load_many (Fixture       *f,
-                gconstpointer  data)
+test_load_many (Fixture      *f,
+                gconstpointer data)
 {
   const guint n = 5000;
   gint64 start, elapsed;
@@ -442,8 +442,8 @@ test_load_many (Fixture       *f,
 
 /* A file created by a plain write appears once its writer closes it (I1). */
 static void
-test_watch_create_direct (Fixture       *f,
-                          gconstpointer  data)
+test_watch_create_direct (Fixture      *f,
+                          gconstpointer data)
 {
   init_conf_add_dir (f->conf, f->dir1);
   load (f, TRUE);
@@ -456,8 +456,8 @@ test_watch_create_direct (Fixture       *f,
 
 /* A file written to a temporary name and renamed into place appears (I1). */
 static void
-test_watch_create_atomic (Fixture       *f,
-                          gconstpointer  data)
+test_watch_create_atomic (Fixture      *f,
+                          gconstpointer data)
 {
   init_conf_add_dir (f->conf, f->dir1);
   load (f, TRUE);
@@ -470,8 +470,8 @@ test_watch_create_atomic (Fixture       *f,
 
 /* Files created without the extension, named just ".conf", or symlinks, are not jobs (I2). */
 static void
-test_watch_ignored (Fixture       *f,
-                    gconstpointer  data)
+test_watch_ignored (Fixture      *f,
+                    gconstpointer data)
 {
   g_autofree char *loop = g_build_filename (f->dir1, "loop", NULL);
   g_autofree char *link = g_build_filename (f->dir1, "link.conf", NULL);
@@ -495,8 +495,8 @@ test_watch_ignored (Fixture       *f,
 
 /* A sub-directory created after loading is watched: its jobs are named "dir/job" (I3). */
 static void
-test_watch_new_subdir (Fixture       *f,
-                       gconstpointer  data)
+test_watch_new_subdir (Fixture      *f,
+                       gconstpointer data)
 {
   g_autofree char *frodo = g_build_filename (f->dir1, "frodo", NULL);
 
@@ -519,8 +519,8 @@ test_watch_new_subdir (Fixture       *f,
 
 /* Rewriting a job file replaces its class. */
 static void
-test_watch_modify (Fixture       *f,
-                   gconstpointer  data)
+test_watch_modify (Fixture      *f,
+                   gconstpointer data)
 {
   InitJobClass *before;
 
@@ -541,8 +541,8 @@ test_watch_modify (Fixture       *f,
 
 /* Deleting a job file removes the job. */
 static void
-test_watch_delete (Fixture       *f,
-                   gconstpointer  data)
+test_watch_delete (Fixture      *f,
+                   gconstpointer data)
 {
   test_util_write_file (f->dir1, "foo.conf", JOB ("foo"));
   test_util_write_file (f->dir1, "bar.conf", JOB ("bar"));
@@ -557,8 +557,8 @@ test_watch_delete (Fixture       *f,
 
 /* Renaming inside the directory, or moving in and out of it, adds and removes jobs. */
 static void
-test_watch_rename_and_move (Fixture       *f,
-                            gconstpointer  data)
+test_watch_rename_and_move (Fixture      *f,
+                            gconstpointer data)
 {
   test_util_write_file (f->dir1, "foo.conf", JOB ("foo"));
   test_util_write_file (f->dir2, "outside.conf", JOB ("outside"));
@@ -582,8 +582,8 @@ test_watch_rename_and_move (Fixture       *f,
 
 /* Deleting a sub-directory removes its jobs; re-creating it brings them back. */
 static void
-test_watch_delete_subdir (Fixture       *f,
-                          gconstpointer  data)
+test_watch_delete_subdir (Fixture      *f,
+                          gconstpointer data)
 {
   g_autofree char *frodo = g_build_filename (f->dir1, "frodo", NULL);
 
@@ -605,8 +605,8 @@ test_watch_delete_subdir (Fixture       *f,
 
 /* Deleting the source directory itself removes its jobs; re-creating it is noticed. */
 static void
-test_watch_source_deleted (Fixture       *f,
-                           gconstpointer  data)
+test_watch_source_deleted (Fixture      *f,
+                           gconstpointer data)
 {
   test_util_write_file (f->dir1, "foo.conf", JOB ("foo"));
   init_conf_add_dir (f->conf, f->dir1);
@@ -623,8 +623,8 @@ test_watch_source_deleted (Fixture       *f,
 
 /* An override replaces stanzas; deleting it reverts to the plain .conf (I6). */
 static void
-test_override_apply (Fixture       *f,
-                     gconstpointer  data)
+test_override_apply (Fixture      *f,
+                     gconstpointer data)
 {
   g_autofree char *opath = g_build_filename (f->dir1, "foo.override", NULL);
   InitJobClass *klass;
@@ -653,8 +653,8 @@ test_override_apply (Fixture       *f,
 
 /* An override without a .conf defines nothing; it applies once the .conf appears (I6). */
 static void
-test_override_lone (Fixture       *f,
-                    gconstpointer  data)
+test_override_lone (Fixture      *f,
+                    gconstpointer data)
 {
   test_util_write_file (f->dir1, "bar.override", OVERRIDE ("moo"));
   test_util_write_file (f->dir1, "bad.override", "nice 99\n");
@@ -672,8 +672,8 @@ test_override_lone (Fixture       *f,
 
 /* Of overrides in two directories the first applies; removing it lets the next apply (I7). */
 static void
-test_override_priority (Fixture       *f,
-                        gconstpointer  data)
+test_override_priority (Fixture      *f,
+                        gconstpointer data)
 {
   g_autofree char *opath2 = g_build_filename (f->dir2, "foo.override", NULL);
 
@@ -699,8 +699,8 @@ test_override_priority (Fixture       *f,
 
 /* Overrides are searched only up to the directory holding the .conf, not below it. */
 static void
-test_override_not_below (Fixture       *f,
-                         gconstpointer  data)
+test_override_not_below (Fixture      *f,
+                         gconstpointer data)
 {
   test_util_write_file (f->dir1, "foo.conf", JOB ("base"));
   test_util_write_file (f->dir2, "foo.override", OVERRIDE ("lower"));
@@ -716,8 +716,8 @@ test_override_not_below (Fixture       *f,
 
 /* Two directories define a job: the first wins; deleting it hands the job to the second. */
 static void
-test_priority_first_wins (Fixture       *f,
-                          gconstpointer  data)
+test_priority_first_wins (Fixture      *f,
+                          gconstpointer data)
 {
   g_autofree char *path2 = g_build_filename (f->dir2, "foo.conf", NULL);
 
@@ -753,8 +753,8 @@ test_priority_first_wins (Fixture       *f,
 
 /* A bad edit keeps the last good definition and reports path:line:col; a fix applies. */
 static void
-test_error_keeps_last_good (Fixture       *f,
-                            gconstpointer  data)
+test_error_keeps_last_good (Fixture      *f,
+                            gconstpointer data)
 {
   InitJobClass *good;
 
@@ -780,8 +780,8 @@ test_error_keeps_last_good (Fixture       *f,
 
 /* A bad override is rejected whole: no stanza of it applies and the previous class stays. */
 static void
-test_error_bad_override (Fixture       *f,
-                         gconstpointer  data)
+test_error_bad_override (Fixture      *f,
+                         gconstpointer data)
 {
   InitJobClass *before;
 
@@ -815,8 +815,8 @@ test_error_bad_override (Fixture       *f,
 
 /* A file bad from the start defines no job; fixing it defines the job. */
 static void
-test_error_bad_at_load (Fixture       *f,
-                        gconstpointer  data)
+test_error_bad_at_load (Fixture      *f,
+                        gconstpointer data)
 {
   test_util_write_file (f->dir1, "bad.conf", "exec\n");
   test_util_write_file (f->dir1, "good.conf", JOB ("good"));
@@ -836,8 +836,8 @@ test_error_bad_at_load (Fixture       *f,
 
 /* A .conf whose override is bad from the start defines no job until the override goes. */
 static void
-test_error_bad_override_at_load (Fixture       *f,
-                                 gconstpointer  data)
+test_error_bad_override_at_load (Fixture      *f,
+                                 gconstpointer data)
 {
   test_util_write_file (f->dir1, "foo.conf", JOB ("wibble"));
   test_util_write_file (f->dir1, "foo.override", "manual\nnice 99\n");
@@ -858,8 +858,8 @@ test_error_bad_override_at_load (Fixture       *f,
 
 /* A file over the size limit is rejected without being parsed. */
 static void
-test_error_too_large (Fixture       *f,
-                      gconstpointer  data)
+test_error_too_large (Fixture      *f,
+                      gconstpointer data)
 {
   g_autofree char *big = g_strnfill (INIT_PARSE_MAX_FILE_SIZE + 1, '#');
 
@@ -875,8 +875,8 @@ test_error_too_large (Fixture       *f,
 
 /* Deleting a bad file clears its error; deleting its last good definition removes the job. */
 static void
-test_error_deleted (Fixture       *f,
-                    gconstpointer  data)
+test_error_deleted (Fixture      *f,
+                    gconstpointer data)
 {
   test_util_write_file (f->dir1, "foo.conf", JOB ("good"));
   init_conf_add_dir (f->conf, f->dir1);
@@ -894,8 +894,8 @@ test_error_deleted (Fixture       *f,
 
 /* Parser warnings (unsupported stanzas) reach the warning callback. */
 static void
-test_warnings (Fixture       *f,
-               gconstpointer  data)
+test_warnings (Fixture      *f,
+               gconstpointer data)
 {
   g_autofree char *path = g_build_filename (f->dir1, "foo.conf", NULL);
 
@@ -913,8 +913,8 @@ test_warnings (Fixture       *f,
 
 /* Reload re-reads only changed files, reports vanished jobs and repeats still-bad files' errors. */
 static void
-test_reload_only_changed (Fixture       *f,
-                          gconstpointer  data)
+test_reload_only_changed (Fixture      *f,
+                          gconstpointer data)
 {
   test_util_write_file (f->dir1, "a.conf", JOB ("a"));
   test_util_write_file (f->dir1, "b.conf", JOB ("b"));
@@ -947,8 +947,8 @@ test_reload_only_changed (Fixture       *f,
 
 /* A reload notices override changes, including a new override in a higher directory. */
 static void
-test_reload_overrides (Fixture       *f,
-                       gconstpointer  data)
+test_reload_overrides (Fixture      *f,
+                       gconstpointer data)
 {
   test_util_write_file (f->dir2, "foo.conf", JOB ("base"));
   test_util_write_file (f->dir2, "foo.override", OVERRIDE ("d2"));
@@ -1006,8 +1006,8 @@ write_with_mode (const char *dir,
 /* System mode: a job file others may write is refused with the reason, and the last good
  * definition stays; a new one defines nothing. */
 static void
-test_trust_group_writable (Fixture       *f,
-                           gconstpointer  data)
+test_trust_group_writable (Fixture      *f,
+                           gconstpointer data)
 {
   init_conf_set_trust (f->conf, INIT_CONF_TRUST_SYSTEM);
   test_util_write_file (f->dir1, "foo.conf", JOB ("good"));
@@ -1036,8 +1036,8 @@ test_trust_group_writable (Fixture       *f,
 
 /* System mode: a directory others may write to (they could swap the file) is refused. */
 static void
-test_trust_dir_writable (Fixture       *f,
-                         gconstpointer  data)
+test_trust_dir_writable (Fixture      *f,
+                         gconstpointer data)
 {
   g_autofree char *sub = g_build_filename (f->dir1, "net", NULL);
 
@@ -1054,8 +1054,8 @@ test_trust_dir_writable (Fixture       *f,
 /* Both modes: a file that belongs to another user is refused; a session daemon does not
  * mind group-writable files of its own user. */
 static void
-test_trust_foreign_owner (Fixture       *f,
-                          gconstpointer  data)
+test_trust_foreign_owner (Fixture      *f,
+                          gconstpointer data)
 {
   g_autofree char *theirs = g_build_filename (f->dir1, "theirs.conf", NULL);
 

@@ -26,10 +26,10 @@
 /* Save @fx's engine, drop it (its processes keep running) and restore into a new engine on
  * the same configuration. */
 static void
-swap_engine (Fixture              *fx,
+swap_engine (Fixture             *fx,
              const InitSaveCodec *codec,
-             gboolean              minimal,
-             gboolean              adopt)
+             gboolean             minimal,
+             gboolean             adopt)
 {
   g_autoptr(GVariant) state = NULL;
   g_autoptr(GError) error = NULL;

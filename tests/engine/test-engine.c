@@ -116,9 +116,9 @@ test_stop_on_restart_with_new_env (Fixture *fx, gconstpointer data)
 {
   g_autofree char *out = fixture_path (fx, "kind");
   g_autofree char *text = g_strdup_printf (
-      "start on weather KIND=rain or weather KIND=snow\n"
-      "stop on weather KIND!=$KIND\n"
-      "script\n  echo $KIND >> %s\n  exec sleep 1000\nend script\n", out);
+    "start on weather KIND=rain or weather KIND=snow\n"
+    "stop on weather KIND!=$KIND\n"
+    "script\n  echo $KIND >> %s\n  exec sleep 1000\nend script\n", out);
   g_autofree char *contents = NULL;
   int first_pid;
 
@@ -324,7 +324,7 @@ test_kill_escalation (Fixture *fx, gconstpointer data)
 {
   g_autofree char *ready = fixture_path (fx, "ready");
   g_autofree char *text = g_strdup_printf (
-      "kill timeout 1\nscript\n  trap '' TERM\n  echo ready > %s\n  while true; do sleep 0.1; done\nend script\n", ready);
+    "kill timeout 1\nscript\n  trap '' TERM\n  echo ready > %s\n  while true; do sleep 0.1; done\nend script\n", ready);
   FixtureReply reply = { 0 };
   gint64 start;
   int pid;
@@ -456,7 +456,7 @@ test_start_failure_reply (Fixture *fx, gconstpointer data)
   init_job_start (init_engine_lookup (fx->engine, "test"), NULL, fixture_reply_cb, &reply, NULL);
   fixture_wait_reply (&reply);
   g_assert_true (test_util_capture_contains (
-    "init-job: Failed to spawn test pre-start process: unable to execute: No such file or directory"));
+                   "init-job: Failed to spawn test pre-start process: unable to execute: No such file or directory"));
   g_assert_error (reply.error, INIT_ERROR, INIT_ERROR_JOB_FAILED);
   fixture_wait_status (fx, "test", "", "stop/waiting");
   g_assert_true (fixture_saw_event (fx, "stopping JOB=test INSTANCE= RESULT=failed PROCESS=pre-start"));
@@ -578,8 +578,8 @@ test_stop_env_reaches_pre_stop (Fixture *fx, gconstpointer data)
 {
   g_autofree char *out = fixture_path (fx, "prestop-env");
   g_autofree char *text = g_strdup_printf (
-      "env COLOUR=GOLD\nstart on go\nstop on wibble SNITCH=$COLOUR\nexec sleep 1000\n"
-      "pre-stop exec sh -c 'echo \"$SNITCH $SEAKER $UPSTART_STOP_EVENTS $UPSTART_JOB\" > %s'\n", out);
+    "env COLOUR=GOLD\nstart on go\nstop on wibble SNITCH=$COLOUR\nexec sleep 1000\n"
+    "pre-stop exec sh -c 'echo \"$SNITCH $SEAKER $UPSTART_STOP_EVENTS $UPSTART_JOB\" > %s'\n", out);
   g_autofree char *contents = NULL;
 
   fixture_define (fx, "test", text);
@@ -607,7 +607,7 @@ test_dependency_holds_starting (Fixture *fx, gconstpointer data)
   fixture_wait_reply (&reply);
   g_assert_no_error (reply.error);
   /* by the time a runs, dep is running */
-  g_assert_cmpstr (fixture_status (fx, "dep", "") , ==, "start/running");
+  g_assert_cmpstr (fixture_status (fx, "dep", ""), ==, "start/running");
 }
 
 /* D13: a start during pre-stop cancels the stop; the job returns to running without `started`. */
@@ -661,7 +661,7 @@ test_reload_signal (Fixture *fx, gconstpointer data)
 {
   g_autofree char *out = fixture_path (fx, "hup");
   g_autofree char *text = g_strdup_printf (
-      "reload signal USR1\nscript\n  trap 'echo got > %s' USR1\n  while true; do sleep 0.05; done\nend script\n", out);
+    "reload signal USR1\nscript\n  trap 'echo got > %s' USR1\n  while true; do sleep 0.05; done\nend script\n", out);
   g_autoptr(GError) error = NULL;
   InitInstance *job;
 
@@ -698,7 +698,7 @@ test_expect_stop (Fixture *fx, gconstpointer data)
 {
   g_autofree char *out = fixture_path (fx, "continued");
   g_autofree char *text = g_strdup_printf (
-      "expect stop\nscript\n  sleep 0.3\n  kill -STOP $$\n  echo continued > %s\n  exec sleep 1000\nend script\n", out);
+    "expect stop\nscript\n  sleep 0.3\n  kill -STOP $$\n  echo continued > %s\n  exec sleep 1000\nend script\n", out);
 
   fixture_define (fx, "test", text);
   init_job_start (init_engine_lookup (fx->engine, "test"), NULL, NULL, NULL, NULL);
@@ -1049,9 +1049,9 @@ test_starting_any_job_and_env_default (Fixture *fx, gconstpointer data)
   g_autofree char *seen = fixture_path (fx, "seen");
   g_autofree char *mp = fixture_path (fx, "mountpoint");
   g_autofree char *watcher = g_strdup_printf (
-      "start on starting\ntask\nscript\n  sleep 0.3\n  echo $JOB >> %s\nend script\n", seen);
+    "start on starting\ntask\nscript\n  sleep 0.3\n  echo $JOB >> %s\nend script\n", seen);
   g_autofree char *mounted = g_strdup_printf (
-      "start on mounted\nenv MOUNTPOINT=/tmp\ntask\nexec sh -c 'echo $MOUNTPOINT >> %s'\n", mp);
+    "start on mounted\nenv MOUNTPOINT=/tmp\ntask\nexec sh -c 'echo $MOUNTPOINT >> %s'\n", mp);
   g_autofree char *contents = NULL;
   FixtureReply reply = { 0 };
 
@@ -1175,8 +1175,8 @@ test_restart_with_pre_stop (Fixture *fx, gconstpointer data)
 {
   g_autofree char *marker = fixture_path (fx, "post-stop-done");
   g_autofree char *text = g_strdup_printf (
-      "exec sleep 1000\npre-stop exec sleep 0.2\npost-stop exec sh -c 'sleep 0.3; touch %s'\n",
-      marker);
+    "exec sleep 1000\npre-stop exec sleep 0.2\npost-stop exec sh -c 'sleep 0.3; touch %s'\n",
+    marker);
   int pid;
   FixtureReply reply = { 0 };
   InitJob *entry;
@@ -1196,7 +1196,7 @@ test_restart_with_pre_stop (Fixture *fx, gconstpointer data)
 }
 
 /* A `console log` process that closes its output and keeps running is not hung up: its pty
- * master stays open until the process has been reaped (closing it would SIGHUP the job). */
+* master stays open until the process has been reaped (closing it would SIGHUP the job). */
 static void
 test_console_log_no_hangup (Fixture *fx, gconstpointer data)
 {

@@ -10,7 +10,7 @@
 static GPtrArray *
 env_of (const char *spaced)
 {
-  g_auto(GStrv) parts = g_strsplit (spaced, " ", -1);
+  g_auto (GStrv) parts = g_strsplit (spaced, " ", -1);
   GPtrArray *env = init_env_new ();
 
   for (char **p = parts; *p; p++)
@@ -24,7 +24,7 @@ env_of (const char *spaced)
 static char *
 env_join (GPtrArray *env)
 {
-  g_auto(GStrv) strv = init_env_to_strv (env);
+  g_auto (GStrv) strv = init_env_to_strv (env);
 
   return g_strjoinv ("|", strv);
 }
@@ -186,8 +186,8 @@ test_copy_strv (void)
   g_autoptr(GPtrArray) copy = init_env_copy (env);
   g_autoptr(GPtrArray) empty = init_env_copy (NULL);
   g_autoptr(GPtrArray) empty2 = init_env_from_strv (NULL);
-  g_auto(GStrv) strv = init_env_to_strv (env);
-  g_auto(GStrv) none = init_env_to_strv (NULL);
+  g_auto (GStrv) strv = init_env_to_strv (env);
+  g_auto (GStrv) none = init_env_to_strv (NULL);
 
   assert_env (env, "B=2|A=1|B=3");
   assert_env (copy, "B=2|A=1|B=3");
@@ -224,8 +224,8 @@ test_key_is_valid (void)
 }
 
 static void
-assert_invalid (const char * const *entries,
-                const char         *message)
+assert_invalid (const char *const *entries,
+                const char        *message)
 {
   g_autoptr(GError) error = NULL;
 

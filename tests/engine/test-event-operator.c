@@ -14,7 +14,7 @@
 static InitEventOperator *
 leaf (const char *spec)
 {
-  g_auto(GStrv) parts = g_strsplit (spec, " ", -1);
+  g_auto (GStrv) parts = g_strsplit (spec, " ", -1);
 
   return init_event_operator_new_match (parts[0], g_strdupv (parts + 1));
 }
@@ -36,7 +36,7 @@ op_and (InitEventOperator *l,
 static GPtrArray *
 env_of (const char *spaced)
 {
-  g_auto(GStrv) parts = g_strsplit (spaced, " ", -1);
+  g_auto (GStrv) parts = g_strsplit (spaced, " ", -1);
   GPtrArray *env = init_env_new ();
 
   for (char **p = parts; *p; p++)
@@ -62,7 +62,7 @@ emit (InitEventQueue *queue,
 static char *
 env_join (GPtrArray *env)
 {
-  g_auto(GStrv) strv = init_env_to_strv (env);
+  g_auto (GStrv) strv = init_env_to_strv (env);
 
   return g_strjoinv (" ", strv);
 }
@@ -73,15 +73,15 @@ typedef struct
 } Fixture;
 
 static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
+fixture_setup (Fixture      *f,
+               gconstpointer data)
 {
   f->queue = init_event_queue_new (NULL, NULL);
 }
 
 static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
 {
   init_event_queue_free (f->queue);
 }
@@ -106,8 +106,8 @@ matches (InitEventQueue *queue,
 
 /* The whole tested match table of §2.2 (Upstart's test_operator_match). */
 static void
-test_match_table (Fixture       *f,
-                  gconstpointer  data)
+test_match_table (Fixture      *f,
+                  gconstpointer data)
 {
   const char *ev = "foo FRODO=foo BILBO=bar MERRY=baz";
   InitEventQueue *q = f->queue;
@@ -135,8 +135,8 @@ test_match_table (Fixture       *f,
 
 /* B2/B3/B4 and the finer points: positional prefix, missing key fails even for !=, names exact. */
 static void
-test_match_rules (Fixture       *f,
-                  gconstpointer  data)
+test_match_rules (Fixture      *f,
+                  gconstpointer data)
 {
   const char *ev = "foo FRODO=foo BILBO=bar MERRY=baz";
   InitEventQueue *q = f->queue;
@@ -172,8 +172,8 @@ test_match_rules (Fixture       *f,
 
 /* Values are expanded against the given env; any expansion failure silently means no match. */
 static void
-test_match_expansion (Fixture       *f,
-                      gconstpointer  data)
+test_match_expansion (Fixture      *f,
+                      gconstpointer data)
 {
   const char *ev = "wibble SNITCH=GOLD SEEKER=WIZARD";
   InitEventQueue *q = f->queue;
@@ -199,8 +199,8 @@ test_match_expansion (Fixture       *f,
 
 /* B1: a non-matching event is neither latched nor blocked; a matching one is, once. */
 static void
-test_handle_single (Fixture       *f,
-                    gconstpointer  data)
+test_handle_single (Fixture      *f,
+                    gconstpointer data)
 {
   InitEventOperator *op = leaf ("foo");
   InitEvent *bar = emit (f->queue, "bar");
@@ -222,8 +222,8 @@ test_handle_single (Fixture       *f,
 
 /* B7: (foo and bar) or baz BAR=$WIBBLE — latching, duplicate events ignored, reset, re-match. */
 static void
-test_handle_tree (Fixture       *f,
-                  gconstpointer  data)
+test_handle_tree (Fixture      *f,
+                  gconstpointer data)
 {
   g_autoptr(GPtrArray) expand = env_of ("WIBBLE=baz");
   InitEventOperator *root = op_or (op_and (leaf ("foo"), leaf ("bar")), leaf ("baz BAR=$WIBBLE"));
@@ -278,8 +278,8 @@ test_handle_tree (Fixture       *f,
 
 /* C1: a partial match of `wibble and wobble` holds one block; the second leaf completes it. */
 static void
-test_handle_partial_holds_block (Fixture       *f,
-                                 gconstpointer  data)
+test_handle_partial_holds_block (Fixture      *f,
+                                 gconstpointer data)
 {
   InitEventOperator *root = op_and (leaf ("wibble"), leaf ("wobble"));
   InitEvent *wibble = emit (f->queue, "wibble");
@@ -306,8 +306,8 @@ test_handle_partial_holds_block (Fixture       *f,
 
 /* Every FALSE leaf that matches latches: one event can satisfy two leaves and is blocked twice. */
 static void
-test_handle_same_event_two_leaves (Fixture       *f,
-                                   gconstpointer  data)
+test_handle_same_event_two_leaves (Fixture      *f,
+                                   gconstpointer data)
 {
   InitEventOperator *root = op_or (leaf ("foo"), leaf ("foo A=1"));
   InitEvent *foo = emit (f->queue, "foo A=1");
@@ -324,8 +324,8 @@ test_handle_same_event_two_leaves (Fixture       *f,
 
 /* A latched event stays alive (we hold a ref) even after the queue let go of it. */
 static void
-test_handle_keeps_ref (Fixture       *f,
-                       gconstpointer  data)
+test_handle_keeps_ref (Fixture      *f,
+                       gconstpointer data)
 {
   InitEventOperator *op = leaf ("foo");
   InitEvent *foo = emit (f->queue, "foo X=1");
@@ -343,8 +343,8 @@ test_handle_keeps_ref (Fixture       *f,
 
 /* free releases every block the tree holds. */
 static void
-test_free_releases_blocks (Fixture       *f,
-                           gconstpointer  data)
+test_free_releases_blocks (Fixture      *f,
+                           gconstpointer data)
 {
   InitEventOperator *root = op_and (op_or (leaf ("a"), leaf ("b")), op_and (leaf ("c"), leaf ("d")));
   InitEvent *a = emit (f->queue, "a");
@@ -367,8 +367,8 @@ test_free_releases_blocks (Fixture       *f,
 
 /* copy is deep, keeps values, and a latched leaf of the copy takes its own block. */
 static void
-test_copy (Fixture       *f,
-           gconstpointer  data)
+test_copy (Fixture      *f,
+           gconstpointer data)
 {
   InitEventOperator *root = op_or (op_and (leaf ("foo A=1"), leaf ("bar")), leaf ("baz"));
   InitEventOperator *copy;
@@ -413,8 +413,8 @@ test_copy (Fixture       *f,
 
 /* B8: only leaves under TRUE nodes contribute, left to right; the key lists their names. */
 static void
-test_environment (Fixture       *f,
-                  gconstpointer  data)
+test_environment (Fixture      *f,
+                  gconstpointer data)
 {
   InitEventOperator *root = op_or (op_and (leaf ("foo"), leaf ("bar")),
                                    op_and (leaf ("frodo"), leaf ("bilbo")));
@@ -448,8 +448,8 @@ test_environment (Fixture       *f,
 
 /* With no TRUE leaf the harvest is just KEY= (and an existing KEY is overwritten in place). */
 static void
-test_environment_empty (Fixture       *f,
-                        gconstpointer  data)
+test_environment_empty (Fixture      *f,
+                        gconstpointer data)
 {
   InitEventOperator *root = op_and (leaf ("foo"), leaf ("bar"));
   InitEvent *foo = emit (f->queue, "foo FOO=APPLE");
@@ -470,8 +470,8 @@ test_environment_empty (Fixture       *f,
 
 /* B9: a later event's key replaces an earlier one's value but keeps the first position. */
 static void
-test_environment_later_wins (Fixture       *f,
-                             gconstpointer  data)
+test_environment_later_wins (Fixture      *f,
+                             gconstpointer data)
 {
   InitEventOperator *root = op_and (leaf ("wibble"), leaf ("wobble"));
   InitEvent *wibble = emit (f->queue, "wibble FRODO=baggins BILBO=took");
@@ -494,8 +494,8 @@ test_environment_later_wins (Fixture       *f,
 
 /* collect_names adds every leaf's name once, latched or not, into a caller-owned set. */
 static void
-test_collect_names (Fixture       *f,
-                    gconstpointer  data)
+test_collect_names (Fixture      *f,
+                    gconstpointer data)
 {
   InitEventOperator *root = op_or (op_and (leaf ("foo"), leaf ("bar A=1")),
                                    op_or (leaf ("foo B=2"), leaf ("baz")));
@@ -656,8 +656,8 @@ test_to_rpn (void)
 
 /* A left-deep chain of 4096 `or`s (the parser's limit) is handled without deep recursion. */
 static void
-test_deep_chain (Fixture       *f,
-                 gconstpointer  data)
+test_deep_chain (Fixture      *f,
+                 gconstpointer data)
 {
   InitEventOperator *root = leaf ("e0");
   InitEventOperator *copy;

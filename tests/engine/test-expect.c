@@ -42,7 +42,7 @@ read_pids (Fixture    *fx,
   for (;;)
     {
       g_autofree char *text = test_util_read_file (path);
-      g_auto(GStrv) lines = NULL;
+      g_auto (GStrv) lines = NULL;
 
       g_array_set_size (pids, 0);
       if (text != NULL)

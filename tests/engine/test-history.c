@@ -12,10 +12,10 @@
 
 typedef struct
 {
-  guint64      id;
-  const char  *kind;
-  const char  *subject;
-  GVariant    *details;
+  guint64     id;
+  const char *kind;
+  const char *subject;
+  GVariant   *details;
 } Record;
 
 static void
@@ -281,7 +281,7 @@ test_caller_transitions (Fixture *fx, gconstpointer data)
   fixture_define (fx, "t", "task\nexec true\n");
   init_engine_push_cause (fx->engine, cause);
   g_assert_nonnull (init_job_start (init_engine_lookup (fx->engine, "t"), NULL,
-                                          fixture_reply_cb, &reply, NULL));
+                                    fixture_reply_cb, &reply, NULL));
   init_engine_pop_cause (fx->engine);
   fixture_wait_reply (&reply);
   g_assert_no_error (reply.error);

@@ -21,19 +21,19 @@
 
 typedef struct
 {
-  InitEventQueue    *queue;
-  GPtrArray         *emitted;       /* "name" of every job event, in order */
-  GPtrArray         *held;          /* job events not let finish yet (we hold a block) */
-  guint              n_changed;
-  guint              n_finished;
-  GArray            *exits;         /* InitProcessType of every process-exited report */
-  gboolean           respawn_off;
-  int                polling;       /* want_polling(TRUE) minus want_polling(FALSE) */
-  InitCause         *current_cause; /* what get_current_cause() answers, or NULL */
-  InitEngineOptions  options;
-  InitProcTracker   *tracker;
-  InitInstance      *job;
-  GPtrArray         *replies;       /* "ok" or the error message of each waiter answered */
+  InitEventQueue   *queue;
+  GPtrArray        *emitted;        /* "name" of every job event, in order */
+  GPtrArray        *held;           /* job events not let finish yet (we hold a block) */
+  guint             n_changed;
+  guint             n_finished;
+  GArray           *exits;          /* InitProcessType of every process-exited report */
+  gboolean          respawn_off;
+  int               polling;        /* want_polling(TRUE) minus want_polling(FALSE) */
+  InitCause        *current_cause;  /* what get_current_cause() answers, or NULL */
+  InitEngineOptions options;
+  InitProcTracker  *tracker;
+  InitInstance     *job;
+  GPtrArray        *replies;        /* "ok" or the error message of each waiter answered */
 } Host;
 
 /* ---- the fake host ---- */
@@ -78,11 +78,11 @@ host_instance_finished (gpointer      data,
 }
 
 static void
-host_process_exited (gpointer         data,
-                     InitInstance    *job,
-                     InitProcessType  type,
-                     pid_t            pid,
-                     int              status)
+host_process_exited (gpointer        data,
+                     InitInstance   *job,
+                     InitProcessType type,
+                     pid_t           pid,
+                     int             status)
 {
   g_array_append_val (((Host *) data)->exits, type);
 }
@@ -134,8 +134,8 @@ static const InitInstanceHost fake_host = {
 };
 
 static void
-host_setup (Host          *host,
-            gconstpointer  data)
+host_setup (Host         *host,
+            gconstpointer data)
 {
   host->queue = init_event_queue_new (ignore_event, host);
   host->emitted = g_ptr_array_new_with_free_func (g_free);
@@ -148,8 +148,8 @@ host_setup (Host          *host,
 }
 
 static void
-host_teardown (Host          *host,
-               gconstpointer  data)
+host_teardown (Host         *host,
+               gconstpointer data)
 {
   if (host->job != NULL)
     {
@@ -277,8 +277,8 @@ state_reached (gpointer data)
 
 /* Run the main loop (the reaper delivers process ends) until @job is in @state. */
 static void
-wait_state (Host      *host,
-            InitState  state)
+wait_state (Host     *host,
+            InitState state)
 {
   StateWait wait = { host->job, state };
 
@@ -302,8 +302,8 @@ running_abstract (Host *host)
 
 /* waiting + start: starting, `starting` emitted and held until it finishes. */
 static void
-test_waiting_start (Host          *host,
-                    gconstpointer  data)
+test_waiting_start (Host         *host,
+                    gconstpointer data)
 {
   InitInstance *job = host_new_instance (host, make_class (NULL, NULL, NULL, NULL));
   guint changed = host->n_changed;
@@ -318,8 +318,8 @@ test_waiting_start (Host          *host,
 
 /* waiting + stop: refused (AlreadyStopped), nothing emitted, nothing changes. */
 static void
-test_waiting_stop (Host          *host,
-                   gconstpointer  data)
+test_waiting_stop (Host         *host,
+                   gconstpointer data)
 {
   InitInstance *job = host_new_instance (host, make_class (NULL, NULL, NULL, NULL));
   g_autoptr(GError) error = NULL;
@@ -336,8 +336,8 @@ test_waiting_stop (Host          *host,
 /* starting + its event finishes, no processes: pre-start, spawned and post-start pass
  * through to running, `started` emitted, the start caller answered. */
 static void
-test_starting_event_finished (Host          *host,
-                              gconstpointer  data)
+test_starting_event_finished (Host         *host,
+                              gconstpointer data)
 {
   InitInstance *job = host_new_instance (host, make_class (NULL, NULL, NULL, NULL));
 
@@ -352,8 +352,8 @@ test_starting_event_finished (Host          *host,
 /* starting + stop: stays in starting until its event finishes, then stopping; the start
  * caller is told its start was canceled. */
 static void
-test_starting_stop (Host          *host,
-                    gconstpointer  data)
+test_starting_stop (Host         *host,
+                    gconstpointer data)
 {
   InitInstance *job = host_new_instance (host, make_class (NULL, NULL, NULL, NULL));
 
@@ -372,8 +372,8 @@ test_starting_stop (Host          *host,
 
 /* pre-start + its process exits 0: spawned (and on to running without a main process). */
 static void
-test_pre_start_exit_ok (Host          *host,
-                        gconstpointer  data)
+test_pre_start_exit_ok (Host         *host,
+                        gconstpointer data)
 {
   InitInstance *job = host_new_instance (host, make_class ("true", NULL, NULL, NULL));
 
@@ -389,8 +389,8 @@ test_pre_start_exit_ok (Host          *host,
 
 /* pre-start + its process fails: the job failed (pre-start, status 1), goal stop, down. */
 static void
-test_pre_start_exit_failed (Host          *host,
-                            gconstpointer  data)
+test_pre_start_exit_failed (Host         *host,
+                            gconstpointer data)
 {
   InitInstance *job = host_new_instance (host, make_class ("false", NULL, NULL, NULL));
 
@@ -407,8 +407,8 @@ test_pre_start_exit_failed (Host          *host,
 
 /* pre-start + spawning fails: failed with exit status -1, straight to stopping. */
 static void
-test_pre_start_spawn_failed (Host          *host,
-                             gconstpointer  data)
+test_pre_start_spawn_failed (Host         *host,
+                             gconstpointer data)
 {
   InitInstance *job = host_new_instance (host, make_class ("/nonexistent/pre-start", NULL,
                                                            NULL, NULL));
@@ -425,8 +425,8 @@ test_pre_start_spawn_failed (Host          *host,
 
 /* spawned + the main process started (no expect): post-start and running, with its pid. */
 static void
-test_spawned_main_started (Host          *host,
-                           gconstpointer  data)
+test_spawned_main_started (Host         *host,
+                           gconstpointer data)
 {
   InitInstance *job = host_new_instance (host, make_class (NULL, "sleep 100", NULL, NULL));
 
@@ -439,8 +439,8 @@ test_spawned_main_started (Host          *host,
 
 /* spawned + the main process cannot be spawned: failed (main, -1), stopping. */
 static void
-test_spawned_spawn_failed (Host          *host,
-                           gconstpointer  data)
+test_spawned_spawn_failed (Host         *host,
+                           gconstpointer data)
 {
   InitInstance *job = host_new_instance (host, make_class (NULL, "/nonexistent/main", NULL,
                                                            NULL));
@@ -455,8 +455,8 @@ test_spawned_spawn_failed (Host          *host,
 /* spawned waiting for a fork (expect fork) + stop: the wait is given up (polling too), and
  * the job goes down instead of staying in spawned. */
 static void
-test_spawned_expect_stop (Host          *host,
-                          gconstpointer  data)
+test_spawned_expect_stop (Host         *host,
+                          gconstpointer data)
 {
   InitJobClass *klass = make_class (NULL, "sleep 100", NULL, NULL);
   InitInstance *job;
@@ -479,8 +479,8 @@ test_spawned_expect_stop (Host          *host,
 
 /* running + stop with no main process: pre-stop is skipped, stopping. */
 static void
-test_running_stop_no_main (Host          *host,
-                           gconstpointer  data)
+test_running_stop_no_main (Host         *host,
+                           gconstpointer data)
 {
   InitInstance *job = running_abstract (host);
 
@@ -491,8 +491,8 @@ test_running_stop_no_main (Host          *host,
 
 /* running + stop with a live main process and a pre-stop: pre-stop runs first. */
 static void
-test_running_stop_pre_stop (Host          *host,
-                            gconstpointer  data)
+test_running_stop_pre_stop (Host         *host,
+                            gconstpointer data)
 {
   InitInstance *job = host_new_instance (host, make_class (NULL, "sleep 100", "sleep 100",
                                                            NULL));
@@ -510,8 +510,8 @@ test_running_stop_pre_stop (Host          *host,
 
 /* running + start: refused (AlreadyStarted). */
 static void
-test_running_start (Host          *host,
-                    gconstpointer  data)
+test_running_start (Host         *host,
+                    gconstpointer data)
 {
   InitInstance *job = running_abstract (host);
   g_autoptr(GError) error = NULL;
@@ -523,8 +523,8 @@ test_running_start (Host          *host,
 
 /* running + the main process dies (respawn): stopping with goal start, and back up. */
 static void
-test_running_main_died_respawn (Host          *host,
-                                gconstpointer  data)
+test_running_main_died_respawn (Host         *host,
+                                gconstpointer data)
 {
   InitJobClass *klass = make_class (NULL, "sleep 100", NULL, NULL);
   InitInstance *job;
@@ -551,8 +551,8 @@ test_running_main_died_respawn (Host          *host,
 /* running + the main process dies while the host disables respawning: the job fails and
  * stops instead. */
 static void
-test_running_main_died_respawn_disabled (Host          *host,
-                                         gconstpointer  data)
+test_running_main_died_respawn_disabled (Host         *host,
+                                         gconstpointer data)
 {
   InitJobClass *klass = make_class (NULL, "sleep 100", NULL, NULL);
   InitInstance *job;
@@ -569,8 +569,8 @@ test_running_main_died_respawn_disabled (Host          *host,
 
 /* running + a task's main process exits 0: stopping, goal stop, not failed. */
 static void
-test_running_task_done (Host          *host,
-                        gconstpointer  data)
+test_running_task_done (Host         *host,
+                        gconstpointer data)
 {
   InitJobClass *klass = make_class (NULL, "true", NULL, NULL);
   InitInstance *job;
@@ -590,8 +590,8 @@ test_running_task_done (Host          *host,
 
 /* running + restart: down to post-stop and up again; `stopping` but no `stopped`. */
 static void
-test_running_restart (Host          *host,
-                      gconstpointer  data)
+test_running_restart (Host         *host,
+                      gconstpointer data)
 {
   InitInstance *job = running_abstract (host);
 
@@ -610,8 +610,8 @@ test_running_restart (Host          *host,
 
 /* pre-stop + start: the stop is canceled, back to running without `started`. */
 static void
-test_pre_stop_start (Host          *host,
-                     gconstpointer  data)
+test_pre_stop_start (Host         *host,
+                     gconstpointer data)
 {
   InitInstance *job = host_new_instance (host, make_class (NULL, "sleep 100", "sleep 100",
                                                            NULL));
@@ -633,8 +633,8 @@ test_pre_stop_start (Host          *host,
 /* stopping + its event finishes, nothing running: killed and post-stop pass through to
  * waiting, `stopped` emitted, the host told the instance is finished. */
 static void
-test_stopping_event_finished (Host          *host,
-                              gconstpointer  data)
+test_stopping_event_finished (Host         *host,
+                              gconstpointer data)
 {
   InitInstance *job = running_abstract (host);
 
@@ -650,8 +650,8 @@ test_stopping_event_finished (Host          *host,
 
 /* stopping + start: goes on down (stopping cannot be canceled) and comes back up. */
 static void
-test_stopping_start (Host          *host,
-                     gconstpointer  data)
+test_stopping_start (Host         *host,
+                     gconstpointer data)
 {
   InitInstance *job = running_abstract (host);
 
@@ -668,8 +668,8 @@ test_stopping_start (Host          *host,
 
 /* killed + the main process ends after the kill signal: post-stop, then waiting. */
 static void
-test_killed_main_ended (Host          *host,
-                        gconstpointer  data)
+test_killed_main_ended (Host         *host,
+                        gconstpointer data)
 {
   InitInstance *job = host_new_instance (host, make_class (NULL, "sleep 100", NULL, NULL));
 
@@ -688,8 +688,8 @@ test_killed_main_ended (Host          *host,
 
 /* post-stop + its process exits: waiting (goal stop). */
 static void
-test_post_stop_exit (Host          *host,
-                     gconstpointer  data)
+test_post_stop_exit (Host         *host,
+                     gconstpointer data)
 {
   InitInstance *job = host_new_instance (host, make_class (NULL, NULL, NULL, "true"));
 
@@ -705,8 +705,8 @@ test_post_stop_exit (Host          *host,
 
 /* post-stop + start (its process still running): on to starting once it ends well. */
 static void
-test_post_stop_start (Host          *host,
-                      gconstpointer  data)
+test_post_stop_start (Host         *host,
+                      gconstpointer data)
 {
   InitInstance *job = host_new_instance (host, make_class (NULL, NULL, NULL, "sleep 0.3"));
 
@@ -726,8 +726,8 @@ test_post_stop_start (Host          *host,
 /* An event moving the goal (stop on): stop environment, the event held until the job is
  * down, cause = the event. */
 static void
-test_goal_from_event (Host          *host,
-                      gconstpointer  data)
+test_goal_from_event (Host         *host,
+                      gconstpointer data)
 {
   InitInstance *job = running_abstract (host);
   g_autoptr(GPtrArray) env = g_ptr_array_new_with_free_func (g_free);
@@ -755,8 +755,8 @@ test_goal_from_event (Host          *host,
 
 /* A command's cause is the one the host has current. */
 static void
-test_cause_from_host (Host          *host,
-                      gconstpointer  data)
+test_cause_from_host (Host         *host,
+                      gconstpointer data)
 {
   InitInstance *job = host_new_instance (host, make_class (NULL, NULL, NULL, NULL));
 
@@ -767,8 +767,8 @@ test_cause_from_host (Host          *host,
 
 /* A detached instance does nothing more: its starting event finishing moves nothing. */
 static void
-test_detached_stays (Host          *host,
-                     gconstpointer  data)
+test_detached_stays (Host         *host,
+                     gconstpointer data)
 {
   InitInstance *job = host_new_instance (host, make_class (NULL, NULL, NULL, NULL));
 

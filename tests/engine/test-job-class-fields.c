@@ -27,9 +27,9 @@ parse_ok (const char *text)
 
 /* The size and alignment a member of @kind has in C. */
 static void
-kind_layout (InitFieldKind  kind,
-             gsize         *size,
-             gsize         *align)
+kind_layout (InitFieldKind kind,
+             gsize        *size,
+             gsize        *align)
 {
   switch (kind)
     {
@@ -90,7 +90,7 @@ test_table_covers_struct (void)
 }
 
 /* Every stanza the parser knows (its example line) changes the class in a described field:
- * a stanza writing a member the table forgets would compare equal to a class without it. */
+* a stanza writing a member the table forgets would compare equal to a class without it. */
 static void
 test_every_stanza_lands_in_a_field (void)
 {

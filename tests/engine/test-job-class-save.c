@@ -368,7 +368,7 @@ test_round_trip_examples (void)
 static void
 test_round_trip_seed (void)
 {
-  static const char * const seeds[] = {
+  static const char *const seeds[] = {
     "start on surprise\n",
     "start on surprise\nexec sleep 1000\n",
     "start on weather\n\nscript\n    echo $KIND > /tmp/weather\nend script\n",
@@ -563,7 +563,7 @@ test_operator_latch_not_saved (void)
 static void
 test_operator_malformed (void)
 {
-  static const char * const bad[] = {
+  static const char *const bad[] = {
     "[(byte 2, false, '', @as [])]",                                    /* leaf without name */
     "[(byte 0, false, '', @as [])]",                                    /* operator, no operands */
     "[(byte 2, false, 'a', @as []), (byte 1, false, '', @as [])]",      /* one operand */
@@ -598,7 +598,7 @@ test_operator_malformed (void)
 /* ---- compatibility ---------------------------------------------------------------------------- */
 
 /* Written keys are exactly those of format 1 with their types (between them, the rich class
- * and a `task`/`manual` class write every one), and a default class writes only "format". */
+* and a `task`/`manual` class write every one), and a default class writes only "format". */
 static void
 test_format_keys (void)
 {
@@ -814,7 +814,7 @@ test_corrupt_rejected (void)
 static void
 test_corrupt_wrong_types (void)
 {
-  static const char * const samples[] = {
+  static const char *const samples[] = {
     "'text'", "int32 1", "uint32 1", "true", "int64 1", "byte 1", "1.5", "['a']", "[1]",
     "{'a': <1>}", "{'main': (false, 'x')}", "{'nofile': (uint64 1, uint64 2)}",
     "[(byte 2, false, 'a', @as [])]", "('a', 1)", "<'nested'>",

@@ -305,7 +305,8 @@ test_no_follow (void)
   init_log_flush (log);
   wait_warning ("init-log: Unable to open log file *");
   test_util_capture_assert ((const char *[]) {
-    "init-log: Unable to open log file *: Too many levels of symbolic links", NULL });
+    "init-log: Unable to open log file *: Too many levels of symbolic links", NULL
+  });
 
   /* Freeing never waits: the writer keeps trying, then gives up on the output. */
   test_util_capture_start ();
@@ -857,7 +858,8 @@ test_slow_disk (void)
   g_assert_cmpuint (ticks, >, 0);
   g_source_remove (timer);
   test_util_capture_assert ((const char *[]) {
-    "init-log: Log buffer for * is full, discarding output", NULL });
+    "init-log: Log buffer for * is full, discarding output", NULL
+  });
 
   g_assert_false (init_log_sync (log, 50));
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
@@ -1087,7 +1089,7 @@ static void
 log_run (gpointer      fixture,
          gconstpointer data)
 {
-  ((void (*) (void)) data) ();
+  ((void (*)(void))data)();
 }
 
 /* Everything is written by the end of each case, and warnings the writer posted are seen

@@ -48,10 +48,10 @@ typedef struct
 
 static void
 on_proc_fork (gpointer owner,
-         pid_t    parent,
-         pid_t    child,
-         guint    generation,
-         gpointer user_data)
+              pid_t    parent,
+              pid_t    child,
+              guint    generation,
+              gpointer user_data)
 {
   Fixture *fx = user_data;
   Seen seen = { owner, parent, child, generation };
@@ -61,8 +61,8 @@ on_proc_fork (gpointer owner,
 
 static void
 on_proc_exit (gpointer owner,
-         pid_t    pid,
-         gpointer user_data)
+              pid_t    pid,
+              gpointer user_data)
 {
   Fixture *fx = user_data;
   Seen seen = { owner, 0, pid, 0 };
@@ -110,10 +110,10 @@ wait_seen (Fixture *fx,
 
 typedef struct
 {
-  Fixture  *fx;
-  guint     forks;
-  guint     exits;
-  gboolean  no_sync;
+  Fixture *fx;
+  guint    forks;
+  guint    exits;
+  gboolean no_sync;
 } WaitCount;
 
 static gboolean
@@ -144,7 +144,7 @@ read_pids (const char *path,
            const char *needle)
 {
   g_autofree char *text = test_util_read_file (path);
-  g_auto(GStrv) lines = NULL;
+  g_auto (GStrv) lines = NULL;
   GArray *pids;
 
   if (text == NULL)
@@ -219,12 +219,12 @@ spawnv (Fixture           *fx,
         gpointer           owner,
         const char        *job,
         const char        *instance,
-        const char * const *argv)
+        const char *const *argv)
 {
   g_autofree char *path = NULL;
   g_autofree char *marker = g_strdup_printf ("%d", (int) getpid ());
   g_autofree const char **args = NULL;
-  g_auto(GStrv) envp = g_get_environ ();
+  g_auto (GStrv) envp = g_get_environ ();
   int report[2];
   pid_t pid;
   int error = 0;
@@ -283,7 +283,7 @@ spawn (Fixture    *fx,
     g_ptr_array_add (argv, (char *) arg);
   va_end (args);
   g_ptr_array_add (argv, NULL);
-  return spawnv (fx, owner, job, instance, (const char * const *) argv->pdata);
+  return spawnv (fx, owner, job, instance, (const char *const *) argv->pdata);
 }
 
 static void
@@ -314,10 +314,10 @@ wait_dead (pid_t pid)
 }
 
 static void
-assert_pids (Fixture    *fx,
-             gpointer    owner,
+assert_pids (Fixture     *fx,
+             gpointer     owner,
              const pid_t *expected,
-             guint       n)
+             guint        n)
 {
   g_autoptr(GArray) pids = init_proc_tracker_get_pids (fx->tracker, owner);
 
@@ -374,8 +374,8 @@ kill_leftovers (int signum)
 /* ---- fixture ---- */
 
 static void
-fixture_setup (Fixture       *fx,
-               gconstpointer  data)
+fixture_setup (Fixture      *fx,
+               gconstpointer data)
 {
   fx->connector = GPOINTER_TO_INT (data);
   fx->dir = test_util_mkdtemp ();
@@ -396,8 +396,8 @@ fixture_setup (Fixture       *fx,
 }
 
 static void
-fixture_teardown (Fixture       *fx,
-                  gconstpointer  data)
+fixture_teardown (Fixture      *fx,
+                  gconstpointer data)
 {
   /* Only what this test started, by pid; then collect those that are (now) ours. */
   for (guint i = 0; i < fx->started->len; i++)
@@ -413,17 +413,19 @@ fixture_teardown (Fixture       *fx,
 }
 
 /* fixture_setup() already called g_test_skip() when the connector is unusable here. */
+/* *INDENT-OFF* */
 #define SKIP_IF_UNAVAILABLE(fx) \
   G_STMT_START { if ((fx)->connector \
                      && init_proc_tracker_get_mode ((fx)->tracker) != INIT_PROC_TRACKING_CONNECTOR) \
                    return; } G_STMT_END
+/* *INDENT-ON* */
 
 /* ---- the tracker ---- */
 
 /* A tracked root's fork is reported once, with the root as parent and generation 1. */
 static void
-test_fork_reported (Fixture       *fx,
-                    gconstpointer  data)
+test_fork_reported (Fixture      *fx,
+                    gconstpointer data)
 {
   g_autofree char *file = g_build_filename (fx->dir, "pids", NULL);
   g_autoptr(GArray) pids = NULL;
@@ -451,8 +453,8 @@ test_fork_reported (Fixture       *fx,
 /* `expect fork`: the child of a root that exits at once is reported (generation 1) and
  * stays with the owner after the root is reaped and forgotten. */
 static void
-test_fork_once (Fixture       *fx,
-                gconstpointer  data)
+test_fork_once (Fixture      *fx,
+                gconstpointer data)
 {
   g_autofree char *file = g_build_filename (fx->dir, "pid", NULL);
   g_autoptr(GArray) pids = NULL;
@@ -488,8 +490,8 @@ test_fork_once (Fixture       *fx,
 /* `expect daemon`: fork, setsid, fork: generations 1 and 2, the grandchild stays tracked
  * and the intermediate child's exit is reported when it was seen. */
 static void
-test_fork_twice (Fixture       *fx,
-                 gconstpointer  data)
+test_fork_twice (Fixture      *fx,
+                 gconstpointer data)
 {
   g_autofree char *file = g_build_filename (fx->dir, "pid", NULL);
   g_autofree char *child_file = g_build_filename (fx->dir, "child", NULL);
@@ -537,8 +539,8 @@ test_fork_twice (Fixture       *fx,
 /* Forks of processes nobody tracks (even one whose environment names a tracked job but
  * another instance) are ignored. */
 static void
-test_untracked_ignored (Fixture       *fx,
-                        gconstpointer  data)
+test_untracked_ignored (Fixture      *fx,
+                        gconstpointer data)
 {
   g_autofree char *file = g_build_filename (fx->dir, "pid", NULL);
   g_autofree char *third = g_build_filename (fx->dir, "third", NULL);
@@ -570,8 +572,8 @@ test_untracked_ignored (Fixture       *fx,
 /* A tracked process that is not our child (its parent, a root, reaps it) is reported gone
  * and forgotten. */
 static void
-test_exit_of_non_child (Fixture       *fx,
-                        gconstpointer  data)
+test_exit_of_non_child (Fixture      *fx,
+                        gconstpointer data)
 {
   g_autofree char *file = g_build_filename (fx->dir, "pids", NULL);
   g_autoptr(GArray) pids = NULL;
@@ -596,8 +598,8 @@ test_exit_of_non_child (Fixture       *fx,
 /* A stray that setsid()s and escapes the process group and session still belongs to the
  * job, as the root's grandchild. */
 static void
-test_strays (Fixture       *fx,
-             gconstpointer  data)
+test_strays (Fixture      *fx,
+             gconstpointer data)
 {
   g_autofree char *file = g_build_filename (fx->dir, "pids", NULL);
   g_autoptr(GArray) pids = NULL;
@@ -735,8 +737,8 @@ witness_drain (int      fd,
  * than an unfiltered witness socket counts of process forks and exits (host noise hits both
  * alike); and the threads wake it a handful of times at most, while 5 forks do arrive. */
 static void
-test_threads (Fixture       *fx,
-              gconstpointer  data)
+test_threads (Fixture      *fx,
+              gconstpointer data)
 {
   g_autofree char *file = g_build_filename (fx->dir, "pid", NULL);
   Counts before, after;
@@ -823,8 +825,8 @@ test_threads (Fixture       *fx,
  * attributed by UPSTART_JOB / UPSTART_INSTANCE, the generation inferred from sessions; an
  * orphan of no tracked job is not; a tracked orphan's death is noticed. */
 static void
-test_environ_orphans (Fixture       *fx,
-                      gconstpointer  data)
+test_environ_orphans (Fixture      *fx,
+                      gconstpointer data)
 {
   g_autofree char *file = g_build_filename (fx->dir, "pid", NULL);
   g_autofree char *child_file = g_build_filename (fx->dir, "child", NULL);
@@ -897,8 +899,8 @@ test_environ_orphans (Fixture       *fx,
 /* Owners: processes listed in the order they became known; a reaped root is forgotten but
  * its descendants stay; removing an owner forgets all its processes, and only its own. */
 static void
-test_owners (Fixture       *fx,
-             gconstpointer  data)
+test_owners (Fixture      *fx,
+             gconstpointer data)
 {
   g_autofree char *file_a = g_build_filename (fx->dir, "a", NULL);
   g_autofree char *file_b = g_build_filename (fx->dir, "b", NULL);
@@ -964,8 +966,8 @@ wait_pids_unread (const char *path,
 /* Lost messages (the socket's queue overflowed while we were busy) make the tracker rescan
  * /proc: a tracked fork whose message was dropped is still found, and reported once. */
 static void
-test_overflow_rescan (Fixture       *fx,
-                      gconstpointer  data)
+test_overflow_rescan (Fixture      *fx,
+                      gconstpointer data)
 {
   g_autofree char *flood = g_build_filename (fx->dir, "flood", NULL);
   g_autofree char *file = g_build_filename (fx->dir, "pids", NULL);
@@ -1006,8 +1008,8 @@ test_overflow_rescan (Fixture       *fx,
 /* Only the kernel may tell us of forks: a forged FORK multicast by a process (possible for
  * root) reaches every listener but the tracker ignores it. */
 static void
-test_forged_sender (Fixture       *fx,
-                    gconstpointer  data)
+test_forged_sender (Fixture      *fx,
+                    gconstpointer data)
 {
   struct
   {
@@ -1068,7 +1070,7 @@ test_forged_sender (Fixture       *fx,
 }
 
 /* In a pid namespace (as in a container) the connector is useless: the kernel ignores the
- * LISTEN request, or reports pids of another namespace.  The tracker notices and scans. */
+* LISTEN request, or reports pids of another namespace.  The tracker notices and scans. */
 static void
 test_fallback_in_namespace (void)
 {
@@ -1206,8 +1208,8 @@ test_info_stat (void)
 
 /* Command lines (spaces for NULs, at most 4 KiB) and values from the exec'd environment. */
 static void
-test_info_cmdline_environ (Fixture       *fx,
-                           gconstpointer  data)
+test_info_cmdline_environ (Fixture      *fx,
+                           gconstpointer data)
 {
   g_autofree char *file = g_build_filename (fx->dir, "pid", NULL);
   g_autofree char *path = helper_path ("spawn-threads");
@@ -1238,7 +1240,7 @@ test_info_cmdline_environ (Fixture       *fx,
   for (guint i = 0; i < 3000; i++)
     g_ptr_array_add (argv, "0");
   g_ptr_array_add (argv, NULL);
-  sleeper = spawnv (fx, NULL, NULL, NULL, (const char * const *) argv->pdata);
+  sleeper = spawnv (fx, NULL, NULL, NULL, (const char *const *) argv->pdata);
   g_clear_pointer (&cmdline, g_free);
   cmdline = init_proc_info_cmdline (sleeper);
   g_assert_nonnull (cmdline);
@@ -1348,7 +1350,7 @@ test_info_pidfd (void)
 
 static void
 add_both (const char *name,
-          void      (*func) (Fixture *, gconstpointer))
+          void ( *func ) (Fixture *, gconstpointer))
 {
   for (int connector = 1; connector >= 0; connector--)
     {

@@ -145,7 +145,7 @@ read_link (pid_t       pid,
 
 /* @argv joined with NULs, as /proc/PID/cmdline shows it. */
 static GBytes *
-nul_joined (const char * const *argv)
+nul_joined (const char *const *argv)
 {
   GByteArray *bytes = g_byte_array_new ();
 
@@ -170,8 +170,8 @@ cmdline_is (gpointer user_data)
 }
 
 static void
-assert_cmdline (pid_t               pid,
-                const char * const *argv)
+assert_cmdline (pid_t              pid,
+                const char *const *argv)
 {
   g_autoptr(GBytes) expected = nul_joined (argv);
   CmdlineWait wait = { pid, expected };
@@ -211,7 +211,7 @@ proc_status_field (pid_t       pid,
                    const char *field)
 {
   g_autoptr(GBytes) status = read_proc (pid, "status");
-  g_auto(GStrv) lines = NULL;
+  g_auto (GStrv) lines = NULL;
   int i;
 
   g_assert_nonnull (status);
@@ -339,7 +339,7 @@ test_environment (void)
 {
   char *env[] = { "PATH=/usr/bin:/bin", "FOO=bar baz", "EMPTY=", "UPSTART_JOB=test", NULL };
   g_autoptr(InitJobClass) klass = make_class (FALSE, "/bin/sleep 30");
-  g_autoptr(GBytes) expected = nul_joined ((const char * const *) env);
+  g_autoptr(GBytes) expected = nul_joined ((const char *const *) env);
   g_autoptr(GBytes) actual = NULL;
   Child child;
 
@@ -656,7 +656,8 @@ test_console_output (void)
     test_util_capture_assert ((const char *[]) { NULL });
   else
     test_util_capture_assert ((const char *[]) {
-      "init-process: Unable to open /dev/console, using /dev/null instead: *", NULL });
+      "init-process: Unable to open /dev/console, using /dev/null instead: *", NULL
+    });
   target = read_link (child.pid, "fd/2");
   g_assert_cmpstr (target, ==, expected);
   kill_and_wait (&child);
@@ -711,7 +712,7 @@ test_console_log_pty (void)
   g_autofree char *in = NULL, *out = NULL, *err = NULL, *name = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) stat = NULL;
-  g_auto(GStrv) fields = NULL;
+  g_auto (GStrv) fields = NULL;
   InitSpawnOptions options = { FALSE, -1 };
   int master, tty_nr;
   Child child = { 0, };

@@ -71,7 +71,7 @@ static guint64
 own_start_time (void)
 {
   g_autofree char *stat = NULL;
-  g_auto(GStrv) fields = NULL;
+  g_auto (GStrv) fields = NULL;
   const char *after;
 
   if (!g_file_get_contents ("/proc/self/stat", &stat, NULL, NULL))
@@ -147,7 +147,7 @@ static GVariant *
 make_env (guint mib)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) env = NULL;
+  g_auto (GStrv) env = NULL;
   g_autofree char *value = g_strnfill (64 * 1024 - 16, 'x');
 
   for (guint i = 0; i < mib * 16; i++)
@@ -156,7 +156,7 @@ make_env (guint mib)
       g_strv_builder_add (builder, entry);
     }
   env = g_strv_builder_end (builder);
-  return g_variant_ref_sink (g_variant_new_strv ((const char * const *) env, -1));
+  return g_variant_ref_sink (g_variant_new_strv ((const char *const *) env, -1));
 }
 
 int
@@ -201,8 +201,8 @@ main (int    argc,
   for (int i = 0; i < conns; i++)
     {
       GDBusConnection *bus = g_dbus_connection_new_for_address_sync (
-          address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                   G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION, NULL, NULL, &error);
+        address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+        G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION, NULL, NULL, &error);
 
       g_assert_no_error (error);
       g_ptr_array_add (buses, bus);

@@ -91,8 +91,8 @@ check_done (GObject      *source,
       return;
     }
   g_dbus_method_invocation_return_value (
-      g_steal_pointer (&invocation),
-      g_variant_new ("(uuss)", caller->uid, caller->pid, caller->command, sender ?: ""));
+    g_steal_pointer (&invocation),
+    g_variant_new ("(uuss)", caller->uid, caller->pid, caller->command, sender ?: ""));
 }
 
 static gboolean
@@ -126,7 +126,7 @@ service_method_call (GDBusConnection       *connection,
     }
   init_authority_check_async (g_str_equal (mode, "session") ? env.session_auth : env.system_auth,
                               invocation, *action != '\0' ? action : NULL,
-                              (const char * const *) details, cancellable,
+                              (const char *const *) details, cancellable,
                               check_done, invocation);
 }
 
@@ -184,14 +184,14 @@ fake_polkit_stop (FakePolkit *fake)
 
 typedef struct
 {
-  int      status;
-  char    *out;
-  char    *err;
-  double   seconds;
-  guint32  uid;
-  guint32  pid;
-  char    *command;
-  char    *sender;
+  int     status;
+  char   *out;
+  char   *err;
+  double  seconds;
+  guint32 uid;
+  guint32 pid;
+  char   *command;
+  char   *sender;
 } CallResult;
 
 static void
@@ -212,7 +212,7 @@ call_as (const char *user,
          const char *action,
          const char *details,
          const char *mode,
-         gboolean    interactive)
+         gboolean interactive)
 {
   CallResult *r = g_new0 (CallResult, 1);
   g_autofree char *action_arg = g_strdup_printf ("'%s'", action);
@@ -301,9 +301,9 @@ new_client (void)
 {
   g_autoptr(GError) error = NULL;
   GDBusConnection *client = g_dbus_connection_new_for_address_sync (
-      env.fx->address,
-      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-      NULL, NULL, &error);
+    env.fx->address,
+    G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+    NULL, NULL, &error);
 
   g_assert_no_error (error);
   return client;
@@ -451,7 +451,8 @@ test_polkitd_absent (void)
   test_util_capture_start ();
   r = call_as ("pkuser", MANAGE, "['job', 'web', 'verb', 'start']", "system", FALSE);
   test_util_capture_assert ((const char *[]) {
-    "init-authority: Cannot check authorization for " MANAGE ": polkitd is not running", NULL });
+    "init-authority: Cannot check authorization for " MANAGE ": polkitd is not running", NULL
+  });
   assert_error (r, "org.example.Init.Error.PermissionDenied");
   g_assert_nonnull (strstr (r->err, "polkit is not running"));
   g_assert_cmpfloat (r->seconds, <, 5.0);
@@ -474,7 +475,8 @@ test_polkit_hangs (void)
   test_util_capture_start ();
   r = call_as ("pkuser", MANAGE, "['job', 'web', 'verb', 'start']", "system", FALSE);
   test_util_capture_assert ((const char *[]) {
-    "init-authority: polkit did not answer the check of " MANAGE " for :* within 500 ms", NULL });
+    "init-authority: polkit did not answer the check of " MANAGE " for :* within 500 ms", NULL
+  });
   assert_error (r, "org.example.Init.Error.PermissionDenied");
   g_assert_nonnull (strstr (r->err, "did not answer in time"));
   g_assert_cmpfloat (r->seconds, >=, 0.5);

@@ -84,7 +84,7 @@ reply_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   Fixture *f = user_data;
 
   f->reply = g_dbus_connection_send_message_with_reply_finish (G_DBUS_CONNECTION (source),
-                                                                result, NULL);
+                                                               result, NULL);
 }
 
 static gboolean
@@ -102,10 +102,10 @@ have_serial (gpointer user_data)
 /* The test's connection calls the daemon side, which swallows the call; then the call comes
  * back as a carried one saved with @reply_kind and is answered with @value or @error. */
 static void
-answer_carried (Fixture       *f,
-                InitCallReply  reply_kind,
-                GVariant      *value,
-                const GError  *error)
+answer_carried (Fixture      *f,
+                InitCallReply reply_kind,
+                GVariant     *value,
+                const GError *error)
 {
   g_autoptr(GDBusMessage) message = NULL;
   g_autoptr(InitCall) call = NULL;

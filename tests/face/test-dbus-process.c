@@ -22,7 +22,7 @@
 /* ---- helpers ---- */
 
 static DBusFixture *
-start_daemon (const char * const *jobs)
+start_daemon (const char *const *jobs)
 {
   DBusFixture *fx = dbus_fixture_new (DBUS_FIXTURE_SESSION, NULL);
 

@@ -52,8 +52,8 @@ t_setup (T *t)
 /* Start initd with @args (NULL: defaults) and follow its signals (subscribed before any call,
  * so none is missed). */
 static void
-t_start (T                  *t,
-         const char * const *args)
+t_start (T                 *t,
+         const char *const *args)
 {
   t->sub = g_dbus_connection_signal_subscribe (t->fx->connection, NULL, NULL, NULL, NULL, NULL,
                                                G_DBUS_SIGNAL_FLAGS_NONE, on_signal, t, NULL);
@@ -236,10 +236,10 @@ saw_signal (T          *t,
 
 /* Run gdbus or busctl against the private bus; returns the exit status. */
 static int
-run (T           *t,
-     char       **out,
-     char       **err,
-     const char  *first,
+run (T          *t,
+     char      **out,
+     char      **err,
+     const char *first,
      ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
@@ -251,7 +251,7 @@ run (T           *t,
     g_ptr_array_add (argv, (char *) arg);
   va_end (ap);
   g_ptr_array_add (argv, NULL);
-  return dbus_fixture_run (t->fx, (const char * const *) argv->pdata, out, err);
+  return dbus_fixture_run (t->fx, (const char *const *) argv->pdata, out, err);
 }
 
 static gboolean
@@ -278,7 +278,7 @@ test_manager_properties (void)
   g_autoptr(InitDBusManager) proxy = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
-  const char * const *dirs;
+  const char *const *dirs;
 
   t_setup (&t);
   dbus_fixture_write_job (t.fx, "ok", "exec true\n");
@@ -632,7 +632,7 @@ test_emit_invalid (void)
   for (guint i = 0; i < 5000; i++)
     g_ptr_array_add (big, g_strdup_printf ("K%u=v", i));
   g_ptr_array_add (big, NULL);
-  g_free (call_fails (&t, MANAGER, IFACE_MANAGER, "EmitEvent", EMIT_ARGS ("ok", (const char * const *) big->pdata),
+  g_free (call_fails (&t, MANAGER, IFACE_MANAGER, "EmitEvent", EMIT_ARGS ("ok", (const char *const *) big->pdata),
                       "org.example.Init.Error.InvalidEnvironment"));
   huge_value = g_strnfill (70000, 'v');
   huge_value[0] = 'K';
@@ -918,8 +918,8 @@ test_history (void)
 /* Another uid may read but not change a session daemon's jobs. */
 typedef struct
 {
-  guint n_history;      /* GetHistory replies so far */
-  guint history_before; /* GetHistory replies that came before the property's */
+  guint    n_history;   /* GetHistory replies so far */
+  guint    history_before; /* GetHistory replies that came before the property's */
   gboolean got_property;
 } Flood;
 
@@ -972,7 +972,7 @@ test_history_flood (void)
   for (guint i = 0; i < 60; i++)
     {
       g_autoptr(GVariant) r = call_ok (&t, MANAGER, IFACE_MANAGER, "EmitEvent",
-                                       g_variant_new ("(s^asb)", "fill", (const char * const *) env->pdata, FALSE));
+                                       g_variant_new ("(s^asb)", "fill", (const char *const *) env->pdata, FALSE));
     }
 
   for (guint i = 0; i < n_calls; i++)

@@ -38,20 +38,20 @@ static struct
 
 /* gdbus call --system as @user: @method on @path with the GVariant text arguments @args. */
 static PolkitRun *
-call_as (const char         *user,
-         const char         *path,
-         const char         *method,
-         const char * const *args)
+call_as (const char        *user,
+         const char        *path,
+         const char        *method,
+         const char *const *args)
 {
   g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
-  g_auto(GStrv) strv = NULL;
+  g_auto (GStrv) strv = NULL;
   const char *head[] = { "gdbus", "call", "--system", "--dest", "org.example.Init",
                          "--object-path", path, "--method", method, NULL };
 
   g_strv_builder_addv (argv, head);
   g_strv_builder_addv (argv, (const char **) args);
   strv = g_strv_builder_end (argv);
-  return polkit_fixture_run_timed (env.fx, user, (const char * const *) strv);
+  return polkit_fixture_run_timed (env.fx, user, (const char *const *) strv);
 }
 
 static PolkitRun *
@@ -71,7 +71,7 @@ job_verb_as (const char *user,
              const char *verb,
              const char *env_text)
 {
-  g_auto(GStrv) parts = g_strsplit (job, "-", -1);
+  g_auto (GStrv) parts = g_strsplit (job, "-", -1);
   g_autofree char *escaped = g_strjoinv ("_2d", parts);   /* the path escaping of '-' */
   g_autofree char *path = g_strconcat (JOBS, escaped, NULL);
   g_autofree char *method = g_strconcat (I_JOB ".", verb, NULL);
@@ -82,7 +82,7 @@ job_verb_as (const char *user,
 
 /* The call failed with D-Bus error @name and a message containing @text. */
 static void
-assert_refused (PolkitRun      *r,
+assert_refused (PolkitRun  *r,
                 const char *name,
                 const char *text)
 {
@@ -142,9 +142,9 @@ static void
 assert_job_verb_refused (const char *verb)
 {
   g_autoptr(PolkitRun) preload = job_verb_as ("pkother", "pkother-job", verb,
-                                          "['LD_PRELOAD=/home/pkother/evil.so']");
+                                              "['LD_PRELOAD=/home/pkother/evil.so']");
   g_autoptr(PolkitRun) path = job_verb_as ("pkother", "pkother-job", verb,
-                                       "['A=1', 'PATH=/home/pkother/bin']");
+                                           "['A=1', 'PATH=/home/pkother/bin']");
 
   assert_refused (preload, INVALID_ENV, "LD_PRELOAD");
   assert_refused (path, INVALID_ENV, "PATH");
@@ -178,8 +178,8 @@ static void
 test_root_may_pass_variables (void)
 {
   g_autoptr(PolkitRun) r = emit_as (NULL, "pkother-may",
-                                "['PATH=/usr/bin:/bin:/root-chose-this', "
-                                "'LD_LIBRARY_PATH=/root-lib']");
+                                    "['PATH=/usr/bin:/bin:/root-chose-this', "
+                                    "'LD_LIBRARY_PATH=/root-lib']");
   g_autofree char *seen = NULL;
 
   g_assert_cmpint (r->status, ==, 0);
@@ -248,18 +248,18 @@ hostile_done (gpointer user_data)
 
 /* hostile-client @args as @user, returned once it has sent every call. */
 static Hostile *
-hostile_start (const char         *user,
-               const char * const *args)
+hostile_start (const char        *user,
+               const char *const *args)
 {
   g_autofree char *client = g_test_build_filename (G_TEST_BUILT, "face", "hostile-client", NULL);
   g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
-  g_auto(GStrv) strv = NULL;
+  g_auto (GStrv) strv = NULL;
   Hostile *h = g_new0 (Hostile, 1);
 
   g_strv_builder_add (argv, client);
   g_strv_builder_addv (argv, (const char **) args);
   strv = g_strv_builder_end (argv);
-  h->proc = polkit_fixture_spawn_as (env.fx, user, (const char * const *) strv,
+  h->proc = polkit_fixture_spawn_as (env.fx, user, (const char *const *) strv,
                                      G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   h->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (h->proc));
   h->text = g_string_new (NULL);
@@ -291,8 +291,8 @@ hostile_finish (Hostile *h,
 
 /* hostile-client @args as @user, to the end; returns what it printed. */
 static char *
-hostile_run (const char         *user,
-             const char * const *args)
+hostile_run (const char        *user,
+             const char *const *args)
 {
   return hostile_finish (hostile_start (user, args), 300000);
 }
@@ -303,7 +303,7 @@ static void
 test_env_size_capped (void)
 {
   g_autoptr(GStrvBuilder) many = g_strv_builder_new ();
-  g_auto(GStrv) many_env = NULL;
+  g_auto (GStrv) many_env = NULL;
   g_autofree char *message = NULL;
 
   for (guint i = 0; i < 1025; i++)
@@ -361,7 +361,7 @@ cpu_ms (int pid)
 {
   g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
   g_autofree char *stat = test_util_read_file (path);
-  g_auto(GStrv) fields = NULL;
+  g_auto (GStrv) fields = NULL;
 
   if (stat == NULL)
     return 0;
@@ -402,7 +402,7 @@ measure_baseline (void)
 
 /* pkother's flood: hostile-client @args, started once pkuser's baseline is known. */
 static Hostile *
-flood_start (const char * const *args)
+flood_start (const char *const *args)
 {
   measure_baseline ();
   return hostile_start ("pkother", args);
@@ -484,7 +484,7 @@ test_flood_refused_calls (void)
   g_assert_cmpuint (hostile_count (counts, "org.example.Init.Error.PermissionDenied"), ==, 0);
   /* A few lines per 10 s, and one summary line each, however many calls. */
   g_assert_cmpuint (added, <=, ((g_get_monotonic_time () - t0) / (10 * G_USEC_PER_SEC) + 2)
-                               * (INIT_TEST_WARN_BURST + 1));
+                    * (INIT_TEST_WARN_BURST + 1));
 }
 
 static guint64
@@ -509,7 +509,7 @@ property_read_ms (void)
 }
 
 /* Calls from pkother with 8 MiB of environment each cost initd almost nothing: its RSS
- * stays within 30 MB of where it was, and root's property reads stay fast meanwhile. */
+* stays within 30 MB of where it was, and root's property reads stay fast meanwhile. */
 static void
 test_flood_huge_env (void)
 {

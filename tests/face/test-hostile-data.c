@@ -195,7 +195,7 @@ monitor_start (const char *user)
 static gboolean
 file_has (gpointer user_data)
 {
-  const char * const *what = user_data;
+  const char *const *what = user_data;
   g_autofree char *text = test_util_read_file (what[0]);
 
   return text != NULL && strstr (text, what[1]) != NULL;
@@ -263,7 +263,7 @@ static void
 test_properties_private (void)
 {
   g_autoptr(PolkitRun) objects = call_as ("pkother", MANAGER,
-                                        "org.freedesktop.DBus.ObjectManager.GetManagedObjects");
+                                          "org.freedesktop.DBus.ObjectManager.GetManagedObjects");
 
   g_assert_cmpint (objects->status, ==, 0);
   assert_has (objects->out, "'manual'");
@@ -275,7 +275,7 @@ test_properties_private (void)
 static gboolean
 log_has (gpointer user_data)
 {
-  const char * const *what = user_data;
+  const char *const *what = user_data;
   g_autofree char *path = g_build_filename (env.fx->logdir, what[0], NULL);
   g_autofree char *text = test_util_read_file (path);
 
@@ -376,7 +376,7 @@ main (int    argc,
     g_autofree char *in = g_test_build_filename (G_TEST_DIST, "..", "data",
                                                  "org.example.Init.conf.in", NULL);
     g_autofree char *text = test_util_read_file (in);
-    g_auto(GStrv) parts = NULL;
+    g_auto (GStrv) parts = NULL;
     g_autofree char *conf = NULL;
     struct group *group = getgrgid (getpwnam ("pkuser")->pw_gid);
 

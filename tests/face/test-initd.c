@@ -10,13 +10,13 @@
 
 typedef struct
 {
-  char        *dir;
-  char        *confdir;
-  char        *logdir;
-  GSubprocess *daemon;
-  GString     *err;          /* everything initd wrote to stderr so far */
+  char         *dir;
+  char         *confdir;
+  char         *logdir;
+  GSubprocess  *daemon;
+  GString      *err;         /* everything initd wrote to stderr so far */
   GInputStream *err_stream;
-  gboolean     exited;
+  gboolean      exited;
 } Daemon;
 
 static void
@@ -27,7 +27,7 @@ read_stderr (Daemon *d)
 
   /* non-blocking read of whatever is there */
   while ((n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (d->err_stream),
-                                                       buf, sizeof buf, NULL, NULL)) > 0)
+                                                        buf, sizeof buf, NULL, NULL)) > 0)
     g_string_append_len (d->err, buf, n);
 }
 
@@ -47,10 +47,10 @@ daemon_start (Daemon *d, const char *extra)
   g_autoptr(GError) error = NULL;
   g_autofree char *cmd = g_strdup_printf ("%s --session -v --confdir %s --logdir %s %s",
                                           g_getenv ("INITD"), d->confdir, d->logdir, extra);
-  g_auto(GStrv) argv = NULL;
+  g_auto (GStrv) argv = NULL;
 
   g_assert_true (g_shell_parse_argv (cmd, NULL, &argv, &error));
-  d->daemon = g_subprocess_newv ((const char * const *) argv, G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  d->daemon = g_subprocess_newv ((const char *const *) argv, G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
   g_assert_no_error (error);
   d->err_stream = g_subprocess_get_stderr_pipe (d->daemon);
 }

@@ -35,9 +35,9 @@ run_task (DBusFixture *fx)
 
 /* Messages initd sent over @RUNS task runs, and which. */
 static guint
-count_task_runs (DBusFixture  *fx,
-                 BusCounter   *counter,
-                 GHashTable  **members)
+count_task_runs (DBusFixture *fx,
+                 BusCounter  *counter,
+                 GHashTable **members)
 {
   bus_counter_sync (counter, NULL);
   for (guint i = 0; i < RUNS; i++)

@@ -34,8 +34,8 @@ static const char svc_job[] =
   "exec /bin/sh -c 'trap \"\" HUP; while :; do sleep 1; done'\n";
 
 static PolkitRun *
-run_argv (const char         *user,
-          const char * const *argv)
+run_argv (const char        *user,
+          const char *const *argv)
 {
   return polkit_fixture_run_timed (env.fx, user, argv);
 }
@@ -70,7 +70,7 @@ gdbus_as (const char *user,
     g_ptr_array_add (argv, (char *) arg);
   va_end (ap);
   g_ptr_array_add (argv, NULL);
-  return run_argv (user, (const char * const *) argv->pdata);
+  return run_argv (user, (const char *const *) argv->pdata);
 }
 
 static void
@@ -80,7 +80,7 @@ assert_ok (PolkitRun *r)
 }
 
 static void
-assert_dbus_error (PolkitRun        *r,
+assert_dbus_error (PolkitRun  *r,
                    const char *name)
 {
   /* gdbus prints the error's D-Bus name first: it must be exactly @name (an unmapped GError
@@ -277,12 +277,12 @@ test_read_only_open (void)
   for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
     {
       g_autoptr(PolkitRun) r = gdbus_as ("pkother", FALSE, calls[i].path, calls[i].method,
-                                   calls[i].args[0], calls[i].args[1], calls[i].args[2], NULL);
+                                         calls[i].args[0], calls[i].args[1], calls[i].args[2], NULL);
       assert_ok (r);
     }
   {
     g_autoptr(PolkitRun) r = gdbus_as ("pkother", FALSE, MANAGER, "org.freedesktop.DBus.Properties.Get",
-                                 "'" I_MANAGER "'", "'Mode'", NULL);
+                                       "'" I_MANAGER "'", "'Mode'", NULL);
     g_assert_cmpstr (r->out, ==, "(<'system'>,)\n");
   }
   polkit_fixture_start (env.pk);
@@ -294,9 +294,9 @@ static void
 test_bus_policy (void)
 {
   g_autoptr(PolkitRun) set = gdbus_as ("pkuser", FALSE, MANAGER, "org.freedesktop.DBus.Properties.Set",
-                                 "'" I_MANAGER "'", "'HistorySize'", "<uint32 1>", NULL);
+                                       "'" I_MANAGER "'", "'HistorySize'", "<uint32 1>", NULL);
   g_autoptr(PolkitRun) get = gdbus_as ("pkother", FALSE, MANAGER, "org.freedesktop.DBus.Properties.Get",
-                                 "'" I_MANAGER "'", "'Version'", NULL);
+                                       "'" I_MANAGER "'", "'Version'", NULL);
   const char *busctl[] = { "busctl", "--system", "call", NAME, MANAGER, I_MANAGER, "Bogus", NULL };
   g_autoptr(PolkitRun) bogus = run_argv ("pkother", busctl);
   const char *request[] = {
@@ -305,7 +305,7 @@ test_bus_policy (void)
   };
   g_autoptr(PolkitRun) steal = run_argv ("pkuser", request);
   g_autoptr(PolkitRun) root_set = gdbus_as (NULL, FALSE, MANAGER, "org.freedesktop.DBus.Properties.Set",
-                                      "'" I_MANAGER "'", "'HistorySize'", "<uint32 1>", NULL);
+                                            "'" I_MANAGER "'", "'HistorySize'", "<uint32 1>", NULL);
 
   /* Denied by the bus: its message names the policy, initd never saw the call. */
   assert_dbus_error (set, ACCESS_DENIED);
@@ -404,7 +404,7 @@ test_manage_denied (void)
   for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
     {
       g_autoptr(PolkitRun) r = gdbus_as ("pkother", FALSE, calls[i].path, calls[i].method,
-                                   calls[i].args[0], calls[i].args[1], calls[i].args[2], NULL);
+                                         calls[i].args[0], calls[i].args[1], calls[i].args[2], NULL);
       assert_dbus_error (r, ACCESS_DENIED);
       g_assert_nonnull (strstr (r->err, "org.example.Init.manage-jobs"));
     }
@@ -434,21 +434,21 @@ test_emit_events (void)
 
   {
     g_autoptr(PolkitRun) r = gdbus_as ("pkuser", FALSE, MANAGER, I_MANAGER ".EmitEvent",
-                                 "'pk-go'", "['X=1']", "true", NULL);
+                                       "'pk-go'", "['X=1']", "true", NULL);
     assert_ok (r);
     g_assert_true (g_str_has_prefix (r->out, "(uint64 "));
   }
   mark = history_last_id ();
   {
     g_autoptr(PolkitRun) r = gdbus_as ("pkother", FALSE, MANAGER, I_MANAGER ".EmitEvent",
-                                 "'pk-go'", "[]", "true", NULL);
+                                       "'pk-go'", "[]", "true", NULL);
     assert_dbus_error (r, ACCESS_DENIED);
     g_assert_nonnull (strstr (r->err, "org.example.Init.emit-events"));
   }
   g_assert_cmpuint (history_last_id (), ==, mark);
   {
     g_autoptr(PolkitRun) r = gdbus_as ("pkother", FALSE, MANAGER, I_MANAGER ".EmitEvent",
-                                 "'pkother-may'", "[]", "false", NULL);
+                                       "'pkother-may'", "[]", "false", NULL);
     g_autofree char *history = NULL;
 
     assert_ok (r);
@@ -566,7 +566,7 @@ test_details (void)
     g_autoptr(PolkitRun) a = gdbus_as ("pkuser", FALSE, JOBS "svc", I_JOB ".Start", "[]", "true", NULL);
     g_autoptr(PolkitRun) b = gdbus_as ("pkuser", FALSE, JOBS "svc/_", I_INST ".Stop", "true", NULL);
     g_autoptr(PolkitRun) c = gdbus_as ("pkother", FALSE, MANAGER, I_MANAGER ".EmitEvent",
-                                 "'no-such-luck'", "[]", "false", NULL);
+                                       "'no-such-luck'", "[]", "false", NULL);
 
     assert_ok (a);
     assert_ok (b);
@@ -574,15 +574,15 @@ test_details (void)
   }
   log = polkit_fixture_get_log (env.pk);
   g_assert_true (g_pattern_match_simple (
-      "*INIT-TEST action=org.example.Init.manage-jobs user=pkuser job=svc instance= verb=start "
-      "event=undefined message=Authentication is required to start the job *$(job)*. domain=init\n*", log));
+                   "*INIT-TEST action=org.example.Init.manage-jobs user=pkuser job=svc instance= verb=start "
+                   "event=undefined message=Authentication is required to start the job *$(job)*. domain=init\n*", log));
   g_assert_true (g_pattern_match_simple (
-      "*INIT-TEST action=org.example.Init.manage-jobs user=pkuser job=svc instance= verb=stop "
-      "event=undefined message=Authentication is required to stop the job *$(job)*. domain=init\n*", log));
+                   "*INIT-TEST action=org.example.Init.manage-jobs user=pkuser job=svc instance= verb=stop "
+                   "event=undefined message=Authentication is required to stop the job *$(job)*. domain=init\n*", log));
   g_assert_true (g_pattern_match_simple (
-      "*INIT-TEST action=org.example.Init.emit-events user=pkother job=undefined instance=undefined "
-      "verb=undefined event=no-such-luck message=Authentication is required to emit the event "
-      "*$(event)*. domain=init\n*", log));
+                   "*INIT-TEST action=org.example.Init.emit-events user=pkother job=undefined instance=undefined "
+                   "verb=undefined event=no-such-luck message=Authentication is required to emit the event "
+                   "*$(event)*. domain=init\n*", log));
 }
 
 /* A rule that asks for authentication: without the allow-interactive flag the caller gets
@@ -653,7 +653,7 @@ test_polkitd_absent (void)
 }
 
 /* Session mode (initd --session run as pkuser on a session bus any user can reach): no
- * polkit; pkuser itself and root may change things, pkother is refused but may read. */
+* polkit; pkuser itself and root may change things, pkother is refused but may read. */
 static void
 test_session_mode (void)
 {

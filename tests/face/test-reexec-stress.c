@@ -163,8 +163,8 @@ test_reexec_stress (void)
       g_autoptr(GError) error = NULL;
 
       stress.clients[i] = g_dbus_connection_new_for_address_sync (
-          fx->address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-                       | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION, NULL, NULL, &error);
+        fx->address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+        | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION, NULL, NULL, &error);
       g_assert_no_error (error);
     }
   for (guint i = 0; i < N_BURNERS; i++)

@@ -60,9 +60,9 @@ start_initd (Fixture *f)
 
 /* initctl ARGS…; returns the exit status, *out the output. */
 static int
-initctl (Fixture     *f,
-         char       **out,
-         const char  *first,
+initctl (Fixture    *f,
+         char      **out,
+         const char *first,
          ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
@@ -76,7 +76,7 @@ initctl (Fixture     *f,
     g_ptr_array_add (argv, (gpointer) arg);
   va_end (ap);
   g_ptr_array_add (argv, NULL);
-  return dbus_fixture_run (f->fx, (const char * const *) argv->pdata, out, NULL);
+  return dbus_fixture_run (f->fx, (const char *const *) argv->pdata, out, NULL);
 }
 
 static char *
@@ -135,8 +135,8 @@ main_pid (Fixture    *f,
 
 /* A background initctl (e.g. a waiting emit), collected later. */
 static GSubprocess *
-initctl_background (Fixture     *f,
-                    const char  *first,
+initctl_background (Fixture    *f,
+                    const char *first,
                     ...)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
@@ -154,7 +154,7 @@ initctl_background (Fixture     *f,
     g_ptr_array_add (argv, (gpointer) arg);
   va_end (ap);
   g_ptr_array_add (argv, NULL);
-  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
   return proc;
 }
@@ -347,7 +347,7 @@ test_reexec_log_lines (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = NULL;
   g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
+  g_auto (GStrv) lines = NULL;
   int expected = 0;
 
   dbus_fixture_write_job (f->fx, "chatty",

@@ -31,12 +31,12 @@ static const char svc_job[] =
 /* Call as root from the test's own connection; returns the reply or NULL with the D-Bus
  * error name in *@name and the message in *@message. */
 static GVariant *
-call_full (const char  *path,
-           const char  *iface,
-           const char  *method,
-           GVariant    *params,
-           char       **name,
-           char       **message)
+call_full (const char *path,
+           const char *iface,
+           const char *method,
+           GVariant   *params,
+           char      **name,
+           char      **message)
 {
   g_autoptr(GError) error = NULL;
   GVariant *reply;
@@ -110,7 +110,7 @@ run_free (Run *r)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
 
 static Run *
-run (const char * const *argv)
+run (const char *const *argv)
 {
   Run *r = g_new0 (Run, 1);
   g_autofree char *joined = g_strjoinv (" ", (char **) argv);
@@ -390,10 +390,10 @@ test_oversized (void)
     g_ptr_array_add (many, g_strdup_printf ("K%u=v", i));
   g_ptr_array_add (many, NULL);
   expect_error (MANAGER, I_MANAGER, "EmitEvent",
-                g_variant_new ("(s^asb)", "ev", (const char * const *) many->pdata, FALSE),
+                g_variant_new ("(s^asb)", "ev", (const char *const *) many->pdata, FALSE),
                 E "InvalidEnvironment", NULL);
   expect_error (JOBS "task", I_JOB, "Start",
-                g_variant_new ("(^asb)", (const char * const *) many->pdata, TRUE),
+                g_variant_new ("(^asb)", (const char *const *) many->pdata, TRUE),
                 E "InvalidEnvironment", NULL);
   {
     /* 4097 entries: one over the documented limit. */
@@ -401,7 +401,7 @@ test_oversized (void)
 
     many->pdata[4097] = NULL;
     expect_error (MANAGER, I_MANAGER, "EmitEvent",
-                  g_variant_new ("(s^asb)", "ev", (const char * const *) many->pdata, FALSE),
+                  g_variant_new ("(s^asb)", "ev", (const char *const *) many->pdata, FALSE),
                   E "InvalidEnvironment", NULL);
     many->pdata[4097] = g_steal_pointer (&saved);
   }

@@ -270,9 +270,9 @@ test_offset_sizes (void)
           g_ptr_array_add (strings, g_strnfill (len, 'x'));
           used += len + 1;
         }
-      init_variant_writer_strv (w, (const char * const *) strings->pdata, strings->len);
+      init_variant_writer_strv (w, (const char *const *) strings->pdata, strings->len);
       assert_same (init_variant_writer_finish (w, G_VARIANT_TYPE_STRING_ARRAY),
-                   g_variant_new_strv ((const char * const *) strings->pdata, strings->len));
+                   g_variant_new_strv ((const char *const *) strings->pdata, strings->len));
     }
 }
 

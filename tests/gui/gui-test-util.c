@@ -335,11 +335,11 @@ gui_test_daemon_pid (DBusFixture *fx,
 }
 
 void
-gui_test_daemon_emit (DBusFixture        *fx,
-                      const char         *event,
-                      const char * const *env)
+gui_test_daemon_emit (DBusFixture       *fx,
+                      const char        *event,
+                      const char *const *env)
 {
-  static const char * const none[] = { NULL };
+  static const char *const none[] = { NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
 

@@ -75,7 +75,7 @@ test_failure (void)
 static void
 test_misc (void)
 {
-  const char * const env[] = { "KIND=rain", "WHERE=two words", "EMPTY=", NULL };
+  const char *const env[] = { "KIND=rain", "WHERE=two words", "EMPTY=", NULL };
   g_autofree char *text = init_admin_format_env (env);
   g_autofree char *display = init_admin_display_name ("tty", "tty1");
   g_autofree char *single = init_admin_display_name ("hello", "");

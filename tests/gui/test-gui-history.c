@@ -20,7 +20,7 @@ static const struct
 } jobs[] = {
   { "failer", "description \"A task that fails\"\ntask\nconsole none\nexec sh -c 'sleep 0.3; exit 1'\n" },
   { "flaky", "description \"Crashes until the respawn limit\"\nrespawn\nrespawn limit 2 10\n"
-             "console none\nexec sh -c 'sleep 0.2; kill -SEGV $$'\n" },
+    "console none\nexec sh -c 'sleep 0.2; kill -SEGV $$'\n" },
   { "heartbeat", "description \"A service\"\nrespawn\nconsole none\nexec sleep 1000\n" },
   { "finisher", "description \"A task that succeeds\"\ntask\nconsole none\nexec sh -c 'sleep 0.3'\n" },
 };

@@ -37,7 +37,7 @@ env_file (Xtest      *xt,
 /* ---- Emit Event ---- */
 
 /* The jobs wait for weather (and for a similar name, so completion has a choice). */
-static const char * const weather_jobs[] = {
+static const char *const weather_jobs[] = {
   "umbrella", "start on weather KIND=rain\nconsole none\nexec sleep 1000\n",
   "windmill", "start on weathervane-turned\nconsole none\nexec sleep 1000\n",
   "sunshade", "start on weather KIND=sun\nconsole none\nexec sleep 1000\n",
@@ -50,7 +50,7 @@ static void
 test_emit_typed_name (void)
 {
   Xtest *xt = xtest_new ("emit-typed-name", weather_jobs);
-  g_auto(GStrv) env = NULL;
+  g_auto (GStrv) env = NULL;
   g_autofree char *seen = NULL;
   g_autofree char *shot = NULL;
 
@@ -99,7 +99,7 @@ test_emit_enter_in_variables (void)
   g_autofree char *job = NULL;
   g_autofree char *path = NULL;
   g_autofree char *text = NULL;
-  g_auto(GStrv) env = NULL;
+  g_auto (GStrv) env = NULL;
   const char *jobs[] = { "umbrella", NULL, NULL };
 
   /* The env job needs the fixture's directory: write it once the fixture exists. */
@@ -118,7 +118,7 @@ test_emit_enter_in_variables (void)
   xtest_key (xt, "Return");
   env = xtest_wait_event (xt, "weather");
   g_assert_nonnull (env);
-  g_assert_cmpstrv (env, ((const char * const[]) { "KIND=rain", NULL }));
+  g_assert_cmpstrv (env, ((const char *const[]) { "KIND=rain", NULL }));
   path = env_file (xt, "umbrella");
   text = xtest_wait_file (path);
   g_assert_nonnull (text);
@@ -180,7 +180,7 @@ test_start_env_empty_refused (void)
   path = env_file (xt, "tty");
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
   {
-    const char * const argv[] = { initctl, "--session", "list", NULL };
+    const char *const argv[] = { initctl, "--session", "list", NULL };
 
     g_assert_cmpint (dbus_fixture_run (fx, argv, &out, NULL), ==, 0);
     g_assert_null (strstr (out, "start/"));
@@ -194,10 +194,10 @@ test_start_env_empty_refused (void)
 #define BAR "████████████████████████████████████████████████████████████"
 #define BAR_SEEN 300
 
-static const char * const chatty_jobs[] = {
+static const char *const chatty_jobs[] = {
   "chatty", "start on go\nconsole log\n"
-            "exec sh -c 'i=1; while [ $i -le 80 ]; do echo \"chatty line $i\"; i=$((i+1)); done; "
-            "echo " BAR "; exec sleep 1000'\n",
+  "exec sh -c 'i=1; while [ $i -le 80 ]; do echo \"chatty line $i\"; i=$((i+1)); done; "
+  "echo " BAR "; exec sleep 1000'\n",
   NULL,
 };
 

@@ -21,19 +21,19 @@ static const struct
   { "beta", "description \"A service started by hand\"\nconsole none\nexec sleep 1000\n" },
   { "gamma", "description \"A task that fails\"\nstart on go\ntask\nconsole none\nexec sh -c 'exit 3'\n" },
   { "delta", "description \"Takes the umbrella\"\nstart on weather KIND=rain\nstop on weather KIND!=rain\n"
-             "console none\nexec sleep 1000\n" },
+    "console none\nexec sleep 1000\n" },
   { "epsilon", "description \"Breaks when it crashes\"\nstart on crash\ntask\nconsole none\n"
-               "exec sh -c 'exit 7'\n" },
+    "exec sh -c 'exit 7'\n" },
   { "tty", "description \"One per terminal\"\ninstance $TTY\nusage \"start tty TTY=NAME\"\n"
-           "console none\nexec sleep 1000\n" },
+    "console none\nexec sleep 1000\n" },
   { "chatty", "description \"Talks to its log\"\nconsole log\n"
-              "exec sh -c 'i=0; while :; do echo \"chatty line $i\"; i=$((i+1)); sleep 0.2; done'\n" },
+    "exec sh -c 'i=0; while :; do echo \"chatty line $i\"; i=$((i+1)); sleep 0.2; done'\n" },
 };
 
 static DBusFixture *
 start_daemon (void)
 {
-  const char * const args[] = { "--startup-event", "go", NULL };
+  const char *const args[] = { "--startup-event", "go", NULL };
   DBusFixture *fx = dbus_fixture_new (DBUS_FIXTURE_SESSION, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
@@ -156,12 +156,12 @@ test_live_update (void)
 {
   DBusFixture *fx = start_daemon ();
   InitAdminWindow *window = gui_test_window_new (fx);
-  const char * const start_beta[] = {
+  const char *const start_beta[] = {
     "gdbus", "call", "--address", fx->address, "--dest", "org.example.Init",
     "--object-path", "/org/example/Init/jobs/beta", "--method", "org.example.Init.Job.Start",
     "[]", "true", NULL
   };
-  const char * const start_tty[] = {
+  const char *const start_tty[] = {
     "gdbus", "call", "--address", fx->address, "--dest", "org.example.Init",
     "--object-path", "/org/example/Init/jobs/tty", "--method", "org.example.Init.Job.Start",
     "['TTY=tty7']", "true", NULL
@@ -269,16 +269,16 @@ test_emit (void)
   DBusFixture *fx = start_daemon ();
   InitAdminWindow *window = gui_test_window_new (fx);
   InitAdminEmitDialog *dialog = init_admin_window_open_emit_dialog (window);
-  const char * const env[] = { "KIND=rain", NULL };
-  g_auto(GStrv) suggestions = init_admin_emit_dialog_get_suggestions (dialog);
+  const char *const env[] = { "KIND=rain", NULL };
+  g_auto (GStrv) suggestions = init_admin_emit_dialog_get_suggestions (dialog);
   g_autofree char *outcome = NULL;
   g_autofree char *shot = NULL;
   g_autofree char *dialog_shot = NULL;
   InitAdminHistoryRow *event;
 
-  g_assert_true (g_strv_contains ((const char * const *) suggestions, "weather"));
-  g_assert_true (g_strv_contains ((const char * const *) suggestions, "go"));
-  g_assert_true (g_strv_contains ((const char * const *) suggestions, "crash"));
+  g_assert_true (g_strv_contains ((const char *const *) suggestions, "weather"));
+  g_assert_true (g_strv_contains ((const char *const *) suggestions, "go"));
+  g_assert_true (g_strv_contains ((const char *const *) suggestions, "crash"));
 
   init_admin_emit_dialog_set_event (dialog, "weather", env, TRUE);
   g_assert_true (init_admin_emit_dialog_emit (dialog));
@@ -400,7 +400,7 @@ test_reconnect (void)
 {
   DBusFixture *fx = start_daemon ();
   InitAdminWindow *window = gui_test_window_new (fx);
-  const char * const args[] = { "--startup-event", "go", NULL };
+  const char *const args[] = { "--startup-event", "go", NULL };
   gpointer status[] = { window, "status" };
   gpointer content[] = { window, "content" };
   g_autofree char *shot = NULL;
@@ -448,7 +448,7 @@ test_log (void)
   DBusFixture *fx = start_daemon ();
   InitAdminWindow *window = gui_test_window_new (fx);
   InitAdminDetails *details = init_admin_window_get_details (window);
-  const char * const start_chatty[] = {
+  const char *const start_chatty[] = {
     "gdbus", "call", "--address", fx->address, "--dest", "org.example.Init",
     "--object-path", "/org/example/Init/jobs/chatty", "--method", "org.example.Init.Job.Start",
     "[]", "true", NULL
@@ -552,7 +552,7 @@ test_denied (void)
   bus_env = g_strconcat ("DBUS_SESSION_BUS_ADDRESS=", fx->address, NULL);
   display_env = g_strconcat ("DISPLAY=", g_getenv ("DISPLAY"), NULL);
   {
-    const char * const argv[] = {
+    const char *const argv[] = {
       "runuser", "-u", "pkother", "--", "env", address_env, dir_env, home_env, bus_env,
       display_env, "XDG_CACHE_HOME=/tmp", "XDG_CONFIG_HOME=/tmp", "GTK_A11Y=none",
       "GSETTINGS_BACKEND=memory", "GSK_RENDERER=cairo", "GDK_BACKEND=x11", "NO_AT_BRIDGE=1",
@@ -586,9 +586,9 @@ test_denied (void)
 static void
 test_demo_main_window (void)
 {
-  const char * const args[] = { NULL };
-  const char * const emit_rain[] = { "initctl", "--session", "emit", "weather", "KIND=rain", NULL };
-  const char * const start_tty[] = { "initctl", "--session", "start", "tty", "TTY=tty1", NULL };
+  const char *const args[] = { NULL };
+  const char *const emit_rain[] = { "initctl", "--session", "emit", "weather", "KIND=rain", NULL };
+  const char *const start_tty[] = { "initctl", "--session", "start", "tty", "TTY=tty1", NULL };
   g_autofree char *examples = g_test_build_filename (G_TEST_DIST, "..", "data", "examples", NULL);
   g_autoptr(GDir) dir = g_dir_open (examples, 0, NULL);
   DBusFixture *fx = dbus_fixture_new (DBUS_FIXTURE_SESSION, NULL);
@@ -697,7 +697,7 @@ forker_has_grandchild (gpointer user_data)
 static void
 test_process_tree (void)
 {
-  const char * const args[] = { "--startup-event", "go", NULL };
+  const char *const args[] = { "--startup-event", "go", NULL };
   DBusFixture *fx = dbus_fixture_new (DBUS_FIXTURE_SESSION, NULL);
   InitAdminWindow *window;
   GtkWidget *view, *refresh;
@@ -771,7 +771,7 @@ static gboolean
 has_accel (const char *action,
            const char *accel)
 {
-  g_auto(GStrv) accels = gtk_application_get_accels_for_action (gui_test_get_app (), action);
+  g_auto (GStrv) accels = gtk_application_get_accels_for_action (gui_test_get_app (), action);
   guint key, want_key;
   GdkModifierType mods, want_mods;
 
@@ -812,7 +812,7 @@ test_switch_and_shortcuts (void)
   /* Ctrl+F's action shows the search bar; Ctrl+E's opens the emit dialog. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL));
   g_assert_true (gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (gui_test_child (init_admin_window_get_job_list (window),
-                                                                                INIT_ADMIN_TYPE_JOB_LIST, "search_bar"))));
+                                                                                 INIT_ADMIN_TYPE_JOB_LIST, "search_bar"))));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.emit", NULL));
   {
     GListModel *toplevels = gtk_window_get_toplevels ();

@@ -14,10 +14,10 @@
 
 typedef struct
 {
-  char    *text;
-  guint64  start;
-  guint64  end;
-  guint64  size;
+  char   *text;
+  guint64 start;
+  guint64 end;
+  guint64 size;
 } Slice;
 
 static void
@@ -30,13 +30,13 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Slice, slice_clear)
 
 /* GetLog on @job; NULL error expected unless @error is given. */
 static gboolean
-get_log (DBusFixture  *fx,
-         const char   *job,
-         const char   *instance,
-         guint64       offset,
-         guint         max,
-         Slice        *slice,
-         GError      **error)
+get_log (DBusFixture *fx,
+         const char  *job,
+         const char  *instance,
+         guint64      offset,
+         guint        max,
+         Slice       *slice,
+         GError     **error)
 {
   g_autofree char *path = g_strconcat ("/org/example/Init/jobs/", job, NULL);
   g_autoptr(GVariant) reply = NULL;
@@ -52,7 +52,7 @@ get_log (DBusFixture  *fx,
 }
 
 static DBusFixture *
-start (const char * const *extra_args)
+start (const char *const *extra_args)
 {
   DBusFixture *fx = dbus_fixture_new (DBUS_FIXTURE_SESSION, NULL);
 
@@ -84,9 +84,9 @@ start_job (DBusFixture *fx,
 
 typedef struct
 {
-  guint64  size;
-  char    *instance;
-  guint    count;
+  guint64 size;
+  char   *instance;
+  guint   count;
 } Changed;
 
 static void
@@ -120,8 +120,8 @@ static void
 test_follow (void)
 {
   DBusFixture *fx = start (NULL);
-  g_auto(Slice) first = { 0 };
-  g_auto(Slice) next = { 0 };
+  g_auto (Slice) first = { 0 };
+  g_auto (Slice) next = { 0 };
   Changed changed = { 0 };
   gpointer args[2];
   guint id;
@@ -173,8 +173,8 @@ static void
 test_empty_and_instance (void)
 {
   DBusFixture *fx = start (NULL);
-  g_auto(Slice) empty = { 0 };
-  g_auto(Slice) inst = { 0 };
+  g_auto (Slice) empty = { 0 };
+  g_auto (Slice) inst = { 0 };
   g_autoptr(GError) error = NULL;
 
   g_assert_true (get_log (fx, "quiet", "", TAIL, 0, &empty, &error));
@@ -206,10 +206,10 @@ test_boundaries (void)
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *file = g_build_filename (fx->logdir, "quiet.log", NULL);
-  g_auto(Slice) tail = { 0 };
-  g_auto(Slice) cut = { 0 };
-  g_auto(Slice) rest = { 0 };
-  g_auto(Slice) again = { 0 };
+  g_auto (Slice) tail = { 0 };
+  g_auto (Slice) cut = { 0 };
+  g_auto (Slice) rest = { 0 };
+  g_auto (Slice) again = { 0 };
 
   for (guint i = 0; i < 100; i++)
     g_string_append_printf (text, "line %03u\n", i);     /* 9 bytes each */
@@ -244,10 +244,10 @@ static void
 test_errors (void)
 {
   DBusFixture *fx = start (NULL);
-  const char * const no_log[] = { "--no-startup-event", "--no-log", NULL };
+  const char *const no_log[] = { "--no-startup-event", "--no-log", NULL };
   g_autoptr(GError) error = NULL;
   g_autofree char *long_name = g_strnfill (300, 'x');
-  g_auto(Slice) slice = { 0 };
+  g_auto (Slice) slice = { 0 };
   g_autofree char *remote = NULL;
 
   g_assert_false (get_log (fx, "quiet", long_name, TAIL, 0, &slice, &error));
@@ -280,7 +280,7 @@ test_denied (void)
     }
   fx = start (NULL);
   {
-    const char * const argv[] = {
+    const char *const argv[] = {
       "runuser", "-u", "pkother", "--", "gdbus", "call", "--address", fx->address,
       "--dest", BUS_NAME, "--object-path", "/org/example/Init/jobs/quiet",
       "--method", "org.example.Init.Job.GetLog", "", "0", "0", NULL

@@ -51,17 +51,17 @@ human_pause (Xtest *xt)
 }
 
 static int
-xdotool (Xtest              *xt,
-         const char * const *args,
-         char              **out)
+xdotool (Xtest             *xt,
+         const char *const *args,
+         char             **out)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) argv = NULL;
+  g_auto (GStrv) argv = NULL;
 
   g_strv_builder_add (builder, "xdotool");
   g_strv_builder_addv (builder, (const char **) args);
   argv = g_strv_builder_end (builder);
-  return dbus_fixture_run (xt->fx, (const char * const *) argv, out, NULL);
+  return dbus_fixture_run (xt->fx, (const char *const *) argv, out, NULL);
 }
 
 void
@@ -71,7 +71,7 @@ xtest_type (Xtest      *xt,
   for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
     {
       g_autofree char *ch = g_strndup (p, g_utf8_next_char (p) - p);
-      const char * const args[] = { "type", "--delay", "0", "--", ch, NULL };
+      const char *const args[] = { "type", "--delay", "0", "--", ch, NULL };
 
       g_assert_cmpint (xdotool (xt, args, NULL), ==, 0);
       human_pause (xt);
@@ -82,7 +82,7 @@ void
 xtest_key (Xtest      *xt,
            const char *keys)
 {
-  const char * const args[] = { "key", "--clearmodifiers", keys, NULL };
+  const char *const args[] = { "key", "--clearmodifiers", keys, NULL };
 
   g_test_message ("key %s", keys);
   g_assert_cmpint (xdotool (xt, args, NULL), ==, 0);
@@ -93,7 +93,7 @@ gboolean
 xtest_window_shown (Xtest      *xt,
                     const char *title)
 {
-  const char * const args[] = { "search", "--onlyvisible", "--name", title, NULL };
+  const char *const args[] = { "search", "--onlyvisible", "--name", title, NULL };
   g_autofree char *out = NULL;
 
   return xdotool (xt, args, &out) == 0 && out != NULL && out[0] != '\0';
@@ -326,7 +326,7 @@ wm_running (Display *display)
 
 static GSubprocess *
 spawn (GSubprocessLauncher *launcher,
-       const char * const  *argv)
+       const char *const   *argv)
 {
   g_autoptr(GError) error = NULL;
   GSubprocess *process = g_subprocess_launcher_spawnv (launcher, argv, &error);
@@ -340,7 +340,7 @@ start_window_manager (Xtest *xt)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_autofree char *log = dbus_fixture_path (xt->fx, "openbox.log");
-  const char * const argv[] = { "openbox", "--sm-disable", NULL };
+  const char *const argv[] = { "openbox", "--sm-disable", NULL };
   gint64 end = g_get_monotonic_time () + WINDOW_WAIT_MS * G_TIME_SPAN_MILLISECOND;
 
   g_subprocess_launcher_set_stdout_file_path (launcher, log);
@@ -359,7 +359,7 @@ start_app (Xtest *xt)
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   const char *binary = g_getenv ("INIT_ADMIN");
   const char *po = g_getenv ("INIT_PO_BUILDDIR");
-  const char * const argv[] = { binary, "--address", xt->fx->address, NULL };
+  const char *const argv[] = { binary, "--address", xt->fx->address, NULL };
 
   g_assert_nonnull (binary);
   if (po != NULL)
@@ -368,7 +368,7 @@ start_app (Xtest *xt)
   g_assert_true (xtest_wait_window (xt, "^Init Admin$"));
   /* Where a person's pointer rests: off the window, so no tooltip comes up by chance. */
   {
-    const char * const args[] = { "mousemove", "--sync", "1590", "990", NULL };
+    const char *const args[] = { "mousemove", "--sync", "1590", "990", NULL };
 
     g_assert_cmpint (xdotool (xt, args, NULL), ==, 0);
   }
@@ -377,10 +377,10 @@ start_app (Xtest *xt)
 }
 
 Xtest *
-xtest_new (const char         *shot_prefix,
-           const char * const *jobs)
+xtest_new (const char        *shot_prefix,
+           const char *const *jobs)
 {
-  const char * const args[] = { "--startup-event", "go", NULL };
+  const char *const args[] = { "--startup-event", "go", NULL };
   Xtest *xt = g_new0 (Xtest, 1);
 
   xt->prefix = g_strdup (shot_prefix);

@@ -6,6 +6,9 @@
  */
 #pragma once
 
+/* uncrustify 0.72 cannot parse attributes between "static inline" and a definition. */
+/* *INDENT-OFF* */
+
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -66,3 +69,4 @@ helper_usage (const char *usage)
   fprintf (stderr, "usage: %s\n", usage);
   exit (2);
 }
+/* *INDENT-ON* */

@@ -25,12 +25,12 @@ typedef struct
 /* Names the walk never looks at (reference §7, after libnih's file filter): editors' backup
  * and swap files, revision-control and package-manager leftovers.  Hidden names (which also
  * covers ".#x", ".git", ".svn", ".bzr") are tested first. */
-static const char * const ignored_suffixes[] = {
+static const char *const ignored_suffixes[] = {
   "~", ".bak", ".BAK", ".swp", ".swo", ".swn", ",v",
   ".rpmsave", ".rpmorig", ".rpmnew", ".ucf-old", ".ucf-new", ".ucf-dist",
   NULL
 };
-static const char * const ignored_names[] = {
+static const char *const ignored_names[] = {
   "RCS", "CVS", "CVS.adm", "SCCS", "BitKeeper", "{arch}", "_darcs",
   NULL
 };
@@ -99,7 +99,7 @@ int
 init_conf_compare_strings (const void *a,
                            const void *b)
 {
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
 GHashTable *
@@ -142,7 +142,7 @@ same_identity (const InitConfFile *rec,
 {
   return rec->dev == st->st_dev && rec->ino == st->st_ino && rec->size == st->st_size
          && rec->mtime_ns == (gint64) st->st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000)
-                             + st->st_mtim.tv_nsec;
+         + st->st_mtim.tv_nsec;
 }
 
 void
@@ -153,7 +153,7 @@ init_conf_file_set_identity (InitConfFile      *rec,
   rec->ino = st->st_ino;
   rec->size = st->st_size;
   rec->mtime_ns = (gint64) st->st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000)
-                 + st->st_mtim.tv_nsec;
+                  + st->st_mtim.tv_nsec;
 }
 
 /* Remove a record, keeping the error count right; the job it named is looked at again. */

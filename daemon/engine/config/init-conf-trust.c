@@ -23,10 +23,10 @@ distrust (InitConfTrust      trust,
 }
 
 static gboolean
-refuse (const char  *path,
-        const char  *what,
-        const char  *why,
-        GError     **error)
+refuse (const char *path,
+        const char *what,
+        const char *why,
+        GError    **error)
 {
   g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_PERM,
                _("%s: Refusing the configuration: %s is %s"), path, what, why);

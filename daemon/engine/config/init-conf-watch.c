@@ -90,11 +90,11 @@ queue_child (InitConfWatch *watch,
 }
 
 static void
-on_dir_changed (GFileMonitor      *monitor,
-                GFile             *file,
-                GFile             *other_file,
-                GFileMonitorEvent  event,
-                gpointer           user_data)
+on_dir_changed (GFileMonitor     *monitor,
+                GFile            *file,
+                GFile            *other_file,
+                GFileMonitorEvent event,
+                gpointer          user_data)
 {
   InitConfWatch *watch = user_data;
 
@@ -230,11 +230,11 @@ init_conf_watch_clear (InitConfSource *source)
 }
 
 static void
-on_parent_changed (GFileMonitor      *monitor,
-                   GFile             *file,
-                   GFile             *other_file,
-                   GFileMonitorEvent  event,
-                   gpointer           user_data)
+on_parent_changed (GFileMonitor     *monitor,
+                   GFile            *file,
+                   GFile            *other_file,
+                   GFileMonitorEvent event,
+                   gpointer          user_data)
 {
   InitConfSource *source = user_data;
   g_autofree char *base = g_file_get_basename (file);

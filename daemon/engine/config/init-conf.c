@@ -400,8 +400,8 @@ init_conf_process_dirty (InitConf   *conf,
 
 /* Walk every source, re-read what changed, forget what vanished. */
 static gboolean
-rescan (InitConf  *conf,
-        GError   **error)
+rescan (InitConf *conf,
+        GError  **error)
 {
   g_autoptr(GHashTable) dirty = init_conf_dirty_new ();
   guint n_failed = 0;
@@ -495,8 +495,8 @@ init_conf_new (const InitConfCallbacks *callbacks,
 }
 
 void
-init_conf_set_trust (InitConf      *conf,
-                     InitConfTrust  trust)
+init_conf_set_trust (InitConf     *conf,
+                     InitConfTrust trust)
 {
   g_return_if_fail (conf != NULL);
   conf->trust = trust;
@@ -560,9 +560,9 @@ init_conf_add_dir (InitConf   *conf,
  * Returns: FALSE only if every source failed with something other than "missing"
  */
 gboolean
-init_conf_load (InitConf  *conf,
-                gboolean   watch,
-                GError   **error)
+init_conf_load (InitConf *conf,
+                gboolean  watch,
+                GError  **error)
 {
   g_return_val_if_fail (conf != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);

@@ -14,11 +14,11 @@
 /* One level of parentheses (the first is the whole expression). */
 typedef struct
 {
-  InitEventOperator     *tree;        /* everything combined so far, or NULL */
-  InitEventOperatorType  op;          /* operator waiting for its right operand */
-  gboolean               has_op;
-  gsize                  op_offset;   /* where that operator was written */
-  gsize                  open_offset; /* where this group's "(" was written */
+  InitEventOperator    *tree;         /* everything combined so far, or NULL */
+  InitEventOperatorType op;           /* operator waiting for its right operand */
+  gboolean              has_op;
+  gsize                 op_offset;    /* where that operator was written */
+  gsize                 open_offset;  /* where this group's "(" was written */
 } Group;
 
 typedef enum
@@ -30,15 +30,15 @@ typedef enum
 
 typedef struct
 {
-  InitLexer  *lexer;
-  GArray     *groups;
-  State       state;
-  guint       n_leaves;
+  InitLexer *lexer;
+  GArray    *groups;
+  State      state;
+  guint      n_leaves;
 
   /* The event match being collected (IN_MATCH). */
-  char       *name;
-  GPtrArray  *args;
-  gboolean    named;     /* a KEY=VALUE argument was seen: no positional may follow */
+  char      *name;
+  GPtrArray *args;
+  gboolean   named;      /* a KEY=VALUE argument was seen: no positional may follow */
 } Parser;
 
 static void
@@ -138,10 +138,10 @@ close_group (Parser  *parser,
 }
 
 static gboolean
-operator (Parser                *parser,
-          InitEventOperatorType  type,
-          gsize                  offset,
-          GError               **error)
+operator (Parser               *parser,
+          InitEventOperatorType type,
+          gsize                 offset,
+          GError              **error)
 {
   Group *group;
 
@@ -270,8 +270,8 @@ finish (Parser  *parser,
 }
 
 InitEventOperator *
-init_event_parse_expression (InitLexer  *lexer,
-                             GError    **error)
+init_event_parse_expression (InitLexer *lexer,
+                             GError   **error)
 {
   Parser parser = { lexer, NULL, WANT_OPERAND, 0, NULL, NULL, FALSE };
   Group top = { NULL, INIT_EVENT_OPERATOR_OR, FALSE, 0, lexer->pos };
@@ -329,9 +329,9 @@ init_event_parse_expression (InitLexer  *lexer,
 }
 
 InitEventOperator *
-init_event_expression_parse (const char    *text,
-                             InitParsePos  *pos,
-                             GError       **error)
+init_event_expression_parse (const char   *text,
+                             InitParsePos *pos,
+                             GError      **error)
 {
   g_autoptr(GError) local_error = NULL;
   InitLexer lexer;

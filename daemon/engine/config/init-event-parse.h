@@ -21,7 +21,7 @@ G_BEGIN_DECLS
  * the first comment, newline or end outside parentheses; the cursor is left there.  Inside
  * parentheses it may span lines, with comments and blank lines.  On error returns NULL and
  * sets @error (bare text; offset in lexer->error_offset). */
-InitEventOperator *init_event_parse_expression (InitLexer  *lexer,
-                                                GError    **error);
+InitEventOperator *init_event_parse_expression (InitLexer *lexer,
+                                                GError   **error);
 
 G_END_DECLS

@@ -30,10 +30,10 @@ init_job_parser_warn (InitJobParser *parser,
 /* description, author, version, usage, instance, chroot, chdir, setuid, setgid: one
  * argument, the last stanza wins.  stanza->data is the offset of the field. */
 static gboolean
-stanza_string (InitJobParser        *parser,
-               const InitJobStanza  *stanza,
-               gsize                 keyword,
-               GError              **error)
+stanza_string (InitJobParser       *parser,
+               const InitJobStanza *stanza,
+               gsize                keyword,
+               GError             **error)
 {
   char **field = G_STRUCT_MEMBER_P (parser->klass, stanza->data);
   g_autofree char *value = init_lexer_next_arg (&parser->lexer, NULL, error);
@@ -48,10 +48,10 @@ stanza_string (InitJobParser        *parser,
 
 /* env: one argument, KEY=VALUE or KEY, stored verbatim; stanzas accumulate. */
 static gboolean
-stanza_env (InitJobParser        *parser,
-            const InitJobStanza  *stanza,
-            gsize                 keyword,
-            GError              **error)
+stanza_env (InitJobParser       *parser,
+            const InitJobStanza *stanza,
+            gsize                keyword,
+            GError             **error)
 {
   g_autofree char *value = init_lexer_next_arg (&parser->lexer, NULL, error);
 
@@ -65,13 +65,13 @@ stanza_env (InitJobParser        *parser,
 /* export, emits: one or more arguments; stanzas accumulate.  stanza->data is the offset of
  * the GPtrArray field. */
 static gboolean
-stanza_list (InitJobParser        *parser,
-             const InitJobStanza  *stanza,
-             gsize                 keyword,
-             GError              **error)
+stanza_list (InitJobParser       *parser,
+             const InitJobStanza *stanza,
+             gsize                keyword,
+             GError             **error)
 {
   GPtrArray *list = init_job_class_writable_list (&G_STRUCT_MEMBER (GPtrArray *, parser->klass,
-                                                                     stanza->data));
+                                                                    stanza->data));
   g_autoptr(GPtrArray) args = NULL;
 
   if (!init_lexer_has_token (&parser->lexer))
@@ -89,10 +89,10 @@ stanza_list (InitJobParser        *parser,
 
 /* Flag stanzas without arguments: task.  stanza->data is the offset of the gboolean. */
 static gboolean
-stanza_flag (InitJobParser        *parser,
-             const InitJobStanza  *stanza,
-             gsize                 keyword,
-             GError              **error)
+stanza_flag (InitJobParser       *parser,
+             const InitJobStanza *stanza,
+             gsize                keyword,
+             GError             **error)
 {
   if (!init_lexer_end_of_line (&parser->lexer, error))
     return FALSE;
@@ -102,10 +102,10 @@ stanza_flag (InitJobParser        *parser,
 }
 
 static void
-set_process (InitJobParser   *parser,
-             InitProcessType  type,
-             gboolean         script,
-             char            *command)
+set_process (InitJobParser  *parser,
+             InitProcessType type,
+             gboolean        script,
+             char           *command)
 {
   InitProcessDef *def = &parser->klass->process[type];
 
@@ -116,9 +116,9 @@ set_process (InitJobParser   *parser,
 }
 
 static gboolean
-process_exec (InitJobParser    *parser,
-              InitProcessType   type,
-              GError          **error)
+process_exec (InitJobParser  *parser,
+              InitProcessType type,
+              GError        **error)
 {
   char *command;
 
@@ -135,10 +135,10 @@ process_exec (InitJobParser    *parser,
 }
 
 static gboolean
-process_script (InitJobParser    *parser,
-                InitProcessType   type,
-                gsize             keyword,
-                GError          **error)
+process_script (InitJobParser  *parser,
+                InitProcessType type,
+                gsize           keyword,
+                GError        **error)
 {
   char *script;
 
@@ -156,20 +156,20 @@ process_script (InitJobParser    *parser,
 
 /* exec COMMAND… — the main process. */
 static gboolean
-stanza_exec (InitJobParser        *parser,
-             const InitJobStanza  *stanza,
-             gsize                 keyword,
-             GError              **error)
+stanza_exec (InitJobParser       *parser,
+             const InitJobStanza *stanza,
+             gsize                keyword,
+             GError             **error)
 {
   return process_exec (parser, INIT_PROCESS_MAIN, error);
 }
 
 /* script … end script — the main process. */
 static gboolean
-stanza_script (InitJobParser        *parser,
-               const InitJobStanza  *stanza,
-               gsize                 keyword,
-               GError              **error)
+stanza_script (InitJobParser       *parser,
+               const InitJobStanza *stanza,
+               gsize                keyword,
+               GError             **error)
 {
   return process_script (parser, INIT_PROCESS_MAIN, keyword, error);
 }
@@ -177,10 +177,10 @@ stanza_script (InitJobParser        *parser,
 /* pre-start / post-start / pre-stop / post-stop followed by exec or script.
  * stanza->data is the process type. */
 static gboolean
-stanza_process (InitJobParser        *parser,
-                const InitJobStanza  *stanza,
-                gsize                 keyword,
-                GError              **error)
+stanza_process (InitJobParser       *parser,
+                const InitJobStanza *stanza,
+                gsize                keyword,
+                GError             **error)
 {
   InitProcessType type = (InitProcessType) stanza->data;
   gsize offset;
@@ -202,10 +202,10 @@ stanza_process (InitJobParser        *parser,
 
 /* start on EXPR / stop on EXPR.  stanza->data is the offset of the operator field. */
 static gboolean
-stanza_on (InitJobParser        *parser,
-           const InitJobStanza  *stanza,
-           gsize                 keyword,
-           GError              **error)
+stanza_on (InitJobParser       *parser,
+           const InitJobStanza *stanza,
+           gsize                keyword,
+           GError             **error)
 {
   InitEventOperator **field = G_STRUCT_MEMBER_P (parser->klass, stanza->data);
   InitEventOperator *expression;
@@ -238,10 +238,10 @@ stanza_on (InitJobParser        *parser,
 /* manual: forget any `start on` seen so far (in this file or, for an override, in the
  * .conf).  Unlike Upstart, arguments are an error rather than silently ignored. */
 static gboolean
-stanza_manual (InitJobParser        *parser,
-               const InitJobStanza  *stanza,
-               gsize                 keyword,
-               GError              **error)
+stanza_manual (InitJobParser       *parser,
+               const InitJobStanza *stanza,
+               gsize                keyword,
+               GError             **error)
 {
   if (init_lexer_has_token (&parser->lexer))
     return init_lexer_error (&parser->lexer, error, parser->lexer.pos,
@@ -343,8 +343,8 @@ init_job_parse_get_stanzas (guint *n_stanzas)
 /* Upstart's bare "Expected token" says what is missing only by its column: name the
  * stanza's form after it ("limit nofile 16384" lacks the hard limit). */
 static void
-name_expected (const InitJobStanza  *stanza,
-               GError              **error)
+name_expected (const InitJobStanza *stanza,
+               GError             **error)
 {
   char *message;
 
@@ -371,8 +371,8 @@ lookup_stanza (const char *name)
 /* The file loop: skip blank and comment lines, dispatch each stanza on its keyword (taken
  * as written: a quoted keyword is not a keyword). */
 static gboolean
-parse_stanzas (InitJobParser  *parser,
-               GError        **error)
+parse_stanzas (InitJobParser *parser,
+               GError       **error)
 {
   InitLexer *lexer = &parser->lexer;
 
@@ -410,13 +410,13 @@ parse_stanzas (InitJobParser  *parser,
 
 /* Run every stanza of @data against @klass; on error, position the message. */
 static gboolean
-parse_into (InitJobClass  *klass,
-            const char    *path,
-            const char    *data,
-            gssize         len,
-            GPtrArray     *warnings,
-            InitParsePos  *pos,
-            GError       **error)
+parse_into (InitJobClass *klass,
+            const char   *path,
+            const char   *data,
+            gssize        len,
+            GPtrArray    *warnings,
+            InitParsePos *pos,
+            GError      **error)
 {
   g_autoptr(GError) local_error = NULL;
   InitJobParser parser = { .klass = klass, .path = path, .warnings = warnings };
@@ -449,13 +449,13 @@ parse_into (InitJobClass  *klass,
  * Returns: (transfer full) (nullable): the new class, or NULL on error.
  */
 InitJobClass *
-init_job_parse (const char    *name,
-                const char    *path,
-                const char    *data,
-                gssize         len,
-                GPtrArray     *warnings,
-                InitParsePos  *pos,
-                GError       **error)
+init_job_parse (const char   *name,
+                const char   *path,
+                const char   *data,
+                gssize        len,
+                GPtrArray    *warnings,
+                InitParsePos *pos,
+                GError      **error)
 {
   g_autoptr(InitJobClass) klass = NULL;
 
@@ -487,13 +487,13 @@ init_job_parse (const char    *name,
  * Returns: TRUE on success.
  */
 gboolean
-init_job_parse_override (InitJobClass  *klass,
-                         const char    *path,
-                         const char    *data,
-                         gssize         len,
-                         GPtrArray     *warnings,
-                         InitParsePos  *pos,
-                         GError       **error)
+init_job_parse_override (InitJobClass *klass,
+                         const char   *path,
+                         const char   *data,
+                         gssize        len,
+                         GPtrArray    *warnings,
+                         InitParsePos *pos,
+                         GError      **error)
 {
   g_return_val_if_fail (klass != NULL, FALSE);
   g_return_val_if_fail (data != NULL || len == 0, FALSE);

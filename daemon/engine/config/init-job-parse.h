@@ -23,25 +23,25 @@ typedef struct
  * g_malloc'ed "PATH:LINE:COLUMN: text" string per warning (unsupported stanzas such as
  * `apparmor`, `cgroup`, `debug`).  On error returns NULL, sets @error and, if @pos is not
  * NULL, the position of the error. */
-InitJobClass *init_job_parse          (const char    *name,
-                                       const char    *path,
-                                       const char    *data,
-                                       gssize         len,
-                                       GPtrArray     *warnings,
-                                       InitParsePos  *pos,
-                                       GError       **error);
+InitJobClass *init_job_parse (const char   *name,
+                              const char   *path,
+                              const char   *data,
+                              gssize        len,
+                              GPtrArray    *warnings,
+                              InitParsePos *pos,
+                              GError      **error);
 
 /* Apply an override file on top of @klass (which must not be shared yet: pass a copy).
  * Same stanzas and errors as init_job_parse(); list stanzas append, scalars replace.
  * On error @klass may be partly modified: the caller discards it (the whole override is
  * rejected). */
-gboolean      init_job_parse_override (InitJobClass  *klass,
-                                       const char    *path,
-                                       const char    *data,
-                                       gssize         len,
-                                       GPtrArray     *warnings,
-                                       InitParsePos  *pos,
-                                       GError       **error);
+gboolean      init_job_parse_override (InitJobClass *klass,
+                                       const char   *path,
+                                       const char   *data,
+                                       gssize        len,
+                                       GPtrArray    *warnings,
+                                       InitParsePos *pos,
+                                       GError      **error);
 
 /* Parse a stand-alone event expression (the text after `start on`), e.g. for tests and
  * clients.  May span lines inside parentheses. */

@@ -82,9 +82,9 @@ parse_signal (const char *text)
 
 /* A word after the stanza keyword (`kill timeout`), compared as written. */
 static char *
-next_keyword (InitJobParser  *parser,
-              gsize          *offset,
-              GError        **error)
+next_keyword (InitJobParser *parser,
+              gsize         *offset,
+              GError       **error)
 {
   return init_lexer_next_token (&parser->lexer, INIT_LEXER_CNLWS, FALSE, offset, error);
 }
@@ -92,10 +92,10 @@ next_keyword (InitJobParser  *parser,
 /* One keyword argument out of @words, alone on the line: its index, or -1 with an
  * UNKNOWN_STANZA error (text @expected) at the argument, or with the lexer's error. */
 static int
-stanza_one_of (InitJobParser       *parser,
-               const char * const  *words,
-               const char          *expected,
-               GError             **error)
+stanza_one_of (InitJobParser     *parser,
+               const char *const *words,
+               const char        *expected,
+               GError           **error)
 {
   gsize offset;
   g_autofree char *arg = init_lexer_next_arg (&parser->lexer, &offset, error);
@@ -111,12 +111,12 @@ stanza_one_of (InitJobParser       *parser,
 
 /* One of @words sets *@slot to the matching entry of @values. */
 static gboolean
-stanza_choose (InitJobParser       *parser,
-               const char * const  *words,
-               const int           *values,
-               const char          *expected,
-               int                 *slot,
-               GError             **error)
+stanza_choose (InitJobParser     *parser,
+               const char *const *words,
+               const int         *values,
+               const char        *expected,
+               int               *slot,
+               GError           **error)
 {
   int i = stanza_one_of (parser, words, expected, error);
 
@@ -127,12 +127,12 @@ stanza_choose (InitJobParser       *parser,
 }
 
 gboolean
-init_job_stanza_expect (InitJobParser        *parser,
-                        const InitJobStanza  *stanza,
-                        gsize                 keyword,
-                        GError              **error)
+init_job_stanza_expect (InitJobParser       *parser,
+                        const InitJobStanza *stanza,
+                        gsize                keyword,
+                        GError             **error)
 {
-  static const char * const words[] = { "stop", "daemon", "fork", "none", NULL };
+  static const char *const words[] = { "stop", "daemon", "fork", "none", NULL };
   static const int values[] = {
     INIT_EXPECT_STOP, INIT_EXPECT_DAEMON, INIT_EXPECT_FORK, INIT_EXPECT_NONE,
   };
@@ -145,9 +145,9 @@ init_job_stanza_expect (InitJobParser        *parser,
 
 /* `kill signal SIG` / `reload signal SIG`: the value after the sub-keyword. */
 static gboolean
-signal_value (InitJobParser  *parser,
-              int            *slot,
-              GError        **error)
+signal_value (InitJobParser *parser,
+              int           *slot,
+              GError       **error)
 {
   gsize offset;
   g_autofree char *arg = init_lexer_next_arg (&parser->lexer, &offset, error);
@@ -170,10 +170,10 @@ signal_value (InitJobParser  *parser,
 }
 
 gboolean
-init_job_stanza_kill (InitJobParser        *parser,
-                      const InitJobStanza  *stanza,
-                      gsize                 keyword,
-                      GError              **error)
+init_job_stanza_kill (InitJobParser       *parser,
+                      const InitJobStanza *stanza,
+                      gsize                keyword,
+                      GError             **error)
 {
   gsize offset;
   g_autofree char *sub = next_keyword (parser, &offset, error);
@@ -206,10 +206,10 @@ init_job_stanza_kill (InitJobParser        *parser,
 }
 
 gboolean
-init_job_stanza_reload (InitJobParser        *parser,
-                        const InitJobStanza  *stanza,
-                        gsize                 keyword,
-                        GError              **error)
+init_job_stanza_reload (InitJobParser       *parser,
+                        const InitJobStanza *stanza,
+                        gsize                keyword,
+                        GError             **error)
 {
   gsize offset;
   g_autofree char *sub = next_keyword (parser, &offset, error);
@@ -225,10 +225,10 @@ init_job_stanza_reload (InitJobParser        *parser,
 }
 
 gboolean
-init_job_stanza_respawn (InitJobParser        *parser,
-                         const InitJobStanza  *stanza,
-                         gsize                 keyword,
-                         GError              **error)
+init_job_stanza_respawn (InitJobParser       *parser,
+                         const InitJobStanza *stanza,
+                         gsize                keyword,
+                         GError             **error)
 {
   InitLexer *lexer = &parser->lexer;
   gsize offset;
@@ -279,10 +279,10 @@ init_job_stanza_respawn (InitJobParser        *parser,
 }
 
 gboolean
-init_job_stanza_normal (InitJobParser        *parser,
-                        const InitJobStanza  *stanza,
-                        gsize                 keyword,
-                        GError              **error)
+init_job_stanza_normal (InitJobParser       *parser,
+                        const InitJobStanza *stanza,
+                        gsize                keyword,
+                        GError             **error)
 {
   InitLexer *lexer = &parser->lexer;
   gsize offset;
@@ -328,12 +328,12 @@ init_job_stanza_normal (InitJobParser        *parser,
 }
 
 gboolean
-init_job_stanza_console (InitJobParser        *parser,
-                         const InitJobStanza  *stanza,
-                         gsize                 keyword,
-                         GError              **error)
+init_job_stanza_console (InitJobParser       *parser,
+                         const InitJobStanza *stanza,
+                         gsize                keyword,
+                         GError             **error)
 {
-  static const char * const words[] = { "none", "output", "owner", "log", NULL };
+  static const char *const words[] = { "none", "output", "owner", "log", NULL };
   static const int values[] = {
     INIT_CONSOLE_NONE, INIT_CONSOLE_OUTPUT, INIT_CONSOLE_OWNER, INIT_CONSOLE_LOG,
   };
@@ -345,10 +345,10 @@ init_job_stanza_console (InitJobParser        *parser,
 }
 
 gboolean
-init_job_stanza_umask (InitJobParser        *parser,
-                       const InitJobStanza  *stanza,
-                       gsize                 keyword,
-                       GError              **error)
+init_job_stanza_umask (InitJobParser       *parser,
+                       const InitJobStanza *stanza,
+                       gsize                keyword,
+                       GError             **error)
 {
   gsize offset;
   g_autofree char *arg = init_lexer_next_arg (&parser->lexer, &offset, error);
@@ -369,10 +369,10 @@ init_job_stanza_umask (InitJobParser        *parser,
 }
 
 gboolean
-init_job_stanza_nice (InitJobParser        *parser,
-                      const InitJobStanza  *stanza,
-                      gsize                 keyword,
-                      GError              **error)
+init_job_stanza_nice (InitJobParser       *parser,
+                      const InitJobStanza *stanza,
+                      gsize                keyword,
+                      GError             **error)
 {
   gsize offset;
   g_autofree char *arg = init_lexer_next_arg (&parser->lexer, &offset, error);
@@ -393,10 +393,10 @@ init_job_stanza_nice (InitJobParser        *parser,
 }
 
 gboolean
-init_job_stanza_oom (InitJobParser        *parser,
-                     const InitJobStanza  *stanza,
-                     gsize                 keyword,
-                     GError              **error)
+init_job_stanza_oom (InitJobParser       *parser,
+                     const InitJobStanza *stanza,
+                     gsize                keyword,
+                     GError             **error)
 {
   InitLexer *lexer = &parser->lexer;
   gsize offset;
@@ -455,9 +455,9 @@ static const struct
 };
 
 static gboolean
-limit_value (InitJobParser  *parser,
-             rlim_t         *value,
-             GError        **error)
+limit_value (InitJobParser *parser,
+             rlim_t        *value,
+             GError       **error)
 {
   gsize offset;
   g_autofree char *arg = init_lexer_next_arg (&parser->lexer, &offset, error);
@@ -481,10 +481,10 @@ limit_value (InitJobParser  *parser,
 }
 
 gboolean
-init_job_stanza_limit (InitJobParser        *parser,
-                       const InitJobStanza  *stanza,
-                       gsize                 keyword,
-                       GError              **error)
+init_job_stanza_limit (InitJobParser       *parser,
+                       const InitJobStanza *stanza,
+                       gsize                keyword,
+                       GError             **error)
 {
   gsize offset;
   g_autofree char *name = init_lexer_next_arg (&parser->lexer, &offset, error);
@@ -527,10 +527,10 @@ warn_unsupported (InitJobParser *parser,
 }
 
 gboolean
-init_job_stanza_debug (InitJobParser        *parser,
-                       const InitJobStanza  *stanza,
-                       gsize                 keyword,
-                       GError              **error)
+init_job_stanza_debug (InitJobParser       *parser,
+                       const InitJobStanza *stanza,
+                       gsize                keyword,
+                       GError             **error)
 {
   if (!init_lexer_end_of_line (&parser->lexer, error))
     return FALSE;
@@ -541,10 +541,10 @@ init_job_stanza_debug (InitJobParser        *parser,
 }
 
 gboolean
-init_job_stanza_apparmor (InitJobParser        *parser,
-                          const InitJobStanza  *stanza,
-                          gsize                 keyword,
-                          GError              **error)
+init_job_stanza_apparmor (InitJobParser       *parser,
+                          const InitJobStanza *stanza,
+                          gsize                keyword,
+                          GError             **error)
 {
   gsize offset;
   g_autofree char *sub = next_keyword (parser, &offset, error);
@@ -574,10 +574,10 @@ init_job_stanza_apparmor (InitJobParser        *parser,
 }
 
 gboolean
-init_job_stanza_cgroup (InitJobParser        *parser,
-                        const InitJobStanza  *stanza,
-                        gsize                 keyword,
-                        GError              **error)
+init_job_stanza_cgroup (InitJobParser       *parser,
+                        const InitJobStanza *stanza,
+                        gsize                keyword,
+                        GError             **error)
 {
   InitLexer *lexer = &parser->lexer;
   g_autoptr(GArray) starts = g_array_new (FALSE, FALSE, sizeof (gsize));

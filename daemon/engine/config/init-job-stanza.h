@@ -27,18 +27,18 @@ typedef struct
 typedef struct _InitJobStanza InitJobStanza;
 
 /* @keyword: offset of the stanza keyword (for warnings and block errors). */
-typedef gboolean (*InitJobStanzaFunc) (InitJobParser        *parser,
-                                       const InitJobStanza  *stanza,
-                                       gsize                 keyword,
-                                       GError              **error);
+typedef gboolean (*InitJobStanzaFunc) (InitJobParser       *parser,
+                                       const InitJobStanza *stanza,
+                                       gsize                keyword,
+                                       GError             **error);
 
 struct _InitJobStanza
 {
-  const char        *name;
-  InitJobStanzaFunc  func;
-  gsize              data;   /* handler-specific: a struct offset or a process type */
-  const char        *syntax; /* the stanza's form, named after "Expected token: " */
-  const char        *example;/* a line using it with a value other than the default */
+  const char       *name;
+  InitJobStanzaFunc func;
+  gsize             data;    /* handler-specific: a struct offset or a process type */
+  const char       *syntax;  /* the stanza's form, named after "Expected token: " */
+  const char       *example; /* a line using it with a value other than the default */
 };
 
 /* The parser's table of stanzas (@n_stanzas set to its length). */
@@ -48,38 +48,38 @@ const InitJobStanza *init_job_parse_get_stanzas (guint *n_stanzas);
 #define INIT_JOB_PARSE_MAX_WARNINGS 50
 
 /* Append "PATH:LINE:COLUMN: TEXT" for @offset to the parser's warnings (if any). */
-void     init_job_parser_warn        (InitJobParser *parser,
-                                      gsize          offset,
-                                      const char    *text);
+void     init_job_parser_warn (InitJobParser *parser,
+                               gsize          offset,
+                               const char    *text);
 
 /* "TERM" / "SIGTERM" to 15; -1 if not a known signal name (numbers are not names). */
-int      init_job_signal_from_name   (const char    *name);
+int      init_job_signal_from_name (const char *name);
 
-gboolean init_job_stanza_expect      (InitJobParser *parser, const InitJobStanza *stanza,
-                                      gsize keyword, GError **error);
-gboolean init_job_stanza_kill        (InitJobParser *parser, const InitJobStanza *stanza,
-                                      gsize keyword, GError **error);
-gboolean init_job_stanza_reload      (InitJobParser *parser, const InitJobStanza *stanza,
-                                      gsize keyword, GError **error);
-gboolean init_job_stanza_respawn     (InitJobParser *parser, const InitJobStanza *stanza,
-                                      gsize keyword, GError **error);
-gboolean init_job_stanza_normal      (InitJobParser *parser, const InitJobStanza *stanza,
-                                      gsize keyword, GError **error);
-gboolean init_job_stanza_console     (InitJobParser *parser, const InitJobStanza *stanza,
-                                      gsize keyword, GError **error);
-gboolean init_job_stanza_umask       (InitJobParser *parser, const InitJobStanza *stanza,
-                                      gsize keyword, GError **error);
-gboolean init_job_stanza_nice        (InitJobParser *parser, const InitJobStanza *stanza,
-                                      gsize keyword, GError **error);
-gboolean init_job_stanza_oom         (InitJobParser *parser, const InitJobStanza *stanza,
-                                      gsize keyword, GError **error);
-gboolean init_job_stanza_limit       (InitJobParser *parser, const InitJobStanza *stanza,
-                                      gsize keyword, GError **error);
-gboolean init_job_stanza_debug       (InitJobParser *parser, const InitJobStanza *stanza,
-                                      gsize keyword, GError **error);
-gboolean init_job_stanza_apparmor    (InitJobParser *parser, const InitJobStanza *stanza,
-                                      gsize keyword, GError **error);
-gboolean init_job_stanza_cgroup      (InitJobParser *parser, const InitJobStanza *stanza,
-                                      gsize keyword, GError **error);
+gboolean init_job_stanza_expect (InitJobParser *parser, const InitJobStanza *stanza,
+                                 gsize keyword, GError **error);
+gboolean init_job_stanza_kill (InitJobParser *parser, const InitJobStanza *stanza,
+                               gsize keyword, GError **error);
+gboolean init_job_stanza_reload (InitJobParser *parser, const InitJobStanza *stanza,
+                                 gsize keyword, GError **error);
+gboolean init_job_stanza_respawn (InitJobParser *parser, const InitJobStanza *stanza,
+                                  gsize keyword, GError **error);
+gboolean init_job_stanza_normal (InitJobParser *parser, const InitJobStanza *stanza,
+                                 gsize keyword, GError **error);
+gboolean init_job_stanza_console (InitJobParser *parser, const InitJobStanza *stanza,
+                                  gsize keyword, GError **error);
+gboolean init_job_stanza_umask (InitJobParser *parser, const InitJobStanza *stanza,
+                                gsize keyword, GError **error);
+gboolean init_job_stanza_nice (InitJobParser *parser, const InitJobStanza *stanza,
+                               gsize keyword, GError **error);
+gboolean init_job_stanza_oom (InitJobParser *parser, const InitJobStanza *stanza,
+                              gsize keyword, GError **error);
+gboolean init_job_stanza_limit (InitJobParser *parser, const InitJobStanza *stanza,
+                                gsize keyword, GError **error);
+gboolean init_job_stanza_debug (InitJobParser *parser, const InitJobStanza *stanza,
+                                gsize keyword, GError **error);
+gboolean init_job_stanza_apparmor (InitJobParser *parser, const InitJobStanza *stanza,
+                                   gsize keyword, GError **error);
+gboolean init_job_stanza_cgroup (InitJobParser *parser, const InitJobStanza *stanza,
+                                 gsize keyword, GError **error);
 
 G_END_DECLS

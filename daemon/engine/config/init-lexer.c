@@ -36,10 +36,10 @@ init_lexer_init (InitLexer  *lexer,
 }
 
 gboolean
-init_lexer_init_checked (InitLexer   *lexer,
-                         const char  *data,
-                         gssize       len,
-                         GError     **error)
+init_lexer_init_checked (InitLexer  *lexer,
+                         const char *data,
+                         gssize      len,
+                         GError    **error)
 {
   gsize n;
   const char *bad = NULL;
@@ -76,11 +76,11 @@ init_lexer_init_checked (InitLexer   *lexer,
 }
 
 gboolean
-init_lexer_error (InitLexer   *lexer,
-                  GError     **error,
-                  gsize        offset,
-                  gint         code,
-                  const char  *format,
+init_lexer_error (InitLexer  *lexer,
+                  GError    **error,
+                  gsize       offset,
+                  gint        code,
+                  const char *format,
                   ...)
 {
   va_list args;
@@ -206,8 +206,8 @@ init_lexer_next_line (InitLexer *lexer)
 }
 
 gboolean
-init_lexer_end_of_line (InitLexer  *lexer,
-                        GError    **error)
+init_lexer_end_of_line (InitLexer *lexer,
+                        GError   **error)
 {
   if (init_lexer_has_token (lexer))
     return init_lexer_error (lexer, error, lexer->pos, INIT_PARSE_ERROR_UNEXPECTED_TOKEN,
@@ -258,10 +258,10 @@ pending_newline (Pending *pending)
 }
 
 char *
-init_lexer_token (InitLexer   *lexer,
-                  const char  *delim,
-                  gboolean     dequote,
-                  GError     **error)
+init_lexer_token (InitLexer  *lexer,
+                  const char *delim,
+                  gboolean    dequote,
+                  GError    **error)
 {
   const char *d = lexer->data;
   gsize len = lexer->len;
@@ -371,11 +371,11 @@ init_lexer_token (InitLexer   *lexer,
 }
 
 char *
-init_lexer_next_token (InitLexer   *lexer,
-                       const char  *delim,
-                       gboolean     dequote,
-                       gsize       *start,
-                       GError     **error)
+init_lexer_next_token (InitLexer  *lexer,
+                       const char *delim,
+                       gboolean    dequote,
+                       gsize      *start,
+                       GError    **error)
 {
   gsize token_start = lexer->pos;
   g_autofree char *token = NULL;
@@ -399,17 +399,17 @@ init_lexer_next_token (InitLexer   *lexer,
 }
 
 char *
-init_lexer_next_arg (InitLexer  *lexer,
-                     gsize      *start,
-                     GError    **error)
+init_lexer_next_arg (InitLexer *lexer,
+                     gsize     *start,
+                     GError   **error)
 {
   return init_lexer_next_token (lexer, INIT_LEXER_CNLWS, TRUE, start, error);
 }
 
 GPtrArray *
-init_lexer_parse_args (InitLexer  *lexer,
-                       GArray     *starts,
-                       GError    **error)
+init_lexer_parse_args (InitLexer *lexer,
+                       GArray    *starts,
+                       GError   **error)
 {
   g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
 
@@ -432,8 +432,8 @@ init_lexer_parse_args (InitLexer  *lexer,
 }
 
 char *
-init_lexer_parse_command (InitLexer  *lexer,
-                          GError    **error)
+init_lexer_parse_command (InitLexer *lexer,
+                          GError   **error)
 {
   char *command = init_lexer_token (lexer, INIT_LEXER_CNL, FALSE, error);
 
@@ -489,10 +489,10 @@ block_end (const InitLexer *lexer,
 }
 
 char *
-init_lexer_parse_block (InitLexer   *lexer,
-                        const char  *type,
-                        gsize        opening_offset,
-                        GError     **error)
+init_lexer_parse_block (InitLexer  *lexer,
+                        const char *type,
+                        gsize       opening_offset,
+                        GError    **error)
 {
   const char *d = lexer->data;
   gsize block_start = lexer->pos;

@@ -36,9 +36,9 @@ struct _InitStateFile
 #define STATE_FILE_DELAY_MS 100
 
 char *
-init_crash_recovery_default_path (gboolean            user_mode,
-                              const char         *bus_address,
-                              const char * const *conf_dirs)
+init_crash_recovery_default_path (gboolean           user_mode,
+                                  const char        *bus_address,
+                                  const char *const *conf_dirs)
 {
   g_autoptr(GChecksum) sum = NULL;
   g_autofree char *name = NULL;
@@ -68,7 +68,7 @@ variant_unref0 (gpointer variant)
  * instances (saved again where they changed).  NULL if it has no instance left. */
 static GVariant *
 state_file_entry (InitCrashRecovery *file,
-                  const char    *name)
+                  const char        *name)
 {
   InitJob *entry = init_engine_lookup (file->engine, name);
   g_autoptr(GPtrArray) instances = g_ptr_array_new ();
@@ -193,7 +193,7 @@ state_file_delayed_cb (gpointer user_data)
 
 static void
 schedule_write (InitCrashRecovery *file,
-                gboolean       urgent)
+                gboolean           urgent)
 {
   /* High priority: the file is current before the next event or client call is handled. */
   if (urgent && file->idle == 0)
@@ -240,7 +240,7 @@ on_instance (InitEngine *engine,
 
 InitCrashRecovery *
 init_crash_recovery_new (InitEngine *engine,
-                     const char *path)
+                         const char *path)
 {
   InitCrashRecovery *file = g_new0 (InitCrashRecovery, 1);
   g_autoptr(GPtrArray) jobs = init_engine_list_instances (engine);
@@ -316,8 +316,8 @@ init_crash_recovery_get_n_writes (InitCrashRecovery *file)
 }
 
 int
-init_crash_recovery_lock (const char  *path,
-                          GError     **error)
+init_crash_recovery_lock (const char *path,
+                          GError    **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *lock_path = g_strconcat (path, ".lock", NULL);
@@ -348,8 +348,8 @@ init_crash_recovery_lock (const char  *path,
 }
 
 GVariant *
-init_crash_recovery_load (const char  *path,
-                      GError     **error)
+init_crash_recovery_load (const char *path,
+                          GError    **error)
 {
   g_autofree char *data = NULL;
   g_autoptr(GError) local = NULL;

@@ -72,7 +72,7 @@ init_save_env_to_variant (GPtrArray *env)
 {
   if (env == NULL || env->len == 0)
     return g_variant_new_strv (NULL, 0);
-  return g_variant_new_strv ((const char * const *) env->pdata, env->len);
+  return g_variant_new_strv ((const char *const *) env->pdata, env->len);
 }
 
 GPtrArray *
@@ -140,8 +140,8 @@ init_save_latches_save (InitEventOperator *op)
 
 void
 init_save_latches_restore (InitEventOperator *op,
-                            GVariant          *latches,
-                            InitEventQueue    *queue)
+                           GVariant          *latches,
+                           InitEventQueue    *queue)
 {
   g_autoptr(GPtrArray) leaves = init_event_operator_leaves (op);
   g_autoptr(GPtrArray) nodes = NULL;
@@ -189,9 +189,9 @@ add_class (GVariantDict       *dict,
 }
 
 GVariant *
-init_engine_save (InitEngine           *engine,
+init_engine_save (InitEngine          *engine,
                   const InitSaveCodec *codec,
-                  gboolean              minimal)
+                  gboolean             minimal)
 {
   g_autoptr(GPtrArray) entries = init_engine_list (engine);
   GVariantBuilder saved_entries;
@@ -276,12 +276,12 @@ lookup_class (GVariantDict *dict,
 /* One saved job: its instances come back with the class they ran; the definition on disk now
  * (if it differs) waits to take over, or the job is marked deleted if its file is gone. */
 static gboolean
-restore_entry (InitEngine           *engine,
-               GVariant             *saved,
+restore_entry (InitEngine          *engine,
+               GVariant            *saved,
                const InitSaveCodec *codec,
-               gboolean              adopt,
-               GPtrArray            *restored,
-               GError              **error)
+               gboolean             adopt,
+               GPtrArray           *restored,
+               GError             **error)
 {
   g_autoptr(InitJobClass) saved_class = NULL;
   g_autoptr(InitJobClass) disk_class = NULL;
@@ -369,11 +369,11 @@ restore_entry (InitEngine           *engine,
 }
 
 gboolean
-init_engine_restore (InitEngine           *engine,
-                     GVariant             *state,
+init_engine_restore (InitEngine          *engine,
+                     GVariant            *state,
                      const InitSaveCodec *codec,
-                     gboolean              adopt,
-                     GError              **error)
+                     gboolean             adopt,
+                     GError             **error)
 {
   g_autoptr(GVariant) events = NULL, entries = NULL;
   g_autoptr(GPtrArray) restored = g_ptr_array_new_with_free_func ((GDestroyNotify) init_instance_unref);
@@ -415,9 +415,9 @@ init_engine_restore (InitEngine           *engine,
 /* ---- blobs ---- */
 
 gboolean
-init_save_write_fd (GVariant  *state,
-                     int        fd,
-                     GError   **error)
+init_save_write_fd (GVariant *state,
+                    int       fd,
+                    GError  **error)
 {
   g_autoptr(GVariant) owned = g_variant_ref_sink (state);
   const guint8 *data = g_variant_get_data (owned);
@@ -443,7 +443,7 @@ init_save_write_fd (GVariant  *state,
 
 GVariant *
 init_save_read_fd (int      fd,
-                    GError **error)
+                   GError **error)
 {
   g_autoptr(GByteArray) buffer = g_byte_array_new ();
   guint8 chunk[65536];
@@ -479,8 +479,8 @@ init_save_read_fd (int      fd,
 }
 
 gboolean
-init_save_check_version (GVariant  *state,
-                          GError   **error)
+init_save_check_version (GVariant *state,
+                         GError  **error)
 {
   guint32 version = 0;
 

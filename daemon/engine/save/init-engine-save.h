@@ -35,84 +35,84 @@ typedef struct
 {
   /* @func/@user_data: a waiter's callback (an InitInstanceDoneFunc or InitEventFunc).  Return a
    * variant describing it, or NULL if it cannot be carried. */
-  GVariant *(*save) (gpointer  func,
-                     gpointer  user_data,
-                     gpointer  codec_data);
+  GVariant *(*save)(gpointer func,
+                    gpointer user_data,
+                    gpointer codec_data);
   /* Rebuild a waiter; FALSE if @saved is not understood (it is then dropped). */
-  gboolean  (*load) (GVariant  *saved,
-                     gpointer  *func,
-                     gpointer  *user_data,
-                     gpointer   codec_data);
-  gpointer    codec_data;
+  gboolean (*load)(GVariant *saved,
+                   gpointer *func,
+                   gpointer *user_data,
+                   gpointer  codec_data);
+  gpointer codec_data;
 } InitSaveCodec;
 
 /* Causes and environments, shared by the modules' own save/restore. */
-GVariant   *init_save_cause_to_variant   (const InitCause *cause);
-InitCause  *init_save_cause_from_variant (GVariant        *variant);
-GVariant   *init_save_env_to_variant     (GPtrArray       *env);   /* NULL → empty as */
-GPtrArray  *init_save_env_from_variant   (GVariant        *variant);
+GVariant *init_save_cause_to_variant (const InitCause *cause);
+InitCause *init_save_cause_from_variant (GVariant *variant);
+GVariant *init_save_env_to_variant (GPtrArray *env);               /* NULL → empty as */
+GPtrArray *init_save_env_from_variant (GVariant *variant);
 
 /* The whole engine, to be written before exec.  Timers are stored as the time they have
  * left.  @minimal (the crash-recovery file): only jobs with instances, without classes,
  * events or waiters — what is needed to adopt processes after a crash. */
-GVariant   *init_engine_save              (InitEngine           *engine,
-                                           const InitSaveCodec *codec,
-                                           gboolean              minimal);
+GVariant *init_engine_save (InitEngine          *engine,
+                            const InitSaveCodec *codec,
+                            gboolean             minimal);
 /* Restore into an engine that has loaded its configuration but started nothing.  Instances
  * get back their class, goal, state, processes (watched again: our children's exits, even
  * those that happened during the exec, are reaped now), environment and waiters; events come
  * back with their ids and blocks.  With @adopt (crash recovery) processes are not our
  * children any more: they are watched through pidfds, and instances whose processes died
  * are marked failed ("daemon restarted") and stopped. */
-gboolean    init_engine_restore           (InitEngine           *engine,
-                                           GVariant             *state,
-                                           const InitSaveCodec *codec,
-                                           gboolean              adopt,
-                                           GError              **error);
+gboolean    init_engine_restore (InitEngine          *engine,
+                                 GVariant            *state,
+                                 const InitSaveCodec *codec,
+                                 gboolean             adopt,
+                                 GError             **error);
 
 /* Read / write a state blob (serialised a{sv}) from / to @fd. */
-gboolean    init_save_write_fd           (GVariant             *state,
-                                           int                   fd,
-                                           GError              **error);
-GVariant   *init_save_read_fd            (int                   fd,
-                                           GError              **error);
+gboolean    init_save_write_fd (GVariant *state,
+                                int       fd,
+                                GError  **error);
+GVariant *init_save_read_fd (int      fd,
+                             GError **error);
 /* Check "version": FALSE with INIT_ERROR_INVALID_ARGS if newer than we understand. */
-gboolean    init_save_check_version      (GVariant             *state,
-                                           GError              **error);
+gboolean    init_save_check_version (GVariant *state,
+                                     GError  **error);
 
 /* ---- each module's part (implemented next to the state it saves) ---- */
 
 /* init-event.c: unfinished events, oldest first; restored events are not re-announced. */
-GVariant   *init_event_queue_save         (InitEventQueue       *queue,
-                                           const InitSaveCodec *codec);
-gboolean    init_event_queue_restore      (InitEventQueue       *queue,
-                                           GVariant             *events,
-                                           guint64               next_id,
-                                           const InitSaveCodec *codec,
-                                           GError              **error);
-guint64     init_event_queue_get_next_id  (InitEventQueue       *queue);
-InitEvent  *init_event_queue_lookup       (InitEventQueue       *queue,
-                                           guint64               id);
+GVariant *init_event_queue_save (InitEventQueue      *queue,
+                                 const InitSaveCodec *codec);
+gboolean    init_event_queue_restore (InitEventQueue      *queue,
+                                      GVariant            *events,
+                                      guint64              next_id,
+                                      const InitSaveCodec *codec,
+                                      GError             **error);
+guint64     init_event_queue_get_next_id (InitEventQueue *queue);
+InitEvent *init_event_queue_lookup (InitEventQueue *queue,
+                                    guint64         id);
 
 /* init-job.c: one instance (its class is saved by the engine).  @minimal: only what crash
  * recovery needs (no waiters, events or ptys; the environment as its difference from the
  * class environment). */
-GVariant   *init_instance_save                 (InitInstance              *job,
-                                           const InitSaveCodec *codec,
-                                           gboolean              minimal);
+GVariant *init_instance_save (InitInstance        *job,
+                              const InitSaveCodec *codec,
+                              gboolean             minimal);
 /* @job is a fresh instance (waiting, goal stop) of the right class; events are looked up in
  * @queue.  Processes are watched again (see init_engine_restore for @adopt). */
-void        init_instance_restore              (InitInstance              *job,
-                                           GVariant             *saved,
-                                           InitEventQueue       *queue,
-                                           const InitSaveCodec *codec,
-                                           gboolean              adopt);
+void        init_instance_restore (InitInstance        *job,
+                                   GVariant            *saved,
+                                   InitEventQueue      *queue,
+                                   const InitSaveCodec *codec,
+                                   gboolean             adopt);
 
 /* Latched leaves of an operator tree as a(ut): (leaf index, event id); and back (events
  * that are gone leave their leaf unlatched; node values are recomputed). */
-GVariant   *init_save_latches_save       (InitEventOperator    *op);
-void        init_save_latches_restore    (InitEventOperator    *op,
-                                           GVariant             *latches,
-                                           InitEventQueue       *queue);
+GVariant *init_save_latches_save (InitEventOperator *op);
+void        init_save_latches_restore (InitEventOperator *op,
+                                       GVariant          *latches,
+                                       InitEventQueue    *queue);
 
 G_END_DECLS

@@ -19,7 +19,7 @@
 GVariant *
 init_event_operator_to_variant (const InitEventOperator *op)
 {
-  static const char * const no_args[] = { NULL };
+  static const char *const no_args[] = { NULL };
   g_autoptr(GPtrArray) order = init_event_operator_postfix (op);
   GVariantBuilder builder;
 
@@ -31,7 +31,7 @@ init_event_operator_to_variant (const InitEventOperator *op)
 
       g_variant_builder_add (&builder, "(ybs^as)", (guchar) node->type, FALSE,
                              leaf ? node->name : "",
-                             leaf ? (const char * const *) node->args : no_args);
+                             leaf ? (const char *const *) node->args : no_args);
     }
 
   return g_variant_builder_end (&builder);

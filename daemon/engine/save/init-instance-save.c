@@ -37,9 +37,9 @@ env_delta_to_variant (InitInstance *job)
 }
 
 GVariant *
-init_instance_save (InitInstance              *job,
-               const InitSaveCodec *codec,
-               gboolean              minimal)
+init_instance_save (InitInstance        *job,
+                    const InitSaveCodec *codec,
+                    gboolean             minimal)
 {
   GVariantBuilder pids, blocking, waiters;
   GVariantDict dict;
@@ -172,11 +172,11 @@ restore_event_list (GVariantDict   *dict,
 }
 
 void
-init_instance_restore (InitInstance              *job,
-                  GVariant             *saved,
-                  InitEventQueue       *queue,
-                  const InitSaveCodec *codec,
-                  gboolean              adopt)
+init_instance_restore (InitInstance        *job,
+                       GVariant            *saved,
+                       InitEventQueue      *queue,
+                       const InitSaveCodec *codec,
+                       gboolean             adopt)
 {
   g_autoptr(GVariant) env = NULL, start_env = NULL, stop_env = NULL, cause = NULL;
   g_autoptr(GVariant) processes = NULL, tracked = NULL, latches = NULL, waiters = NULL;

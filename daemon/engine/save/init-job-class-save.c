@@ -19,10 +19,11 @@
 
 /* ---- errors --------------------------------------------------------------------------------- */
 
-static gboolean G_GNUC_PRINTF (3, 4)
-key_error (GError     **error,
-           const char  *key,
-           const char  *format,
+static gboolean
+G_GNUC_PRINTF (3, 4)
+key_error (GError **error,
+           const char *key,
+           const char *format,
            ...)
 {
   g_autofree char *detail = NULL;
@@ -39,7 +40,7 @@ key_error (GError     **error,
 
 /* ---- class fields --------------------------------------------------------------------------- */
 
-static const char * const field_types[] = {
+static const char *const field_types[] = {
   [INIT_FIELD_STRING] = "s", [INIT_FIELD_STRV] = "as", [INIT_FIELD_BOOLEAN] = "b",
   [INIT_FIELD_INT] = "i", [INIT_FIELD_UMASK] = "u", [INIT_FIELD_ENUM] = "s", [INIT_FIELD_OPERATOR] = INIT_EVENT_OPERATOR_VARIANT_TYPE,
   [INIT_FIELD_PROCESS] = "a{s(bs)}", [INIT_FIELD_NORMAL_EXIT] = "ai", [INIT_FIELD_LIMITS] = "a{s(tt)}",
@@ -47,8 +48,8 @@ static const char * const field_types[] = {
 
 /* The two enumerations are stored by name, so their numbering may change. */
 static int
-enum_get (const InitJobClass *klass,
-          const InitJobClassField        *field)
+enum_get (const InitJobClass      *klass,
+          const InitJobClassField *field)
 {
   return field->offset == G_STRUCT_OFFSET (InitJobClass, expect) ? (int) klass->expect
                                                                   : (int) klass->console;
@@ -56,7 +57,7 @@ enum_get (const InitJobClass *klass,
 
 static const char *
 enum_name (const InitJobClassField *field,
-           int          value)
+           int                      value)
 {
   return field->offset == G_STRUCT_OFFSET (InitJobClass, expect)
          ? init_expect_type_to_string (value) : init_console_type_to_string (value);
@@ -100,7 +101,7 @@ limit_from_name (const char *name)
 static GVariant *
 strv_to_variant (const GPtrArray *list)
 {
-  return g_variant_new_strv ((const char * const *) list->pdata, list->len);
+  return g_variant_new_strv ((const char *const *) list->pdata, list->len);
 }
 
 static GVariant *
@@ -153,8 +154,8 @@ default_class (void)
 
 /* Does @klass hold the §1.3 default in @field?  (Then the field is not written.) */
 static gboolean
-field_is_default (const InitJobClass *klass,
-                  const InitJobClassField        *field)
+field_is_default (const InitJobClass      *klass,
+                  const InitJobClassField *field)
 {
   const InitJobClass *defaults = default_class ();
   gconstpointer slot = G_STRUCT_MEMBER_P (klass, field->offset);
@@ -163,9 +164,9 @@ field_is_default (const InitJobClass *klass,
   switch (field->kind)
     {
     case INIT_FIELD_STRING:
-      return g_strcmp0 (*(char * const *) slot, *(char * const *) default_slot) == 0;
+      return g_strcmp0 (*(char *const *) slot, *(char *const *) default_slot) == 0;
     case INIT_FIELD_STRV:
-      return (*(GPtrArray * const *) slot)->len == 0;
+      return (*(GPtrArray *const *) slot)->len == 0;
     case INIT_FIELD_BOOLEAN:
       return !*(const gboolean *) slot == !*(const gboolean *) default_slot;
     case INIT_FIELD_INT:
@@ -175,7 +176,7 @@ field_is_default (const InitJobClass *klass,
     case INIT_FIELD_ENUM:
       return enum_get (klass, field) == enum_get (defaults, field);
     case INIT_FIELD_OPERATOR:
-      return *(InitEventOperator * const *) slot == NULL;
+      return *(InitEventOperator *const *) slot == NULL;
     case INIT_FIELD_PROCESS:
       return init_job_class_is_abstract (klass);
     case INIT_FIELD_NORMAL_EXIT:
@@ -194,8 +195,8 @@ field_is_default (const InitJobClass *klass,
 
 /* The value of @field for @klass, or NULL if it holds the default. */
 static GVariant *
-field_to_variant (const InitJobClass *klass,
-                  const InitJobClassField        *field)
+field_to_variant (const InitJobClass      *klass,
+                  const InitJobClassField *field)
 {
   gconstpointer slot = G_STRUCT_MEMBER_P (klass, field->offset);
 
@@ -206,11 +207,11 @@ field_to_variant (const InitJobClass *klass,
     {
     case INIT_FIELD_STRING:
       {
-        const char *value = *(char * const *) slot;
+        const char *value = *(char *const *) slot;
         return value != NULL ? g_variant_new_string (value) : NULL;
       }
     case INIT_FIELD_STRV:
-      return strv_to_variant (*(GPtrArray * const *) slot);
+      return strv_to_variant (*(GPtrArray *const *) slot);
     case INIT_FIELD_BOOLEAN:
       return g_variant_new_boolean (*(const gboolean *) slot);
     case INIT_FIELD_INT:
@@ -220,7 +221,7 @@ field_to_variant (const InitJobClass *klass,
     case INIT_FIELD_ENUM:
       return g_variant_new_string (enum_name (field, enum_get (klass, field)));
     case INIT_FIELD_OPERATOR:
-      return init_event_operator_to_variant (*(InitEventOperator * const *) slot);
+      return init_event_operator_to_variant (*(InitEventOperator *const *) slot);
     case INIT_FIELD_PROCESS:
       return process_to_variant (klass);
     case INIT_FIELD_NORMAL_EXIT:
@@ -290,10 +291,10 @@ strv_from_variant (GPtrArray **slot,
 }
 
 static gboolean
-process_from_variant (InitJobClass  *klass,
-                      const InitJobClassField   *field,
-                      GVariant      *value,
-                      GError       **error)
+process_from_variant (InitJobClass            *klass,
+                      const InitJobClassField *field,
+                      GVariant                *value,
+                      GError                 **error)
 {
   GVariantIter iter;
   const char *name;
@@ -330,10 +331,10 @@ normal_exit_is_valid (gint32 status)
 }
 
 static gboolean
-normal_exit_from_variant (InitJobClass  *klass,
-                          const InitJobClassField   *field,
-                          GVariant      *value,
-                          GError       **error)
+normal_exit_from_variant (InitJobClass            *klass,
+                          const InitJobClassField *field,
+                          GVariant                *value,
+                          GError                 **error)
 {
   gsize n;
   const gint32 *statuses = g_variant_get_fixed_array (value, &n, sizeof (gint32));
@@ -356,10 +357,10 @@ normal_exit_from_variant (InitJobClass  *klass,
 }
 
 static gboolean
-limits_from_variant (InitJobClass  *klass,
-                     const InitJobClassField   *field,
-                     GVariant      *value,
-                     GError       **error)
+limits_from_variant (InitJobClass            *klass,
+                     const InitJobClassField *field,
+                     GVariant                *value,
+                     GError                 **error)
 {
   GVariantIter iter;
   const char *name;
@@ -388,10 +389,10 @@ limits_from_variant (InitJobClass  *klass,
 }
 
 static gboolean
-field_from_variant (InitJobClass  *klass,
-                    const InitJobClassField   *field,
-                    GVariant      *value,
-                    GError       **error)
+field_from_variant (InitJobClass            *klass,
+                    const InitJobClassField *field,
+                    GVariant                *value,
+                    GError                 **error)
 {
   gpointer slot = G_STRUCT_MEMBER_P (klass, field->offset);
   const char *type = field_types[field->kind];
@@ -478,8 +479,8 @@ field_from_variant (InitJobClass  *klass,
 
 /* "format" is not a field of the class: any format ≥ 1 is read (see CLASS_STATE_FORMAT). */
 static gboolean
-format_is_valid (GVariant  *value,
-                 GError   **error)
+format_is_valid (GVariant *value,
+                 GError  **error)
 {
   if (!g_variant_is_of_type (value, G_VARIANT_TYPE_UINT32))
     return key_error (error, "format", _("expected type '%s', got '%s'"), "u",
@@ -502,8 +503,8 @@ format_is_valid (GVariant  *value,
  * Returns: (transfer full) (nullable): the class, or NULL on error.
  */
 InitJobClass *
-init_job_class_from_variant (GVariant  *variant,
-                             GError   **error)
+init_job_class_from_variant (GVariant *variant,
+                             GError  **error)
 {
   g_autoptr(InitJobClass) klass = NULL;
   GVariantIter iter;

@@ -16,10 +16,10 @@
 
 G_BEGIN_DECLS
 
-GVariant          *init_job_class_to_variant        (const InitJobClass      *klass);
+GVariant *init_job_class_to_variant (const InitJobClass *klass);
 /* NULL with INIT_ERROR_INVALID_ARGS if @variant is not an a{sv} or a value has the wrong
  * type / is out of range (a corrupt state never yields a class that could not be parsed). */
-InitJobClass      *init_job_class_from_variant      (GVariant                *variant,
-                                                     GError                 **error);
+InitJobClass *init_job_class_from_variant (GVariant *variant,
+                                           GError  **error);
 
 G_END_DECLS

@@ -32,9 +32,9 @@ typedef struct
 
 struct _InitFileSource
 {
-  InitFileSourceEmit  emit;
-  gpointer            user_data;
-  GHashTable         *watches;  /* FILE -> Watch */
+  InitFileSourceEmit emit;
+  gpointer           user_data;
+  GHashTable        *watches;   /* FILE -> Watch */
 };
 
 static void watch_rehome (Watch *watch, gboolean force);
@@ -46,9 +46,9 @@ has_glob (const char *s)
 }
 
 static void
-watch_emit (Watch          *watch,
-            InitFileEvents  what,
-            const char     *match)
+watch_emit (Watch         *watch,
+            InitFileEvents what,
+            const char    *match)
 {
   const char *name = what == INIT_FILE_CREATE ? "create"
                      : what == INIT_FILE_MODIFY ? "modify" : "delete";
@@ -88,9 +88,9 @@ watch_wants (Watch      *watch,
 
 /* An entry @path of the target directory was created, changed or deleted. */
 static void
-watch_entry (Watch          *watch,
-             const char     *path,
-             InitFileEvents  what)
+watch_entry (Watch         *watch,
+             const char    *path,
+             InitFileEvents what)
 {
   if (!watch_wants (watch, path))
     return;
@@ -140,10 +140,10 @@ is_regular (const char *path)
 /* An entry event of the target directory, mapped as libnih did: a new regular file counts
  * once it was written and closed. */
 static void
-watch_target_event (Watch             *watch,
-                    const char        *path,
-                    const char        *other,
-                    GFileMonitorEvent  type)
+watch_target_event (Watch            *watch,
+                    const char       *path,
+                    const char       *other,
+                    GFileMonitorEvent type)
 {
   switch (type)
     {
@@ -177,11 +177,11 @@ watch_target_event (Watch             *watch,
 }
 
 static void
-on_changed (GFileMonitor      *monitor,
-            GFile             *file,
-            GFile             *other_file,
-            GFileMonitorEvent  type,
-            gpointer           user_data)
+on_changed (GFileMonitor     *monitor,
+            GFile            *file,
+            GFile            *other_file,
+            GFileMonitorEvent type,
+            gpointer          user_data)
 {
   Watch *watch = user_data;
   g_autofree char *path = g_file_get_path (file);
@@ -225,8 +225,8 @@ nearest_existing (const char *dir)
  * directory made while we were moving is not missed.  Reaching the target reports what it
  * holds. */
 static void
-watch_rehome (Watch    *watch,
-              gboolean  force)
+watch_rehome (Watch   *watch,
+              gboolean force)
 {
   for (guint tries = 0; tries < 64; tries++, force = FALSE)
     {
@@ -361,7 +361,7 @@ static gint
 compare_paths (gconstpointer a,
                gconstpointer b)
 {
-  return strcmp (*(char * const *) a, *(char * const *) b);
+  return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
 GPtrArray *
@@ -401,7 +401,7 @@ events_from (const char *value)
 }
 
 char *
-init_file_source_parse_leaf (char * const   *args,
+init_file_source_parse_leaf (char *const    *args,
                              InitFileEvents *events)
 {
   const char *file = NULL, *event = NULL;

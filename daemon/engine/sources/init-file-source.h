@@ -35,25 +35,25 @@ typedef enum
 typedef void (*InitFileSourceEmit) (GPtrArray *env,
                                     gpointer   user_data);
 
-InitFileSource *init_file_source_new       (InitFileSourceEmit  emit,
-                                            gpointer            user_data);
-void            init_file_source_free      (InitFileSource     *source);
+InitFileSource *init_file_source_new (InitFileSourceEmit emit,
+                                      gpointer           user_data);
+void            init_file_source_free (InitFileSource *source);
 
 /* Watch exactly the paths of @wanted (FILE value -> GUINT_TO_POINTER of an
  * InitFileEvents mask): new ones are armed (with their create event if they exist), gone
  * ones disarmed, unchanged ones kept as they are. */
-void            init_file_source_set       (InitFileSource     *source,
-                                            GHashTable         *wanted);
+void            init_file_source_set (InitFileSource *source,
+                                      GHashTable     *wanted);
 /* The paths watched now (a new array of borrowed strings, sorted). */
-GPtrArray      *init_file_source_list      (InitFileSource     *source);
+GPtrArray *init_file_source_list (InitFileSource *source);
 /* The directory a watch of @file monitors now (borrowed), or NULL if not watched (tests). */
-const char     *init_file_source_monitored (InitFileSource     *source,
-                                            const char         *file);
+const char *init_file_source_monitored (InitFileSource *source,
+                                        const char     *file);
 
 /* The watch a `file' leaf's arguments ask for: its FILE (newly allocated) and *@events, or
  * NULL if the leaf cannot be watched (no FILE, a relative path, a variable, `..', a glob in a
  * directory part). */
-char           *init_file_source_parse_leaf (char * const       *args,
-                                             InitFileEvents     *events);
+char *init_file_source_parse_leaf (char *const    *args,
+                                   InitFileEvents *events);
 
 G_END_DECLS

@@ -102,7 +102,7 @@ InitSources *
 init_sources_new (InitEngine *engine)
 {
   InitSources *sources = g_new0 (InitSources, 1);
-  static const char * const signals[] = { "job-added", "job-changed", "job-removed" };
+  static const char *const signals[] = { "job-added", "job-changed", "job-removed" };
 
   sources->engine = engine;
   sources->files = init_file_source_new (emit_file, sources);

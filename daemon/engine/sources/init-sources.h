@@ -15,12 +15,12 @@ G_BEGIN_DECLS
 typedef struct _InitSources InitSources;
 
 /* Follows @engine (a weak reference: free the sources before the engine). */
-InitSources *init_sources_new     (InitEngine  *engine);
-void         init_sources_free    (InitSources *sources);
+InitSources *init_sources_new (InitEngine *engine);
+void         init_sources_free (InitSources *sources);
 /* Re-arm now instead of at the next idle (tests, and start-up before the first event). */
-void         init_sources_update  (InitSources *sources);
+void         init_sources_update (InitSources *sources);
 /* The paths the file source watches now (a new array of borrowed strings, sorted). */
-GPtrArray   *init_sources_list_files (InitSources *sources);
+GPtrArray *init_sources_list_files (InitSources *sources);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InitSources, init_sources_free)
 

@@ -31,10 +31,10 @@ open_component (int         parent,
 }
 
 static int
-fail (int          saved,
-      const char  *path,
-      const char  *why,
-      GError     **error)
+fail (int         saved,
+      const char *path,
+      const char *why,
+      GError    **error)
 {
   g_set_error (error, INIT_ERROR, INIT_ERROR_FAILED, _("Not logging to %s: %s"), path, why);
   errno = saved;
@@ -42,11 +42,11 @@ fail (int          saved,
 }
 
 int
-init_log_dir_open (const char  *path,
-                   gboolean     create,
-                   GError     **error)
+init_log_dir_open (const char *path,
+                   gboolean    create,
+                   GError    **error)
 {
-  g_auto(GStrv) parts = NULL;
+  g_auto (GStrv) parts = NULL;
   gboolean created = FALSE;
   struct stat st;
   int fd;

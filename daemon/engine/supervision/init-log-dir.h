@@ -17,16 +17,16 @@ G_BEGIN_DECLS
  * (mode 0755) if @create.  Returns an O_DIRECTORY fd, or -1 with errno set: ELOOP a component
  * is a symbolic link, ENOTDIR not a directory, EPERM not the daemon's or writable by group
  * or others; with @error (may be NULL) saying which in words. */
-int      init_log_dir_open        (const char  *path,
-                                   gboolean     create,
-                                   GError     **error);
+int      init_log_dir_open (const char *path,
+                            gboolean    create,
+                            GError    **error);
 
 /* The file @name in @dir_fd, opened with @flags (O_NOFOLLOW is added) and checked: a regular
  * file that belongs to the daemon's uid.  -1 with errno set otherwise (EPERM: another
  * user's; EINVAL: not a regular file). */
-int      init_log_dir_open_file   (int          dir_fd,
-                                   const char  *name,
-                                   int          flags,
-                                   mode_t       mode);
+int      init_log_dir_open_file (int         dir_fd,
+                                 const char *name,
+                                 int         flags,
+                                 mode_t      mode);
 
 G_END_DECLS

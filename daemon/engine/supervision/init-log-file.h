@@ -15,23 +15,23 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  char     *path;
-  char     *dir;          /* the directory of @path */
-  char     *name;         /* the file's name in it */
-  int       dir_fd;       /* the directory while the file is open; -1 otherwise */
-  int       fd;           /* -1: not open */
-  gboolean  unpublished;  /* fd is an O_TMPFILE not linked at path yet */
-  goffset   size;
-  gboolean  ends_line;    /* the file's last byte is a line end (or it is empty) */
-  gboolean  open_failed;  /* the last failure was opening, not writing */
-  guint     rotations;    /* rotated (or emptied) at the limit so far */
+  char    *path;
+  char    *dir;           /* the directory of @path */
+  char    *name;          /* the file's name in it */
+  int      dir_fd;        /* the directory while the file is open; -1 otherwise */
+  int      fd;            /* -1: not open */
+  gboolean unpublished;   /* fd is an O_TMPFILE not linked at path yet */
+  goffset  size;
+  gboolean ends_line;     /* the file's last byte is a line end (or it is empty) */
+  gboolean open_failed;   /* the last failure was opening, not writing */
+  guint    rotations;     /* rotated (or emptied) at the limit so far */
 } InitLogFile;
 
-void   init_log_file_init  (InitLogFile  *file,
-                            const char   *path);
+void   init_log_file_init (InitLogFile *file,
+                           const char  *path);
 /* Close it and free the path. */
-void   init_log_file_clear (InitLogFile  *file);
-void   init_log_file_close (InitLogFile  *file);
+void   init_log_file_clear (InitLogFile *file);
+void   init_log_file_close (InitLogFile *file);
 
 /* Append @data, rotating at @max_size (0: never) keeping @keep files (0: the file is emptied
  * instead).  Returns how much is written; *err (0 on entry) is set to an errno when the

@@ -43,24 +43,24 @@ struct _InitLogSink
   GMainContext *context;        /* warnings from the writer are reported there */
 
   /* The writer thread's own. */
-  InitLogFile   file;
-  gboolean      fail_warned;    /* one warning per spell of failing to open or write */
+  InitLogFile file;
+  gboolean    fail_warned;      /* one warning per spell of failing to open or write */
 };
 
-static GMutex       writer_lock;
-static GCond        writer_wake;    /* work for the writer, or it was unpaused */
-static GCond        writer_done;    /* the writer finished a round */
-static GQueue       writer_queue;   /* InitLogSink, each holding a reference */
-static GHashTable  *writer_sinks;   /* path → InitLogSink, every sink alive */
-static GThread     *writer_thread;
-static gboolean     writer_busy;    /* in a round for some sink */
-static gboolean     writer_paused;
-static guint        writer_syncers; /* threads in init_log_writer_sync_all() */
+static GMutex writer_lock;
+static GCond writer_wake;           /* work for the writer, or it was unpaused */
+static GCond writer_done;           /* the writer finished a round */
+static GQueue writer_queue;         /* InitLogSink, each holding a reference */
+static GHashTable *writer_sinks;    /* path → InitLogSink, every sink alive */
+static GThread *writer_thread;
+static gboolean writer_busy;        /* in a round for some sink */
+static gboolean writer_paused;
+static guint writer_syncers;        /* threads in init_log_writer_sync_all() */
 static InitLogWriterStats writer_stats;
-static gsize        writer_buffered; /* bytes in every sink's buffers */
-static goffset      limit_size = INIT_LOG_DEFAULT_MAX_SIZE;
-static guint        limit_keep = INIT_LOG_DEFAULT_KEEP;
-static guint        orphan_timeout_ms = 30000;
+static gsize writer_buffered;        /* bytes in every sink's buffers */
+static goffset limit_size = INIT_LOG_DEFAULT_MAX_SIZE;
+static guint limit_keep = INIT_LOG_DEFAULT_KEEP;
+static guint orphan_timeout_ms = 30000;
 
 static gpointer writer_main (gpointer data);
 

@@ -26,30 +26,30 @@ G_BEGIN_DECLS
 typedef struct _InitLogSink InitLogSink;
 
 /* The sink for @path (a new reference; the writer thread is started on first use). */
-InitLogSink *init_log_sink_get           (const char  *path);
+InitLogSink *init_log_sink_get (const char *path);
 /* Drop a reference from init_log_sink_get().  What is buffered is still written: the writer
  * keeps the sink until its buffer is on disk, or until the data has waited for the orphan
  * timeout (then it is discarded with a warning). */
-void         init_log_sink_release       (InitLogSink *sink);
+void         init_log_sink_release (InitLogSink *sink);
 /* Main thread: queue @data for the file; never blocks.  Output that does not fit in the
  * buffer is dropped and counted (one warning per spell of dropping). */
-void         init_log_sink_append        (InitLogSink *sink,
-                                          const char  *data,
-                                          gsize        length);
+void         init_log_sink_append (InitLogSink *sink,
+                                   const char  *data,
+                                   gsize        length);
 /* One more (@delta 1) or one fewer (-1) process writing: once none is left and the buffer is
  * written, the file is closed (reopened lazily). */
-void         init_log_sink_count_pty     (InitLogSink *sink,
-                                          int          delta);
+void         init_log_sink_count_pty (InitLogSink *sink,
+                                      int          delta);
 /* Retry a failed open or write now rather than after the back-off. */
-void         init_log_sink_kick          (InitLogSink *sink);
+void         init_log_sink_kick (InitLogSink *sink);
 /* Wait at most @timeout_ms (< 0: no limit) until everything appended so far is on disk. */
-gboolean     init_log_sink_sync          (InitLogSink *sink,
-                                          int          timeout_ms);
+gboolean     init_log_sink_sync (InitLogSink *sink,
+                                 int          timeout_ms);
 
 /* The same for every sink, including those whose logs have been freed. */
-gboolean     init_log_writer_sync_all    (int          timeout_ms);
-void         init_log_writer_set_limits  (goffset      max_size,
-                                          guint        keep);
+gboolean     init_log_writer_sync_all (int timeout_ms);
+void         init_log_writer_set_limits (goffset max_size,
+                                         guint   keep);
 
 /* Totals since start-up, for benchmarks and diagnostics. */
 typedef struct
@@ -60,11 +60,11 @@ typedef struct
   guint64 rotations;   /* files rotated or emptied at the limit */
   gint64  max_round_usec; /* the longest time the writer spent on one round */
 } InitLogWriterStats;
-void         init_log_writer_get_stats   (InitLogWriterStats *stats);
+void         init_log_writer_get_stats (InitLogWriterStats *stats);
 
 /* ---- tests only ---- */
 /* While paused the writer takes no work, as if it were stuck in a write to a slow disk. */
-void         init_log_writer_pause_for_testing          (gboolean paused);
+void         init_log_writer_pause_for_testing (gboolean paused);
 /* How long a freed log's data may wait for the disk (default 30 s). */
 void         init_log_writer_set_orphan_timeout_for_testing (guint timeout_ms);
 

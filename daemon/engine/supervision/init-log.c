@@ -298,9 +298,9 @@ init_log_sync_all (int timeout_ms)
 }
 
 void
-init_log_foreach_pty (InitLog        *log,
-                      InitLogPtyFunc  func,
-                      gpointer        user_data)
+init_log_foreach_pty (InitLog       *log,
+                      InitLogPtyFunc func,
+                      gpointer       user_data)
 {
   g_return_if_fail (log != NULL);
   g_return_if_fail (func != NULL);

@@ -183,9 +183,9 @@ handle_message (InitProcTracker *tracker,
  * grows the queue and rescans /proc; any other error gives up on the connector. */
 void
 init_proc_connector_read (InitProcTracker *tracker,
-               guint            limit,
-               pid_t            verify_child,
-               gboolean        *verified)
+                          guint            limit,
+                          pid_t            verify_child,
+                          gboolean        *verified)
 {
   union
   {
@@ -242,8 +242,8 @@ init_proc_connector_read (InitProcTracker *tracker,
 
 gboolean
 init_proc_connector_ready (int          fd,
-                 GIOCondition condition,
-                 gpointer     user_data)
+                           GIOCondition condition,
+                           gpointer     user_data)
 {
   InitProcTracker *tracker = user_data;
 
@@ -258,15 +258,15 @@ init_proc_connector_ready (int          fd,
 }
 
 gboolean
-init_proc_connector_open (InitProcTracker  *tracker,
-                const char      **reason)
+init_proc_connector_open (InitProcTracker *tracker,
+                          const char     **reason)
 {
   struct sockaddr_nl address = { .nl_family = AF_NETLINK, .nl_groups = CN_IDX_PROC };
   struct
   {
-    struct nlmsghdr         header;
-    struct cn_msg           cn;
-    enum proc_cn_mcast_op   op;
+    struct nlmsghdr       header;
+    struct cn_msg         cn;
+    enum proc_cn_mcast_op op;
   } __attribute__ ((packed)) request;
   int fd;
 
@@ -307,8 +307,8 @@ init_proc_connector_open (InitProcTracker  *tracker,
 /* The kernel ignores a LISTEN request it does not like (outside the initial user and pid
  * namespaces) without any error: fork a child of our own and see whether its FORK arrives. */
 gboolean
-init_proc_connector_verify (InitProcTracker  *tracker,
-                  const char      **reason)
+init_proc_connector_verify (InitProcTracker *tracker,
+                            const char     **reason)
 {
   gint64 deadline;
   gboolean verified = FALSE;
@@ -361,7 +361,7 @@ init_proc_connector_close (InitProcTracker *tracker)
 /* The connector failed for good while running: scanning keeps us correct. */
 void
 init_proc_connector_stop (InitProcTracker *tracker,
-                const char      *reason)
+                          const char      *reason)
 {
   g_warning (_("Proc connector failed (%s): tracking processes by scanning /proc"), reason);
   /* Destroying the source from its own dispatch is fine; the fd number must not be polled

@@ -55,9 +55,9 @@ read_small (const char *path,
 /* Parse the text of /proc/PID/stat into @info; also hand back the comm (pointing into
  * @text, which is modified) when @comm is not NULL. */
 static gboolean
-parse_stat (char          *text,
-            InitProcInfo  *info,
-            const char   **comm)
+parse_stat (char         *text,
+            InitProcInfo *info,
+            const char  **comm)
 {
   char *open_paren, *close_paren, *p, *end;
   guint64 values[20];
@@ -103,11 +103,11 @@ parse_stat (char          *text,
 }
 
 static gboolean
-read_stat (pid_t          pid,
-           InitProcInfo  *info,
-           char          *buf,
-           gsize          size,
-           const char   **comm)
+read_stat (pid_t         pid,
+           InitProcInfo *info,
+           char         *buf,
+           gsize         size,
+           const char  **comm)
 {
   char path[64];
 
@@ -271,7 +271,7 @@ read_children_file (pid_t       pid,
       task = g_strdup_printf ("/proc/%d/task/%s", (int) pid, tid);
       return !g_file_test (task, G_FILE_TEST_IS_DIR);
     }
-  for (p = contents; *p != '\0'; )
+  for (p = contents; *p != '\0';)
     {
       char *end;
       long value = strtol (p, &end, 10);

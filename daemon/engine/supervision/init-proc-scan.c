@@ -9,11 +9,11 @@
 
 typedef struct
 {
-  gboolean  is_fork;
-  gpointer  owner;
-  pid_t     parent;
-  pid_t     pid;
-  guint     generation;
+  gboolean is_fork;
+  gpointer owner;
+  pid_t    parent;
+  pid_t    pid;
+  guint    generation;
 } Change;
 
 typedef struct
@@ -65,9 +65,9 @@ scan_clear (Scan *scan)
 }
 
 static const InitProcInfo *
-scan_find (Scan  *scan,
-           pid_t  pid,
-           int   *index)
+scan_find (Scan *scan,
+           pid_t pid,
+           int  *index)
 {
   guint i = GPOINTER_TO_UINT (g_hash_table_lookup (scan->index, GINT_TO_POINTER (pid)));
 
@@ -262,7 +262,7 @@ scan_descendants (InitProcTracker *tracker,
           if (is_zombie (info) || init_proc_record_lookup (tracker, info->pid) != NULL)
             continue;
           init_proc_record_track (tracker, info->pid, parent_record->owner, parent_record->root,
-                 parent_record->generation + 1, info->start_time);
+                                  parent_record->generation + 1, info->start_time);
           change = (Change) { TRUE, parent_record->owner->owner, parent->pid, info->pid,
                               parent_record->generation + 1 };
           g_array_append_val (changes, change);

@@ -25,18 +25,18 @@ owner_free (gpointer data)
 
 Record *
 init_proc_record_lookup (InitProcTracker *tracker,
-               pid_t            pid)
+                         pid_t            pid)
 {
   return g_hash_table_lookup (tracker->records, GINT_TO_POINTER (pid));
 }
 
 Record *
 init_proc_record_track (InitProcTracker *tracker,
-       pid_t            pid,
-       Owner           *owner,
-       pid_t            root,
-       guint            generation,
-       guint64          start_time)
+                        pid_t            pid,
+                        Owner           *owner,
+                        pid_t            root,
+                        guint            generation,
+                        guint64          start_time)
 {
   Record *record = g_new0 (Record, 1);
 
@@ -51,7 +51,7 @@ init_proc_record_track (InitProcTracker *tracker,
 
 void
 init_proc_record_forget (InitProcTracker *tracker,
-        pid_t            pid)
+                         pid_t            pid)
 {
   Record *record = init_proc_record_lookup (tracker, pid);
   GArray *pids;
@@ -74,7 +74,7 @@ init_proc_record_forget (InitProcTracker *tracker,
  * hand a stale owner pointer back. */
 gboolean
 init_proc_owner_known (InitProcTracker *tracker,
-             gpointer         owner)
+                       gpointer         owner)
 {
   return g_hash_table_contains (tracker->owners, owner);
 }
@@ -236,7 +236,7 @@ init_proc_tracker_add_root (InitProcTracker *tracker,
   g_hash_table_remove (tracker->unmatched, GINT_TO_POINTER (pid));
 
   /* Already known (a descendant the owner now supervises itself, or adopted): it keeps its
-   * generation and place, and becomes a root; moving owners puts it last in the new one. */
+  * generation and place, and becomes a root; moving owners puts it last in the new one. */
   record = init_proc_record_lookup (tracker, pid);
   if (record != NULL && record->owner != entry)
     {

@@ -52,66 +52,66 @@ typedef void (*InitProcExitFunc) (gpointer owner,
 
 /* @use_connector FALSE forces scanning (tests, --no-proc-connector).  Never fails: if the
  * connector cannot be opened it logs why (at info level) and scans. */
-InitProcTracker  *init_proc_tracker_new            (gboolean          use_connector,
-                                                    InitProcForkFunc  fork_func,
-                                                    InitProcExitFunc  exit_func,
-                                                    gpointer          user_data);
-void              init_proc_tracker_free           (InitProcTracker  *tracker);
+InitProcTracker *init_proc_tracker_new (gboolean         use_connector,
+                                        InitProcForkFunc fork_func,
+                                        InitProcExitFunc exit_func,
+                                        gpointer         user_data);
+void              init_proc_tracker_free (InitProcTracker *tracker);
 
-InitProcTracking  init_proc_tracker_get_mode       (InitProcTracker  *tracker);
+InitProcTracking  init_proc_tracker_get_mode (InitProcTracker *tracker);
 /* "proc-connector" or "proc-scan". */
-const char       *init_proc_tracking_to_string     (InitProcTracking  mode);
+const char *init_proc_tracking_to_string (InitProcTracking mode);
 
 /* @pid (a process we just spawned, or adopted) belongs to @owner.  @job_name / @instance
  * are what its UPSTART_JOB / UPSTART_INSTANCE say, for attributing orphans when scanning. */
-void              init_proc_tracker_add_root       (InitProcTracker  *tracker,
-                                                    pid_t             pid,
-                                                    gpointer          owner,
-                                                    const char       *job_name,
-                                                    const char       *instance);
+void              init_proc_tracker_add_root (InitProcTracker *tracker,
+                                              pid_t            pid,
+                                              gpointer         owner,
+                                              const char      *job_name,
+                                              const char      *instance);
 /* Added (re-exec): @pid, a descendant of @owner's processes before the exec, is tracked
  * again as such (its exit is reported, it is no root). */
-void              init_proc_tracker_add_descendant (InitProcTracker  *tracker,
-                                                    pid_t             pid,
-                                                    gpointer          owner,
-                                                    guint64           start_time);
+void              init_proc_tracker_add_descendant (InitProcTracker *tracker,
+                                                    pid_t            pid,
+                                                    gpointer         owner,
+                                                    guint64          start_time);
 /* Added (re-exec, adoption): walk /proc now whatever the mode, for forks nobody heard of. */
-void              init_proc_tracker_rescan         (InitProcTracker  *tracker);
+void              init_proc_tracker_rescan (InitProcTracker *tracker);
 
 /* Forget one process (it was reaped) / every process of @owner (the instance is gone). */
-void              init_proc_tracker_process_exited (InitProcTracker  *tracker,
-                                                    pid_t             pid);
-void              init_proc_tracker_remove_owner   (InitProcTracker  *tracker,
-                                                    gpointer          owner);
+void              init_proc_tracker_process_exited (InitProcTracker *tracker,
+                                                    pid_t            pid);
+void              init_proc_tracker_remove_owner (InitProcTracker *tracker,
+                                                  gpointer         owner);
 
 /* Bring the tracker up to date right now: read every pending connector message (or, when
  * scanning, rescan /proc), dispatching callbacks.  The engine calls it before it decides
  * anything from a process exit, so a fork that happened before the exit is always known. */
-void              init_proc_tracker_sync           (InitProcTracker  *tracker);
+void              init_proc_tracker_sync (InitProcTracker *tracker);
 
 /* While some owner waits for forks (expect fork/daemon) in scan mode, rescan every 10 ms;
  * @wanted FALSE when none waits any more.  No effect with the connector. */
-void              init_proc_tracker_set_polling    (InitProcTracker  *tracker,
-                                                    gboolean          wanted);
+void              init_proc_tracker_set_polling (InitProcTracker *tracker,
+                                                 gboolean         wanted);
 
 /* Live processes of @owner (pid_t, in the order they became known), or an empty array. */
-GArray           *init_proc_tracker_get_pids       (InitProcTracker  *tracker,
-                                                    gpointer          owner);
-gpointer          init_proc_tracker_lookup         (InitProcTracker  *tracker,
-                                                    pid_t             pid);
+GArray *init_proc_tracker_get_pids (InitProcTracker *tracker,
+                                    gpointer         owner);
+gpointer          init_proc_tracker_lookup (InitProcTracker *tracker,
+                                            pid_t            pid);
 
 /* Added: @func is called when the mode changes at run time (the connector failed and the
  * tracker fell back to scanning). */
-void              init_proc_tracker_set_mode_func  (InitProcTracker  *tracker,
-                                                    GFunc             func,
-                                                    gpointer          user_data);
+void              init_proc_tracker_set_mode_func (InitProcTracker *tracker,
+                                                   GFunc            func,
+                                                   gpointer         user_data);
 
 /* Tests: act as if the connector had failed (falls back to scanning, calls the mode func). */
 void              init_proc_tracker_fail_connector_for_testing (InitProcTracker *tracker);
 
 /* Counters for tests and benchmarks: times the connector socket woke the main loop, and
  * messages received (after the kernel filter). */
-guint64           init_proc_tracker_get_n_wakeups  (InitProcTracker  *tracker);
-guint64           init_proc_tracker_get_n_messages (InitProcTracker  *tracker);
+guint64           init_proc_tracker_get_n_wakeups (InitProcTracker *tracker);
+guint64           init_proc_tracker_get_n_messages (InitProcTracker *tracker);
 
 G_END_DECLS

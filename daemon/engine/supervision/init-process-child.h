@@ -53,7 +53,7 @@ typedef struct
   char              **argv;        /* what to exec */
   char              **candidates;  /* argv[0] resolved against PATH, in search order */
   char              **sh_argv;     /* "/bin/sh FILE ARGS…" for ENOEXEC (execvp semantics) */
-  char * const       *envp;
+  char *const        *envp;
   const char         *chdir;       /* NULL: keep the working directory */
   int                 log_fd;      /* pty slave for console log, or -1 */
   gboolean            inherit_output; /* console output: the daemon's own stdout/stderr */
@@ -75,6 +75,6 @@ typedef struct
 /* Free what the parent allocated in @setup. */
 void init_process_child_setup_clear (ChildSetup *setup);
 /* In the child after fork(): set up and exec, or report the failed step and _exit(). */
-void init_process_child_run         (ChildSetup *setup) G_GNUC_NORETURN;
+void init_process_child_run (ChildSetup *setup) G_GNUC_NORETURN;
 
 G_END_DECLS

@@ -57,7 +57,7 @@ script_is_single_line (const char *text,
 static char **
 split_command (const char *command)
 {
-  g_auto(GStrv) words = g_strsplit_set (command, " \t\n", -1);
+  g_auto (GStrv) words = g_strsplit_set (command, " \t\n", -1);
   GPtrArray *argv = g_ptr_array_new ();
   int i;
 
@@ -121,7 +121,7 @@ prepare_command (ChildSetup           *setup,
     }
   else
     {
-      g_auto(GStrv) dirs = NULL;
+      g_auto (GStrv) dirs = NULL;
 
       path = g_environ_getenv ((char **) setup->envp, "PATH");
       /* The C library's default search path (confstr _CS_PATH), as execvp() uses. */
@@ -293,10 +293,10 @@ write_quietly (int         fd,
 
 typedef struct
 {
-  int    fd;
-  char  *data;
-  gsize  length;
-  gsize  offset;
+  int   fd;
+  char *data;
+  gsize length;
+  gsize offset;
 } ScriptWriter;
 
 static void
@@ -454,11 +454,11 @@ start_child (ChildSetup *setup)
 pid_t
 init_process_spawn (const InitJobClass     *klass,
                     InitProcessType         type,
-                    char * const           *envp,
+                    char *const            *envp,
                     const InitSpawnOptions *options,
                     GError                **error)
 {
-  static char * const empty_env[] = { NULL };
+  static char *const empty_env[] = { NULL };
   static const InitSpawnOptions default_options = { FALSE, -1 };
   ChildSetup setup = { 0, };
   g_autofree char *script = NULL;

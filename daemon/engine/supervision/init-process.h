@@ -17,32 +17,32 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  gboolean    user_mode;   /* session daemon: keep cwd when no `chdir`, no initgroups,
+  gboolean user_mode;      /* session daemon: keep cwd when no `chdir`, no initgroups,
                             * `console output` goes to the daemon's own stdout/stderr */
-  int         log_fd;      /* for console log: the pty slave to use as stdout/stderr, or -1
+  int log_fd;              /* for console log: the pty slave to use as stdout/stderr, or -1
                             * (then console log behaves as none) */
 } InitSpawnOptions;
 
 /* Spawn @type of @klass with environment @envp (NULL-terminated).  Returns the pid (> 0), or
  * -1 with INIT_ERROR_SPAWN_FAILED and a message such as
  * "unable to execute: No such file or directory" or "unable to find setuid user". */
-pid_t     init_process_spawn       (const InitJobClass     *klass,
-                                    InitProcessType         type,
-                                    char * const           *envp,
-                                    const InitSpawnOptions *options,
-                                    GError                **error);
+pid_t     init_process_spawn (const InitJobClass     *klass,
+                              InitProcessType         type,
+                              char *const            *envp,
+                              const InitSpawnOptions *options,
+                              GError                **error);
 
 /* Would the command run through /bin/sh (script, or exec with shell characters)? */
-gboolean  init_process_needs_shell (const InitProcessDef   *def);
+gboolean  init_process_needs_shell (const InitProcessDef *def);
 
 /* Send @signum to the process group of @pid (falls back to the pid itself); ESRCH ignored. */
-void      init_process_kill        (pid_t                   pid,
-                                    int                     signum);
+void      init_process_kill (pid_t pid,
+                             int   signum);
 
 /* Signal name without "SIG" ("TERM"), or the number as text for unknown signals.
  * Returns a newly allocated string. */
-char     *init_signal_to_name      (int                     signum);
+char *init_signal_to_name (int signum);
 /* "TERM", "SIGTERM" or "15" to 15; -1 if unknown. */
-int       init_signal_from_name    (const char             *name);
+int       init_signal_from_name (const char *name);
 
 G_END_DECLS

@@ -19,15 +19,15 @@
 
 typedef struct
 {
-  guint           id;
-  pid_t           pid;
-  InitReaperFunc  func;
-  gpointer        user_data;
-  GDestroyNotify  destroy;       /* frees user_data when the watch goes, however it goes */
-  GSource        *late_source;   /* delivers a status reaped before the watch existed */
-  int             late_status;
-  GSource        *pidfd_source;  /* adopted process: readable when it exits */
-  int             pidfd;
+  guint          id;
+  pid_t          pid;
+  InitReaperFunc func;
+  gpointer       user_data;
+  GDestroyNotify destroy;        /* frees user_data when the watch goes, however it goes */
+  GSource       *late_source;    /* delivers a status reaped before the watch existed */
+  int            late_status;
+  GSource       *pidfd_source;   /* adopted process: readable when it exits */
+  int            pidfd;
 } Watch;
 
 typedef struct
@@ -38,9 +38,9 @@ typedef struct
 
 typedef struct
 {
-  guint           id;
-  InitReaperFunc  func;
-  gpointer        user_data;
+  guint          id;
+  InitReaperFunc func;
+  gpointer       user_data;
 } OrphanFunc;
 
 static struct

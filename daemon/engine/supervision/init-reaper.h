@@ -23,40 +23,40 @@ void     init_reaper_block_sigchld (void);
 
 /* Start reaping on the thread-default main context. Idempotent. Returns FALSE with @error if
  * the signalfd could not be set up. */
-gboolean init_reaper_start         (GError        **error);
+gboolean init_reaper_start (GError **error);
 
 /* Watch @pid; returns an id > 0. */
-guint    init_reaper_watch         (pid_t           pid,
-                                    InitReaperFunc  func,
-                                    gpointer        user_data);
+guint    init_reaper_watch (pid_t          pid,
+                            InitReaperFunc func,
+                            gpointer       user_data);
 /* As init_reaper_watch(); @destroy (if not NULL) frees @user_data when the watch goes: after
  * the callback for an exit or death, or in init_reaper_unwatch(). */
-guint    init_reaper_watch_full    (pid_t           pid,
-                                    InitReaperFunc  func,
-                                    gpointer        user_data,
-                                    GDestroyNotify  destroy);
-void     init_reaper_unwatch       (guint           id);
+guint    init_reaper_watch_full (pid_t          pid,
+                                 InitReaperFunc func,
+                                 gpointer       user_data,
+                                 GDestroyNotify destroy);
+void     init_reaper_unwatch (guint id);
 
 /* Reap whatever is ready now, dispatching callbacks (normally driven by the signalfd). */
-void     init_reaper_reap          (void);
+void     init_reaper_reap (void);
 
 /* Added (process module): forget any status remembered for an unwatched, already reaped
  * @pid.  init_process_spawn() calls it for each new child, so a status kept for an earlier
  * process that had the same pid is never delivered to a watch of the new one. */
-void     init_reaper_forget        (pid_t           pid);
+void     init_reaper_forget (pid_t pid);
 
 /* Added (crash recovery): watch @pid, which is not our child (adopted after a restart),
  * through a pidfd.  Its exit status is unknown: the callback gets status 0.  Returns 0 (and
  * calls nothing but @destroy) if the process is already gone. */
-guint    init_reaper_watch_pidfd        (pid_t           pid,
-                                         InitReaperFunc  func,
-                                         gpointer        user_data,
-                                         GDestroyNotify  destroy);
+guint    init_reaper_watch_pidfd (pid_t          pid,
+                                  InitReaperFunc func,
+                                  gpointer       user_data,
+                                  GDestroyNotify destroy);
 
 /* Added (process trees): call @func for every child reaped without a watch — orphans of job
  * processes re-parented to us as child subreaper.  Returns an id for removal. */
-guint    init_reaper_add_orphan_func    (InitReaperFunc  func,
-                                         gpointer        user_data);
-void     init_reaper_remove_orphan_func (guint           id);
+guint    init_reaper_add_orphan_func (InitReaperFunc func,
+                                      gpointer       user_data);
+void     init_reaper_remove_orphan_func (guint id);
 
 G_END_DECLS

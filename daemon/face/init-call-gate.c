@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "init-authority"
 
 #include <glib/gi18n.h>
+#include <unistd.h>
 
 #include "init-call-gate.h"
 #include "init-env-policy.h"
@@ -146,7 +147,15 @@ admit (InitCallGate *self,
   gpointer known = NULL;
 
   if (g_hash_table_lookup_extended (self->senders, sender, NULL, &known))
-    state = GPOINTER_TO_UINT (g_hash_table_lookup (self->states, known));
+    {
+      guint uid = GPOINTER_TO_UINT (known);
+
+      /* Root and the daemon's own user never wait for polkit: their calls are answered as
+       * fast as the main loop runs, so a client may pipeline as many as it likes. */
+      if (uid == 0 || uid == (guint) geteuid ())
+        return TRUE;
+      state = GPOINTER_TO_UINT (g_hash_table_lookup (self->states, known));
+    }
   if ((state & INIT_CALL_GATE_CHECKS_FULL)
       || (interactive && (state & INIT_CALL_GATE_INTERACTIVE_FULL))
       || (serials != NULL && g_hash_table_size (serials) >= UNANSWERED_PER_SENDER))

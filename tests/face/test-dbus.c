@@ -918,6 +918,53 @@ test_history (void)
 /* Another uid may read but not change a session daemon's jobs. */
 typedef struct
 {
+  guint ok;
+  guint failed;
+} Pipeline;
+
+static void
+pipeline_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Pipeline *p = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+
+  if (reply != NULL)
+    p->ok++;
+  else
+    {
+      g_test_message ("pipelined emit failed: %s", error->message);
+      p->failed++;
+    }
+}
+
+/* The daemon's own user may pipeline as many calls as it likes: the limits on calls waiting
+ * for polkit (per uid, per connection) never apply to callers that do not wait for it. */
+static void
+test_emit_pipelined (void)
+{
+  T t = { 0 };
+  Pipeline p = { 0 };
+  const guint n = 100;   /* over the gate's 32 per connection, under the bus's 128 */
+  g_autoptr(GVariant) first = NULL;
+
+  t_setup (&t);
+  t_start (&t, NULL);
+  first = emit (&t, "warm-up", FALSE);
+  for (guint i = 0; i < n; i++)
+    g_dbus_connection_call (t.fx->connection, NAME, MANAGER, IFACE_MANAGER, "EmitEvent",
+                            g_variant_new ("(s^asb)", "piped", (const char *[]) { NULL }, FALSE),
+                            NULL, G_DBUS_CALL_FLAGS_NONE, WAIT_MS, NULL, pipeline_cb, &p);
+  while (p.ok + p.failed < n)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (p.failed, ==, 0);
+  t_teardown (&t);
+}
+
+typedef struct
+{
   guint    n_history;   /* GetHistory replies so far */
   guint    history_before; /* GetHistory replies that came before the property's */
   gboolean got_property;
@@ -1124,6 +1171,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dbus/emit/no-wait", test_emit_no_wait);
   g_test_add_func ("/dbus/emit/and-waits", test_emit_and_waits);
   g_test_add_func ("/dbus/emit/invalid", test_emit_invalid);
+  g_test_add_func ("/dbus/emit/pipelined", test_emit_pipelined);
   g_test_add_func ("/dbus/job/start-stop-restart", test_job_start_stop_restart);
   g_test_add_func ("/dbus/job/instances", test_job_instances);
   g_test_add_func ("/dbus/job/failed-and-canceled", test_job_failed_and_canceled);

@@ -107,12 +107,6 @@ history_authorized_cb (GObject      *source,
   schedule_next ();
 }
 
-guint
-init_history_reader_get_n_pending (void)
-{
-  return g_queue_get_length (&pending);
-}
-
 void
 init_history_reader_flush (void)
 {

@@ -32,8 +32,6 @@ void init_history_reader_handle (InitManager           *manager,
                                  guint64                after,
                                  guint                  max);
 
-/* Calls authorised whose replies are not built yet. */
-guint init_history_reader_get_n_pending (void);
 /* Build and send every reply still pending now (before a re-exec: they are not carried). */
 void  init_history_reader_flush (void);
 

@@ -3,8 +3,11 @@
 # include directories, an engine header compiles and every face header is "not found".
 set -u
 cc=$1 src=$2 build=$3
-inc="-I$src/daemon/engine -I$src/daemon/engine/config -I$src/daemon/engine/supervision"
-inc="$inc -I$src/daemon/engine/save -I$src/daemon/engine/sources -I$build"
+# The engine's include directories are its folders (daemon/engine/meson.build): all of them.
+inc="-I$build"
+for dir in $(find "$src/daemon/engine" -type d); do
+  inc="$inc -I$dir"
+done
 glib=$(pkg-config --cflags gio-unix-2.0)
 probe=$(mktemp --suffix=.c) || exit 1
 trap 'rm -f "$probe"' EXIT

@@ -338,43 +338,73 @@ initctl_collect_jobs (GVariant *objects)
   return sorted;
 }
 
+/* A ListJobs entry's name, for sorting. */
+static int
+compare_listed (gconstpointer a,
+                gconstpointer b)
+{
+  const char *na, *nb;
+
+  g_variant_get_child (*(GVariant *const *) a, 0, "&s", &na);
+  g_variant_get_child (*(GVariant *const *) b, 0, "&s", &nb);
+  return strcmp (na, nb);
+}
+
+/* `list': one ListJobs call, whose reply carries only what the list shows (a tenth of
+ * GetManagedObjects' size), sorted by job name: the daemon's order is its load order and
+ * scripts want a stable one.  Instances come sorted by name. */
 int
 initctl_cmd_list (Initctl *ctl,
                   char   **args)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) objects = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) jobs = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GString) out = NULL;
+  gsize n_jobs;
 
   if (args[0] != NULL)
     return initctl_usage_error (ctl, _("unexpected argument: %s"), args[0]);
   if (!initctl_connect (ctl, &error))
     return initctl_report_error (ctl, error);
-  objects = initctl_get_managed_objects (ctl, &error);
-  if (objects == NULL)
+  reply = initctl_call (ctl, INITCTL_MANAGER_PATH, init_dbus_manager_interface_info (),
+                        "ListJobs", NULL, INITCTL_CALL_NONE, &error);
+  if (reply == NULL)
     return initctl_report_error (ctl, error);
 
-  rows = initctl_collect_jobs (objects);
-  out = g_string_sized_new (64 * (rows->len + 1));
+  jobs = g_variant_get_child_value (reply, 0);
+  n_jobs = g_variant_n_children (jobs);
+  rows = g_ptr_array_new_full (n_jobs, (GDestroyNotify) g_variant_unref);
+  for (gsize i = 0; i < n_jobs; i++)
+    g_ptr_array_add (rows, g_variant_get_child_value (jobs, i));
+  g_ptr_array_sort (rows, compare_listed);
+
+  out = g_string_sized_new (64 * (n_jobs + 1));
   if (ctl->json)
     g_string_append_c (out, '[');
   for (guint i = 0; i < rows->len; i++)
     {
-      ListRow *row = g_ptr_array_index (rows, i);
-      guint n = row->instances != NULL ? row->instances->len : 0;
+      g_autoptr(GVariant) instances = NULL;
+      const char *name;
+      gsize n;
 
-      for (guint j = 0; j < MAX (n, 1); j++)
+      g_variant_get_child (g_ptr_array_index (rows, i), 0, "&s", &name);
+      instances = g_variant_get_child_value (g_ptr_array_index (rows, i), 3);
+      n = g_variant_n_children (instances);
+      for (gsize j = 0; j < MAX (n, 1); j++)
         {
-          GVariant *props = n > 0 ? g_ptr_array_index (row->instances, j) : NULL;
+          g_autoptr(GVariant) props = NULL;
 
+          if (n > 0)
+            g_variant_get_child (instances, j, "(&o@a{sv})", NULL, &props);
           if (ctl->json)
             {
               g_string_append (out, out->len > 1 ? ",\n  " : "\n  ");
-              initctl_append_status_json (out, row->name, props);
+              initctl_append_status_json (out, name, props);
             }
           else
-            initctl_append_status (out, row->name, props);
+            initctl_append_status (out, name, props);
         }
     }
   if (ctl->json)

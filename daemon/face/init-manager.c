@@ -347,6 +347,16 @@ handle_get_all_jobs (InitDBusManager       *object,
 }
 
 static gboolean
+handle_list_jobs (InitDBusManager       *object,
+                  GDBusMethodInvocation *invocation)
+{
+  InitManager *self = INIT_MANAGER (object);
+
+  g_dbus_method_invocation_return_value (invocation, init_object_tree_list_jobs (self->tree));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
 reload_run (InitCall *call,
             GError  **error)
 {
@@ -518,6 +528,7 @@ init_manager_iface_init (InitDBusManagerIface *iface)
   iface->handle_emit_event = handle_emit_event;
   iface->handle_get_job_by_name = handle_get_job_by_name;
   iface->handle_get_all_jobs = handle_get_all_jobs;
+  iface->handle_list_jobs = handle_list_jobs;
   iface->handle_reload_configuration = handle_reload_configuration;
   iface->handle_get_history = handle_get_history;
   iface->handle_reexec = handle_reexec;

@@ -64,6 +64,10 @@ void             init_object_tree_instance_removed (InitObjectTree *self,
 /* Send every pending PropertiesChanged now. */
 void             init_object_tree_flush (InitObjectTree *self);
 
+/* ListJobs' reply: every job (in load order) as (name, description, path, instances), each
+ * instance (by name) as (path, all its properties); pending changes are flushed first. */
+GVariant *init_object_tree_list_jobs (InitObjectTree *self);
+
 /* The exported instance at @path (/org/example/Init/jobs/JOB/INSTANCE), or NULL. */
 InitInstance *init_object_tree_lookup_instance (InitObjectTree *self,
                                                 const char     *path);

@@ -361,6 +361,79 @@ test_manager_jobs (void)
 
 /* GetManagedObjects returns every job and instance with its properties in one call; the
  * generated object manager client builds typed proxies from it. */
+/* ListJobs: every job in load order with name, description and path, each instance with
+ * exactly the properties GetManagedObjects gives it, in a reply a small fraction of
+ * GetManagedObjects' size. */
+static void
+test_list_jobs (void)
+{
+  T t = { 0 };
+  g_autoptr(GVariant) list = NULL, objects = NULL, jobs = NULL;
+  g_autoptr(GVariant) first = NULL, second = NULL, instances = NULL, props = NULL;
+  g_autoptr(GVariant) managed = NULL, ifaces = NULL, expected = NULL;
+  const char *name, *description, *path, *inst_path;
+
+  t_setup (&t);
+  dbus_fixture_write_job (t.fx, "zeta", "description \"Last by name\"\nexec sleep 1000\n");
+  dbus_fixture_write_job (t.fx, "multi", "instance $N\nexec sleep 1000\n");
+  t_start (&t, NULL);
+  g_autoptr(GVariant) a = call_ok (&t, "/org/example/Init/jobs/multi", IFACE_JOB, "Start",
+                                   g_variant_new ("(^asb)", (const char *[]) { "N=b", NULL }, TRUE));
+  g_autoptr(GVariant) b = call_ok (&t, "/org/example/Init/jobs/multi", IFACE_JOB, "Start",
+                                   g_variant_new ("(^asb)", (const char *[]) { "N=a", NULL }, TRUE));
+
+  list = call_ok (&t, MANAGER, IFACE_MANAGER, "ListJobs", NULL);
+  g_assert_cmpstr (g_variant_get_type_string (list), ==, "(a(ssoa(oa{sv})))");
+  jobs = g_variant_get_child_value (list, 0);
+  g_assert_cmpuint (g_variant_n_children (jobs), ==, 2);
+
+  /* a job without instances */
+  first = g_variant_get_child_value (jobs, 0);
+  second = g_variant_get_child_value (jobs, 1);
+  g_variant_get (first, "(&s&s&o@a(oa{sv}))", &name, &description, &path, &instances);
+  if (g_str_equal (name, "multi"))
+    {
+      /* load order is the directory's: either is fine, the content is what counts */
+      GVariant *tmp = first;
+      first = second;
+      second = tmp;
+      g_clear_pointer (&instances, g_variant_unref);
+      g_variant_get (first, "(&s&s&o@a(oa{sv}))", &name, &description, &path, &instances);
+    }
+  g_assert_cmpstr (name, ==, "zeta");
+  g_assert_cmpstr (description, ==, "Last by name");
+  g_assert_cmpstr (path, ==, "/org/example/Init/jobs/zeta");
+  g_assert_cmpuint (g_variant_n_children (instances), ==, 0);
+  g_clear_pointer (&instances, g_variant_unref);
+
+  /* instances by name, with GetManagedObjects' properties */
+  g_variant_get (second, "(&s&s&o@a(oa{sv}))", &name, &description, &path, &instances);
+  g_assert_cmpstr (name, ==, "multi");
+  g_assert_cmpstr (description, ==, "");
+  g_assert_cmpuint (g_variant_n_children (instances), ==, 2);
+  managed = call_ok (&t, MANAGER, "org.freedesktop.DBus.ObjectManager", "GetManagedObjects", NULL);
+  objects = g_variant_get_child_value (managed, 0);
+  for (gsize i = 0; i < 2; i++)
+    {
+      g_clear_pointer (&props, g_variant_unref);
+      g_clear_pointer (&ifaces, g_variant_unref);
+      g_clear_pointer (&expected, g_variant_unref);
+      g_variant_get_child (instances, i, "(&o@a{sv})", &inst_path, &props);
+      g_assert_true (g_variant_lookup (props, "Name", "&s", &name));
+      g_assert_cmpstr (name, ==, i == 0 ? "a" : "b");
+      ifaces = g_variant_lookup_value (objects, inst_path, NULL);
+      g_assert_nonnull (ifaces);
+      expected = g_variant_lookup_value (ifaces, IFACE_INSTANCE, NULL);
+      g_assert_true (g_variant_equal (props, expected));
+    }
+
+  /* the point of it: a job takes a fraction of what GetManagedObjects spends on it */
+  g_clear_pointer (&ifaces, g_variant_unref);
+  ifaces = g_variant_lookup_value (objects, "/org/example/Init/jobs/zeta", NULL);
+  g_assert_cmpuint (g_variant_get_size (first) * 5, <, g_variant_get_size (ifaces));
+  t_teardown (&t);
+}
+
 static void
 test_managed_objects (void)
 {
@@ -1165,6 +1238,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dbus/manager/properties", test_manager_properties);
   g_test_add_func ("/dbus/manager/jobs", test_manager_jobs);
   g_test_add_func ("/dbus/manager/managed-objects", test_managed_objects);
+  g_test_add_func ("/dbus/manager/list-jobs", test_list_jobs);
   g_test_add_func ("/dbus/manager/reload-configuration", test_reload_configuration);
   g_test_add_func ("/dbus/emit/wait-service-and-task", test_emit_wait_service_and_task);
   g_test_add_func ("/dbus/emit/failed", test_emit_failed);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "init-authority.h"
+#include "init-bridges.h"
 #include "init-crash-recovery.h"
 #include "init-daemon.h"
 #include "init-engine-save.h"
@@ -284,6 +285,11 @@ load_configuration (InitDaemon *self)
   init_engine_pop_cause (self->engine);
   g_info ("Loaded %u jobs", init_engine_get_n_jobs (self->engine));
   self->sources = init_sources_new (self->engine);
+  init_bridges_add (self->sources, &(InitBridgesOptions) {
+    .engine = self->engine,
+    .bus_address = self->bus_address,
+    .user_mode = self->options.user_mode,
+  });
 }
 
 /* Is another daemon running on the state file @path (then the file is not a crash's)?  If

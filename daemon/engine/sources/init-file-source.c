@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "init-file-source.h"
+#include "init-source.h"
 
 typedef enum
 {
@@ -32,6 +33,7 @@ typedef struct
 
 struct _InitFileSource
 {
+  InitSource         parent;
   InitFileSourceEmit emit;
   gpointer           user_data;
   GHashTable        *watches;   /* FILE -> Watch */
@@ -302,12 +304,58 @@ watch_new (InitFileSource *source,
   return watch;
 }
 
+/* ---- as a source of the registry (init-source.h) ---- */
+
+/* Every `file' leaf into @files (FILE -> events mask, merged). */
+static void
+file_source_arm (InitSource *parent,
+                 GPtrArray  *leaves)
+{
+  g_autoptr(GHashTable) files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < leaves->len; i++)
+    {
+      const InitSourceLeaf *leaf = g_ptr_array_index (leaves, i);
+      InitFileEvents events = 0;
+      char *file = init_file_source_parse_leaf (leaf->leaf->args, &events);
+
+      if (file == NULL)
+        {
+          g_autofree char *text = init_event_operator_to_string (leaf->leaf);
+          g_message (_("Cannot watch for %s: FILE must be an absolute path without variables, "
+                       "`..' or globs in its directories"), text);
+          continue;
+        }
+      events |= GPOINTER_TO_UINT (g_hash_table_lookup (files, file));
+      g_hash_table_insert (files, file, GUINT_TO_POINTER (events));
+    }
+  init_file_source_set ((InitFileSource *) parent, files);
+}
+
+static void
+file_source_disarm (InitSource *parent)
+{
+  g_hash_table_remove_all (((InitFileSource *) parent)->watches);
+}
+
+static void
+file_source_free (InitSource *parent)
+{
+  init_file_source_free ((InitFileSource *) parent);
+}
+
+static const InitSourceClass file_source_class = {
+  file_source_arm, file_source_disarm, file_source_free,
+};
+static const char *const file_source_events[] = { "file", NULL };
+
 InitFileSource *
 init_file_source_new (InitFileSourceEmit emit,
                       gpointer           user_data)
 {
   InitFileSource *source = g_new0 (InitFileSource, 1);
 
+  source->parent = (InitSource) { &file_source_class, "file", file_source_events, FALSE };
   source->emit = emit;
   source->user_data = user_data;
   source->watches = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,

@@ -35,6 +35,7 @@ typedef enum
 typedef void (*InitFileSourceEmit) (GPtrArray *env,
                                     gpointer   user_data);
 
+/* Also an InitSource (init-source.h) serving `file': cast it to give it to the registry. */
 InitFileSource *init_file_source_new (InitFileSourceEmit emit,
                                       gpointer           user_data);
 void            init_file_source_free (InitFileSource *source);

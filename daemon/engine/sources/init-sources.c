@@ -1,8 +1,6 @@
 /* init-sources.c — arming event sources from the jobs' conditions, see init-sources.h */
 #define G_LOG_DOMAIN "init-sources"
 
-#include <glib/gi18n.h>
-
 #include "init-event-operator.h"
 #include "init-file-source.h"
 #include "init-sources.h"
@@ -12,8 +10,19 @@ struct _InitSources
   InitEngine     *engine;
   gulong          handlers[3];
   guint           idle_id;
-  InitFileSource *files;
+  GPtrArray      *all;     /* InitSource *, owned */
+  InitFileSource *files;   /* one of them */
 };
+
+gboolean
+init_source_serves (const InitSource *source,
+                    const char       *name)
+{
+  for (guint i = 0; source->events[i] != NULL; i++)
+    if (g_pattern_match_simple (source->events[i], name))
+      return TRUE;
+  return FALSE;
+}
 
 static void
 emit_file (GPtrArray *env,
@@ -27,53 +36,61 @@ emit_file (GPtrArray *env,
   init_engine_emit (sources->engine, "file", copy, NULL, NULL);
 }
 
-/* Every `file' leaf of @op into @files (FILE -> events mask, merged). */
+/* Every leaf of @op naming an event of a source into that source's array in @leaves. */
 static void
-collect_files (const InitEventOperator *op,
-               GHashTable              *files)
+collect (InitSources             *sources,
+         const char              *job,
+         const InitEventOperator *op,
+         GPtrArray              **leaves)
 {
-  InitFileEvents events = 0;
-  char *file;
-
   if (op == NULL)
     return;
   if (op->type != INIT_EVENT_OPERATOR_MATCH)
     {
-      collect_files (op->left, files);
-      collect_files (op->right, files);
+      collect (sources, job, op->left, leaves);
+      collect (sources, job, op->right, leaves);
       return;
     }
-  if (!g_str_equal (op->name, "file"))
-    return;
-  file = init_file_source_parse_leaf (op->args, &events);
-  if (file == NULL)
-    {
-      g_autofree char *text = init_event_operator_to_string (op);
-      g_message (_("Cannot watch for %s: FILE must be an absolute path without variables, "
-                   "`..' or globs in its directories"), text);
-      return;
-    }
-  events |= GPOINTER_TO_UINT (g_hash_table_lookup (files, file));
-  g_hash_table_insert (files, file, GUINT_TO_POINTER (events));
+  for (guint i = 0; i < sources->all->len; i++)
+    if (init_source_serves (g_ptr_array_index (sources->all, i), op->name))
+      {
+        InitSourceLeaf *leaf = g_new (InitSourceLeaf, 1);
+
+        *leaf = (InitSourceLeaf) { job, op };
+        g_ptr_array_add (leaves[i], leaf);
+      }
 }
 
 void
 init_sources_update (InitSources *sources)
 {
   g_autoptr(GPtrArray) jobs = init_engine_list (sources->engine);
-  g_autoptr(GHashTable) files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint n = sources->all->len;
+  g_autofree GPtrArray **leaves = g_new0 (GPtrArray *, n + 1);
 
   g_clear_handle_id (&sources->idle_id, g_source_remove);
+  for (guint i = 0; i < n; i++)
+    leaves[i] = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < jobs->len; i++)
     {
       InitJob *job = g_ptr_array_index (jobs, i);
 
       if (job->deleted || job->klass == NULL)
         continue;
-      collect_files (job->klass->start_on, files);
-      collect_files (job->klass->stop_on, files);
+      collect (sources, job->name, job->klass->start_on, leaves);
+      collect (sources, job->name, job->klass->stop_on, leaves);
     }
-  init_file_source_set (sources->files, files);
+  for (guint i = 0; i < n; i++)
+    {
+      InitSource *source = g_ptr_array_index (sources->all, i);
+
+      if (leaves[i]->len > 0)
+        source->klass->arm (source, leaves[i]);
+      else if (source->armed)
+        source->klass->disarm (source);
+      source->armed = leaves[i]->len > 0;
+      g_ptr_array_unref (leaves[i]);
+    }
 }
 
 static gboolean
@@ -86,16 +103,30 @@ update_idle (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static void
+update_soon (InitSources *sources)
+{
+  if (sources->idle_id == 0)
+    sources->idle_id = g_idle_add (update_idle, sources);
+}
+
 /* Many jobs change at once on a reload: re-arm once, when they have. */
 static void
 on_job (InitEngine *engine,
         InitJob    *job,
         gpointer    user_data)
 {
-  InitSources *sources = user_data;
+  update_soon (user_data);
+}
 
-  if (sources->idle_id == 0)
-    sources->idle_id = g_idle_add (update_idle, sources);
+static void
+source_free (gpointer data)
+{
+  InitSource *source = data;
+
+  if (source->armed)
+    source->klass->disarm (source);
+  source->klass->free (source);
 }
 
 InitSources *
@@ -105,11 +136,24 @@ init_sources_new (InitEngine *engine)
   static const char *const signals[] = { "job-added", "job-changed", "job-removed" };
 
   sources->engine = engine;
+  sources->all = g_ptr_array_new_with_free_func (source_free);
   sources->files = init_file_source_new (emit_file, sources);
+  g_ptr_array_add (sources->all, sources->files);
   for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
     sources->handlers[i] = g_signal_connect (engine, signals[i], G_CALLBACK (on_job), sources);
   init_sources_update (sources);
   return sources;
+}
+
+void
+init_sources_add (InitSources *sources,
+                  InitSource  *source)
+{
+  g_return_if_fail (source != NULL && source->klass != NULL && source->events != NULL);
+
+  source->armed = FALSE;
+  g_ptr_array_add (sources->all, source);
+  update_soon (sources);
 }
 
 void
@@ -120,8 +164,18 @@ init_sources_free (InitSources *sources)
   for (guint i = 0; i < G_N_ELEMENTS (sources->handlers); i++)
     g_signal_handler_disconnect (sources->engine, sources->handlers[i]);
   g_clear_handle_id (&sources->idle_id, g_source_remove);
-  init_file_source_free (sources->files);
+  g_ptr_array_unref (sources->all);
   g_free (sources);
+}
+
+GPtrArray *
+init_sources_list (InitSources *sources)
+{
+  GPtrArray *list = g_ptr_array_new ();
+
+  for (guint i = 0; i < sources->all->len; i++)
+    g_ptr_array_add (list, g_ptr_array_index (sources->all, i));
+  return list;
 }
 
 GPtrArray *

@@ -2,13 +2,16 @@
  *
  * Follows the engine's jobs ("job-added", "job-changed", "job-removed") and, once the changes
  * have settled (an idle callback), collects the leaves of every job's `start on' and
- * `stop on' by event name, and gives each source exactly what they name: nothing is watched,
- * bound or subscribed while no job names a source's events.  Sources emit through the engine
- * like any other event.  Now: `file' (init-file-source.h).
+ * `stop on', and gives each source (init-source.h) exactly the leaves naming the events it
+ * serves: nothing is watched, bound or subscribed while no job names a source's events.
+ * Sources emit through the engine like any other event.  Built in: `file'
+ * (init-file-source.h); others are added by their owners (the daemon adds the D-Bus ones
+ * from daemon/bridges/).
  */
 #pragma once
 
 #include "init-engine.h"
+#include "init-source.h"
 
 G_BEGIN_DECLS
 
@@ -16,9 +19,15 @@ typedef struct _InitSources InitSources;
 
 /* Follows @engine (a weak reference: free the sources before the engine). */
 InitSources *init_sources_new (InitEngine *engine);
+/* Disarms and frees every source. */
 void         init_sources_free (InitSources *sources);
+/* Take @source (transfer full) and arm it with what the jobs name, at the next idle. */
+void         init_sources_add (InitSources *sources,
+                               InitSource  *source);
 /* Re-arm now instead of at the next idle (tests, and start-up before the first event). */
 void         init_sources_update (InitSources *sources);
+/* The sources, in the order they were added (a new array of borrowed pointers). */
+GPtrArray *init_sources_list (InitSources *sources);
 /* The paths the file source watches now (a new array of borrowed strings, sorted). */
 GPtrArray *init_sources_list_files (InitSources *sources);
 

@@ -11,11 +11,12 @@
 
 G_BEGIN_DECLS
 
+/* @bus_address: the bus the daemon serves on — the system bus for the system daemon, the
+ * session bus for a session daemon — or NULL (no D-Bus). */
 typedef struct
 {
   InitEngine *engine;        /* where the bridges emit (borrowed; outlives the registry) */
-  const char *bus_address;   /* the bus the daemon serves on (system bus for the system
-                              * daemon, session bus for a session daemon), NULL: none */
+  const char *bus_address;
   gboolean    user_mode;     /* a session daemon */
 } InitBridgesOptions;
 

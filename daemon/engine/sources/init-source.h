@@ -33,12 +33,12 @@ typedef struct
   /* Watch exactly what @leaves name (InitSourceLeaf *, at least one, borrowed for the call):
    * arm what is new, drop what no leaf names any more, keep the rest as it is.  Called after
    * every change to the jobs, so it must be cheap when nothing changed. */
-  void (*arm) (InitSource *source,
-               GPtrArray  *leaves);
+  void (*arm)(InitSource *source,
+              GPtrArray  *leaves);
   /* No job names the source's events any more: watch nothing, hold nothing. */
-  void (*disarm) (InitSource *source);
+  void (*disarm)(InitSource *source);
   /* Disarmed first by the registry, which owns the source. */
-  void (*free) (InitSource *source);
+  void (*free)(InitSource *source);
 } InitSourceClass;
 
 struct _InitSource

@@ -1,4 +1,4 @@
-/* initctl-jobs.c — start, stop, restart, reload and usage of one job */
+/* initctl-jobs.c — start, stop, restart, reload, enable, disable and usage of one job */
 #define G_LOG_DOMAIN "init-cli"
 
 #include <glib/gi18n.h>
@@ -239,6 +239,47 @@ initctl_cmd_reload (Initctl *ctl,
       return initctl_report_error (ctl, error);
   }
   return INITCTL_EXIT_OK;
+}
+
+/* `enable JOB' / `disable JOB': Job.Enable / Job.Disable; silent on success (as systemctl),
+ * and also when the job already was so. */
+static int
+set_enabled (Initctl    *ctl,
+             char      **args,
+             const char *method)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree char *job_path = NULL;
+
+  if (args[0] == NULL)
+    return initctl_usage_error (ctl, _("missing job name"));
+  if (args[1] != NULL)
+    return initctl_usage_error (ctl, _("unexpected argument: %s"), args[1]);
+  if (!initctl_check_utf8 (args, &error) || !initctl_connect (ctl, &error))
+    return initctl_report_error (ctl, error);
+  job_path = initctl_get_job_path (ctl, args[0], &error);
+  if (job_path == NULL)
+    return initctl_report_error (ctl, error);
+  reply = initctl_call (ctl, job_path, init_dbus_job_interface_info (), method, NULL,
+                        INITCTL_CALL_CHANGES, &error);
+  if (reply == NULL)
+    return initctl_report_error (ctl, error);
+  return INITCTL_EXIT_OK;
+}
+
+int
+initctl_cmd_enable (Initctl *ctl,
+                    char   **args)
+{
+  return set_enabled (ctl, args, "Enable");
+}
+
+int
+initctl_cmd_disable (Initctl *ctl,
+                     char   **args)
+{
+  return set_enabled (ctl, args, "Disable");
 }
 
 int

@@ -38,6 +38,11 @@ static const Command commands[] = {
     N_("Restart a job and wait until it is running again."), OPT_NO_WAIT, NULL },
   { "reload", initctl_cmd_reload, N_("JOB [KEY=VALUE]…"),
     N_("Send the job's reload signal (SIGHUP by default) to its main process."), 0, NULL },
+  { "enable", initctl_cmd_enable, N_("JOB"),
+    N_("Let a job start on its events again (removes `manual' from its override)."), 0, NULL },
+  { "disable", initctl_cmd_disable, N_("JOB"),
+    N_("Keep a job from starting on its events (`manual' in its override); it still starts "
+       "by hand."), 0, NULL },
   { "status", initctl_cmd_status, N_("JOB [KEY=VALUE]…"),
     N_("Show the goal, state and processes of a job instance."), OPT_JSON | OPT_TREE, NULL },
   { "list", initctl_cmd_list, "",

@@ -206,6 +206,8 @@ int        initctl_cmd_usage (Initctl *ctl, char **args);
 int        initctl_cmd_list (Initctl *ctl, char **args);
 int        initctl_cmd_emit (Initctl *ctl, char **args);
 int        initctl_cmd_reload_configuration (Initctl *ctl, char **args);
+int        initctl_cmd_enable (Initctl *ctl, char **args);
+int        initctl_cmd_disable (Initctl *ctl, char **args);
 int        initctl_cmd_reexec (Initctl *ctl, char **args);
 int        initctl_cmd_version (Initctl *ctl, char **args);
 int        initctl_cmd_log_priority (Initctl *ctl, char **args);

@@ -90,6 +90,9 @@ init_engine_set_class (InitEngine   *engine,
       g_clear_pointer (&entry->pending, init_job_class_unref);
       entry->pending = init_job_class_ref (klass);
       init_engine_reindex_job (engine, entry);
+      /* What the newest definition decides now (its `start on', whether it is enabled)
+       * changed. */
+      g_signal_emit (engine, init_engine_signals[SIGNAL_JOB_CHANGED], 0, entry);
     }
 }
 

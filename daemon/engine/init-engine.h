@@ -40,7 +40,9 @@ G_DECLARE_FINAL_TYPE (InitEngine, init_engine, INIT, ENGINE, GObject)
 
 /* Signals (all on the main context):
  *   "job-added"        (InitJob *entry)
- *   "job-changed"      (InitJob *entry)      its current class or deleted flag changed
+ *   "job-changed"      (InitJob *entry)      its current class, its pending class (a newer
+ *                                            definition waiting for instances to stop) or
+ *                                            its deleted flag changed
  *   "job-removed"      (InitJob *entry)
  *   "instance-added"   (InitInstance *job)
  *   "instance-changed" (InitInstance *job)             goal, state, processes or failure changed
@@ -124,6 +126,12 @@ InitInstance *init_job_restart (InitJob             *entry,
                                 InitInstanceDoneFunc done,
                                 gpointer             user_data,
                                 GError             **error);
+/* Enable or disable @entry by `manual' in its override (init-conf-enable.h) and apply the
+ * change at once (the job's file is re-read before this returns).  Errors: those of
+ * init_conf_set_enabled(), INIT_ERROR_UNKNOWN_JOB for a job whose file is gone. */
+gboolean      init_job_set_enabled (InitJob *entry,
+                                    gboolean enabled,
+                                    GError **error);
 /* The instance @env selects (expanding the instance pattern), or NULL with
  * INIT_ERROR_UNKNOWN_INSTANCE / INIT_ERROR_INVALID_ARGS. */
 InitInstance *init_job_get_instance (InitJob   *entry,

@@ -31,6 +31,7 @@ typedef enum
   INIT_ERROR_SPAWN_FAILED,
   INIT_ERROR_CONFIGURATION,       /* a configuration source could not be read */
   INIT_ERROR_LIMITS_EXCEEDED,     /* a caller asked for more than its share (the face's) */
+  INIT_ERROR_NOT_WRITABLE,        /* a job's file could not be written */
 } InitErrorCode;
 
 typedef enum

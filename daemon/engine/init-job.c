@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "init-conf-enable.h"
 #include "init-engine-internal.h"
 #include "init-env.h"
 #include "init-error.h"
@@ -243,4 +244,27 @@ init_job_restart (InitJob             *entry,
   if (!init_instance_restart (job, start_env, done, user_data, error))
     return NULL;
   return job;
+}
+
+gboolean
+init_job_set_enabled (InitJob *entry,
+                      gboolean enabled,
+                      GError **error)
+{
+  gboolean changed = FALSE;
+
+  g_return_val_if_fail (entry != NULL, FALSE);
+
+  if (entry->engine == NULL || entry->deleted)
+    {
+      g_set_error (error, INIT_ERROR, INIT_ERROR_UNKNOWN_JOB, _("Unknown job: %s"), entry->name);
+      return FALSE;
+    }
+  /* The files say what the newest definition says. */
+  if (!init_conf_set_enabled (entry->pending != NULL ? entry->pending : entry->klass, enabled,
+                              &changed, error))
+    return FALSE;
+  if (changed)
+    init_engine_reload (entry->engine);
+  return TRUE;
 }

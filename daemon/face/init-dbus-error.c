@@ -27,6 +27,7 @@ static const GDBusErrorEntry error_entries[] = {
   { INIT_ERROR_SPAWN_FAILED, INIT_DBUS_ERROR_PREFIX "SpawnFailed" },
   { INIT_ERROR_CONFIGURATION, INIT_DBUS_ERROR_PREFIX "Configuration" },
   { INIT_ERROR_LIMITS_EXCEEDED, INIT_DBUS_ERROR_PREFIX "LimitsExceeded" },
+  { INIT_ERROR_NOT_WRITABLE, INIT_DBUS_ERROR_PREFIX "NotWritable" },
 };
 
 void

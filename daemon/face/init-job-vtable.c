@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "init-call.h"
+#include "init-conf-enable.h"
 #include "init-dbus-error.h"
 #include "init-dbus-generated.h"
 #include "init-env.h"
@@ -40,6 +41,7 @@ typedef enum
   PROP_KILL_TIMEOUT,
   PROP_DEFINED_PROCESSES,
   PROP_DELETED,
+  PROP_ENABLED,
   N_PROPS
 } Prop;
 
@@ -99,13 +101,25 @@ write_defined_processes (InitVariantWriter  *writer,
   init_variant_writer_strv (writer, names, n);
 }
 
-static void
-write_value (InitVariantWriter  *writer,
-             Prop                prop,
-             const char         *name,
-             const InitJobClass *k,
-             gboolean            deleted)
+void
+init_job_view_init (InitJobView *view,
+                    InitJob     *entry)
 {
+  g_return_if_fail (view != NULL && entry != NULL);
+
+  view->klass = entry->klass;
+  view->deleted = entry->deleted;
+  view->enabled = init_conf_is_enabled (entry->pending != NULL ? entry->pending : entry->klass);
+}
+
+static void
+write_value (InitVariantWriter *writer,
+             Prop               prop,
+             const char        *name,
+             const InitJobView *view)
+{
+  const InitJobClass *k = view->klass;
+
   switch (prop)
     {
     case PROP_NAME:
@@ -169,7 +183,10 @@ write_value (InitVariantWriter  *writer,
       write_defined_processes (writer, k);
       break;
     case PROP_DELETED:
-      init_variant_writer_boolean (writer, deleted);
+      init_variant_writer_boolean (writer, view->deleted);
+      break;
+    case PROP_ENABLED:
+      init_variant_writer_boolean (writer, view->enabled);
       break;
     case N_PROPS:
     default:
@@ -178,14 +195,13 @@ write_value (InitVariantWriter  *writer,
 }
 
 static void
-write_entry (InitVariantWriter  *writer,
-             Prop                prop,
-             const char         *name,
-             const InitJobClass *klass,
-             gboolean            deleted)
+write_entry (InitVariantWriter *writer,
+             Prop               prop,
+             const char        *name,
+             const InitJobView *view)
 {
   init_variant_writer_open_entry (writer, prop_info (prop)->name);
-  write_value (writer, prop, name, klass, deleted);
+  write_value (writer, prop, name, view);
   init_variant_writer_close_entry (writer, prop_info (prop)->signature);
 }
 
@@ -193,50 +209,50 @@ void
 init_job_vtable_write_properties (InitVariantWriter *writer,
                                   InitJob           *entry)
 {
+  InitJobView view;
+
   g_return_if_fail (writer != NULL && entry != NULL);
 
+  init_job_view_init (&view, entry);
   init_variant_writer_open_array (writer, INIT_VARIANT_ALIGN_8, FALSE);
   for (Prop prop = 0; prop < N_PROPS; prop++)
-    write_entry (writer, prop, entry->name, entry->klass, entry->deleted);
+    write_entry (writer, prop, entry->name, &view);
   init_variant_writer_close_array (writer);
 }
 
 /* One property as a floating GVariant of its own type. */
 static GVariant *
-property_value (Prop                prop,
-                const char         *name,
-                const InitJobClass *klass,
-                gboolean            deleted)
+property_value (Prop               prop,
+                const char        *name,
+                const InitJobView *view)
 {
   InitVariantWriter *writer = init_variant_writer_new (64);
 
-  write_value (writer, prop, name, klass, deleted);
+  write_value (writer, prop, name, view);
   return init_variant_writer_finish (writer, G_VARIANT_TYPE (prop_info (prop)->signature));
 }
 
 GVariant *
-init_job_vtable_diff (const char         *name,
-                      const InitJobClass *old_klass,
-                      gboolean            old_deleted,
-                      const InitJobClass *klass,
-                      gboolean            deleted)
+init_job_vtable_diff (const char        *name,
+                      const InitJobView *before,
+                      const InitJobView *now)
 {
   GVariantBuilder changed;
   gboolean any = FALSE;
 
-  g_return_val_if_fail (name != NULL && old_klass != NULL && klass != NULL, NULL);
+  g_return_val_if_fail (name != NULL && before != NULL && now != NULL, NULL);
 
   g_variant_builder_init (&changed, G_VARIANT_TYPE_VARDICT);
   for (Prop prop = 0; prop < N_PROPS; prop++)
     {
-      g_autoptr(GVariant) before = NULL;
+      g_autoptr(GVariant) old = NULL;
       GVariant *after;
 
-      if (old_klass == klass && prop != PROP_DELETED)
+      if (before->klass == now->klass && prop != PROP_DELETED && prop != PROP_ENABLED)
         continue;
-      before = g_variant_ref_sink (property_value (prop, name, old_klass, old_deleted));
-      after = property_value (prop, name, klass, deleted);
-      if (g_variant_equal (before, after))
+      old = g_variant_ref_sink (property_value (prop, name, before));
+      after = property_value (prop, name, now);
+      if (g_variant_equal (old, after))
         {
           g_variant_unref (g_variant_ref_sink (after));
           continue;
@@ -272,7 +288,12 @@ job_get_property (GDBusConnection *connection,
     }
   for (Prop prop = 0; prop < N_PROPS; prop++)
     if (g_str_equal (prop_info (prop)->name, property_name))
-      return property_value (prop, entry->name, entry->klass, entry->deleted);
+      {
+        InitJobView view;
+
+        init_job_view_init (&view, entry);
+        return property_value (prop, entry->name, &view);
+      }
   /* GDBus checks names against the interface info first; this is only a safety net. */
   g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
                _("No such property: %s"), property_name);
@@ -406,6 +427,30 @@ handle_verb (InitManager           *manager,
   }
 }
 
+/* ---- enable, disable ---- */
+
+static gboolean
+enable_run (InitCall *call,
+            GError  **error)
+{
+  return check_usable (call->job, error)
+         && init_job_set_enabled (call->job, call->verb != 0, error);
+}
+
+static void
+handle_enable (InitManager           *manager,
+               InitJob               *entry,
+               GDBusMethodInvocation *invocation,
+               gboolean               enabled)
+{
+  InitCall *call = init_call_new (manager, invocation, INIT_CALL_REPLY_EMPTY, enable_run);
+  const char *details[] = { "job", entry->name, NULL };
+
+  call->job = init_job_ref (entry);
+  call->verb = enabled;
+  init_call_authorize (call, "org.example.Init.enable-jobs", details);
+}
+
 /* ---- lookups ---- */
 
 static void
@@ -522,6 +567,8 @@ job_method_call (GDBusConnection       *connection,
       g_variant_get (parameters, "(^a&sb)", &env, &wait);
       handle_verb (manager, entry, invocation, verb, env, wait);
     }
+  else if (g_str_equal (method_name, "Enable") || g_str_equal (method_name, "Disable"))
+    handle_enable (manager, entry, invocation, g_str_equal (method_name, "Enable"));
   else if (g_str_equal (method_name, "GetInstance"))
     {
       g_variant_get (parameters, "(^a&s)", &env);

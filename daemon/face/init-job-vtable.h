@@ -21,16 +21,27 @@ G_BEGIN_DECLS
 /* The vtable for a subtree dispatch; user data: the InitManager. */
 const GDBusInterfaceVTable *init_job_vtable_get (void);
 
+/* What the properties of a job are written from besides its name: the definition in force
+ * (running instances keep theirs until they stop), whether its file is gone, and whether it
+ * is enabled, which follows its newest definition (Enable/Disable act on the files now). */
+typedef struct
+{
+  const InitJobClass *klass;
+  gboolean            deleted;
+  gboolean            enabled;
+} InitJobView;
+
+/* @entry's view now (borrows its class). */
+void init_job_view_init (InitJobView *view,
+                         InitJob     *entry);
+
 /* Write @entry's properties, all of them in the XML's order, as an a{sv}. */
 void                        init_job_vtable_write_properties (InitVariantWriter *writer,
                                                               InitJob           *entry);
-/* The properties of job @name that differ between the definition @old_klass with the
- * deleted flag @old_deleted and @klass with @deleted, as a new floating a{sv}, or NULL if
- * none does. */
-GVariant *init_job_vtable_diff (const char         *name,
-                                const InitJobClass *old_klass,
-                                gboolean            old_deleted,
-                                const InitJobClass *klass,
-                                gboolean            deleted);
+/* The properties of job @name that differ between @before and @now, as a new floating
+ * a{sv}, or NULL if none does. */
+GVariant *init_job_vtable_diff (const char        *name,
+                                const InitJobView *before,
+                                const InitJobView *now);
 
 G_END_DECLS

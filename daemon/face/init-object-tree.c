@@ -41,8 +41,7 @@ struct _InitObjectTree
   GHashTable *instances;             /* InitInstance* -> Instance* (owned) */
   GHashTable *paths;                 /* instance path -> Instance* */
   /* The definition clients were told of, per job, to send only what a change changed. */
-  GHashTable *announced;             /* InitJob* (ref) -> InitJobClass* (ref) */
-  GHashTable *announced_deleted;     /* InitJob* set: told Deleted = true */
+  GHashTable *announced;             /* InitJob* (ref) -> Announced*: what clients know */
 
   InitSubscribers *subscribers;      /* who follows the signals (none: none are sent) */
 
@@ -151,6 +150,21 @@ close_object (InitVariantWriter *writer)
   init_variant_writer_close_tuple (writer);
   init_variant_writer_close_array (writer);
   init_variant_writer_close_tuple (writer);
+}
+
+/* ---- jobs: what clients were told ---- */
+
+typedef struct
+{
+  InitJobClass *klass;   /* a reference */
+  InitJobView   view;    /* its klass is the one above */
+} Announced;
+
+static void
+announced_free (Announced *announced)
+{
+  init_job_class_unref (announced->klass);
+  g_free (announced);
 }
 
 /* ---- instances ---- */
@@ -330,12 +344,12 @@ static void
 announce_definition (InitObjectTree *self,
                      InitJob        *entry)
 {
+  Announced *announced = g_new0 (Announced, 1);
+
+  init_job_view_init (&announced->view, entry);
+  announced->klass = init_job_class_ref (entry->klass);
   /* On a key already there, insert drops the passed key and the old value. */
-  g_hash_table_insert (self->announced, init_job_ref (entry), init_job_class_ref (entry->klass));
-  if (!entry->deleted)
-    g_hash_table_remove (self->announced_deleted, entry);
-  else if (!g_hash_table_contains (self->announced_deleted, entry))
-    g_hash_table_add (self->announced_deleted, init_job_ref (entry));
+  g_hash_table_insert (self->announced, init_job_ref (entry), announced);
 }
 
 void
@@ -383,8 +397,9 @@ static void
 flush_job (InitObjectTree *self,
            InitJob        *entry)
 {
-  InitJobClass *before = g_hash_table_lookup (self->announced, entry);
+  Announced *before = g_hash_table_lookup (self->announced, entry);
   g_autoptr(GVariant) changed = NULL;
+  InitJobView now;
 
   /* Removed meanwhile: InterfacesRemoved said all there is to say. */
   if (entry->engine == NULL || before == NULL)
@@ -394,9 +409,8 @@ flush_job (InitObjectTree *self,
       announce_definition (self, entry);
       return;
     }
-  changed = init_job_vtable_diff (entry->name, before,
-                                  g_hash_table_contains (self->announced_deleted, entry),
-                                  entry->klass, entry->deleted);
+  init_job_view_init (&now, entry);
+  changed = init_job_vtable_diff (entry->name, &before->view, &now);
   announce_definition (self, entry);
   if (changed != NULL && self->connection != NULL)
     {
@@ -430,7 +444,6 @@ init_object_tree_job_removed (InitObjectTree *self,
     remove_instance (self, g_ptr_array_index (gone, i), FALSE);
 
   g_hash_table_remove (self->announced, entry);
-  g_hash_table_remove (self->announced_deleted, entry);
   path = init_dbus_job_path (entry->name);
   emit_interfaces_removed (self, path, INIT_JOB_INTERFACE);
 }
@@ -761,7 +774,6 @@ init_object_tree_finalize (GObject *object)
   g_hash_table_unref (self->paths);
   g_hash_table_unref (self->instances);
   g_hash_table_unref (self->announced);
-  g_hash_table_unref (self->announced_deleted);
   g_ptr_array_unref (self->dirty_jobs);
   g_ptr_array_unref (self->dirty_instances);
   init_subscribers_free (self->subscribers);
@@ -784,9 +796,7 @@ init_object_tree_init (InitObjectTree *self)
   self->instances = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) instance_free);
   self->paths = g_hash_table_new (g_str_hash, g_str_equal);
   self->announced = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) init_job_unref,
-                                           (GDestroyNotify) init_job_class_unref);
-  self->announced_deleted = g_hash_table_new_full (NULL, NULL,
-                                                   (GDestroyNotify) init_job_unref, NULL);
+                                           (GDestroyNotify) announced_free);
   self->dirty_jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) init_job_unref);
   self->dirty_instances = g_ptr_array_new_with_free_func ((GDestroyNotify) init_instance_unref);
   self->subscribers = init_subscribers_new ();

@@ -103,6 +103,8 @@ for h in "${variants[@]}"; do
     expect "initctl st" "start status stop" "$h"
     expect "initctl re" "reexec reload reload-configuration restart" "$h"
     expect "initctl ree" "reexec" "$h"
+    expect "initctl di" "disable" "$h"
+    expect "initctl enable he" "heartbeat hello" "$h"
     expect "initctl reexec " "" "$h"
     expect "initctl status --t" "--tree" "$h"
     expect "initctl status --tree t" "tty" "$h"

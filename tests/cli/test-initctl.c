@@ -127,7 +127,7 @@ test_help (void)
   const char *const commands[] = {
     "start", "stop", "restart", "reload", "status", "list", "emit", "reload-configuration",
     "reexec", "version", "log-priority", "show-config", "check-config", "usage", "monitor", "events",
-    NULL
+    "enable", "disable", NULL
   };
   DBusFixture *fx = dbus_fixture_new (DBUS_FIXTURE_SESSION, NULL);
   g_autofree char *help = NULL;
@@ -667,6 +667,53 @@ test_connection_init_dbus_address (void)
   dbus_fixture_free (fx);
 }
 
+/* enable/disable: silent on success; a disabled job is not started by its event but can be
+ * started by hand; the state is in the files, so it survives a restart of the daemon; bad
+ * input gets Upstart-style messages. */
+static void
+test_enable_disable (void)
+{
+  const char *jobs[] = {
+    "t", "start on go\ntask\nexec true\n",
+    "fixed", "start on go\nmanual\nexec true\n",
+    NULL
+  };
+  DBusFixture *fx = run_fixture_new (jobs);
+  g_autofree char *override = g_build_filename (fx->confdir, "t.override", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *out = NULL;
+
+  assert_initctl (fx, 0, "", "", "disable", "t");
+  g_assert_true (g_file_get_contents (override, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "manual\n");
+  assert_initctl (fx, 0, "", "", "disable", "t");
+  assert_initctl (fx, 0, "", "", "emit", "go");
+  assert_initctl (fx, 0, "t stop/waiting\n", "", "status", "t");
+
+  /* still disabled after a restart of the daemon */
+  dbus_fixture_stop_initd (fx);
+  dbus_fixture_start_initd (fx, NULL, NULL);
+  g_assert_cmpint (run_initctl (fx, &out, NULL, "show-config", "t", NULL), ==, 0);
+  g_assert_null (strstr (out, "start on go"));
+
+  assert_initctl (fx, 0, "", "", "enable", "t");
+  g_assert_false (g_file_test (override, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_initctl (fx, &out, NULL, "show-config", "t", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "start on go"));
+
+  assert_initctl (fx, 1, "", "initctl: missing job name\n" TRY_HELP, "enable");
+  assert_initctl (fx, 1, "", "initctl: unexpected argument: x\n" TRY_HELP, "disable", "t", "x");
+  assert_initctl (fx, 2, "", "initctl: Unknown job: nope\n", "disable", "nope");
+  {
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (run_initctl (fx, NULL, &err, "enable", "fixed", NULL), !=, 0);
+    g_assert_nonnull (strstr (err, "fixed.conf says manual itself"));
+  }
+  dbus_fixture_free (fx);
+}
+
 /* --dest names another daemon; a daemon that is not there is exit status 7. */
 static void
 test_connection_dest_and_no_daemon (void)
@@ -701,6 +748,7 @@ main (int    argc,
   g_test_add_func ("/initctl/status/errors", test_status_errors);
   g_test_add_func ("/initctl/status/json", test_status_json);
   g_test_add_func ("/initctl/list", test_list);
+  g_test_add_func ("/initctl/enable-disable", test_enable_disable);
   g_test_add_func ("/initctl/jobs/start-stop-restart", test_start_stop_restart);
   g_test_add_func ("/initctl/jobs/no-wait", test_no_wait);
   g_test_add_func ("/initctl/jobs/reload", test_reload);

@@ -469,6 +469,54 @@ test_reload_configuration (void)
   g_assert_nonnull (strstr (no->err, "org.example.Init.reload-configuration"));
 }
 
+/* Job.Enabled as the daemon says it now. */
+static gboolean
+job_enabled (const char *job)
+{
+  g_autofree char *path = g_strconcat (JOBS, job, NULL);
+  g_autoptr(GVariant) v = get_property (path, I_JOB, "Enabled");
+
+  g_assert_nonnull (v);
+  return g_variant_get_boolean (v);
+}
+
+/* enable-jobs: pkother's Disable is refused (AccessDenied naming the action) and writes
+ * nothing; pkuser's Disable and Enable work, with the job's name as the detail, and the
+ * override file follows. */
+static void
+test_enable_jobs (void)
+{
+  g_autofree char *override = g_build_filename (env.fx->confdir, "svc.override", NULL);
+  g_autofree char *path = g_strconcat (JOBS, "svc", NULL);
+
+  g_assert_true (job_enabled ("svc"));
+  {
+    g_autoptr(PolkitRun) no = gdbus_as ("pkother", FALSE, path, I_JOB ".Disable", NULL);
+
+    assert_dbus_error (no, ACCESS_DENIED);
+    g_assert_nonnull (strstr (no->err, "org.example.Init.enable-jobs"));
+    g_assert_false (g_file_test (override, G_FILE_TEST_EXISTS));
+    g_assert_true (job_enabled ("svc"));
+  }
+  {
+    g_autoptr(PolkitRun) yes = gdbus_as ("pkuser", FALSE, path, I_JOB ".Disable", NULL);
+
+    assert_ok (yes);
+    g_assert_true (g_file_test (override, G_FILE_TEST_EXISTS));
+    g_assert_false (job_enabled ("svc"));
+  }
+  {
+    g_autoptr(PolkitRun) yes = gdbus_as ("pkuser", FALSE, path, I_JOB ".Enable", NULL);
+    g_autofree char *log = polkit_fixture_get_log (env.pk);
+
+    assert_ok (yes);
+    g_assert_false (g_file_test (override, G_FILE_TEST_EXISTS));
+    g_assert_true (job_enabled ("svc"));
+    g_assert_nonnull (strstr (log, "INIT-TEST action=org.example.Init.enable-jobs user=pkuser "
+                              "job=svc "));
+  }
+}
+
 /* reexec: pkother is refused with AccessDenied naming org.example.Init.reexec (the bus
  * policy lets the call through to initd, whose polkit check says no), and nothing happens:
  * same daemon process, same job process, no history. */
@@ -739,6 +787,7 @@ main (int    argc,
   g_test_add_func ("/face/polkit/manage-jobs-denied", test_manage_denied);
   g_test_add_func ("/face/polkit/emit-events", test_emit_events);
   g_test_add_func ("/face/polkit/reload-configuration", test_reload_configuration);
+  g_test_add_func ("/face/polkit/enable-jobs", test_enable_jobs);
   g_test_add_func ("/face/polkit/reexec-denied", test_reexec_denied);
   g_test_add_func ("/face/polkit/root-without-polkit", test_root_without_polkit);
   g_test_add_func ("/face/polkit/details", test_details);

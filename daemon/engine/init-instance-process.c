@@ -1,4 +1,4 @@
-/* init-job-process.c — the processes of a job instance: spawn, watch, kill, exit rules
+/* init-instance-process.c — the processes of a job instance: spawn, watch, kill, exit rules
  * (reference §3.4, §3.10) */
 #define G_LOG_DOMAIN "init-job"
 
@@ -272,76 +272,107 @@ log_termination (InitInstance   *job,
     g_info ("%s %s process (%d) exited normally", display, proc, (int) pid);
 }
 
+/* The main process ended: should the instance stop (TRUE), and did it fail (@failed)?  A
+ * respawn is decided here too.  @advance is cleared while the state does not wait for the
+ * main process (a post-start or pre-stop still running, or a state that waits for an
+ * event). */
+static gboolean
+main_process_ended (InitInstance *job,
+                    int           status,
+                    gboolean     *failed,
+                    gboolean     *advance)
+{
+  g_autofree char *display = NULL;
+
+  /* With a post-start or pre-stop process still running we wait for it instead. */
+  if ((job->state == INIT_STATE_POST_START && job->pid[INIT_PROCESS_POST_START] > 0)
+      || (job->state == INIT_STATE_PRE_STOP && job->pid[INIT_PROCESS_PRE_STOP] > 0))
+    *advance = FALSE;
+
+  /* Dying after we killed it is normal, and the goal may be a restart: leave it be. */
+  if (job->state == INIT_STATE_KILLED)
+    return FALSE;
+  /* Dying while our stopping event is pending changes nothing: we wait for the event. */
+  if (job->state == INIT_STATE_STOPPING || job->state == INIT_STATE_STARTING
+      || job->state == INIT_STATE_PRE_START || job->state == INIT_STATE_POST_STOP
+      || job->state == INIT_STATE_WAITING)
+    {
+      *advance = FALSE;
+      return FALSE;
+    }
+
+  if (job->goal == INIT_GOAL_STOP
+      || (status == 0 && (!job->klass->respawn || job->klass->task)))
+    return TRUE;
+  *failed = !init_job_class_is_normal_exit (job->klass, status);
+  if (!*failed || !job->klass->respawn || job->host->respawn_disabled (job->host_data))
+    return TRUE;
+
+  display = init_instance_display_name (job);
+  if (job_catch_runaway (job))
+    {
+      g_warning (_("%s respawning too fast, stopped"), display);
+      *failed = FALSE;
+      init_instance_failed (job, INIT_PROCESS_NONE, 0);
+      return TRUE;
+    }
+
+  g_autoptr(InitCause) cause = init_cause_new (INIT_CAUSE_RESPAWN);
+
+  g_warning (_("%s %s process ended, respawning"), display,
+             init_process_type_to_string (INIT_PROCESS_MAIN));
+  init_instance_set_cause (job, cause);
+  *failed = FALSE;
+  if (!*advance)
+    {
+      /* post-start / pre-stop still running: respawn once it is done. */
+      job->goal = INIT_GOAL_RESPAWN;
+      init_instance_notify (job);
+    }
+  return FALSE;
+}
+
+/* Was the end of a process of @type what @state waited for? */
+static gboolean
+state_waits_for (InitState       state,
+                 InitProcessType type)
+{
+  switch (state)
+    {
+    case INIT_STATE_PRE_START:
+      return type == INIT_PROCESS_PRE_START;
+    case INIT_STATE_SPAWNED:
+    case INIT_STATE_RUNNING:
+    case INIT_STATE_KILLED:
+      return type == INIT_PROCESS_MAIN;
+    case INIT_STATE_POST_START:
+      return type == INIT_PROCESS_POST_START;
+    case INIT_STATE_PRE_STOP:
+      return type == INIT_PROCESS_PRE_STOP || type == INIT_PROCESS_MAIN;
+    case INIT_STATE_POST_STOP:
+      return type == INIT_PROCESS_POST_STOP;
+    default:
+      return FALSE;
+    }
+}
+
 static void
 job_process_terminated (InitInstance   *job,
                         InitProcessType type,
                         int             status)
 {
   gboolean failed = FALSE, stop = FALSE, advance = TRUE;
-  g_autofree char *display = init_instance_display_name (job);
 
   switch (type)
     {
     case INIT_PROCESS_MAIN:
-      /* With a post-start or pre-stop process still running we wait for it instead. */
-      if ((job->state == INIT_STATE_POST_START && job->pid[INIT_PROCESS_POST_START] > 0)
-          || (job->state == INIT_STATE_PRE_STOP && job->pid[INIT_PROCESS_PRE_STOP] > 0))
-        advance = FALSE;
-
-      /* Dying after we killed it is normal, and the goal may be a restart: leave it be. */
-      if (job->state == INIT_STATE_KILLED)
-        break;
-      /* Dying while our stopping event is pending changes nothing: we wait for the event. */
-      if (job->state == INIT_STATE_STOPPING || job->state == INIT_STATE_STARTING
-          || job->state == INIT_STATE_PRE_START || job->state == INIT_STATE_POST_STOP
-          || job->state == INIT_STATE_WAITING)
-        {
-          advance = FALSE;
-          break;
-        }
-
-      if (job->goal != INIT_GOAL_STOP
-          && (status != 0 || (job->klass->respawn && !job->klass->task)))
-        {
-          failed = !init_job_class_is_normal_exit (job->klass, status);
-
-          if (failed && job->klass->respawn && !job->host->respawn_disabled (job->host_data))
-            {
-              if (job_catch_runaway (job))
-                {
-                  g_warning (_("%s respawning too fast, stopped"), display);
-                  failed = FALSE;
-                  init_instance_failed (job, INIT_PROCESS_NONE, 0);
-                }
-              else
-                {
-                  g_autoptr(InitCause) cause = init_cause_new (INIT_CAUSE_RESPAWN);
-
-                  g_warning (_("%s %s process ended, respawning"), display,
-                             init_process_type_to_string (type));
-                  init_instance_set_cause (job, cause);
-                  failed = FALSE;
-                  if (!advance)
-                    {
-                      /* post-start / pre-stop still running: respawn once it is done. */
-                      job->goal = INIT_GOAL_RESPAWN;
-                      init_instance_notify (job);
-                    }
-                  break;
-                }
-            }
-        }
-      stop = TRUE;
+      stop = main_process_ended (job, status, &failed, &advance);
       break;
 
     case INIT_PROCESS_PRE_START:
     case INIT_PROCESS_POST_STOP:
       /* We cannot know what state the job is in after these fail. */
-      if (status != 0)
-        {
-          failed = TRUE;
-          stop = TRUE;
-        }
+      failed = stop = status != 0;
       break;
 
     case INIT_PROCESS_POST_START:
@@ -373,43 +404,9 @@ job_process_terminated (InitInstance   *job,
       init_instance_change_goal (job, INIT_GOAL_STOP);
     }
 
-  if (!advance)
-    return;
-
   /* Only advance if this process was what the current state waited for. */
-  switch (job->state)
-    {
-    case INIT_STATE_PRE_START:
-      if (type == INIT_PROCESS_PRE_START)
-        init_instance_change_state (job, init_instance_next_state_for (job));
-      break;
-    case INIT_STATE_SPAWNED:
-      if (type == INIT_PROCESS_MAIN)
-        init_instance_change_state (job, init_instance_next_state_for (job));
-      break;
-    case INIT_STATE_POST_START:
-      if (type == INIT_PROCESS_POST_START)
-        init_instance_change_state (job, init_instance_next_state_for (job));
-      break;
-    case INIT_STATE_RUNNING:
-      if (type == INIT_PROCESS_MAIN)
-        init_instance_change_state (job, init_instance_next_state_for (job));
-      break;
-    case INIT_STATE_PRE_STOP:
-      if (type == INIT_PROCESS_PRE_STOP || type == INIT_PROCESS_MAIN)
-        init_instance_change_state (job, init_instance_next_state_for (job));
-      break;
-    case INIT_STATE_KILLED:
-      if (type == INIT_PROCESS_MAIN)
-        init_instance_change_state (job, init_instance_next_state_for (job));
-      break;
-    case INIT_STATE_POST_STOP:
-      if (type == INIT_PROCESS_POST_STOP)
-        init_instance_change_state (job, init_instance_next_state_for (job));
-      break;
-    default:
-      break;
-    }
+  if (advance && state_waits_for (job->state, type))
+    init_instance_change_state (job, init_instance_next_state_for (job));
 }
 
 static void
@@ -643,67 +640,6 @@ init_instance_process_gone (InitInstance *job,
       init_instance_change_state (job, init_instance_next_state_for (job));
     }
 }
-
-static gint
-compare_process_info (gconstpointer a,
-                      gconstpointer b)
-{
-  const InitInstanceProcessInfo *pa = a, *pb = b;
-
-  if ((pa->type == INIT_PROCESS_MAIN) != (pb->type == INIT_PROCESS_MAIN))
-    return pa->type == INIT_PROCESS_MAIN ? -1 : 1;
-  return (pa->pid > pb->pid) - (pa->pid < pb->pid);
-}
-
-static void
-process_info_clear (gpointer data)
-{
-  g_free (((InitInstanceProcessInfo *) data)->cmdline);
-}
-
-GArray *
-init_instance_get_process_tree (InitInstance *job)
-{
-  GArray *tree = g_array_new (FALSE, TRUE, sizeof (InitInstanceProcessInfo));
-  g_autoptr(GArray) pids = NULL;
-
-  g_return_val_if_fail (job != NULL, tree);
-  g_array_set_clear_func (tree, process_info_clear);
-  /* Current as of now (with scanning, forks are only found by looking). */
-  if (job->host != NULL)
-    init_proc_tracker_sync (init_instance_tracker (job));
-  pids = job->host != NULL
-         ? init_proc_tracker_get_pids (init_instance_tracker (job), job)
-         : g_array_new (FALSE, FALSE, sizeof (pid_t));
-  /* The spawned processes first (the tracker may not list a followed main process yet). */
-  for (guint t = 0; t < INIT_PROCESS_N; t++)
-    if (job->pid[t] > 0)
-      g_array_prepend_val (pids, job->pid[t]);
-
-  for (guint i = 0; i < pids->len; i++)
-    {
-      pid_t pid = g_array_index (pids, pid_t, i);
-      InitInstanceProcessInfo node = { pid, 0, INIT_PROCESS_NONE, NULL };
-      InitProcInfo info;
-      gboolean dup = FALSE;
-
-      for (guint j = 0; j < tree->len && !dup; j++)
-        dup = g_array_index (tree, InitInstanceProcessInfo, j).pid == pid;
-      if (dup || !init_proc_info_read (pid, &info) || info.state == 'Z')
-        continue;
-      node.ppid = info.ppid;
-      for (guint t = 0; t < INIT_PROCESS_N; t++)
-        if (job->pid[t] == pid)
-          node.type = t;
-      node.cmdline = init_proc_info_cmdline (pid);
-      if (node.cmdline == NULL)
-        continue;
-      g_array_append_val (tree, node);
-    }
-  g_array_sort (tree, compare_process_info);
-  return tree;
-}
-
 
 /* ---- re-exec and crash recovery ---- */
 

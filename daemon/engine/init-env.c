@@ -431,6 +431,74 @@ expand_text (Expander *x,
   return TRUE;
 }
 
+/* The name of a braced reference into @name: identifier characters and nested references
+ * ("${$X}", "${${X}}"); stops on the first other character. */
+static gboolean
+expand_braced_name (Expander *x,
+                    GString  *name,
+                    GError  **error)
+{
+  while (*x->p == '$' || is_name_char (*x->p))
+    {
+      gboolean ok;
+
+      if (*x->p != '$')
+        {
+          g_string_append_c (name, *x->p++);
+          continue;
+        }
+      x->depth++;
+      ok = expand_dollar (x, name, error);
+      x->depth--;
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* After the name: the operator ("-", "+", ":-", ":+" into @op and @colon; '\0' for none) and
+ * its word into @word; the cursor ends on the closing '}'. */
+static gboolean
+expand_braced_operator (Expander *x,
+                        char     *op,
+                        gboolean *colon,
+                        GString **word,
+                        GError  **error)
+{
+  gboolean ok;
+
+  if (*x->p == '\0')
+    {
+      set_mismatched_braces (error);
+      return FALSE;
+    }
+  else if (*x->p == ':' && (x->p[1] == '-' || x->p[1] == '+'))
+    {
+      *colon = TRUE;
+      *op = x->p[1];
+      x->p += 2;
+    }
+  else if (*x->p == '-' || *x->p == '+')
+    {
+      *op = *x->p++;
+    }
+  else if (*x->p != '}')
+    {
+      g_set_error (error, INIT_PARSE_ERROR, INIT_PARSE_ERROR_EXPECTED_EXPANSION_OPERATOR,
+                   _("Expected operator after variable name in ${…}: one of }, -, :-, +, :+"));
+      return FALSE;
+    }
+  else
+    return TRUE;
+
+  /* The word is expanded whether or not it is used, as Upstart does. */
+  *word = g_string_new (NULL);
+  x->depth++;
+  ok = expand_text (x, *word, TRUE, error);
+  x->depth--;
+  return ok;
+}
+
 /* The cursor is on "${": expand the whole braced reference (§3.9.1). */
 static gboolean
 expand_braced (Expander *x,
@@ -454,60 +522,9 @@ expand_braced (Expander *x,
 
   x->p += 2;
   name_start = x->p;
-
-  /* The name: identifier characters and nested references ("${$X}", "${${X}}"). */
-  while (*x->p == '$' || is_name_char (*x->p))
-    {
-      if (*x->p == '$')
-        {
-          gboolean ok;
-
-          x->depth++;
-          ok = expand_dollar (x, name, error);
-          x->depth--;
-          if (!ok)
-            return FALSE;
-        }
-      else
-        {
-          g_string_append_c (name, *x->p++);
-        }
-    }
-
-  if (*x->p == '\0')
-    {
-      set_mismatched_braces (error);
-      return FALSE;
-    }
-  else if (*x->p == ':' && (x->p[1] == '-' || x->p[1] == '+'))
-    {
-      colon = TRUE;
-      op = x->p[1];
-      x->p += 2;
-    }
-  else if (*x->p == '-' || *x->p == '+')
-    {
-      op = *x->p++;
-    }
-  else if (*x->p != '}')
-    {
-      g_set_error (error, INIT_PARSE_ERROR, INIT_PARSE_ERROR_EXPECTED_EXPANSION_OPERATOR,
-                   _("Expected operator after variable name in ${…}: one of }, -, :-, +, :+"));
-      return FALSE;
-    }
-
-  if (op != '\0')
-    {
-      gboolean ok;
-
-      /* The word is expanded whether or not it is used, as Upstart does. */
-      word = g_string_new (NULL);
-      x->depth++;
-      ok = expand_text (x, word, TRUE, error);
-      x->depth--;
-      if (!ok)
-        return FALSE;
-    }
+  if (!expand_braced_name (x, name, error)
+      || !expand_braced_operator (x, &op, &colon, &word, error))
+    return FALSE;
 
   g_assert (*x->p == '}');
   x->p++;

@@ -267,6 +267,103 @@ on_process_exited (InitEngine   *engine,
   snap->status = status;
 }
 
+/* Records "job-goal" if the goal moved since @snap. */
+static void
+record_goal_change (InitHistory  *self,
+                    InitInstance *job,
+                    Snapshot     *snap,
+                    const char   *display)
+{
+  GVariantBuilder builder;
+
+  if (job->goal == snap->goal)
+    return;
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  add_job_keys (&builder, job);
+  g_variant_builder_add (&builder, "{sv}", "goal",
+                         g_variant_new_string (init_goal_to_string (job->goal)));
+  init_history_add_cause (&builder, job->cause);
+  snap->goal = job->goal;
+  history_append (self, "job-goal", display, g_variant_builder_end (&builder));
+}
+
+/* Notes the processes of @snap that are gone: an exit is recorded once its status (and any
+ * failure it causes) is known, at the latest when the main loop is idle. */
+static void
+note_exits (InitHistory  *self,
+            InitInstance *job,
+            Snapshot     *snap)
+{
+  for (guint i = 0; i < INIT_PROCESS_N; i++)
+    if (snap->pid[i] > 0 && job->pid[i] != snap->pid[i])
+      {
+        if (snap->exited_type != INIT_PROCESS_NONE)
+          record_exit (self, job, snap);
+        snap->exited_type = i;
+        snap->exited_pid = snap->pid[i];
+        snap->pid[i] = 0;
+      }
+  if (snap->exited_type != INIT_PROCESS_NONE)
+    {
+      g_ptr_array_add (self->exited, init_instance_ref (job));
+      if (self->flush_idle == 0)
+        self->flush_idle = g_idle_add (flush_idle_cb, self);
+    }
+}
+
+/* Records "job-state" if the state moved since @snap. */
+static void
+record_state_change (InitHistory  *self,
+                     InitInstance *job,
+                     Snapshot     *snap,
+                     const char   *display)
+{
+  GVariantBuilder builder;
+
+  if (job->state == snap->state)
+    return;
+  /* A state change settles any exit it follows from. */
+  if (snap->exited_type != INIT_PROCESS_NONE)
+    flush_exits (self);
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  add_job_keys (&builder, job);
+  g_variant_builder_add (&builder, "{sv}", "state",
+                         g_variant_new_string (init_state_to_string (job->state)));
+  g_variant_builder_add (&builder, "{sv}", "from-state",
+                         g_variant_new_string (init_state_to_string (snap->state)));
+  g_variant_builder_add (&builder, "{sv}", "goal",
+                         g_variant_new_string (init_goal_to_string (job->goal)));
+  init_history_add_cause (&builder, job->cause);
+  snap->state = job->state;
+  history_append (self, "job-state", display, g_variant_builder_end (&builder));
+}
+
+/* Records "process-started" for each process that is new since @snap. */
+static void
+record_process_starts (InitHistory  *self,
+                       InitInstance *job,
+                       Snapshot     *snap,
+                       const char   *display)
+{
+  for (guint i = 0; i < INIT_PROCESS_N; i++)
+    if (job->pid[i] > 0 && job->pid[i] != snap->pid[i])
+      {
+        GVariantBuilder builder;
+
+        if (snap->exited_type != INIT_PROCESS_NONE)
+          flush_exits (self);
+        g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+        add_job_keys (&builder, job);
+        g_variant_builder_add (&builder, "{sv}", "process",
+                               g_variant_new_string (init_process_type_to_string (i)));
+        g_variant_builder_add (&builder, "{sv}", "pid", g_variant_new_int32 (job->pid[i]));
+        snap->pid[i] = job->pid[i];
+        history_append (self, "process-started", display, g_variant_builder_end (&builder));
+      }
+}
+
+/* What changed since the instance's snapshot, recorded in the order it happened: the goal,
+ * the processes that ended, the state, the processes that started. */
 static void
 on_instance_changed (InitEngine   *engine,
                      InitInstance *job,
@@ -288,70 +385,10 @@ on_instance_changed (InitEngine   *engine,
   flush_exits (self);
   display = init_instance_display_name (job);
 
-  if (job->goal != snap->goal)
-    {
-      GVariantBuilder builder;
-
-      g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
-      add_job_keys (&builder, job);
-      g_variant_builder_add (&builder, "{sv}", "goal",
-                             g_variant_new_string (init_goal_to_string (job->goal)));
-      init_history_add_cause (&builder, job->cause);
-      snap->goal = job->goal;
-      history_append (self, "job-goal", display, g_variant_builder_end (&builder));
-    }
-
-  for (guint i = 0; i < INIT_PROCESS_N; i++)
-    if (snap->pid[i] > 0 && job->pid[i] != snap->pid[i])
-      {
-        if (snap->exited_type != INIT_PROCESS_NONE)
-          record_exit (self, job, snap);
-        snap->exited_type = i;
-        snap->exited_pid = snap->pid[i];
-        snap->pid[i] = 0;
-      }
-  if (snap->exited_type != INIT_PROCESS_NONE)
-    {
-      g_ptr_array_add (self->exited, init_instance_ref (job));
-      if (self->flush_idle == 0)
-        self->flush_idle = g_idle_add (flush_idle_cb, self);
-    }
-
-  if (job->state != snap->state)
-    {
-      GVariantBuilder builder;
-
-      /* A state change settles any exit it follows from. */
-      if (snap->exited_type != INIT_PROCESS_NONE)
-        flush_exits (self);
-      g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
-      add_job_keys (&builder, job);
-      g_variant_builder_add (&builder, "{sv}", "state",
-                             g_variant_new_string (init_state_to_string (job->state)));
-      g_variant_builder_add (&builder, "{sv}", "from-state",
-                             g_variant_new_string (init_state_to_string (snap->state)));
-      g_variant_builder_add (&builder, "{sv}", "goal",
-                             g_variant_new_string (init_goal_to_string (job->goal)));
-      init_history_add_cause (&builder, job->cause);
-      snap->state = job->state;
-      history_append (self, "job-state", display, g_variant_builder_end (&builder));
-    }
-
-  for (guint i = 0; i < INIT_PROCESS_N; i++)
-    if (job->pid[i] > 0 && job->pid[i] != snap->pid[i])
-      {
-        GVariantBuilder builder;
-
-        if (snap->exited_type != INIT_PROCESS_NONE)
-          flush_exits (self);
-        g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
-        add_job_keys (&builder, job);
-        g_variant_builder_add (&builder, "{sv}", "process",
-                               g_variant_new_string (init_process_type_to_string (i)));
-        g_variant_builder_add (&builder, "{sv}", "pid", g_variant_new_int32 (job->pid[i]));
-        snap->pid[i] = job->pid[i];
-        history_append (self, "process-started", display, g_variant_builder_end (&builder));
-      }
+  record_goal_change (self, job, snap, display);
+  note_exits (self, job, snap);
+  record_state_change (self, job, snap, display);
+  record_process_starts (self, job, snap, display);
 
   /* Remember the failure we have seen, once no exit is waiting to report it. */
   if (snap->exited_type == INIT_PROCESS_NONE)

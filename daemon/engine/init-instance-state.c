@@ -230,8 +230,8 @@ init_instance_failed (InitInstance   *job,
 
 /* ---- the state machine (§3.3) ---- */
 
-/* Longer than the house limit on purpose: one case per state, each a few lines, read side by
- * side with reference §3.3 and test-instance-transitions (a case per (state, event) pair);
+/* Long because it is one table: one case per state, each a few lines, read side by side
+ * with reference §3.3 and test-instance-transitions (a case per (state, event) pair);
  * splitting the cases into functions would only scatter that table. */
 void
 init_instance_change_state (InitInstance *job,

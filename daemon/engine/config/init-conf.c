@@ -60,9 +60,44 @@ report_warnings (InitConf   *conf,
 
 /* ---- reading and parsing ---------------------------------------------------------------- */
 
+/* Open a job file for reading and check what it is: a regular file (O_NONBLOCK keeps a FIFO
+ * swapped in after the walk from hanging the daemon, O_NOFOLLOW keeps symlinks unsupported)
+ * that the directory's trust rules accept.  Returns the descriptor, or -1. */
+static int
+open_job_file (InitConfSource *source,
+               const char     *path,
+               struct stat    *st,
+               GError        **error)
+{
+  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
+
+  if (fd < 0 || fstat (fd, st) < 0)
+    {
+      int saved = errno;
+
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   _("%s: Unable to load configuration: %s"), path, g_strerror (saved));
+      return -1;
+    }
+  if (!S_ISREG (st->st_mode))
+    {
+      close (fd);
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   _("%s: Unable to load configuration: %s"), path, _("Not a regular file"));
+      return -1;
+    }
+  if (!init_conf_trust_check (source->conf->trust, source->path, path, st, error))
+    {
+      close (fd);
+      return -1;
+    }
+  return fd;
+}
+
 /* Read a whole job file.  The size is checked with fstat first so an oversized file is
- * rejected without being read; O_NONBLOCK keeps a FIFO swapped in after the walk from
- * hanging the daemon, O_NOFOLLOW keeps symlinks unsupported. */
+ * rejected without being read, and again while reading (it may grow). */
 static char *
 read_file (InitConfSource *source,
            const char     *path,
@@ -75,29 +110,9 @@ read_file (InitConfSource *source,
   gsize alloc;
   int fd;
 
-  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
-  if (fd < 0 || fstat (fd, st) < 0)
-    {
-      int saved = errno;
-
-      if (fd >= 0)
-        close (fd);
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   _("%s: Unable to load configuration: %s"), path, g_strerror (saved));
-      return NULL;
-    }
-  if (!S_ISREG (st->st_mode))
-    {
-      close (fd);
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                   _("%s: Unable to load configuration: %s"), path, _("Not a regular file"));
-      return NULL;
-    }
-  if (!init_conf_trust_check (source->conf->trust, source->path, path, st, error))
-    {
-      close (fd);
-      return NULL;
-    }
+  fd = open_job_file (source, path, st, error);
+  if (fd < 0)
+    return NULL;
 
   /* Two spare bytes: the terminating nul and room to see EOF without growing. */
   alloc = st->st_size <= INIT_PARSE_MAX_FILE_SIZE ? (gsize) st->st_size + 2 : 0;

@@ -257,6 +257,42 @@ pending_newline (Pending *pending)
   pending->ws_len = 0;
 }
 
+/* The cursor *@p is on a backslash: a line continuation (pending whitespace), or an escaped
+ * character, which is always literal; only `\\` and `\<space>` lose their backslash, and only
+ * when dequoting.  FALSE at the end of the file. */
+static gboolean
+lex_backslash (InitLexer *lexer,
+               Pending   *pending,
+               GString   *out,
+               gsize     *p,
+               gboolean   dequote,
+               GError   **error)
+{
+  char next;
+
+  if (*p + 1 >= lexer->len)
+    {
+      lexer->pos = *p;
+      init_lexer_error (lexer, error, *p, INIT_PARSE_ERROR_TRAILING_SLASH,
+                        "%s", _("Trailing slash in file"));
+      return FALSE;
+    }
+
+  next = lexer->data[*p + 1];
+  *p += 2;
+  if (next == '\n')
+    {
+      /* Line continuation, quoted or not. */
+      pending_newline (pending);
+      return TRUE;
+    }
+  pending_flush (pending, lexer->data, out);
+  if (!dequote || !(next == '\\' || is_ws (next)))
+    g_string_append_c (out, '\\');
+  g_string_append_c (out, next);
+  return TRUE;
+}
+
 char *
 init_lexer_token (InitLexer  *lexer,
                   const char *delim,
@@ -277,79 +313,41 @@ init_lexer_token (InitLexer  *lexer,
 
       if (c == '\\')
         {
-          char next;
-
-          if (p + 1 >= len)
-            {
-              lexer->pos = p;
-              init_lexer_error (lexer, error, p, INIT_PARSE_ERROR_TRAILING_SLASH,
-                                "%s", _("Trailing slash in file"));
-              return NULL;
-            }
-
-          next = d[p + 1];
-          if (next == '\n')
-            {
-              /* Line continuation, quoted or not. */
-              pending_newline (&pending);
-              p += 2;
-              continue;
-            }
-
-          /* An escaped character is always literal; only `\\` and `\<space>` lose their
-           * backslash, and only when dequoting. */
-          pending_flush (&pending, d, out);
-          if (!dequote || !(next == '\\' || is_ws (next)))
-            g_string_append_c (out, '\\');
-          g_string_append_c (out, next);
-          p += 2;
+          if (!lex_backslash (lexer, &pending, out, &p, dequote, error))
+            return NULL;
           continue;
         }
 
-      if (quote != '\0')
+      /* A quote opens or closes a quoted part; the quotes stay unless dequoting. */
+      if (quote == '\0' ? (c == '"' || c == '\'') : c == quote)
         {
-          if (c == quote)
-            {
-              quote = '\0';
-              pending_flush (&pending, d, out);
-              if (!dequote)
-                g_string_append_c (out, c);
-              p++;
-              continue;
-            }
-          if (c == '\n')
-            {
-              pending_newline (&pending);
-              p++;
-              continue;
-            }
-          if (is_ws (c))
-            {
-              pending_whitespace (&pending, p);
-              p++;
-              continue;
-            }
-        }
-      else
-        {
-          if (c == '"' || c == '\'')
+          if (quote == '\0')
             {
               quote = c;
               quote_start = p;
-              pending_flush (&pending, d, out);
-              if (!dequote)
-                g_string_append_c (out, c);
-              p++;
-              continue;
             }
-          if (char_in (c, delim))
-            break;
-          if (is_ws (c))
-            {
-              pending_whitespace (&pending, p);
-              p++;
-              continue;
-            }
+          else
+            quote = '\0';
+          pending_flush (&pending, d, out);
+          if (!dequote)
+            g_string_append_c (out, c);
+          p++;
+          continue;
+        }
+      if (quote == '\0' && char_in (c, delim))
+        break;
+      /* Whitespace (and, quoted, a newline) waits: it is kept only if more of the token follows. */
+      if (quote != '\0' && c == '\n')
+        {
+          pending_newline (&pending);
+          p++;
+          continue;
+        }
+      if (is_ws (c))
+        {
+          pending_whitespace (&pending, p);
+          p++;
+          continue;
         }
 
       pending_flush (&pending, d, out);

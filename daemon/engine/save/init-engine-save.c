@@ -273,6 +273,46 @@ lookup_class (GVariantDict *dict,
   return init_job_class_from_variant (variant, error);
 }
 
+/* One saved instance @inst of the job @entry (named @name), with the class it ran (the job's
+ * current class when the saved one is the same or missing); one already there is left be. */
+static gboolean
+restore_instance (InitEngine          *engine,
+                  InitJob             *entry,
+                  const char          *name,
+                  GVariant            *inst,
+                  const InitSaveCodec *codec,
+                  gboolean             adopt,
+                  GPtrArray           *restored,
+                  GError             **error)
+{
+  g_autoptr(InitJobClass) klass = NULL;
+  const char *inst_name = "";
+  GVariantDict idict;
+  InitInstance *job;
+
+  g_variant_dict_init (&idict, inst);
+  g_variant_dict_lookup (&idict, "name", "&s", &inst_name);
+  klass = lookup_class (&idict, "class", error);
+  g_variant_dict_clear (&idict);
+  if (klass == NULL && error != NULL && *error != NULL)
+    {
+      g_prefix_error (error, "%s: ", name);
+      return FALSE;
+    }
+  if (klass == NULL || init_job_class_equal (klass, entry->klass))
+    {
+      g_clear_pointer (&klass, init_job_class_unref);
+      klass = init_job_class_ref (entry->klass);
+    }
+  if (init_job_lookup_instance (entry, inst_name) != NULL)
+    return TRUE;
+  job = init_engine_restore_instance (engine, entry, klass, inst_name);
+  init_instance_restore (job, inst, init_engine_get_queue (engine), codec, adopt);
+  init_engine_announce_instance (engine, job);
+  g_ptr_array_add (restored, init_instance_ref (job));
+  return TRUE;
+}
+
 /* One saved job: its instances come back with the class they ran; the definition on disk now
  * (if it differs) waits to take over, or the job is marked deleted if its file is gone. */
 static gboolean
@@ -286,7 +326,6 @@ restore_entry (InitEngine          *engine,
   g_autoptr(InitJobClass) saved_class = NULL;
   g_autoptr(InitJobClass) disk_class = NULL;
   g_autoptr(GVariant) instances = NULL, latches = NULL;
-  InitEventQueue *queue = init_engine_get_queue (engine);
   InitJob *entry;
   GVariantDict dict;
   const char *name = NULL;
@@ -324,31 +363,9 @@ restore_entry (InitEngine          *engine,
       for (gsize i = 0; i < g_variant_n_children (instances); i++)
         {
           g_autoptr(GVariant) inst = g_variant_get_child_value (instances, i);
-          g_autoptr(InitJobClass) klass = NULL;
-          const char *inst_name = "";
-          GVariantDict idict;
-          InitInstance *job;
 
-          g_variant_dict_init (&idict, inst);
-          g_variant_dict_lookup (&idict, "name", "&s", &inst_name);
-          klass = lookup_class (&idict, "class", error);
-          g_variant_dict_clear (&idict);
-          if (klass == NULL && error != NULL && *error != NULL)
-            {
-              g_prefix_error (error, "%s: ", name);
-              return FALSE;
-            }
-          if (klass == NULL || init_job_class_equal (klass, entry->klass))
-            {
-              g_clear_pointer (&klass, init_job_class_unref);
-              klass = init_job_class_ref (entry->klass);
-            }
-          if (init_job_lookup_instance (entry, inst_name) != NULL)
-            continue;
-          job = init_engine_restore_instance (engine, entry, klass, inst_name);
-          init_instance_restore (job, inst, queue, codec, adopt);
-          init_engine_announce_instance (engine, job);
-          g_ptr_array_add (restored, init_instance_ref (job));
+          if (!restore_instance (engine, entry, name, inst, codec, adopt, restored, error))
+            return FALSE;
         }
       /* What is on disk now: it takes over when these instances stop. */
       if (disk_class == NULL)
@@ -363,7 +380,7 @@ restore_entry (InitEngine          *engine,
       && (unchanged || entry->klass == saved_class))
     {
       entry->start_on = init_event_operator_copy (entry->klass->start_on);
-      init_save_latches_restore (entry->start_on, latches, queue);
+      init_save_latches_restore (entry->start_on, latches, init_engine_get_queue (engine));
     }
   return TRUE;
 }

@@ -37,6 +37,59 @@ init_event_operator_to_variant (const InitEventOperator *op)
   return g_variant_builder_end (&builder);
 }
 
+/* Entry @i of a postfix tree: a leaf is pushed onto @stack, an operator takes the two
+ * operands on top of it. */
+static gboolean
+push_node (GPtrArray *stack,
+           GVariant  *node,
+           gsize      i,
+           GError   **error)
+{
+  g_autoptr(GVariant) args_v = NULL;
+  InitEventOperator *left, *right;
+  guchar type;
+  const char *name;
+
+  /* The value slot is ignored: latches are restored by the caller, by leaf index. */
+  g_variant_get (node, "(yb&s@as)", &type, NULL, &name, &args_v);
+  if (type == INIT_EVENT_OPERATOR_MATCH)
+    {
+      if (*name == '\0')
+        {
+          g_set_error (error, INIT_ERROR, INIT_ERROR_INVALID_ARGS,
+                       _("Operator tree entry %u: event without a name"), (guint) i);
+          return FALSE;
+        }
+      g_ptr_array_add (stack, init_event_operator_new_match (name, g_variant_dup_strv (args_v, NULL)));
+      return TRUE;
+    }
+  if (type != INIT_EVENT_OPERATOR_OR && type != INIT_EVENT_OPERATOR_AND)
+    {
+      g_set_error (error, INIT_ERROR, INIT_ERROR_INVALID_ARGS,
+                   _("Operator tree entry %u: unknown node type %u"),
+                   (guint) i, (guint) type);
+      return FALSE;
+    }
+  if (*name != '\0' || g_variant_n_children (args_v) != 0)
+    {
+      g_set_error (error, INIT_ERROR, INIT_ERROR_INVALID_ARGS,
+                   _("Operator tree entry %u: an operator has no name "
+                     "or arguments"), (guint) i);
+      return FALSE;
+    }
+  if (stack->len < 2)
+    {
+      g_set_error (error, INIT_ERROR, INIT_ERROR_INVALID_ARGS,
+                   _("Operator tree entry %u: operator without two "
+                     "operands"), (guint) i);
+      return FALSE;
+    }
+  right = g_ptr_array_steal_index (stack, stack->len - 1);
+  left = g_ptr_array_steal_index (stack, stack->len - 1);
+  g_ptr_array_add (stack, init_event_operator_new_binary (type, left, right));
+  return TRUE;
+}
+
 /**
  * init_event_operator_from_variant:
  * @variant: an a(ybsas) as written by init_event_operator_to_variant()
@@ -75,52 +128,9 @@ init_event_operator_from_variant (GVariant           *variant,
   for (gsize i = 0; i < n; i++)
     {
       g_autoptr(GVariant) node = g_variant_get_child_value (variant, i);
-      g_autoptr(GVariant) args_v = NULL;
-      guchar type;
-      const char *name;
 
-      /* The value slot is ignored: latches are restored by the caller, by leaf index. */
-      g_variant_get (node, "(yb&s@as)", &type, NULL, &name, &args_v);
-      if (type == INIT_EVENT_OPERATOR_MATCH)
-        {
-          if (*name == '\0')
-            {
-              g_set_error (error, INIT_ERROR, INIT_ERROR_INVALID_ARGS,
-                           _("Operator tree entry %u: event without a name"), (guint) i);
-              return FALSE;
-            }
-          g_ptr_array_add (stack, init_event_operator_new_match (name,
-                                                                 g_variant_dup_strv (args_v, NULL)));
-        }
-      else if (type == INIT_EVENT_OPERATOR_OR || type == INIT_EVENT_OPERATOR_AND)
-        {
-          InitEventOperator *left, *right;
-
-          if (*name != '\0' || g_variant_n_children (args_v) != 0)
-            {
-              g_set_error (error, INIT_ERROR, INIT_ERROR_INVALID_ARGS,
-                           _("Operator tree entry %u: an operator has no name "
-                             "or arguments"), (guint) i);
-              return FALSE;
-            }
-          if (stack->len < 2)
-            {
-              g_set_error (error, INIT_ERROR, INIT_ERROR_INVALID_ARGS,
-                           _("Operator tree entry %u: operator without two "
-                             "operands"), (guint) i);
-              return FALSE;
-            }
-          right = g_ptr_array_steal_index (stack, stack->len - 1);
-          left = g_ptr_array_steal_index (stack, stack->len - 1);
-          g_ptr_array_add (stack, init_event_operator_new_binary (type, left, right));
-        }
-      else
-        {
-          g_set_error (error, INIT_ERROR, INIT_ERROR_INVALID_ARGS,
-                       _("Operator tree entry %u: unknown node type %u"),
-                       (guint) i, (guint) type);
-          return FALSE;
-        }
+      if (!push_node (stack, node, i, error))
+        return FALSE;
     }
 
   if (stack->len > 1)

@@ -36,14 +36,98 @@ env_delta_to_variant (InitInstance *job)
   return g_variant_builder_end (&delta);
 }
 
+/* The instance's processes into @dict: the ones it spawned ("processes") and the others the
+ * tracker counts as its own ("tracked"), each with its start time. */
+static void
+save_processes (InitInstance *job,
+                GVariantDict *dict)
+{
+  GVariantBuilder pids;
+  g_autoptr(GArray) tracked = NULL;
+
+  /* With their start times, so a pid reused meanwhile is never taken for ours. */
+  g_variant_builder_init (&pids, G_VARIANT_TYPE ("a(sit)"));
+  for (guint t = 0; t < INIT_PROCESS_N; t++)
+    if (job->pid[t] > 0)
+      {
+        InitProcInfo info = { 0 };
+
+        init_proc_info_read (job->pid[t], &info);
+        g_variant_builder_add (&pids, "(sit)", init_process_type_to_string (t),
+                               (gint32) job->pid[t], info.start_time);
+      }
+  g_variant_dict_insert_value (dict, "processes", g_variant_builder_end (&pids));
+  if (job->host != NULL)
+    {
+      GVariantBuilder others;
+
+      tracked = init_proc_tracker_get_pids (init_instance_tracker (job), job);
+      g_variant_builder_init (&others, G_VARIANT_TYPE ("a(it)"));
+      for (guint i = 0; i < tracked->len; i++)
+        {
+          pid_t pid = g_array_index (tracked, pid_t, i);
+          InitProcInfo info = { 0 };
+
+          if (init_proc_info_read (pid, &info))
+            g_variant_builder_add (&others, "(it)", (gint32) pid, info.start_time);
+        }
+      g_variant_dict_insert_value (dict, "tracked", g_variant_builder_end (&others));
+    }
+}
+
+/* What the instance holds into @dict: the events it blocks, the callers waiting for it (as
+ * @codec saves them), its `console log` ptys and what is left of a kill timer. */
+static void
+save_held (InitInstance        *job,
+           const InitSaveCodec *codec,
+           GVariantDict        *dict)
+{
+  GVariantBuilder blocking, waiters;
+
+  g_variant_builder_init (&blocking, G_VARIANT_TYPE ("at"));
+  for (guint i = 0; i < job->blocking->len; i++)
+    g_variant_builder_add (&blocking, "t", ((InitEvent *) g_ptr_array_index (job->blocking, i))->id);
+  g_variant_dict_insert_value (dict, "blocking", g_variant_builder_end (&blocking));
+
+  g_variant_builder_init (&waiters, G_VARIANT_TYPE ("a(uv)"));
+  for (guint i = 0; codec != NULL && i < init_instance_get_n_waiters (job); i++)
+    {
+      gpointer func, data;
+      guint kind;
+      GVariant *saved;
+
+      init_instance_get_waiter (job, i, &kind, &func, &data);
+      saved = codec->save (func, data, codec->codec_data);
+      if (saved != NULL)
+        g_variant_builder_add (&waiters, "(uv)", (guint32) kind, saved);
+    }
+  g_variant_dict_insert_value (dict, "waiters", g_variant_builder_end (&waiters));
+
+  if (job->log != NULL)
+    {
+      GVariantBuilder ptys;
+
+      g_variant_builder_init (&ptys, G_VARIANT_TYPE ("a(ii)"));
+      init_log_foreach_pty (job->log, save_pty, &ptys);
+      g_variant_dict_insert_value (dict, "log-ptys", g_variant_builder_end (&ptys));
+    }
+
+  if (job->kill_timer != 0)
+    {
+      GSource *source = g_main_context_find_source_by_id (NULL, job->kill_timer);
+      gint64 left = source != NULL
+                    ? MAX (g_source_get_ready_time (source) - g_get_monotonic_time (), 0) : 0;
+
+      g_variant_dict_insert (dict, "kill-timer-left-ms", "x", left / 1000);
+    }
+}
+
 GVariant *
 init_instance_save (InitInstance        *job,
                     const InitSaveCodec *codec,
                     gboolean             minimal)
 {
-  GVariantBuilder pids, blocking, waiters;
   GVariantDict dict;
-  g_autoptr(GArray) tracked = NULL;
 
   g_variant_dict_init (&dict, NULL);
   g_variant_dict_insert (&dict, "name", "s", job->name);
@@ -58,35 +142,7 @@ init_instance_save (InitInstance        *job,
   if (job->stop_env != NULL)
     g_variant_dict_insert_value (&dict, "stop-env", init_save_env_to_variant (job->stop_env));
 
-  /* Processes with their start times, so a pid reused meanwhile is never taken for ours. */
-  g_variant_builder_init (&pids, G_VARIANT_TYPE ("a(sit)"));
-  for (guint t = 0; t < INIT_PROCESS_N; t++)
-    if (job->pid[t] > 0)
-      {
-        InitProcInfo info = { 0 };
-
-        init_proc_info_read (job->pid[t], &info);
-        g_variant_builder_add (&pids, "(sit)", init_process_type_to_string (t),
-                               (gint32) job->pid[t], info.start_time);
-      }
-  g_variant_dict_insert_value (&dict, "processes", g_variant_builder_end (&pids));
-  if (job->host != NULL)
-    {
-      GVariantBuilder others;
-
-      /* With start times, like the processes: a pid reused meanwhile is never taken. */
-      tracked = init_proc_tracker_get_pids (init_instance_tracker (job), job);
-      g_variant_builder_init (&others, G_VARIANT_TYPE ("a(it)"));
-      for (guint i = 0; i < tracked->len; i++)
-        {
-          pid_t pid = g_array_index (tracked, pid_t, i);
-          InitProcInfo info = { 0 };
-
-          if (init_proc_info_read (pid, &info))
-            g_variant_builder_add (&others, "(it)", (gint32) pid, info.start_time);
-        }
-      g_variant_dict_insert_value (&dict, "tracked", g_variant_builder_end (&others));
-    }
+  save_processes (job, &dict);
 
   g_variant_dict_insert (&dict, "failed", "b", job->failed);
   g_variant_dict_insert (&dict, "failed-process", "s",
@@ -110,42 +166,7 @@ init_instance_save (InitInstance        *job,
   if (job->blocker != NULL)
     g_variant_dict_insert (&dict, "blocker", "t", job->blocker->id);
 
-  g_variant_builder_init (&blocking, G_VARIANT_TYPE ("at"));
-  for (guint i = 0; i < job->blocking->len; i++)
-    g_variant_builder_add (&blocking, "t", ((InitEvent *) g_ptr_array_index (job->blocking, i))->id);
-  g_variant_dict_insert_value (&dict, "blocking", g_variant_builder_end (&blocking));
-
-  g_variant_builder_init (&waiters, G_VARIANT_TYPE ("a(uv)"));
-  for (guint i = 0; codec != NULL && i < init_instance_get_n_waiters (job); i++)
-    {
-      gpointer func, data;
-      guint kind;
-      GVariant *saved;
-
-      init_instance_get_waiter (job, i, &kind, &func, &data);
-      saved = codec->save (func, data, codec->codec_data);
-      if (saved != NULL)
-        g_variant_builder_add (&waiters, "(uv)", (guint32) kind, saved);
-    }
-  g_variant_dict_insert_value (&dict, "waiters", g_variant_builder_end (&waiters));
-
-  if (job->log != NULL)
-    {
-      GVariantBuilder ptys;
-
-      g_variant_builder_init (&ptys, G_VARIANT_TYPE ("a(ii)"));
-      init_log_foreach_pty (job->log, save_pty, &ptys);
-      g_variant_dict_insert_value (&dict, "log-ptys", g_variant_builder_end (&ptys));
-    }
-
-  if (job->kill_timer != 0)
-    {
-      GSource *source = g_main_context_find_source_by_id (NULL, job->kill_timer);
-      gint64 left = source != NULL
-                    ? MAX (g_source_get_ready_time (source) - g_get_monotonic_time (), 0) : 0;
-
-      g_variant_dict_insert (&dict, "kill-timer-left-ms", "x", left / 1000);
-    }
+  save_held (job, codec, &dict);
   return g_variant_dict_end (&dict);
 }
 
@@ -171,6 +192,86 @@ restore_event_list (GVariantDict   *dict,
     }
 }
 
+/* The environments: the full one ("env"), or the job's class environment plus the saved
+ * delta ("env-delta", a minimal save); the pending start and stop environments. */
+static void
+restore_envs (InitInstance *job,
+              GVariantDict *dict)
+{
+  g_autoptr(GVariant) env = NULL, start_env = NULL, stop_env = NULL;
+
+  env = g_variant_dict_lookup_value (dict, "env", G_VARIANT_TYPE_STRING_ARRAY);
+  if (env != NULL)
+    {
+      g_ptr_array_unref (job->env);
+      job->env = init_save_env_from_variant (env);
+    }
+  else if ((env = g_variant_dict_lookup_value (dict, "env-delta", G_VARIANT_TYPE_STRING_ARRAY)) != NULL)
+    {
+      g_autoptr(GPtrArray) delta = init_save_env_from_variant (env);
+
+      g_ptr_array_unref (job->env);
+      job->env = init_env_copy (job->entry != NULL ? init_job_get_class_env (job->entry) : NULL);
+      init_env_append (job->env, delta, TRUE);
+    }
+  start_env = g_variant_dict_lookup_value (dict, "start-env", G_VARIANT_TYPE_STRING_ARRAY);
+  if (start_env != NULL)
+    job->start_env = init_save_env_from_variant (start_env);
+  stop_env = g_variant_dict_lookup_value (dict, "stop-env", G_VARIANT_TYPE_STRING_ARRAY);
+  if (stop_env != NULL)
+    job->stop_env = init_save_env_from_variant (stop_env);
+}
+
+/* The callers that waited for the instance, as @codec loads them. */
+static void
+restore_waiters (InitInstance        *job,
+                 GVariantDict        *dict,
+                 const InitSaveCodec *codec)
+{
+  g_autoptr(GVariant) waiters = NULL;
+
+  waiters = g_variant_dict_lookup_value (dict, "waiters", G_VARIANT_TYPE ("a(uv)"));
+  for (gsize i = 0; codec != NULL && waiters != NULL && i < g_variant_n_children (waiters); i++)
+    {
+      g_autoptr(GVariant) inner = NULL;
+      guint32 kind;
+      gpointer func = NULL, data = NULL;
+
+      g_variant_get_child (waiters, i, "(uv)", &kind, &inner);
+      if (codec->load (inner, &func, &data, codec->codec_data))
+        init_instance_restore_waiter (job, kind, func, data);
+    }
+}
+
+/* The pty masters of `console log` came through the exec: output waiting in them is read
+ * now. */
+static void
+restore_log_ptys (InitInstance *job,
+                  GVariantDict *dict)
+{
+  g_autoptr(GVariant) ptys = NULL;
+
+  ptys = g_variant_dict_lookup_value (dict, "log-ptys", G_VARIANT_TYPE ("a(ii)"));
+  for (gsize i = 0; ptys != NULL && i < g_variant_n_children (ptys); i++)
+    {
+      const InitEngineOptions *options = init_instance_options (job);
+      gint32 pid, fd;
+
+      g_variant_get_child (ptys, i, "(ii)", &pid, &fd);
+      if (fd < 0 || fcntl (fd, F_GETFD) < 0)
+        continue;
+      if (job->log == NULL && options->log_dir != NULL)
+        {
+          g_autofree char *path = init_log_path_for (options->log_dir, job->klass->name, job->name);
+          job->log = init_log_new (path);
+        }
+      if (job->log != NULL)
+        init_log_adopt_pty (job->log, pid, fd);
+      else
+        close (fd);
+    }
+}
+
 void
 init_instance_restore (InitInstance        *job,
                        GVariant            *saved,
@@ -178,9 +279,7 @@ init_instance_restore (InitInstance        *job,
                        const InitSaveCodec *codec,
                        gboolean             adopt)
 {
-  g_autoptr(GVariant) env = NULL, start_env = NULL, stop_env = NULL, cause = NULL;
-  g_autoptr(GVariant) processes = NULL, tracked = NULL, latches = NULL, waiters = NULL;
-  g_autoptr(GVariant) ptys = NULL;
+  g_autoptr(GVariant) cause = NULL, processes = NULL, tracked = NULL, latches = NULL;
   GVariantDict dict;
   const char *str;
   guint64 blocker = 0;
@@ -194,26 +293,7 @@ init_instance_restore (InitInstance        *job,
     job->goal = value;
   if (g_variant_dict_lookup (&dict, "state", "&s", &str) && (value = init_state_from_string (str)) >= 0)
     job->state = value;
-  env = g_variant_dict_lookup_value (&dict, "env", G_VARIANT_TYPE_STRING_ARRAY);
-  if (env != NULL)
-    {
-      g_ptr_array_unref (job->env);
-      job->env = init_save_env_from_variant (env);
-    }
-  else if ((env = g_variant_dict_lookup_value (&dict, "env-delta", G_VARIANT_TYPE_STRING_ARRAY)) != NULL)
-    {
-      g_autoptr(GPtrArray) delta = init_save_env_from_variant (env);
-
-      g_ptr_array_unref (job->env);
-      job->env = init_env_copy (job->entry != NULL ? init_job_get_class_env (job->entry) : NULL);
-      init_env_append (job->env, delta, TRUE);
-    }
-  start_env = g_variant_dict_lookup_value (&dict, "start-env", G_VARIANT_TYPE_STRING_ARRAY);
-  if (start_env != NULL)
-    job->start_env = init_save_env_from_variant (start_env);
-  stop_env = g_variant_dict_lookup_value (&dict, "stop-env", G_VARIANT_TYPE_STRING_ARRAY);
-  if (stop_env != NULL)
-    job->stop_env = init_save_env_from_variant (stop_env);
+  restore_envs (job, &dict);
 
   g_variant_dict_lookup (&dict, "failed", "b", &job->failed);
   if (g_variant_dict_lookup (&dict, "failed-process", "&s", &str))
@@ -248,42 +328,9 @@ init_instance_restore (InitInstance        *job,
         init_instance_restore_blocker (job, event);
     }
 
-  waiters = g_variant_dict_lookup_value (&dict, "waiters", G_VARIANT_TYPE ("a(uv)"));
-  for (gsize i = 0; codec != NULL && waiters != NULL && i < g_variant_n_children (waiters); i++)
-    {
-      g_autoptr(GVariant) boxed = NULL;
-      guint32 kind;
-      gpointer func = NULL, data = NULL;
-
-      g_variant_get_child (waiters, i, "(u@v)", &kind, &boxed);
-      {
-        g_autoptr(GVariant) inner = g_variant_get_variant (boxed);
-        if (codec->load (inner, &func, &data, codec->codec_data))
-          init_instance_restore_waiter (job, kind, func, data);
-      }
-    }
-
-  /* The pty masters of `console log` came through the exec: output waiting in them is read
-   * now. */
-  ptys = g_variant_dict_lookup_value (&dict, "log-ptys", G_VARIANT_TYPE ("a(ii)"));
-  for (gsize i = 0; !adopt && ptys != NULL && i < g_variant_n_children (ptys); i++)
-    {
-      const InitEngineOptions *options = init_instance_options (job);
-      gint32 pid, fd;
-
-      g_variant_get_child (ptys, i, "(ii)", &pid, &fd);
-      if (fd < 0 || fcntl (fd, F_GETFD) < 0)
-        continue;
-      if (job->log == NULL && options->log_dir != NULL)
-        {
-          g_autofree char *path = init_log_path_for (options->log_dir, job->klass->name, job->name);
-          job->log = init_log_new (path);
-        }
-      if (job->log != NULL)
-        init_log_adopt_pty (job->log, pid, fd);
-      else
-        close (fd);
-    }
+  restore_waiters (job, &dict, codec);
+  if (!adopt)
+    restore_log_ptys (job, &dict);
 
   processes = g_variant_dict_lookup_value (&dict, "processes", G_VARIANT_TYPE ("a(sit)"));
   tracked = g_variant_dict_lookup_value (&dict, "tracked", G_VARIANT_TYPE ("a(it)"));

@@ -389,6 +389,60 @@ limits_from_variant (InitJobClass            *klass,
 }
 
 static gboolean
+int_from_variant (gpointer                 slot,
+                  const InitJobClassField *field,
+                  GVariant                *value,
+                  GError                 **error)
+{
+  gint32 v = g_variant_get_int32 (value);
+
+  if (v < field->min || v > field->max)
+    return key_error (error, field->key,
+                      _("value %d out of range %lld to %lld"), (int) v,
+                      (long long) field->min, (long long) field->max);
+  *(int *) slot = v;
+  return TRUE;
+}
+
+/* An enum is saved by name (the parser's words), so a reordered enum still restores. */
+static gboolean
+enum_from_variant (InitJobClass            *klass,
+                   const InitJobClassField *field,
+                   GVariant                *value,
+                   GError                 **error)
+{
+  const char *name = g_variant_get_string (value, NULL);
+
+  for (int i = field->min; i <= field->max; i++)
+    {
+      if (strcmp (name, enum_name (field, i)) != 0)
+        continue;
+      if (field->offset == G_STRUCT_OFFSET (InitJobClass, expect))
+        klass->expect = i;
+      else
+        klass->console = i;
+      return TRUE;
+    }
+  return key_error (error, field->key, _("unknown value '%s'"), name);
+}
+
+static gboolean
+operator_from_variant (gpointer                 slot,
+                       const InitJobClassField *field,
+                       GVariant                *value,
+                       GError                 **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  InitEventOperator *op;
+
+  if (!init_event_operator_from_variant (value, &op, &local_error))
+    return key_error (error, field->key, "%s", local_error->message);
+  g_clear_pointer ((InitEventOperator **) slot, init_event_operator_free);
+  *(InitEventOperator **) slot = op;
+  return TRUE;
+}
+
+static gboolean
 field_from_variant (InitJobClass            *klass,
                     const InitJobClassField *field,
                     GVariant                *value,
@@ -416,16 +470,7 @@ field_from_variant (InitJobClass            *klass,
       return TRUE;
 
     case INIT_FIELD_INT:
-      {
-        gint32 v = g_variant_get_int32 (value);
-
-        if (v < field->min || v > field->max)
-          return key_error (error, field->key,
-                            _("value %d out of range %lld to %lld"), (int) v,
-                            (long long) field->min, (long long) field->max);
-        *(int *) slot = v;
-        return TRUE;
-      }
+      return int_from_variant (slot, field, value, error);
 
     case INIT_FIELD_UMASK:
       if (g_variant_get_uint32 (value) > 0777)
@@ -435,33 +480,10 @@ field_from_variant (InitJobClass            *klass,
       return TRUE;
 
     case INIT_FIELD_ENUM:
-      {
-        const char *name = g_variant_get_string (value, NULL);
-
-        for (int i = field->min; i <= field->max; i++)
-          {
-            if (strcmp (name, enum_name (field, i)) != 0)
-              continue;
-            if (field->offset == G_STRUCT_OFFSET (InitJobClass, expect))
-              klass->expect = i;
-            else
-              klass->console = i;
-            return TRUE;
-          }
-        return key_error (error, field->key, _("unknown value '%s'"), name);
-      }
+      return enum_from_variant (klass, field, value, error);
 
     case INIT_FIELD_OPERATOR:
-      {
-        g_autoptr(GError) local_error = NULL;
-        InitEventOperator *op;
-
-        if (!init_event_operator_from_variant (value, &op, &local_error))
-          return key_error (error, field->key, "%s", local_error->message);
-        g_clear_pointer ((InitEventOperator **) slot, init_event_operator_free);
-        *(InitEventOperator **) slot = op;
-        return TRUE;
-      }
+      return operator_from_variant (slot, field, value, error);
 
     case INIT_FIELD_PROCESS:
       return process_from_variant (klass, field, value, error);

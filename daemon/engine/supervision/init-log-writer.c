@@ -434,25 +434,11 @@ writer_next_locked (void)
     }
 }
 
-/* One round for @sink: write what it has (the lock is dropped meanwhile), then requeue it if
- * more is left, or release it. */
+/* What the job wrote since the last round joins what is still to be written (a swap of the
+ * buffers when all was written). */
 static void
-writer_service_locked (InitLogSink *sink)
+sink_take_buffer_locked (InitLogSink *sink)
 {
-  goffset max_size = limit_size;
-  guint keep = limit_keep;
-  g_autofree char *warning = NULL;
-  gboolean pending, close_file, force, held = FALSE;
-  guint rotations;
-  gsize done = 0;
-  gint64 now;
-  int err = 0;
-
-  /* An unfinished line kept back goes out if nothing followed it in time, when someone
-   * waits for the disk, or when no more output can come. */
-  force = sink->held || sink->syncers > 0 || writer_syncers > 0 || sink->users == 0
-          || sink->ptys == 0;
-  sink->held = FALSE;
   if (sink->writing->len == 0)
     {
       GByteArray *swap = sink->writing;
@@ -471,33 +457,65 @@ writer_service_locked (InitLogSink *sink)
       g_byte_array_append (sink->writing, sink->buffer->data, sink->buffer->len);
       g_byte_array_set_size (sink->buffer, 0);
     }
+}
+
+/* Writes @sink's pending bytes with the lock dropped (disk I/O never holds it); returns how
+ * many went out, with @held (an unfinished line kept back), @err and the first failure's
+ * @warning; updates the statistics. */
+static gsize
+sink_write_round_locked (InitLogSink *sink,
+                         gboolean     force,
+                         gboolean    *held,
+                         int         *err,
+                         char       **warning)
+{
+  goffset max_size = limit_size;
+  guint keep = limit_keep;
+  gint64 started = g_get_monotonic_time ();
+  guint rotations;
+  gsize done;
+
+  g_mutex_unlock (&writer_lock);
+  rotations = sink->file.rotations;
+  done = init_log_file_write (&sink->file, sink->writing->data, sink->writing->len,
+                              max_size, keep, force, held, err);
+  if (*err != 0 && !sink->fail_warned)
+    *warning = g_strdup_printf (sink->file.open_failed
+                                ? _("Unable to open log file %s: %s")
+                                : _("Unable to write log file %s: %s"),
+                                sink->path, g_strerror (*err));
+  sink->fail_warned = *err != 0;
+  g_mutex_lock (&writer_lock);
+  g_byte_array_remove_range (sink->writing, 0, done);
+  writer_buffered -= done;
+  writer_stats.written += done;
+  writer_stats.rotations += sink->file.rotations - rotations;
+  writer_stats.rounds++;
+  writer_stats.max_round_usec = MAX (writer_stats.max_round_usec,
+                                     g_get_monotonic_time () - started);
+  return done;
+}
+
+/* One round for @sink: write what it has (the lock is dropped meanwhile), then requeue it if
+ * more is left, or release it. */
+static void
+writer_service_locked (InitLogSink *sink)
+{
+  g_autofree char *warning = NULL;
+  gboolean pending, close_file, force, held = FALSE;
+  gsize done = 0;
+  gint64 now;
+  int err = 0;
+
+  /* An unfinished line kept back goes out if nothing followed it in time, when someone
+   * waits for the disk, or when no more output can come. */
+  force = sink->held || sink->syncers > 0 || writer_syncers > 0 || sink->users == 0
+          || sink->ptys == 0;
+  sink->held = FALSE;
+  sink_take_buffer_locked (sink);
 
   if (sink->writing->len > 0)
-    {
-      gint64 started = g_get_monotonic_time ();
-
-      g_mutex_unlock (&writer_lock);
-      rotations = sink->file.rotations;
-      done = init_log_file_write (&sink->file, sink->writing->data, sink->writing->len,
-                                  max_size, keep, force, &held, &err);
-      if (err != 0 && !sink->fail_warned)
-        warning = g_strdup_printf (sink->file.open_failed
-                                   ? _("Unable to open log file %s: %s")
-                                   : _("Unable to write log file %s: %s"),
-                                   sink->path, g_strerror (err));
-      if (err != 0)
-        sink->fail_warned = TRUE;
-      else
-        sink->fail_warned = FALSE;
-      g_mutex_lock (&writer_lock);
-      g_byte_array_remove_range (sink->writing, 0, done);
-      writer_buffered -= done;
-      writer_stats.written += done;
-      writer_stats.rotations += sink->file.rotations - rotations;
-      writer_stats.rounds++;
-      writer_stats.max_round_usec = MAX (writer_stats.max_round_usec,
-                                         g_get_monotonic_time () - started);
-    }
+    done = sink_write_round_locked (sink, force, &held, &err, &warning);
 
   now = g_get_monotonic_time ();
   if (err != 0)

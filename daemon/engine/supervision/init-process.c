@@ -451,6 +451,55 @@ start_child (ChildSetup *setup)
 #endif
 }
 
+/* Everything the child needs, computed in the parent before the clone. */
+static void
+prepare_setup (ChildSetup             *setup,
+               const InitJobClass     *klass,
+               InitProcessType         type,
+               char *const            *envp,
+               const InitSpawnOptions *options,
+               char                  **script)
+{
+  static char *const empty_env[] = { NULL };
+
+  setup->klass = klass;
+  setup->type = type;
+  setup->envp = envp != NULL ? envp : empty_env;
+  setup->log_fd = options->log_fd;
+  setup->inherit_output = options->user_mode;
+  setup->script_fd = -1;
+  setup->chdir = klass->chdir != NULL ? klass->chdir : options->user_mode ? NULL : "/";
+  setup->oom_len = g_snprintf (setup->oom_text, sizeof setup->oom_text, "%d\n",
+                               klass->oom_score_adj);
+  prepare_command (setup, &klass->process[type], script);
+  prepare_credentials (setup, klass, options);
+}
+
+/* Starts the child, retrying a transient EAGAIN (process limits, memory) a few times; every
+ * signal is blocked meanwhile, so no handler of the daemon runs in the child before the
+ * dispositions are reset.  Returns the pid, or -1 with the errno in @saved. */
+static pid_t
+fork_child (ChildSetup *setup,
+            int        *saved)
+{
+  sigset_t all, old;
+  pid_t pid;
+
+  sigfillset (&all);
+  pthread_sigmask (SIG_SETMASK, &all, &old);
+  for (int attempt = 1; ; attempt++)
+    {
+      pid = start_child (setup);
+      /* Only a failure sets errno for us (the child shared it until it exec'd). */
+      *saved = pid < 0 ? errno : 0;
+      if (pid > 0 || *saved != EAGAIN || attempt >= FORK_ATTEMPTS)
+        break;
+      g_usleep (G_USEC_PER_SEC / 20);
+    }
+  pthread_sigmask (SIG_SETMASK, &old, NULL);
+  return pid;
+}
+
 pid_t
 init_process_spawn (const InitJobClass     *klass,
                     InitProcessType         type,
@@ -458,14 +507,12 @@ init_process_spawn (const InitJobClass     *klass,
                     const InitSpawnOptions *options,
                     GError                **error)
 {
-  static char *const empty_env[] = { NULL };
   static const InitSpawnOptions default_options = { FALSE, -1 };
   ChildSetup setup = { 0, };
   g_autofree char *script = NULL;
   int report_pipe[2], script_pipe[2] = { -1, -1 };
-  sigset_t all, old;
-  pid_t pid = -1;
-  int attempt, saved;
+  pid_t pid;
+  int saved;
   gboolean ok;
 
   g_return_val_if_fail (klass != NULL, -1);
@@ -476,17 +523,7 @@ init_process_spawn (const InitJobClass     *klass,
   if (options == NULL)
     options = &default_options;
 
-  setup.klass = klass;
-  setup.type = type;
-  setup.envp = envp != NULL ? envp : empty_env;
-  setup.log_fd = options->log_fd;
-  setup.inherit_output = options->user_mode;
-  setup.script_fd = -1;
-  setup.chdir = klass->chdir != NULL ? klass->chdir : options->user_mode ? NULL : "/";
-  setup.oom_len = g_snprintf (setup.oom_text, sizeof setup.oom_text, "%d\n",
-                              klass->oom_score_adj);
-  prepare_command (&setup, &klass->process[type], &script);
-  prepare_credentials (&setup, klass, options);
+  prepare_setup (&setup, klass, type, envp, options, &script);
 
   if (!make_high_pipe (report_pipe, error))
     {
@@ -503,20 +540,7 @@ init_process_spawn (const InitJobClass     *klass,
   setup.report_fd = report_pipe[1];
   setup.script_fd = script_pipe[0];
 
-  /* No handler of the daemon may run in the child before the dispositions are reset. */
-  sigfillset (&all);
-  pthread_sigmask (SIG_SETMASK, &all, &old);
-  for (attempt = 1; ; attempt++)
-    {
-      pid = start_child (&setup);
-      /* Only a failure sets errno for us (the child shared it until it exec'd). */
-      saved = pid < 0 ? errno : 0;
-      /* EAGAIN is a transient shortage (process limits, memory): try again shortly. */
-      if (pid > 0 || saved != EAGAIN || attempt >= FORK_ATTEMPTS)
-        break;
-      g_usleep (G_USEC_PER_SEC / 20);
-    }
-  pthread_sigmask (SIG_SETMASK, &old, NULL);
+  pid = fork_child (&setup, &saved);
 
   close (report_pipe[1]);
   if (script_pipe[0] >= 0)

@@ -58,6 +58,90 @@ open_log (const char *path)
   return fd;
 }
 
+/* Opens the log at @path for reading and checks it is a regular file; a log that does not
+ * exist (yet) sets @missing instead. */
+static int
+open_regular_log (const char  *path,
+                  struct stat *st,
+                  gboolean    *missing,
+                  GError     **error)
+{
+  int fd = open_log (path);
+
+  *missing = FALSE;
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      if (saved == ENOENT || saved == ENOTDIR)
+        *missing = TRUE;
+      else if (saved == EINVAL)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                     _("The log %s is not a regular file"), path);
+      else
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                     _("Cannot open the log file %s: %s"), path, g_strerror (saved));
+      return -1;
+    }
+  if (fstat (fd, st) < 0 || !S_ISREG (st->st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                   _("The log %s is not a regular file"), path);
+      close (fd);
+      return -1;
+    }
+  return fd;
+}
+
+/* Up to @want bytes from @from into @buf; fewer if the file shrank meanwhile.  Returns how
+ * many, or -1. */
+static gint64
+read_range (int         fd,
+            const char *path,
+            guint64     from,
+            guint64     want,
+            char       *buf,
+            GError    **error)
+{
+  guint64 got = 0;
+
+  while (got < want)
+    {
+      ssize_t n = pread (fd, buf + got, want - got, (off_t) (from + got));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                       _("Cannot read the log file %s: %s"), path, g_strerror (saved));
+          return -1;
+        }
+      if (n == 0)
+        break;                            /* shrank while we read */
+      got += (guint64) n;
+    }
+  return (gint64) got;
+}
+
+/* Where a tail read from the middle of a file starts: after the first newline, so the first
+ * line shown is whole (or, with none, after a character cut off at the start). */
+static guint64
+tail_start (const char *buf,
+            guint64     got)
+{
+  const char *nl = memchr (buf, '\n', got);
+  guint64 skip = 0;
+
+  if (nl != NULL)
+    return (guint64) (nl - buf) + 1;
+  while (skip < got && ((guchar) buf[skip] & 0xC0) == 0x80)
+    skip++;
+  return skip;
+}
+
 gboolean
 init_log_reader_read (const char *path,
                       guint64     offset,
@@ -70,7 +154,9 @@ init_log_reader_read (const char *path,
 {
   g_autofree char *buf = NULL;
   struct stat st;
-  guint64 from, want, got = 0, skip = 0, keep;
+  guint64 from, want, skip = 0, keep;
+  gint64 got;
+  gboolean missing;
   guint max;
   int fd;
 
@@ -79,30 +165,12 @@ init_log_reader_read (const char *path,
 
   *text = NULL;
   *start = *end = *size = 0;
-  fd = open_log (path);
+  fd = open_regular_log (path, &st, &missing, error);
   if (fd < 0)
     {
-      int saved = errno;
-
-      if (saved == ENOENT || saved == ENOTDIR)
-        {
-          *text = g_strdup ("");
-          return TRUE;
-        }
-      if (saved == EINVAL)
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
-                     _("The log %s is not a regular file"), path);
-      else
-        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                     _("Cannot open the log file %s: %s"), path, g_strerror (saved));
-      return FALSE;
-    }
-  if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
-                   _("The log %s is not a regular file"), path);
-      close (fd);
-      return FALSE;
+      if (missing)
+        *text = g_strdup ("");
+      return missing;
     }
 
   *size = (guint64) st.st_size;
@@ -116,38 +184,13 @@ init_log_reader_read (const char *path,
   want = MIN ((guint64) max, *size - from);
 
   buf = g_malloc (want + 1);
-  while (got < want)
-    {
-      ssize_t n = pread (fd, buf + got, want - got, (off_t) (from + got));
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          int saved = errno;
-
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                       _("Cannot read the log file %s: %s"), path, g_strerror (saved));
-          close (fd);
-          return FALSE;
-        }
-      if (n == 0)
-        break;                            /* shrank while we read */
-      got += (guint64) n;
-    }
+  got = read_range (fd, path, from, want, buf, error);
   close (fd);
+  if (got < 0)
+    return FALSE;
 
-  /* A tail starts at a line, so the first line shown is whole. */
   if (offset == INIT_LOG_READER_TAIL && from > 0)
-    {
-      const char *nl = memchr (buf, '\n', got);
-
-      if (nl != NULL)
-        skip = (guint64) (nl - buf) + 1;
-      else
-        while (skip < got && ((guchar) buf[skip] & 0xC0) == 0x80)
-          skip++;
-    }
+    skip = tail_start (buf, got);
 
   keep = complete_utf8_prefix (buf + skip, got - skip);
   /* Keep a cut-off character only when nothing else was read: otherwise a client reading

@@ -167,6 +167,38 @@ save_state (InitReexec *reexec,
   return g_variant_dict_end (&dict);
 }
 
+/* @state written to a new memfd, rewound for the new process to read; -1 on failure. */
+static int
+state_to_memfd (GVariant *state,
+                GError  **error)
+{
+  int fd = memfd_create ("initd-state", 0);
+
+  if (fd >= 0 && init_save_write_fd (g_variant_ref (state), fd, error)
+      && lseek (fd, 0, SEEK_SET) == 0)
+    return fd;
+  if (error != NULL && *error == NULL)
+    g_set_error (error, INIT_ERROR, INIT_ERROR_FAILED, _("Cannot save the daemon state: %s"),
+                 g_strerror (errno));
+  if (fd >= 0)
+    close (fd);
+  return -1;
+}
+
+/* The exec failed: the ptys kept open for the new process are ours alone again. */
+static void
+close_on_exec_again (GArray *kept)
+{
+  for (guint i = 0; i < kept->len; i++)
+    {
+      int fd = g_array_index (kept, int, i);
+      int flags = fcntl (fd, F_GETFD);
+
+      if (flags >= 0)
+        fcntl (fd, F_SETFD, flags | FD_CLOEXEC);
+    }
+}
+
 gboolean
 init_reexec_now (InitReexec *reexec,
                  GVariant   *caller,
@@ -195,15 +227,9 @@ init_reexec_now (InitReexec *reexec,
   state = g_variant_ref_sink (save_state (reexec, bus_fd, capture_fd, unique_name, caller,
                                           start));
 
-  state_fd = memfd_create ("initd-state", 0);
-  if (state_fd < 0 || !init_save_write_fd (g_variant_ref (state), state_fd, error)
-      || lseek (state_fd, 0, SEEK_SET) < 0)
+  state_fd = state_to_memfd (state, error);
+  if (state_fd < 0)
     {
-      if (error != NULL && *error == NULL)
-        g_set_error (error, INIT_ERROR, INIT_ERROR_FAILED, _("Cannot save the daemon state: %s"),
-                     g_strerror (errno));
-      if (state_fd >= 0)
-        close (state_fd);
       if (bus_fd >= 0)
         close (bus_fd);
       if (reexec->service != NULL)
@@ -236,14 +262,7 @@ init_reexec_now (InitReexec *reexec,
   close (state_fd);
   if (bus_fd >= 0)
     close (bus_fd);
-  for (guint i = 0; i < kept->len; i++)
-    {
-      int fd = g_array_index (kept, int, i);
-      int flags = fcntl (fd, F_GETFD);
-
-      if (flags >= 0)
-        fcntl (fd, F_SETFD, flags | FD_CLOEXEC);
-    }
+  close_on_exec_again (kept);
   if (reexec->service != NULL)
     init_service_thaw (reexec->service);
   g_set_error (error, INIT_ERROR, INIT_ERROR_FAILED, _("Cannot execute %s: %s"), reexec->exe,

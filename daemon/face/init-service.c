@@ -488,6 +488,66 @@ send_marker (InitService *self,
   return FALSE;
 }
 
+/* Runs the main loop until the message thread has seen the first marker, then handles all
+ * that was read before it and lets the replies and signals out. */
+static gboolean
+handle_until_marker (InitService *self,
+                     gint64       deadline)
+{
+  for (;;)
+    {
+      gboolean seen;
+
+      g_mutex_lock (&self->freeze_lock);
+      seen = self->marker == NULL;
+      g_mutex_unlock (&self->freeze_lock);
+      if (seen)
+        break;
+      if (g_get_monotonic_time () > deadline)
+        {
+          freeze_failed (self, _("the bus did not deliver our own signal"));
+          return FALSE;
+        }
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (100);
+    }
+  /* Everything read before the marker was queued before it: handle it all, then let the
+   * replies and signals out. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_dbus_connection_flush_sync (self->connection, NULL, NULL);
+  return TRUE;
+}
+
+/* Sends the stop marker and waits until the message thread is parked on it, at a message
+ * boundary, reading nothing more. */
+static gboolean
+park_message_thread (InitService *self,
+                     const char  *name,
+                     gint64       deadline)
+{
+  g_autofree char *marker = NULL;
+  gboolean parked;
+
+  g_mutex_lock (&self->freeze_lock);
+  self->stop_marker = g_strdup_printf ("Stop%08x", g_random_int ());
+  self->parked = FALSE;
+  self->thawed = FALSE;
+  marker = g_strdup (self->stop_marker);
+  g_mutex_unlock (&self->freeze_lock);
+  if (!send_marker (self, name, marker))
+    return FALSE;
+  g_mutex_lock (&self->freeze_lock);
+  while (!self->parked)
+    if (!g_cond_wait_until (&self->freeze_cond, &self->freeze_lock, deadline))
+      break;
+  parked = self->parked;
+  g_mutex_unlock (&self->freeze_lock);
+  if (!parked)
+    freeze_failed (self, _("the bus did not deliver our own signal"));
+  return parked;
+}
+
 int
 init_service_freeze (InitService *self,
                      int         *capture_fd,
@@ -495,7 +555,6 @@ init_service_freeze (InitService *self,
 {
   g_autofree char *marker = NULL;
   const char *name;
-  gboolean parked;
   gint64 deadline;
   int fd, capture;
 
@@ -521,53 +580,12 @@ init_service_freeze (InitService *self,
   g_mutex_unlock (&self->freeze_lock);
 
   /* What the message thread reads before the marker is handled here; after it, captured. */
-  if (!send_marker (self, name, marker))
-    return -1;
   deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  for (;;)
-    {
-      gboolean seen;
-
-      g_mutex_lock (&self->freeze_lock);
-      seen = self->marker == NULL;
-      g_mutex_unlock (&self->freeze_lock);
-      if (seen)
-        break;
-      if (g_get_monotonic_time () > deadline)
-        {
-          freeze_failed (self, _("the bus did not deliver our own signal"));
-          return -1;
-        }
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (100);
-    }
-  /* Everything read before the marker was queued before it: handle it all, then let the
-   * replies and signals out. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_dbus_connection_flush_sync (self->connection, NULL, NULL);
-
-  /* A second marker: where the message thread stops reading for good. */
-  g_mutex_lock (&self->freeze_lock);
-  self->stop_marker = g_strdup_printf ("Stop%08x", g_random_int ());
-  self->parked = FALSE;
-  self->thawed = FALSE;
-  g_free (marker);
-  marker = g_strdup (self->stop_marker);
-  g_mutex_unlock (&self->freeze_lock);
-  if (!send_marker (self, name, marker))
+  if (!send_marker (self, name, marker) || !handle_until_marker (self, deadline))
     return -1;
-  g_mutex_lock (&self->freeze_lock);
-  while (!self->parked)
-    if (!g_cond_wait_until (&self->freeze_cond, &self->freeze_lock, deadline))
-      break;
-  parked = self->parked;
-  g_mutex_unlock (&self->freeze_lock);
-  if (!parked)
-    {
-      freeze_failed (self, _("the bus did not deliver our own signal"));
-      return -1;
-    }
+  /* A second marker: where the message thread stops reading for good. */
+  if (!park_message_thread (self, name, deadline))
+    return -1;
 
   if (self->socket_fd >= 0)
     fd = dup (self->socket_fd);

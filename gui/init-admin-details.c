@@ -8,6 +8,7 @@
 #include "init-admin-details.h"
 #include "init-admin-env-editor.h"
 #include "init-admin-error.h"
+#include "init-admin-focus.h"
 #include "init-admin-history-view.h"
 #include "init-admin-log-view.h"
 #include "init-admin-process-view.h"
@@ -84,6 +85,7 @@ add_fact (InitAdminDetails *self,
   gtk_label_set_wrap (GTK_LABEL (value_label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (value_label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_selectable (GTK_LABEL (value_label), TRUE);
+  gtk_widget_set_focusable (value_label, FALSE);   /* not a Tab stop */
   gtk_widget_set_hexpand (value_label, TRUE);
   if (tooltip != NULL && tooltip[0] != '\0')
     gtk_widget_set_tooltip_text (value_label, tooltip);
@@ -702,6 +704,19 @@ init_admin_details_get_failure_text (InitAdminDetails *self)
   return gtk_widget_get_visible (self->failure_box) ? gtk_label_get_text (self->failure_label) : NULL;
 }
 
+void
+init_admin_details_focus_actions (InitAdminDetails *self)
+{
+  GtkWidget *buttons[] = { self->start_button, self->stop_button, self->restart_button };
+
+  g_return_if_fail (INIT_ADMIN_IS_DETAILS (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    if (gtk_widget_is_sensitive (buttons[i]) && gtk_widget_child_focus (buttons[i], GTK_DIR_TAB_FORWARD))
+      return;
+  gtk_widget_child_focus (GTK_WIDGET (self), GTK_DIR_TAB_FORWARD);
+}
+
 static void
 on_page_changed (InitAdminDetails *self)
 {
@@ -813,6 +828,7 @@ init_admin_details_init (InitAdminDetails *self)
   g_signal_connect_swapped (self->events_model, "items-changed", G_CALLBACK (update_events_stack), self);
   factory = init_admin_history_view_make_compact_factory ();
   gtk_list_view_set_factory (self->events_list, factory);
+  init_admin_focus_tab_past (GTK_WIDGET (self->events_list));
 
   refresh (self);
 }

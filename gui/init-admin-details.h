@@ -39,6 +39,9 @@ InitAdminJobRow *init_admin_details_get_row (InitAdminDetails *self);
 /* Show a page: "overview", "log" or "events". */
 void             init_admin_details_show_page (InitAdminDetails *self,
                                                const char       *page);
+/* Give the keyboard focus to the first action that can be used now (Start, Stop or Restart),
+ * else to the first control of the pane: Enter on a job row "opens" it. */
+void             init_admin_details_focus_actions (InitAdminDetails *self);
 /* Start with @env (what the environment dialog does). */
 void             init_admin_details_start_with_env (InitAdminDetails  *self,
                                                     const char *const *env);

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "init-admin-focus.h"
 #include "init-admin-format.h"
 #include "init-admin-history-view.h"
 #include "init-admin-resources.h"
@@ -659,6 +660,13 @@ init_admin_history_view_class_init (InitAdminHistoryViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_clear_clicked);
 }
 
+void
+init_admin_history_view_start_filter (InitAdminHistoryView *self)
+{
+  g_return_if_fail (INIT_ADMIN_IS_HISTORY_VIEW (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->filter_entry));
+}
+
 static void
 init_admin_history_view_init (InitAdminHistoryView *self)
 {
@@ -695,6 +703,7 @@ init_admin_history_view_init (InitAdminHistoryView *self)
                             G_CALLBACK (on_selected_item), self);
   g_signal_connect_swapped (self->filtered, "items-changed", G_CALLBACK (update_status), self);
   g_signal_connect (self->filtered, "items-changed", G_CALLBACK (on_shown_changed), self);
+  init_admin_focus_tab_past (GTK_WIDGET (self->column_view));
   self->at_top = TRUE;
   g_signal_connect (gtk_scrolled_window_get_vadjustment (self->scrolled), "value-changed",
                     G_CALLBACK (on_scrolled), self);

@@ -31,6 +31,8 @@ void                 init_admin_history_view_set_paused (InitAdminHistoryView *s
 void                 init_admin_history_view_clear (InitAdminHistoryView *self);
 void                 init_admin_history_view_set_filter_text (InitAdminHistoryView *self,
                                                               const char           *text);
+/* Put the keyboard focus in the filter (Ctrl+Shift+F). */
+void                 init_admin_history_view_start_filter (InitAdminHistoryView *self);
 /* The rows shown, newest first (tests). */
 GListModel *init_admin_history_view_get_shown (InitAdminHistoryView *self);
 /* Factory for the rows of the details pane's event list too. */

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "init-admin-focus.h"
 #include "init-admin-job-list.h"
 #include "init-admin-resources.h"
 #include "init-admin-slot-model.h"
@@ -46,6 +47,7 @@ struct _InitAdminJobList
   char                *search;               /* case-folded, "" for none */
   InitAdminStateFilter state_filter;
   guint                summary_idle;
+  guint                focus_idle;           /* focusing the selected row once it is laid out */
 };
 
 G_DEFINE_FINAL_TYPE (InitAdminJobList, init_admin_job_list, GTK_TYPE_WIDGET)
@@ -58,6 +60,14 @@ enum
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum
+{
+  SIGNAL_ROW_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 /* ---- filter ---- */
 
@@ -498,6 +508,70 @@ init_admin_job_list_select_row (InitAdminJobList *self,
   return TRUE;
 }
 
+/* The selected row's widget exists once the list has laid out the rows scrolled to. */
+static gboolean
+focus_idle_cb (gpointer user_data)
+{
+  InitAdminJobList *self = user_data;
+  GtkWidget *cell = self->selected_row != NULL
+                    ? g_hash_table_lookup (self->cells[COLUMN_NAME], self->selected_row) : NULL;
+
+  self->focus_idle = 0;
+  if (cell == NULL || !init_admin_focus_row_of (GTK_WIDGET (self->column_view), cell))
+    gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+  return G_SOURCE_REMOVE;
+}
+
+void
+init_admin_job_list_focus_selected (InitAdminJobList *self)
+{
+  guint position;
+
+  g_return_if_fail (INIT_ADMIN_IS_JOB_LIST (self));
+
+  position = gtk_single_selection_get_selected (self->selection);
+  if (position == GTK_INVALID_LIST_POSITION)
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+      return;
+    }
+  scroll_to (self, position);
+  if (self->focus_idle == 0)
+    self->focus_idle = g_idle_add_full (GDK_PRIORITY_REDRAW + 10, focus_idle_cb, self, NULL);
+}
+
+/* Enter in the search: the selected job if the search shows it, else the first one shown,
+ * selected and focused in the list (where Enter opens it). */
+static void
+on_search_activate (InitAdminJobList *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->slots));
+
+  if (n == 0)
+    return;
+  if (init_admin_slot_model_find (self->slots, self->selected_row) == GTK_INVALID_LIST_POSITION)
+    {
+      g_autoptr(InitAdminSlot) slot = g_list_model_get_item (G_LIST_MODEL (self->slots), 0);
+
+      init_admin_job_list_select_row (self, init_admin_slot_get_item (slot));
+    }
+  init_admin_job_list_focus_selected (self);
+}
+
+/* Enter (or a double click) on a row. */
+static void
+on_row_activate (InitAdminJobList *self,
+                 guint             position)
+{
+  g_autoptr(InitAdminSlot) slot = g_list_model_get_item (G_LIST_MODEL (self->slots), position);
+
+  if (slot == NULL || init_admin_slot_get_item (slot) == NULL)
+    return;
+  if (init_admin_slot_get_item (slot) != self->selected_row)
+    init_admin_job_list_select_row (self, init_admin_slot_get_item (slot));
+  g_signal_emit (self, signals[SIGNAL_ROW_ACTIVATED], 0);
+}
+
 void
 init_admin_job_list_start_search (InitAdminJobList *self)
 {
@@ -564,6 +638,7 @@ init_admin_job_list_dispose (GObject *object)
   if (self->slots != NULL)
     g_signal_handlers_disconnect_by_data (self->slots, self);
   g_clear_handle_id (&self->summary_idle, g_source_remove);
+  g_clear_handle_id (&self->focus_idle, g_source_remove);
   if (self->column_view != NULL)
     gtk_column_view_set_model (self->column_view, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), INIT_ADMIN_TYPE_JOB_LIST);
@@ -626,6 +701,11 @@ init_admin_job_list_class_init (InitAdminJobListClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /* Enter or a double click on a row: the window opens the job. */
+  signals[SIGNAL_ROW_ACTIVATED] =
+    g_signal_new ("row-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 0);
+
   init_admin_ensure_resources ();
   g_type_ensure (ADW_TYPE_STATUS_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, INIT_ADMIN_RESOURCE "/init-admin-job-list.ui");
@@ -637,6 +717,8 @@ init_admin_job_list_class_init (InitAdminJobListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InitAdminJobList, summary_label);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_state_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_activate);
 }
 
 static void
@@ -649,6 +731,9 @@ init_admin_job_list_init (InitAdminJobList *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   /* Filtering 5,000 rows takes about a millisecond: no need to wait for a pause in typing. */
   gtk_search_entry_set_search_delay (self->search_entry, 0);
+  /* The entry sits in a box with the state filter: GTK does not find it by itself, and keys
+   * typed at the window would go nowhere (with a warning) instead of into the search. */
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
 
   self->columns[COLUMN_NAME] = make_column (self, COLUMN_NAME, _("Job"),
                                             GTK_SORTER (gtk_string_sorter_new (property ("name"))));
@@ -679,4 +764,5 @@ init_admin_job_list_init (InitAdminJobList *self)
                             G_CALLBACK (on_selected_item), self);
   g_signal_connect_swapped (self->filtered, "items-changed", G_CALLBACK (queue_summary), self);
   g_signal_connect_swapped (self->slots, "contents-changed", G_CALLBACK (on_slots_changed), self);
+  init_admin_focus_tab_past (GTK_WIDGET (self->column_view));
 }

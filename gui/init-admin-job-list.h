@@ -30,7 +30,10 @@ InitAdminJobRow *init_admin_job_list_get_selected_row (InitAdminJobList *self);
 /* Select @row if it is shown; FALSE if the filter hides it. */
 gboolean         init_admin_job_list_select_row (InitAdminJobList *self,
                                                  InitAdminJobRow  *row);
-/* Show the search bar and focus it. */
+/* Give the keyboard focus to the selected row (scrolled into view), or to the list. */
+void             init_admin_job_list_focus_selected (InitAdminJobList *self);
+/* Show the search bar and focus it; Enter there selects the first job shown (unless the
+ * selected one is shown) and focuses it in the list.  Enter on a row emits "row-activated". */
 void             init_admin_job_list_start_search (InitAdminJobList *self);
 /* Where key presses are captured for search-as-you-type (the window). */
 void             init_admin_job_list_set_key_capture_widget (InitAdminJobList *self,

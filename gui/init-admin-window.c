@@ -196,6 +196,13 @@ on_job_selected (InitAdminWindow *self)
                                              row != NULL ? init_admin_job_row_get_job_name (row) : NULL);
 }
 
+/* Enter on a job row opens it: the focus goes to its actions. */
+static void
+on_job_activated (InitAdminWindow *self)
+{
+  init_admin_details_focus_actions (self->details);
+}
+
 static void
 on_history_selected (InitAdminWindow *self)
 {
@@ -243,6 +250,14 @@ action_search (GtkWidget  *widget,
   InitAdminWindow *self = INIT_ADMIN_WINDOW (widget);
 
   init_admin_job_list_start_search (self->job_list);
+}
+
+static void
+action_filter_history (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  init_admin_history_view_start_filter (INIT_ADMIN_WINDOW (widget)->history_view);
 }
 
 InitAdminEmitDialog *
@@ -458,6 +473,7 @@ init_admin_window_class_init (InitAdminWindowClass *klass)
   gtk_widget_class_install_property_action (widget_class, "win.bus", "bus");
   gtk_widget_class_install_action (widget_class, "win.search", NULL, action_search);
   gtk_widget_class_install_action (widget_class, "win.emit", NULL, action_emit);
+  gtk_widget_class_install_action (widget_class, "win.filter-history", NULL, action_filter_history);
   gtk_widget_class_install_action (widget_class, "win.dismiss-error", NULL, action_dismiss_error);
   gtk_widget_class_install_action (widget_class, "win.start", NULL, action_job);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, action_job);
@@ -498,6 +514,7 @@ init_admin_window_init (InitAdminWindow *self)
   g_signal_connect (self->history, "record", G_CALLBACK (on_record), self);
   g_signal_connect_swapped (self->history, "loaded", G_CALLBACK (on_history_loaded), self);
   g_signal_connect_swapped (self->job_list, "notify::selected-row", G_CALLBACK (on_job_selected), self);
+  g_signal_connect_swapped (self->job_list, "row-activated", G_CALLBACK (on_job_activated), self);
   g_signal_connect_swapped (self->history_view, "notify::selected-row",
                             G_CALLBACK (on_history_selected), self);
   g_signal_connect (self->details, "error", G_CALLBACK (on_details_error), self);

@@ -216,6 +216,106 @@ test_log_first_shown (void)
   xtest_free (xt);
 }
 
+/* ---- the keyboard around the job list ---- */
+
+/* job01 … job30, stopped, started only by hand. */
+static Xtest *
+xtest_with_thirty_jobs (const char *prefix)
+{
+  g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func (g_free);
+  Xtest *xt;
+
+  for (guint i = 1; i <= 30; i++)
+    {
+      g_ptr_array_add (jobs, g_strdup_printf ("job%02u", i));
+      g_ptr_array_add (jobs, g_strdup ("console none\nexec sleep 1000\n"));
+    }
+  g_ptr_array_add (jobs, NULL);
+  xt = xtest_new (prefix, (const char *const *) jobs->pdata);
+  return xt;
+}
+
+/* The job's goal/state as initctl says it ("start/running"), waiting up to 10 s for
+ * @want. */
+static gboolean
+wait_job_state (Xtest      *xt,
+                const char *job,
+                const char *want)
+{
+  const char *const argv[] = { g_getenv ("INITCTL"), "--session", "status", job, NULL };
+
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autofree char *out = NULL;
+
+      dbus_fixture_run (xtest_get_fixture (xt), argv, &out, NULL);
+      if (out != NULL && strstr (out, want) != NULL)
+        return TRUE;
+      xtest_pause (xt, 200);
+    }
+  return FALSE;
+}
+
+/* Ctrl+F, @text typed, Enter: the first job found is selected and focused in the list. */
+static void
+search_and_enter (Xtest      *xt,
+                  const char *text)
+{
+  xtest_key (xt, "ctrl+f");
+  xtest_type (xt, text);
+  xtest_key (xt, "Return");
+}
+
+/* Enter in the search selects the first job found: Ctrl+Shift+S then starts that one. */
+static void
+test_keyboard_enter_in_search (void)
+{
+  Xtest *xt = xtest_with_thirty_jobs ("keyboard-enter-in-search");
+  g_autofree char *shot = NULL;
+
+  search_and_enter (xt, "job17");
+  shot = xtest_screenshot (xt, "found");
+  xtest_key (xt, "ctrl+shift+s");
+  g_assert_true (wait_job_state (xt, "job17", "start/running"));
+  g_assert_true (wait_job_state (xt, "job01", "stop/waiting"));
+  xtest_free (xt);
+}
+
+/* In the list, one Tab leaves it (not one per row) for the selected job's first action:
+ * Space there starts the job the arrow keys moved to. */
+static void
+test_keyboard_tab_leaves_list (void)
+{
+  Xtest *xt = xtest_with_thirty_jobs ("keyboard-tab-leaves-list");
+  g_autofree char *shot = NULL;
+
+  search_and_enter (xt, "job1");    /* job10, focused in the list */
+  xtest_key (xt, "Down");
+  xtest_key (xt, "Down");           /* job12 */
+  xtest_key (xt, "Tab");
+  shot = xtest_screenshot (xt, "tabbed");
+  xtest_key (xt, "space");
+  g_assert_true (wait_job_state (xt, "job12", "start/running"));
+  g_assert_true (wait_job_state (xt, "job13", "stop/waiting"));
+  xtest_free (xt);
+}
+
+/* Enter on a row opens the job: the focus is on its actions, Space starts it. */
+static void
+test_keyboard_enter_on_row (void)
+{
+  Xtest *xt = xtest_with_thirty_jobs ("keyboard-enter-on-row");
+  g_autofree char *shot = NULL;
+
+  search_and_enter (xt, "job2");    /* job20, focused in the list */
+  xtest_key (xt, "Down");           /* job21 */
+  xtest_key (xt, "Return");
+  shot = xtest_screenshot (xt, "opened");
+  xtest_key (xt, "space");
+  g_assert_true (wait_job_state (xt, "job21", "start/running"));
+  xtest_free (xt);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -228,5 +328,8 @@ main (int   argc,
   g_test_add_func ("/xtest/start-env/focus-and-enter", test_start_env_focus);
   g_test_add_func ("/xtest/start-env/empty-instance-refused", test_start_env_empty_refused);
   g_test_add_func ("/xtest/log/first-shown", test_log_first_shown);
+  g_test_add_func ("/xtest/keyboard/enter-in-search", test_keyboard_enter_in_search);
+  g_test_add_func ("/xtest/keyboard/tab-leaves-list", test_keyboard_tab_leaves_list);
+  g_test_add_func ("/xtest/keyboard/enter-on-row", test_keyboard_enter_on_row);
   return g_test_run ();
 }

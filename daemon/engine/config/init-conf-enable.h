@@ -36,6 +36,6 @@ gboolean init_conf_set_enabled (const InitJobClass *klass,
  * followed by a comment. */
 gboolean init_conf_has_manual (const char *text);
 /* @text without its `manual` lines (a new string; every other line is kept as it was). */
-char    *init_conf_strip_manual (const char *text);
+char *init_conf_strip_manual (const char *text);
 
 G_END_DECLS

@@ -4,6 +4,7 @@
 #include "init-engine-private.h"
 #include "init-history.h"
 #include "init-instance.h"
+#include "init-kernel-names.h"
 #include "init-process.h"
 
 /* What we last recorded of an instance, to record only real changes. */

@@ -12,6 +12,7 @@
 #include "init-env.h"
 #include "init-error.h"
 #include "init-instance-private.h"
+#include "init-kernel-names.h"
 #include "init-log.h"
 #include "init-proc-info.h"
 #include "init-proc-tracker.h"

@@ -8,6 +8,7 @@
 #include "init-env.h"
 #include "init-instance.h"
 #include "init-instance-private.h"
+#include "init-kernel-names.h"
 #include "init-process.h"
 
 static const char *const goal_names[] = { "stop", "start", "respawn" };

@@ -13,6 +13,7 @@
 #include "init-event-operator.h"
 #include "init-instance.h"
 #include "init-instance-private.h"
+#include "init-kernel-names.h"
 #include "init-log.h"
 #include "init-process.h"
 #include "init-proc-tracker.h"

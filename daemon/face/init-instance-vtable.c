@@ -9,6 +9,7 @@
 #include "init-dbus-generated.h"
 #include "init-error.h"
 #include "init-instance-vtable.h"
+#include "init-kernel-names.h"
 #include "init-manager.h"
 #include "init-job-subtree.h"
 #include "init-object-tree.h"

@@ -16,6 +16,7 @@
 
 #include "init-error.h"
 #include "init-job-class.h"
+#include "init-kernel-names.h"
 #include "init-process.h"
 #include "init-reaper.h"
 #include "test-util.h"
@@ -1187,21 +1188,21 @@ test_signal_names (void)
       g_assert_cmpstr (name, ==, pairs[i].name);
       g_assert_cmpint (init_signal_from_name (pairs[i].name), ==, pairs[i].num);
       g_assert_cmpint (init_signal_from_name (prefixed), ==, pairs[i].num);
-      g_assert_cmpint (init_signal_from_name (number), ==, pairs[i].num);
+      g_assert_cmpint (init_signal_parse (number), ==, pairs[i].num);
     }
   rt_name = init_signal_to_name (SIGRTMIN + 1);
   g_assert_cmpstr (rt_name, ==, rt);
-  g_assert_cmpint (init_signal_from_name (rt), ==, SIGRTMIN + 1);
+  g_assert_cmpint (init_signal_parse (rt), ==, SIGRTMIN + 1);
   g_assert_cmpint (init_signal_from_name ("IOT"), ==, SIGABRT);
   g_assert_cmpint (init_signal_from_name ("CLD"), ==, SIGCHLD);
   g_assert_cmpint (init_signal_from_name ("term"), ==, -1);
   g_assert_cmpint (init_signal_from_name ("SIG"), ==, -1);
   g_assert_cmpint (init_signal_from_name ("BOGUS"), ==, -1);
   g_assert_cmpint (init_signal_from_name (""), ==, -1);
-  g_assert_cmpint (init_signal_from_name ("0"), ==, -1);
-  g_assert_cmpint (init_signal_from_name ("15x"), ==, -1);
-  g_assert_cmpint (init_signal_from_name ("-15"), ==, -1);
-  g_assert_cmpint (init_signal_from_name ("65"), ==, -1);
+  g_assert_cmpint (init_signal_parse ("0"), ==, -1);
+  g_assert_cmpint (init_signal_parse ("15x"), ==, -1);
+  g_assert_cmpint (init_signal_parse ("-15"), ==, -1);
+  g_assert_cmpint (init_signal_parse ("65"), ==, -1);
 }
 
 /* ---- reaper ---- */

@@ -8,46 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "init-job-stanza.h"
-
-/* Signal names as job files write them (with or without "SIG"). */
-static const struct
-{
-  const char *name;
-  int         signum;
-} signal_names[] = {
-  { "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT }, { "ILL", SIGILL },
-  { "TRAP", SIGTRAP }, { "ABRT", SIGABRT }, { "IOT", SIGIOT }, { "BUS", SIGBUS },
-  { "FPE", SIGFPE }, { "KILL", SIGKILL }, { "USR1", SIGUSR1 }, { "SEGV", SIGSEGV },
-  { "USR2", SIGUSR2 }, { "PIPE", SIGPIPE }, { "ALRM", SIGALRM }, { "TERM", SIGTERM },
-#ifdef SIGSTKFLT
-  { "STKFLT", SIGSTKFLT },
-#endif
-  { "CHLD", SIGCHLD }, { "CLD", SIGCHLD }, { "CONT", SIGCONT }, { "STOP", SIGSTOP },
-  { "TSTP", SIGTSTP }, { "TTIN", SIGTTIN }, { "TTOU", SIGTTOU }, { "URG", SIGURG },
-  { "XCPU", SIGXCPU }, { "XFSZ", SIGXFSZ }, { "VTALRM", SIGVTALRM }, { "PROF", SIGPROF },
-  { "WINCH", SIGWINCH }, { "IO", SIGIO }, { "POLL", SIGPOLL },
-#ifdef SIGPWR
-  { "PWR", SIGPWR },
-#endif
-  { "SYS", SIGSYS },
-};
-
-int
-init_job_signal_from_name (const char *name)
-{
-  g_return_val_if_fail (name != NULL, -1);
-
-  if (g_str_has_prefix (name, "SIG"))
-    name += 3;
-
-  for (gsize i = 0; i < G_N_ELEMENTS (signal_names); i++)
-    {
-      if (strcmp (name, signal_names[i].name) == 0)
-        return signal_names[i].signum;
-    }
-
-  return -1;
-}
+#include "init-kernel-names.h"
 
 static gboolean
 parse_signed (const char *text,
@@ -62,22 +23,6 @@ parse_signed (const char *text,
 
   *value = (int) v;
   return TRUE;
-}
-
-/* A signal name, or a number of a signal that exists. */
-static int
-parse_signal (const char *text)
-{
-  guint64 v;
-  int signum = init_job_signal_from_name (text);
-
-  if (signum > 0)
-    return signum;
-
-  if (g_ascii_string_to_unsigned (text, 10, 1, SIGRTMAX, &v, NULL))
-    return (int) v;
-
-  return -1;
 }
 
 /* A word after the stanza keyword (`kill timeout`), compared as written. */
@@ -156,7 +101,7 @@ signal_value (InitJobParser *parser,
   if (arg == NULL)
     return FALSE;
 
-  signum = parse_signal (arg);
+  signum = init_signal_parse (arg);
   if (signum < 0)
     return init_lexer_error (&parser->lexer, error, offset, INIT_PARSE_ERROR_ILLEGAL_SIGNAL,
                              _("Illegal signal, expected a signal name or 1 to %d"),
@@ -306,7 +251,7 @@ init_job_stanza_normal (InitJobParser       *parser,
         return FALSE;
 
       /* Statuses above 255 cannot be exit codes, and would alias `signum << 8`. */
-      signum = init_job_signal_from_name (arg);
+      signum = init_signal_from_name (arg);
       if (signum > 0)
         value = signum << 8;
       else if (g_ascii_string_to_unsigned (arg, 10, 0, 255, &status, NULL))
@@ -442,18 +387,6 @@ init_job_stanza_oom (InitJobParser       *parser,
   return TRUE;
 }
 
-static const struct
-{
-  const char *name;
-  int         resource;
-} limit_names[] = {
-  { "as", RLIMIT_AS }, { "core", RLIMIT_CORE }, { "cpu", RLIMIT_CPU },
-  { "data", RLIMIT_DATA }, { "fsize", RLIMIT_FSIZE }, { "memlock", RLIMIT_MEMLOCK },
-  { "msgqueue", RLIMIT_MSGQUEUE }, { "nice", RLIMIT_NICE }, { "nofile", RLIMIT_NOFILE },
-  { "nproc", RLIMIT_NPROC }, { "rss", RLIMIT_RSS }, { "rtprio", RLIMIT_RTPRIO },
-  { "sigpending", RLIMIT_SIGPENDING }, { "stack", RLIMIT_STACK },
-};
-
 static gboolean
 limit_value (InitJobParser *parser,
              rlim_t        *value,
@@ -489,16 +422,12 @@ init_job_stanza_limit (InitJobParser       *parser,
   gsize offset;
   g_autofree char *name = init_lexer_next_arg (&parser->lexer, &offset, error);
   struct rlimit limit;
-  int resource = -1;
+  int resource;
 
   if (name == NULL)
     return FALSE;
 
-  for (gsize i = 0; i < G_N_ELEMENTS (limit_names); i++)
-    {
-      if (strcmp (name, limit_names[i].name) == 0)
-        resource = limit_names[i].resource;
-    }
+  resource = init_limit_from_name (name);
   if (resource < 0)
     return init_lexer_error (&parser->lexer, error, offset, INIT_PARSE_ERROR_UNKNOWN_STANZA,
                              "%s", _("Unknown stanza, expected limit as, core, cpu, data, fsize, "

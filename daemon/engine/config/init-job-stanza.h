@@ -52,9 +52,6 @@ void     init_job_parser_warn (InitJobParser *parser,
                                gsize          offset,
                                const char    *text);
 
-/* "TERM" / "SIGTERM" to 15; -1 if not a known signal name (numbers are not names). */
-int      init_job_signal_from_name (const char *name);
-
 gboolean init_job_stanza_expect (InitJobParser *parser, const InitJobStanza *stanza,
                                  gsize keyword, GError **error);
 gboolean init_job_stanza_kill (InitJobParser *parser, const InitJobStanza *stanza,

@@ -10,6 +10,7 @@
 #include "init-error.h"
 #include "init-job-class-fields.h"
 #include "init-job-class-save.h"
+#include "init-kernel-names.h"
 
 /* The version of this codec, written as "format".  Key meanings never change within a
  * format: a field whose meaning changes gets a new key, so readers only ever need to know
@@ -63,41 +64,6 @@ enum_name (const InitJobClassField *field,
          ? init_expect_type_to_string (value) : init_console_type_to_string (value);
 }
 
-/* `limit` resource names, as job files write them. */
-static const struct
-{
-  const char *name;
-  int         resource;
-} limit_names[] = {
-  { "as", RLIMIT_AS }, { "core", RLIMIT_CORE }, { "cpu", RLIMIT_CPU },
-  { "data", RLIMIT_DATA }, { "fsize", RLIMIT_FSIZE }, { "memlock", RLIMIT_MEMLOCK },
-  { "msgqueue", RLIMIT_MSGQUEUE }, { "nice", RLIMIT_NICE }, { "nofile", RLIMIT_NOFILE },
-  { "nproc", RLIMIT_NPROC }, { "rss", RLIMIT_RSS }, { "rtprio", RLIMIT_RTPRIO },
-  { "sigpending", RLIMIT_SIGPENDING }, { "stack", RLIMIT_STACK },
-};
-
-static const char *
-limit_name (int resource)
-{
-  for (gsize i = 0; i < G_N_ELEMENTS (limit_names); i++)
-    {
-      if (limit_names[i].resource == resource)
-        return limit_names[i].name;
-    }
-  return NULL;
-}
-
-static int
-limit_from_name (const char *name)
-{
-  for (gsize i = 0; i < G_N_ELEMENTS (limit_names); i++)
-    {
-      if (strcmp (limit_names[i].name, name) == 0)
-        return limit_names[i].resource;
-    }
-  return -1;
-}
-
 static GVariant *
 strv_to_variant (const GPtrArray *list)
 {
@@ -130,7 +96,7 @@ limits_to_variant (const InitJobClass *klass)
   for (int i = 0; i < INIT_N_LIMITS; i++)
     {
       const struct rlimit *limit = init_job_class_get_limit (klass, i);
-      const char *name = limit_name (i);
+      const char *name = init_limit_to_name (i);
 
       /* The parser only sets the resources it can name. */
       if (limit != NULL && name != NULL)
@@ -372,7 +338,7 @@ limits_from_variant (InitJobClass            *klass,
   g_variant_iter_init (&iter, value);
   while (g_variant_iter_next (&iter, "{&s(tt)}", &name, &soft, &hard))
     {
-      int resource = limit_from_name (name);
+      int resource = init_limit_from_name (name);
       struct rlimit limit;
 
       if (resource < 0 || resource >= INIT_N_LIMITS)

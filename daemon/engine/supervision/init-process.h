@@ -39,10 +39,5 @@ gboolean  init_process_needs_shell (const InitProcessDef *def);
 void      init_process_kill (pid_t pid,
                              int   signum);
 
-/* Signal name without "SIG" ("TERM"), or the number as text for unknown signals.
- * Returns a newly allocated string. */
-char *init_signal_to_name (int signum);
-/* "TERM", "SIGTERM" or "15" to 15; -1 if unknown. */
-int       init_signal_from_name (const char *name);
 
 G_END_DECLS

@@ -112,6 +112,8 @@ init_job_view_init (InitJobView *view,
   view->enabled = init_conf_is_enabled (entry->pending != NULL ? entry->pending : entry->klass);
 }
 
+/* Long because it is the Job interface's property table: one short case per property, in
+ * the XML's order; a property added to the XML gets its case here and nowhere else. */
 static void
 write_value (InitVariantWriter *writer,
              Prop               prop,

@@ -11,44 +11,11 @@
 #include "init-job-vtable.h"
 #include "init-manager.h"
 #include "init-memory.h"
-#include "init-object-tree.h"
+#include "init-object-tree-private.h"
 #include "init-subscribers.h"
 #include "init-variant-writer.h"
 
 #define OBJECT_MANAGER_INTERFACE "org.freedesktop.DBus.ObjectManager"
-
-/* An exported instance. */
-typedef struct
-{
-  InitInstance    *job;
-  char            *path;
-  char            *job_path;
-  guint            registration;   /* 0 while detached */
-  InitInstanceView sent;           /* what clients were told last */
-  gboolean         dirty;          /* changed since */
-} Instance;
-
-struct _InitObjectTree
-{
-  GObject parent_instance;
-
-  InitManager     *manager;          /* not owned: it owns us */
-  InitEngine      *engine;
-  GDBusConnection *connection;
-  guint            manager_registration;
-  guint            subtree_registration;
-
-  GHashTable *instances;             /* InitInstance* -> Instance* (owned) */
-  GHashTable *paths;                 /* instance path -> Instance* */
-  /* The definition clients were told of, per job, to send only what a change changed. */
-  GHashTable *announced;             /* InitJob* (ref) -> Announced*: what clients know */
-
-  InitSubscribers *subscribers;      /* who follows the signals (none: none are sent) */
-
-  GPtrArray *dirty_jobs;             /* InitJob* (ref) */
-  GPtrArray *dirty_instances;        /* InitInstance* (ref) */
-  guint      flush_id;
-};
 
 G_DEFINE_FINAL_TYPE (InitObjectTree, init_object_tree, G_TYPE_OBJECT)
 
@@ -131,27 +98,6 @@ emit_interfaces_removed (InitObjectTree *self,
                          g_variant_new ("(o^as)", path, names));
 }
 
-/* Open (o a{sa{sv}}) up to the property dict of @interface_name at @path. */
-static void
-open_object (InitVariantWriter *writer,
-             const char        *path,
-             const char        *interface_name)
-{
-  init_variant_writer_open_tuple (writer, INIT_VARIANT_ALIGN_8, FALSE);
-  init_variant_writer_string (writer, path);
-  init_variant_writer_open_array (writer, INIT_VARIANT_ALIGN_8, FALSE);
-  init_variant_writer_open_tuple (writer, INIT_VARIANT_ALIGN_8, FALSE);
-  init_variant_writer_string (writer, interface_name);
-}
-
-static void
-close_object (InitVariantWriter *writer)
-{
-  init_variant_writer_close_tuple (writer);
-  init_variant_writer_close_array (writer);
-  init_variant_writer_close_tuple (writer);
-}
-
 /* ---- jobs: what clients were told ---- */
 
 typedef struct
@@ -176,16 +122,6 @@ instance_free (Instance *inst)
   g_free (inst->path);
   g_free (inst->job_path);
   g_free (inst);
-}
-
-static void
-write_instance (InitVariantWriter *writer,
-                Instance          *inst)
-{
-  open_object (writer, inst->path, INIT_INSTANCE_INTERFACE);
-  init_instance_vtable_write_properties (writer, inst->job, inst->job_path, &inst->sent,
-                                         INIT_INSTANCE_ALL_PROPERTIES);
-  close_object (writer);
 }
 
 static void
@@ -256,7 +192,7 @@ init_object_tree_instance_added (InitObjectTree *self,
   {
     InitVariantWriter *writer = init_variant_writer_new (512);
 
-    write_instance (writer, inst);
+    init_object_tree_write_instance (writer, inst);
     init_object_tree_emit (self, INIT_MANAGER_PATH, OBJECT_MANAGER_INTERFACE, "InterfacesAdded",
                            init_variant_writer_finish (writer, G_VARIANT_TYPE ("(oa{sa{sv}})")));
   }
@@ -368,9 +304,9 @@ init_object_tree_job_added (InitObjectTree *self,
       InitVariantWriter *writer = init_variant_writer_new (1024);
       g_autofree char *path = init_dbus_job_path (entry->name);
 
-      open_object (writer, path, INIT_JOB_INTERFACE);
+      init_object_tree_open_object (writer, path, INIT_JOB_INTERFACE);
       init_job_vtable_write_properties (writer, entry);
-      close_object (writer);
+      init_object_tree_close_object (writer);
       init_object_tree_emit (self, INIT_MANAGER_PATH, OBJECT_MANAGER_INTERFACE, "InterfacesAdded",
                              init_variant_writer_finish (writer, G_VARIANT_TYPE ("(oa{sa{sv}})")));
     }
@@ -537,118 +473,6 @@ object_manager_info (void)
   return node->interfaces[0];
 }
 
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
-}
-
-/* @entry's exported instances, sorted by instance name, into @out (emptied first). */
-static void
-sorted_instances (InitObjectTree *self,
-                  InitJob        *entry,
-                  GPtrArray      *out)
-{
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();
-  GHashTableIter iter;
-  gpointer key;
-
-  g_ptr_array_set_size (out, 0);
-  if (g_hash_table_size (entry->instances) == 0)
-    return;
-  g_hash_table_iter_init (&iter, entry->instances);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_ptr_array_add (names, key);
-  g_ptr_array_sort (names, compare_names);
-  for (guint j = 0; j < names->len; j++)
-    {
-      InitInstance *job = g_hash_table_lookup (entry->instances, g_ptr_array_index (names, j));
-      Instance *inst = g_hash_table_lookup (self->instances, job);
-
-      if (inst != NULL)
-        g_ptr_array_add (out, inst);
-    }
-}
-
-/* Every job (in load order) with its instances (by name), straight into the reply. */
-static GVariant *
-write_managed_objects (InitObjectTree *self)
-{
-  g_autoptr(GPtrArray) entries = init_engine_list (self->engine);
-  g_autoptr(GString) path = g_string_sized_new (128);
-  g_autoptr(GPtrArray) instances = g_ptr_array_new ();
-  /* About 700 bytes a job: reserve once rather than grow by doubling. */
-  InitVariantWriter *writer = init_variant_writer_new (1024 + entries->len * 768);
-
-  init_variant_writer_open_tuple (writer, INIT_VARIANT_ALIGN_8, FALSE);
-  init_variant_writer_open_array (writer, INIT_VARIANT_ALIGN_8, FALSE);
-  for (guint i = 0; i < entries->len; i++)
-    {
-      InitJob *entry = g_ptr_array_index (entries, i);
-
-      g_string_assign (path, INIT_DBUS_JOBS_PATH "/");
-      init_dbus_append_escaped (path, entry->name);
-      open_object (writer, path->str, INIT_JOB_INTERFACE);
-      init_job_vtable_write_properties (writer, entry);
-      close_object (writer);
-
-      sorted_instances (self, entry, instances);
-      for (guint j = 0; j < instances->len; j++)
-        write_instance (writer, g_ptr_array_index (instances, j));
-    }
-  init_variant_writer_close_array (writer);
-  init_variant_writer_close_tuple (writer);
-  return init_variant_writer_finish (writer, G_VARIANT_TYPE ("(a{oa{sa{sv}}})"));
-}
-
-GVariant *
-init_object_tree_list_jobs (InitObjectTree *self)
-{
-  g_autoptr(GPtrArray) entries = NULL;
-  g_autoptr(GString) path = g_string_sized_new (128);
-  g_autoptr(GPtrArray) instances = g_ptr_array_new ();
-  InitVariantWriter *writer;
-
-  g_return_val_if_fail (INIT_IS_OBJECT_TREE (self), NULL);
-
-  /* Values never older than a signal that follows the reply (as GetManagedObjects). */
-  init_object_tree_flush (self);
-  entries = init_engine_list (self->engine);
-  /* A job without instances takes about 80 bytes: its name, description and path. */
-  writer = init_variant_writer_new (256 + entries->len * 96);
-  init_variant_writer_open_tuple (writer, INIT_VARIANT_ALIGN_8, FALSE);
-  init_variant_writer_open_array (writer, INIT_VARIANT_ALIGN_8, FALSE);
-  for (guint i = 0; i < entries->len; i++)
-    {
-      InitJob *entry = g_ptr_array_index (entries, i);
-
-      g_string_assign (path, INIT_DBUS_JOBS_PATH "/");
-      init_dbus_append_escaped (path, entry->name);
-      init_variant_writer_open_tuple (writer, INIT_VARIANT_ALIGN_8, FALSE);
-      init_variant_writer_string (writer, entry->name);
-      init_variant_writer_string (writer, entry->klass->description);
-      init_variant_writer_string (writer, path->str);
-      init_variant_writer_open_array (writer, INIT_VARIANT_ALIGN_8, FALSE);
-      sorted_instances (self, entry, instances);
-      for (guint j = 0; j < instances->len; j++)
-        {
-          Instance *inst = g_ptr_array_index (instances, j);
-
-          init_variant_writer_open_tuple (writer, INIT_VARIANT_ALIGN_8, FALSE);
-          init_variant_writer_string (writer, inst->path);
-          init_instance_vtable_write_properties (writer, inst->job, inst->job_path, &inst->sent,
-                                                 INIT_INSTANCE_ALL_PROPERTIES);
-          init_variant_writer_close_tuple (writer);
-        }
-      init_variant_writer_close_array (writer);
-      init_variant_writer_close_tuple (writer);
-    }
-  init_variant_writer_close_array (writer);
-  init_variant_writer_close_tuple (writer);
-  return init_variant_writer_finish (writer, G_VARIANT_TYPE ("(a(ssoa(oa{sv})))"));
-}
-
 static void
 object_manager_method_call (GDBusConnection       *connection,
                             const char            *sender,
@@ -664,7 +488,7 @@ object_manager_method_call (GDBusConnection       *connection,
   /* GetManagedObjects is the only method; GDBus refused anything else.  Pending changes go
    * first, so the reply's values are never older than a signal that follows it. */
   init_object_tree_flush (self);
-  g_dbus_method_invocation_return_value (invocation, write_managed_objects (self));
+  g_dbus_method_invocation_return_value (invocation, init_object_tree_write_managed_objects (self));
   /* Megabytes were allocated for that reply: give them back once it is out. */
   init_memory_trim_soon ();
 }

@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 
 /* Signal name without "SIG" ("TERM"), or the number as text for unknown signals.
  * Returns a newly allocated string. */
-char       *init_signal_to_name (int signum);
+char *init_signal_to_name (int signum);
 /* "TERM" or "SIGTERM" to 15; -1 if not a known signal name (numbers are not names). */
 int         init_signal_from_name (const char *name);
 /* A signal name, or the number of a signal that exists ("15"); -1 otherwise. */

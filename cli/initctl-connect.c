@@ -316,6 +316,27 @@ initctl_get_job_path (Initctl    *ctl,
   return path;
 }
 
+char *
+initctl_get_instance_path (Initctl *ctl,
+                           char   **args,
+                           GError **error)
+{
+  g_autofree char *job_path = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  char *path = NULL;
+
+  if (!initctl_check_utf8 (args, error) || !initctl_connect (ctl, error))
+    return NULL;
+  job_path = initctl_get_job_path (ctl, args[0], error);
+  if (job_path == NULL)
+    return NULL;
+  reply = initctl_call (ctl, job_path, init_dbus_job_interface_info (), "GetInstance",
+                        g_variant_new ("(^as)", args + 1), INITCTL_CALL_NONE, error);
+  if (reply != NULL)
+    g_variant_get (reply, "(o)", &path);
+  return path;
+}
+
 /* A GLib service that returns an error it received itself (say polkit's
  * InteractiveAuthorizationRequired) with g_dbus_method_invocation_return_gerror() sends it
  * as org.gtk.GDBus.UnmappedGError.… with the real name inside the message: look there too. */

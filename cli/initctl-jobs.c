@@ -213,31 +213,18 @@ initctl_cmd_reload (Initctl *ctl,
                     char   **args)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
-  g_autofree char *job_path = NULL;
-  const char *path = NULL;
+  g_autoptr(GVariant) done = NULL;
+  g_autofree char *path = NULL;
 
   if (args[0] == NULL)
     return initctl_usage_error (ctl, _("missing job name"));
-  if (!initctl_check_utf8 (args, &error) || !initctl_connect (ctl, &error))
+  path = initctl_get_instance_path (ctl, args, &error);
+  if (path == NULL)
     return initctl_report_error (ctl, error);
-  job_path = initctl_get_job_path (ctl, args[0], &error);
-  if (job_path == NULL)
+  done = initctl_call (ctl, path, init_dbus_instance_interface_info (), "Reload", NULL,
+                       INITCTL_CALL_CHANGES, &error);
+  if (done == NULL)
     return initctl_report_error (ctl, error);
-  reply = initctl_call (ctl, job_path, init_dbus_job_interface_info (), "GetInstance",
-                        g_variant_new ("(^as)", args + 1), INITCTL_CALL_NONE, &error);
-  if (reply == NULL)
-    return initctl_report_error (ctl, error);
-  g_variant_get (reply, "(&o)", &path);
-
-  {
-    g_autoptr(GVariant) done = NULL;
-
-    done = initctl_call (ctl, path, init_dbus_instance_interface_info (), "Reload", NULL,
-                         INITCTL_CALL_CHANGES, &error);
-    if (done == NULL)
-      return initctl_report_error (ctl, error);
-  }
   return INITCTL_EXIT_OK;
 }
 

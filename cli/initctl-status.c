@@ -198,23 +198,12 @@ initctl_cmd_status (Initctl *ctl,
                     char   **args)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
-  g_autofree char *job_path = NULL;
-  const char *path = NULL;
+  g_autofree char *path = NULL;
 
   if (args[0] == NULL)
     return initctl_usage_error (ctl, _("missing job name"));
-  if (!initctl_check_utf8 (args, &error) || !initctl_connect (ctl, &error))
-    return initctl_report_error (ctl, error);
-  job_path = initctl_get_job_path (ctl, args[0], &error);
-  if (job_path == NULL)
-    return initctl_report_error (ctl, error);
-
-  reply = initctl_call (ctl, job_path, init_dbus_job_interface_info (), "GetInstance",
-                        g_variant_new ("(^as)", args + 1), INITCTL_CALL_NONE, &error);
-  if (reply != NULL)
-    g_variant_get (reply, "(&o)", &path);
-  else
+  path = initctl_get_instance_path (ctl, args, &error);
+  if (path == NULL)
     {
       g_autofree char *name = initctl_error_name (error);
 

@@ -111,6 +111,11 @@ GVariant *initctl_get_managed_objects (Initctl *ctl,
 char *initctl_get_job_path (Initctl    *ctl,
                             const char *name,
                             GError    **error);
+/* `JOB [KEY=VALUE…]` in @args: checks them, connects, and asks the job for the instance they
+ * name (Job.GetInstance); its path, or NULL with @error. */
+char *initctl_get_instance_path (Initctl *ctl,
+                                 char   **args,
+                                 GError **error);
 /* Print @error the way Upstart did ("<prog>: <message>") and return its exit status. */
 int        initctl_report_error (Initctl      *ctl,
                                  const GError *error);

@@ -12,8 +12,8 @@
 /* Open (o a{sa{sv}}) up to the property dict of @interface_name at @path. */
 void
 init_object_tree_open_object (InitVariantWriter *writer,
-             const char        *path,
-             const char        *interface_name)
+                              const char        *path,
+                              const char        *interface_name)
 {
   init_variant_writer_open_tuple (writer, INIT_VARIANT_ALIGN_8, FALSE);
   init_variant_writer_string (writer, path);
@@ -32,7 +32,7 @@ init_object_tree_close_object (InitVariantWriter *writer)
 
 void
 init_object_tree_write_instance (InitVariantWriter *writer,
-                Instance          *inst)
+                                 Instance          *inst)
 {
   init_object_tree_open_object (writer, inst->path, INIT_INSTANCE_INTERFACE);
   init_instance_vtable_write_properties (writer, inst->job, inst->job_path, &inst->sent,

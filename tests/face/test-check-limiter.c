@@ -54,10 +54,10 @@ record_start (gpointer data)
 
 /* Submit a check for @uid; TRUE if accepted (started now or queued). */
 static gboolean
-submit (Fixture  *fx,
-        guint32   uid,
-        gboolean  interactive,
-        GError  **error)
+submit (Fixture *fx,
+        guint32  uid,
+        gboolean interactive,
+        GError **error)
 {
   Check *check = g_new0 (Check, 1);
 
@@ -312,8 +312,8 @@ test_warn_limit_burst (void)
 }
 
 #define ADD(path, func) \
-        g_test_add ("/face/check-limiter/" path, Fixture, NULL, fixture_setup, func, \
-                    fixture_teardown)
+  g_test_add ("/face/check-limiter/" path, Fixture, NULL, fixture_setup, func, \
+              fixture_teardown)
 
 int
 main (int argc, char **argv)

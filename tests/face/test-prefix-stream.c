@@ -142,8 +142,8 @@ test_no_prefix (void)
 }
 
 static gboolean
-source_fired (GObject  *stream,
-              gpointer  user_data)
+source_fired (GObject *stream,
+              gpointer user_data)
 {
   gboolean *fired = user_data;
 

@@ -64,6 +64,7 @@ init_admin_application_startup (GApplication *application)
   const char *search[] = { "<Control>f", NULL };
   const char *emit[] = { "<Control>e", NULL };
   const char *filter_history[] = { "<Control><Shift>f", NULL };
+  const char *back[] = { "<Alt>Left", NULL };
   const char *start[] = { "<Control><Shift>s", NULL };
   const char *stop[] = { "<Control><Shift>t", NULL };
   const char *restart[] = { "<Control><Shift>r", NULL };
@@ -81,6 +82,7 @@ init_admin_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (app, "win.search", search);
   gtk_application_set_accels_for_action (app, "win.emit", emit);
   gtk_application_set_accels_for_action (app, "win.filter-history", filter_history);
+  gtk_application_set_accels_for_action (app, "win.back", back);
   gtk_application_set_accels_for_action (app, "win.start", start);
   gtk_application_set_accels_for_action (app, "win.stop", stop);
   gtk_application_set_accels_for_action (app, "win.restart", restart);

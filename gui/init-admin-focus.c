@@ -25,10 +25,54 @@ focusable_in (GtkWidget *widget,
   return !forward && gtk_widget_get_focusable (widget) ? widget : NULL;
 }
 
-/* Focus the first control after (before) @list: in its later (earlier) siblings, then its
- * parent's, up to the window, which wraps around to its start (end).  GTK's own walk cannot
- * be used: it enters the focused row first (and the list moves to its next row), and it
- * follows each container's last focused child, even into a hidden stack page. */
+/* Reading order within one parent: top to bottom, then left to right (widget order is not
+ * it: AdwLeaflet puts the page shown last, to draw it on top). */
+static int
+compare_reading (gconstpointer a,
+                 gconstpointer b)
+{
+  const graphene_rect_t *ra = g_object_get_data (*(GObject **) a, "init-admin-bounds");
+  const graphene_rect_t *rb = g_object_get_data (*(GObject **) b, "init-admin-bounds");
+
+  if ((int) ra->origin.y != (int) rb->origin.y)
+    return (int) ra->origin.y < (int) rb->origin.y ? -1 : 1;
+  if ((int) ra->origin.x != (int) rb->origin.x)
+    return (int) ra->origin.x < (int) rb->origin.x ? -1 : 1;
+  return 0;
+}
+
+/* @parent's shown children in reading order; @w's index in it is *at. */
+static GPtrArray *
+children_in_reading_order (GtkWidget *parent,
+                           GtkWidget *w,
+                           guint     *at)
+{
+  GPtrArray *children = g_ptr_array_new ();
+
+  for (GtkWidget *child = gtk_widget_get_first_child (parent); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      graphene_rect_t *bounds = g_new0 (graphene_rect_t, 1);
+
+      if (!gtk_widget_get_mapped (child) || !gtk_widget_compute_bounds (child, parent, bounds))
+        {
+          g_free (bounds);
+          continue;
+        }
+      g_object_set_data_full (G_OBJECT (child), "init-admin-bounds", bounds, g_free);
+      g_ptr_array_add (children, child);
+    }
+  g_ptr_array_sort (children, compare_reading);
+  if (!g_ptr_array_find (children, w, at))
+    *at = children->len;
+  return children;
+}
+
+/* Focus the first control after (before) @list: in the widgets after (before) it in reading
+ * order, then after its parent, up to the window, which wraps around to its start (end).
+ * GTK's own walk cannot be used: it enters the focused row first (and the list moves to
+ * its next row), and it follows each container's last focused child, even into a hidden
+ * stack page. */
 static void
 focus_past (GtkWidget *list,
             gboolean   forward)
@@ -36,17 +80,23 @@ focus_past (GtkWidget *list,
   GtkRoot *root = gtk_widget_get_root (list);
 
   for (GtkWidget *w = list; w != NULL && w != GTK_WIDGET (root); w = gtk_widget_get_parent (w))
-    for (GtkWidget *sib = forward ? gtk_widget_get_next_sibling (w) : gtk_widget_get_prev_sibling (w);
-         sib != NULL; sib = forward ? gtk_widget_get_next_sibling (sib) : gtk_widget_get_prev_sibling (sib))
-      {
-        GtkWidget *found = focusable_in (sib, forward);
+    {
+      guint at;
+      g_autoptr(GPtrArray) children = children_in_reading_order (gtk_widget_get_parent (w), w, &at);
 
-        if (found != NULL)
-          {
-            gtk_widget_grab_focus (found);
-            return;
-          }
-      }
+      for (guint i = at; children->len > 0 && (forward ? i + 1 < children->len : i > 0);)
+        {
+          GtkWidget *found;
+
+          i = forward ? i + 1 : i - 1;
+          found = focusable_in (g_ptr_array_index (children, i), forward);
+          if (found != NULL)
+            {
+              gtk_widget_grab_focus (found);
+              return;
+            }
+        }
+    }
   gtk_root_set_focus (root, NULL);
   gtk_widget_child_focus (GTK_WIDGET (root), forward ? GTK_DIR_TAB_FORWARD : GTK_DIR_TAB_BACKWARD);
 }

@@ -21,6 +21,8 @@ struct _InitAdminWindow
   GtkLabel             *error_message;
   GtkStack             *main_stack;
   AdwStatusPage        *status_page;
+  AdwLeaflet           *jobs_leaflet;
+  GtkWidget            *back_button;
   InitAdminJobList     *job_list;
   InitAdminDetails     *details;
   InitAdminHistoryView *history_view;
@@ -196,11 +198,42 @@ on_job_selected (InitAdminWindow *self)
                                              row != NULL ? init_admin_job_row_get_job_name (row) : NULL);
 }
 
-/* Enter on a job row opens it: the focus goes to its actions. */
+/* Enter on a job row opens it: the job's page when the window is narrow, and the focus on
+ * its actions. */
 static void
 on_job_activated (InitAdminWindow *self)
 {
+  if (adw_leaflet_get_folded (self->jobs_leaflet))
+    adw_leaflet_set_visible_child (self->jobs_leaflet, GTK_WIDGET (self->details));
   init_admin_details_focus_actions (self->details);
+}
+
+/* The back button shows where there is a list to go back to; back in the list (the button,
+* Alt+Left, a swipe), the focus is on the job it came from, not lost in the hidden page. */
+static void
+on_leaflet_changed (InitAdminWindow *self)
+{
+  gboolean folded = adw_leaflet_get_folded (self->jobs_leaflet);
+  gboolean on_job = adw_leaflet_get_visible_child (self->jobs_leaflet) == GTK_WIDGET (self->details);
+  gboolean can_go_back = folded && on_job
+                         && g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "content") == 0;
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (folded && !on_job && (focus == NULL || gtk_widget_is_ancestor (focus, GTK_WIDGET (self->details))))
+    init_admin_job_list_focus_selected (self->job_list);
+  gtk_widget_set_visible (self->back_button, can_go_back);
+  /* Alt+Left is the window's (the leaflet's own works only while the focus is in it). */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back", can_go_back);
+}
+
+static void
+action_back (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  InitAdminWindow *self = INIT_ADMIN_WINDOW (widget);
+
+  adw_leaflet_set_visible_child (self->jobs_leaflet, GTK_WIDGET (self->job_list));
 }
 
 static void
@@ -474,6 +507,7 @@ init_admin_window_class_init (InitAdminWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, action_search);
   gtk_widget_class_install_action (widget_class, "win.emit", NULL, action_emit);
   gtk_widget_class_install_action (widget_class, "win.filter-history", NULL, action_filter_history);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, action_back);
   gtk_widget_class_install_action (widget_class, "win.dismiss-error", NULL, action_dismiss_error);
   gtk_widget_class_install_action (widget_class, "win.start", NULL, action_job);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, action_job);
@@ -494,6 +528,8 @@ init_admin_window_class_init (InitAdminWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InitAdminWindow, error_message);
   gtk_widget_class_bind_template_child (widget_class, InitAdminWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, InitAdminWindow, status_page);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminWindow, jobs_leaflet);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, InitAdminWindow, job_list);
   gtk_widget_class_bind_template_child (widget_class, InitAdminWindow, details);
   gtk_widget_class_bind_template_child (widget_class, InitAdminWindow, history_view);
@@ -515,6 +551,12 @@ init_admin_window_init (InitAdminWindow *self)
   g_signal_connect_swapped (self->history, "loaded", G_CALLBACK (on_history_loaded), self);
   g_signal_connect_swapped (self->job_list, "notify::selected-row", G_CALLBACK (on_job_selected), self);
   g_signal_connect_swapped (self->job_list, "row-activated", G_CALLBACK (on_job_activated), self);
+  g_signal_connect_swapped (self->jobs_leaflet, "notify::folded", G_CALLBACK (on_leaflet_changed), self);
+  g_signal_connect_swapped (self->jobs_leaflet, "notify::visible-child",
+                            G_CALLBACK (on_leaflet_changed), self);
+  g_signal_connect_swapped (self->main_stack, "notify::visible-child",
+                            G_CALLBACK (on_leaflet_changed), self);
+  on_leaflet_changed (self);
   g_signal_connect_swapped (self->history_view, "notify::selected-row",
                             G_CALLBACK (on_history_selected), self);
   g_signal_connect (self->details, "error", G_CALLBACK (on_details_error), self);

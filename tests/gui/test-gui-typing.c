@@ -316,6 +316,35 @@ test_keyboard_enter_on_row (void)
   xtest_free (xt);
 }
 
+/* ---- a narrow window ---- */
+
+/* Narrowed to 600 px, the window is 600 px wide (it would not go below 831 px), shows the
+ * list alone; Enter opens the job alone (Space starts it there), Alt+Left goes back. */
+static void
+test_layout_narrow (void)
+{
+  Xtest *xt = xtest_with_thirty_jobs ("layout-narrow");
+  g_autofree char *shot = NULL;
+
+  xtest_resize (xt, 600, 600);
+  g_assert_cmpuint (xtest_window_width (xt), <=, 600);
+  search_and_enter (xt, "job2");    /* job20, focused in the list */
+  shot = xtest_screenshot (xt, "list");
+  xtest_key (xt, "Return");
+  g_clear_pointer (&shot, g_free);
+  shot = xtest_screenshot (xt, "job");
+  xtest_key (xt, "space");
+  g_assert_true (wait_job_state (xt, "job20", "start/running"));
+  xtest_key (xt, "alt+Left");
+  g_clear_pointer (&shot, g_free);
+  shot = xtest_screenshot (xt, "back");
+  xtest_key (xt, "Down");           /* back in the list, on job20: job21 */
+  xtest_key (xt, "Return");
+  xtest_key (xt, "space");
+  g_assert_true (wait_job_state (xt, "job21", "start/running"));
+  xtest_free (xt);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -331,5 +360,6 @@ main (int   argc,
   g_test_add_func ("/xtest/keyboard/enter-in-search", test_keyboard_enter_in_search);
   g_test_add_func ("/xtest/keyboard/tab-leaves-list", test_keyboard_tab_leaves_list);
   g_test_add_func ("/xtest/keyboard/enter-on-row", test_keyboard_enter_on_row);
+  g_test_add_func ("/xtest/layout/narrow", test_layout_narrow);
   return g_test_run ();
 }

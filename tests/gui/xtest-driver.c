@@ -99,6 +99,44 @@ xtest_window_shown (Xtest      *xt,
   return xdotool (xt, args, &out) == 0 && out != NULL && out[0] != '\0';
 }
 
+/* The app's main window, as xdotool names it. */
+static char *
+main_window_id (Xtest *xt)
+{
+  const char *const args[] = { "search", "--onlyvisible", "--name", "^Init Admin$", NULL };
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (xdotool (xt, args, &out), ==, 0);
+  g_assert_nonnull (out);
+  return g_strndup (out, strcspn (out, "\n"));
+}
+
+void
+xtest_resize (Xtest *xt,
+              guint  width,
+              guint  height)
+{
+  g_autofree char *id = main_window_id (xt);
+  g_autofree char *w = g_strdup_printf ("%u", width);
+  g_autofree char *h = g_strdup_printf ("%u", height);
+  const char *const args[] = { "windowsize", "--sync", id, w, h, NULL };
+
+  g_test_message ("resize %s×%s", w, h);
+  xdotool (xt, args, NULL);    /* --sync fails when the window refuses the size */
+  xtest_pause (xt, 800);
+}
+
+guint
+xtest_window_width (Xtest *xt)
+{
+  g_autofree char *id = main_window_id (xt);
+  XWindowAttributes attrs;
+
+  XSync (xt->display, False);
+  g_assert_true (XGetWindowAttributes (xt->display, (Window) g_ascii_strtoull (id, NULL, 10), &attrs));
+  return attrs.width;
+}
+
 gboolean
 xtest_wait_window (Xtest      *xt,
                    const char *title)

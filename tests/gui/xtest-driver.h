@@ -46,6 +46,13 @@ gboolean     xtest_wait_window (Xtest      *xt,
 /* Whether a window whose title matches @title is shown now. */
 gboolean     xtest_window_shown (Xtest      *xt,
                                  const char *title);
+/* Resize the app's main window as a person dragging its edge would (the window manager
+ * honours the window's minimum size), then pause. */
+void         xtest_resize (Xtest *xt,
+                           guint  width,
+                           guint  height);
+/* The width of the app's main window now. */
+guint        xtest_window_width (Xtest *xt);
 /* How many popups (override-redirect windows: completion lists, menus, tooltips) are
  * mapped now. */
 guint        xtest_count_popups (Xtest *xt);

@@ -4,6 +4,7 @@
 #include "init-event-operator.h"
 #include "init-file-source.h"
 #include "init-sources.h"
+#include "init-udev-source.h"
 
 struct _InitSources
 {
@@ -12,6 +13,7 @@ struct _InitSources
   guint           idle_id;
   GPtrArray      *all;     /* InitSource *, owned */
   InitFileSource *files;   /* one of them */
+  InitUdevSource *udev;    /* one of them */
 };
 
 gboolean
@@ -139,6 +141,8 @@ init_sources_new (InitEngine *engine)
   sources->all = g_ptr_array_new_with_free_func (source_free);
   sources->files = init_file_source_new (emit_file, sources);
   g_ptr_array_add (sources->all, sources->files);
+  sources->udev = init_udev_source_new (engine);
+  g_ptr_array_add (sources->all, sources->udev);
   for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
     sources->handlers[i] = g_signal_connect (engine, signals[i], G_CALLBACK (on_job), sources);
   init_sources_update (sources);
@@ -182,4 +186,10 @@ GPtrArray *
 init_sources_list_files (InitSources *sources)
 {
   return init_file_source_list (sources->files);
+}
+
+char **
+init_sources_list_subsystems (InitSources *sources)
+{
+  return init_udev_source_list (sources->udev);
 }

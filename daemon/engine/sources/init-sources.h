@@ -5,7 +5,7 @@
  * `stop on', and gives each source (init-source.h) exactly the leaves naming the events it
  * serves: nothing is watched, bound or subscribed while no job names a source's events.
  * Sources emit through the engine like any other event.  Built in: `file'
- * (init-file-source.h); others are added by their owners (the daemon adds the D-Bus ones
+ * (init-file-source.h) and udev's `*-device-*' (init-udev-source.h); others are added by their owners (the daemon adds the D-Bus ones
  * from daemon/bridges/).
  */
 #pragma once
@@ -30,6 +30,9 @@ void         init_sources_update (InitSources *sources);
 GPtrArray *init_sources_list (InitSources *sources);
 /* The paths the file source watches now (a new array of borrowed strings, sorted). */
 GPtrArray *init_sources_list_files (InitSources *sources);
+
+/* The subsystems the udev source listens to now (a new NULL-terminated sorted array). */
+char **init_sources_list_subsystems (InitSources *sources);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InitSources, init_sources_free)
 

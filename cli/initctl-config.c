@@ -431,10 +431,64 @@ static const char *const builtin_events[] = {
   "starting", "started", "stopping", "stopped", NULL
 };
 
+/* `check-config --file FILE': the daemon's ValidateJob on a file not yet installed, printed
+ * as compilers do ("FILE:LINE:COLUMN: error: MESSAGE", then the suggestion as a note), so
+ * editors can jump to each line.  Exit status 1 if anything was found. */
+static int
+check_file (Initctl    *ctl,
+            const char *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariantIter) iter = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *base = g_path_get_basename (file);
+  const char *severity, *message, *suggestion;
+  guint32 line, column;
+  gsize len;
+
+  if (!g_file_get_contents (file, &text, &len, &error))
+    return initctl_report_error (ctl, error);
+  if (!g_utf8_validate_len (text, len, NULL))
+    {
+      initctl_error (ctl, _("%s: not UTF-8 text"), file);
+      return INITCTL_EXIT_FAILURE;
+    }
+  if (g_str_has_suffix (base, ".conf"))
+    base[strlen (base) - strlen (".conf")] = '\0';
+  if (!initctl_connect (ctl, &error))
+    return initctl_report_error (ctl, error);
+  reply = initctl_call (ctl, INITCTL_MANAGER_PATH, init_dbus_manager_interface_info (),
+                        "ValidateJob", g_variant_new ("(ss)", base, text), INITCTL_CALL_NONE,
+                        &error);
+  if (reply == NULL)
+    return initctl_report_error (ctl, error);
+  g_variant_get (reply, "(a(uusss))", &iter);
+  while (g_variant_iter_next (iter, "(uu&s&s&s)", &line, &column, &severity, &message,
+                              &suggestion))
+    {
+      g_string_append_printf (out, "%s:%u:%u: %s: %s\n", file, line, column,
+                              g_str_equal (severity, "error") ? _("error") : _("warning"),
+                              message);
+      if (suggestion[0] != '\0')
+        g_string_append_printf (out, "%s:%u:%u: %s: %s\n", file, line, column, _("note"),
+                                suggestion);
+    }
+  initctl_output (ctl, out);
+  return g_variant_iter_n_children (iter) > 0 ? INITCTL_EXIT_FAILURE : INITCTL_EXIT_OK;
+}
+
 int
 initctl_cmd_check_config (Initctl *ctl,
                           char   **args)
 {
+  if (ctl->check_file != NULL)
+    {
+      if (args[0] != NULL)
+        return initctl_usage_error (ctl, _("unexpected argument: %s"), args[0]);
+      return check_file (ctl, ctl->check_file);
+    }
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) objects = NULL;
   g_autoptr(GVariant) mode = NULL;

@@ -61,7 +61,7 @@ static const Command commands[] = {
   { "show-config", initctl_cmd_show_config, N_("[JOB]"),
     N_("Show what jobs emit and the events they start and stop on."),
     OPT_ENUMERATE | OPT_JSON, NULL },
-  { "check-config", initctl_cmd_check_config, N_("[JOB]"),
+  { "check-config", initctl_cmd_check_config, N_("[JOB | --file FILE]"),
     N_("Report events and jobs named in `start on'/`stop on' that nothing provides."),
     OPT_CHECK, NULL },
   { "usage", initctl_cmd_usage, N_("JOB"), N_("Show a job's usage text."), 0, NULL },
@@ -143,7 +143,8 @@ find_command_index (int    argc,
       if (g_str_equal (arg, "--"))
         return i + 1 < argc ? i + 1 : -1;
       if (g_str_equal (arg, "--dest") || g_str_equal (arg, "-i")
-          || g_str_equal (arg, "--ignore-events"))
+          || g_str_equal (arg, "--ignore-events") || g_str_equal (arg, "-f")
+          || g_str_equal (arg, "--file"))
         {
           i++;
           continue;
@@ -256,6 +257,9 @@ make_context (Initctl       *ctl,
                  N_("Comma-separated events that are known to exist"), N_("LIST"));
       add_entry (entries, "warn", 'w', 0, G_OPTION_ARG_NONE, &ctl->warn,
                  N_("Also report unknown events on one side of an `or'"), NULL);
+      add_entry (entries, "file", 'f', 0, G_OPTION_ARG_FILENAME, &ctl->check_file,
+                 N_("Check this job file, not yet installed, instead of the loaded jobs"),
+                 N_("FILE"));
     }
   add_entry (entries, "system", 0, 0, G_OPTION_ARG_NONE, &ctl->opt_system,
              N_("Talk to the system daemon on the system bus"), NULL);
@@ -379,6 +383,7 @@ main (int    argc,
   g_free (ctl.bus_label);
   g_free (ctl.dest);
   g_free (ctl.ignore_events);
+  g_free (ctl.check_file);
   g_free (ctl.agent_failure);
   return status;
 }

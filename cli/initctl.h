@@ -49,6 +49,7 @@ typedef struct
   gboolean enumerate;
   gboolean warn;
   char    *ignore_events;
+  char    *check_file;      /* check-config --file */
 
   /* the connection */
   GDBusConnection *bus;

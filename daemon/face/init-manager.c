@@ -8,6 +8,7 @@
 #include "init-env.h"
 #include "init-error.h"
 #include "init-history-reader.h"
+#include "init-job-validate.h"
 #include "init-log-reader.h"
 #include "init-manager.h"
 #include "init-call.h"
@@ -357,6 +358,37 @@ handle_list_jobs (InitDBusManager       *object,
 }
 
 static gboolean
+handle_validate_job (InitDBusManager       *object,
+                     GDBusMethodInvocation *invocation,
+                     const char            *name,
+                     const char            *text)
+{
+  InitManager *self = INIT_MANAGER (object);
+  g_autoptr(GPtrArray) diagnostics = NULL;
+  GVariantBuilder builder;
+
+  if (strlen (text) > INIT_PARSE_MAX_FILE_SIZE)
+    {
+      g_dbus_method_invocation_return_error (invocation, INIT_ERROR, INIT_ERROR_INVALID_ARGS,
+                                             _("The job file is larger than %u bytes"),
+                                             (guint) INIT_PARSE_MAX_FILE_SIZE);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  diagnostics = init_job_validate (self->engine, name, text, -1);
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(uusss)"));
+  for (guint i = 0; i < diagnostics->len; i++)
+    {
+      InitDiagnostic *d = g_ptr_array_index (diagnostics, i);
+
+      g_variant_builder_add (&builder, "(uusss)", d->line, d->column,
+                             init_diagnostic_severity_to_string (d->severity), d->message,
+                             d->suggestion);
+    }
+  init_dbus_manager_complete_validate_job (object, invocation, g_variant_builder_end (&builder));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
 reload_run (InitCall *call,
             GError  **error)
 {
@@ -529,6 +561,7 @@ init_manager_iface_init (InitDBusManagerIface *iface)
   iface->handle_get_job_by_name = handle_get_job_by_name;
   iface->handle_get_all_jobs = handle_get_all_jobs;
   iface->handle_list_jobs = handle_list_jobs;
+  iface->handle_validate_job = handle_validate_job;
   iface->handle_reload_configuration = handle_reload_configuration;
   iface->handle_get_history = handle_get_history;
   iface->handle_reexec = handle_reexec;

@@ -714,6 +714,30 @@ test_enable_disable (void)
   dbus_fixture_free (fx);
 }
 
+/* check-config --file: a file not yet installed, checked by the daemon against the loaded
+ * jobs, printed as compilers print (FILE:LINE:COLUMN: severity: message, then a note with
+ * the suggestion); exit status 1 when anything was found, 0 when nothing; nothing loaded. */
+static void
+test_check_config_file (void)
+{
+  const char *jobs[] = { "producer", "emits weather\n", NULL };
+  DBusFixture *fx = run_fixture_new (jobs);
+  g_autofree char *bad = g_build_filename (fx->dir, "new.conf", NULL);
+  g_autofree char *good = g_build_filename (fx->dir, "good.conf", NULL);
+  g_autofree char *expected = NULL;
+
+  test_util_write_file (fx->dir, "new.conf", "task\nrespwn\nexec true\n");
+  test_util_write_file (fx->dir, "good.conf", "start on weather\nexec true\n");
+  expected = g_strdup_printf ("%s:2:1: error: Unknown stanza\n"
+                              "%s:2:1: note: did you mean “respawn”?\n", bad, bad);
+  assert_initctl (fx, 1, expected, "", "check-config", "--file", bad);
+  assert_initctl (fx, 0, "", "", "check-config", "-f", good);
+  assert_initctl (fx, 1, "", "initctl: unexpected argument: producer\n" TRY_HELP,
+                  "check-config", "--file", good, "producer");
+  assert_initctl (fx, 0, "producer stop/waiting\n", "", "list");
+  dbus_fixture_free (fx);
+}
+
 /* --dest names another daemon; a daemon that is not there is exit status 7. */
 static void
 test_connection_dest_and_no_daemon (void)
@@ -749,6 +773,7 @@ main (int    argc,
   g_test_add_func ("/initctl/status/json", test_status_json);
   g_test_add_func ("/initctl/list", test_list);
   g_test_add_func ("/initctl/enable-disable", test_enable_disable);
+  g_test_add_func ("/initctl/check-config/file", test_check_config_file);
   g_test_add_func ("/initctl/jobs/start-stop-restart", test_start_stop_restart);
   g_test_add_func ("/initctl/jobs/no-wait", test_no_wait);
   g_test_add_func ("/initctl/jobs/reload", test_reload);

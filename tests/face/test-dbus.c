@@ -434,6 +434,55 @@ test_list_jobs (void)
   t_teardown (&t);
 }
 
+/* ValidateJob: the loaded jobs count as producers, a mistake comes back with its position,
+ * severity and suggestion, nothing is installed; a text over 1 MiB is InvalidArgs. */
+static void
+test_validate_job (void)
+{
+  T t = { 0 };
+  g_autoptr(GVariant) reply = NULL, clean = NULL, all = NULL;
+  g_autofree char *msg = NULL;
+  g_autofree char *huge = g_strnfill (1024 * 1024 + 1, '#');
+  const char **paths = NULL;
+
+  t_setup (&t);
+  dbus_fixture_write_job (t.fx, "producer", "emits weather\n");
+  t_start (&t, NULL);
+
+  reply = call_ok (&t, MANAGER, IFACE_MANAGER, "ValidateJob",
+                   g_variant_new ("(ss)", "new", "start on weathr\nexec true\n"));
+  {
+    g_autoptr(GVariant) list = g_variant_get_child_value (reply, 0);
+    const char *severity, *message, *suggestion;
+    guint32 line, column;
+
+    g_assert_cmpuint (g_variant_n_children (list), ==, 1);
+    g_variant_get_child (list, 0, "(uu&s&s&s)", &line, &column, &severity, &message, &suggestion);
+    g_assert_cmpuint (line, ==, 1);
+    g_assert_cmpuint (column, ==, 10);
+    g_assert_cmpstr (severity, ==, "warning");
+    g_assert_true (g_str_has_prefix (message, "Nothing emits the event “weathr”"));
+    g_assert_cmpstr (suggestion, ==, "did you mean the event “weather”?");
+  }
+  clean = call_ok (&t, MANAGER, IFACE_MANAGER, "ValidateJob",
+                   g_variant_new ("(ss)", "new", "start on weather\nexec true\n"));
+  {
+    g_autoptr(GVariant) none = g_variant_get_child_value (clean, 0);
+
+    g_assert_cmpuint (g_variant_n_children (none), ==, 0);
+  }
+
+  /* nothing was installed */
+  all = call_ok (&t, MANAGER, IFACE_MANAGER, "GetAllJobs", NULL);
+  g_variant_get (all, "(^a&o)", &paths);
+  g_assert_cmpuint (g_strv_length ((char **) paths), ==, 1);
+  g_free (paths);
+
+  msg = call_fails (&t, MANAGER, IFACE_MANAGER, "ValidateJob",
+                    g_variant_new ("(ss)", "new", huge), "org.example.Init.Error.InvalidArgs");
+  t_teardown (&t);
+}
+
 static void
 test_managed_objects (void)
 {
@@ -1239,6 +1288,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dbus/manager/jobs", test_manager_jobs);
   g_test_add_func ("/dbus/manager/managed-objects", test_managed_objects);
   g_test_add_func ("/dbus/manager/list-jobs", test_list_jobs);
+  g_test_add_func ("/dbus/manager/validate-job", test_validate_job);
   g_test_add_func ("/dbus/manager/reload-configuration", test_reload_configuration);
   g_test_add_func ("/dbus/emit/wait-service-and-task", test_emit_wait_service_and_task);
   g_test_add_func ("/dbus/emit/failed", test_emit_failed);

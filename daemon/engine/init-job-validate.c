@@ -329,8 +329,8 @@ check_expect (Validator          *v,
 
 /* The parse error as a diagnostic, its "LINE:COLUMN: " prefix dropped. */
 static void
-add_parse_error (Validator         *v,
-                 const GError      *error,
+add_parse_error (Validator          *v,
+                 const GError       *error,
                  const InitParsePos *pos)
 {
   const char *message = error->message;

@@ -49,8 +49,8 @@ test_clean_file (Fixture      *fx,
 
   fixture_define (fx, "producer", "emits weather\n");
   out = validate (fx, "start on weather or (startup and file FILE=/x)\n"
-                      "stop on stopped producer or usb-device-added or :sys:started\n"
-                      "exec sleep 1\n");
+                  "stop on stopped producer or usb-device-added or :sys:started\n"
+                  "exec sleep 1\n");
   g_assert_cmpstr (out, ==, "");
 }
 
@@ -132,7 +132,7 @@ test_expect_on_script (Fixture      *fx,
 {
   g_autofree char *bad = validate (fx, "expect daemon\nscript\n  /usr/sbin/d\nend script\n");
   g_autofree char *ends_in_exec = validate (fx, "expect fork\nscript\n  . /etc/default/d\n"
-                                                "  exec /usr/sbin/d\nend script\n");
+                                            "  exec /usr/sbin/d\nend script\n");
   g_autofree char *plain = validate (fx, "expect fork\nexec /usr/sbin/d\n");
 
   g_assert_cmpstr (bad, ==,

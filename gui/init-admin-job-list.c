@@ -37,6 +37,7 @@ struct _InitAdminJobList
   InitAdminSlotModel  *slots;
   GtkSingleSelection  *selection;
   InitAdminJobRow     *selected_row;         /* what the user selected (owned) */
+  char                *selected_name;        /* its name, to find it again in a new daemon's rows */
   gboolean             restoring;            /* moving the selection to follow it */
   gboolean             syncing_entry;        /* showing a search set from code */
   gboolean             had_rows;
@@ -430,6 +431,11 @@ static void
 set_selected_row (InitAdminJobList *self,
                   InitAdminJobRow  *row)
 {
+  if (row != NULL && g_strcmp0 (init_admin_job_row_get_name (row), self->selected_name) != 0)
+    {
+      g_free (self->selected_name);
+      self->selected_name = g_strdup (init_admin_job_row_get_name (row));
+    }
   if (g_set_object (&self->selected_row, row))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_ROW]);
 }
@@ -456,6 +462,16 @@ on_slots_changed (InitAdminJobList *self)
 
   if (self->selected_row == NULL && !self->had_rows && n > 0)
     position = 0;
+  /* The rows were replaced (the daemon is back): the job selected before, if it is there. */
+  if (position == GTK_INVALID_LIST_POSITION && self->selected_name != NULL)
+    for (guint i = 0; i < n && position == GTK_INVALID_LIST_POSITION; i++)
+      {
+        g_autoptr(InitAdminSlot) slot = g_list_model_get_item (G_LIST_MODEL (self->slots), i);
+        InitAdminJobRow *row = init_admin_slot_get_item (slot);
+
+        if (row != NULL && g_strcmp0 (init_admin_job_row_get_name (row), self->selected_name) == 0)
+          position = i;
+      }
   self->had_rows |= n > 0;
   if (position != gtk_single_selection_get_selected (self->selection))
     {
@@ -648,6 +664,7 @@ init_admin_job_list_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->slots);
   g_clear_object (&self->selected_row);
+  g_clear_pointer (&self->selected_name, g_free);
   g_clear_object (&self->filtered);
   g_clear_object (&self->sorted);
   g_clear_object (&self->filter);

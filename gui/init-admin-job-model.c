@@ -311,7 +311,12 @@ on_object_removed (GDBusObjectManager *om,
 {
   InitAdminJobModel *self = user_data;
   const char *path = g_dbus_object_get_object_path (object);
+  g_autofree char *owner = g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (om));
 
+  /* The daemon went away (the manager lost the name's owner and drops everything): keep
+   * what it last said, to be shown dimmed until a daemon is back. */
+  if (owner == NULL)
+    return;
   remove_instance (self, path);
   remove_job (self, path);
 }
@@ -359,6 +364,17 @@ clear_all (InitAdminJobModel *self)
   g_hash_table_remove_all (self->orphans);
   g_hash_table_remove_all (self->by_name);
   g_hash_table_remove_all (self->jobs);
+}
+
+void
+init_admin_job_model_keep_last_known (InitAdminJobModel *self)
+{
+  g_return_if_fail (INIT_ADMIN_IS_JOB_MODEL (self));
+
+  if (self->object_manager == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->object_manager, self);
+  g_clear_object (&self->object_manager);
 }
 
 void

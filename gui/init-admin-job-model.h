@@ -56,4 +56,8 @@ GPtrArray *init_admin_job_model_get_job_rows (InitAdminJobModel *self,
 void               init_admin_job_model_collect_event_names (InitAdminJobModel *self,
                                                              GHashTable        *names);
 
+/* The daemon went away: stop following it and keep its last rows as they are (the next
+ * init_admin_job_model_set_object_manager() replaces them). */
+void init_admin_job_model_keep_last_known (InitAdminJobModel *self);
+
 G_END_DECLS

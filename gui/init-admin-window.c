@@ -19,6 +19,9 @@ struct _InitAdminWindow
   GtkRevealer          *error_revealer;
   GtkLabel             *error_title;
   GtkLabel             *error_message;
+  GtkRevealer          *lost_revealer;
+  GtkLabel             *lost_label;
+  GtkWidget            *content_paned;
   GtkStack             *main_stack;
   AdwStatusPage        *status_page;
   AdwLeaflet           *jobs_leaflet;
@@ -34,6 +37,7 @@ struct _InitAdminWindow
   InitAdminJobModel   *job_model;
   InitAdminHistory    *history;
   InitAdminEmitDialog *emit_dialog;   /* weak */
+  gboolean             lost;          /* showing what a daemon that went away last said */
 };
 
 G_DEFINE_FINAL_TYPE (InitAdminWindow, init_admin_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -48,6 +52,57 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 /* ---- connection state ---- */
+
+/* The daemon went away: its jobs and history stay, dimmed, under a banner saying so. */
+static void
+show_lost (InitAdminWindow *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *when = g_date_time_format (now, "%H:%M:%S");
+  g_autofree char *text = NULL;
+
+  init_admin_job_model_keep_last_known (self->job_model);
+  init_admin_history_set_manager (self->history, NULL, NULL);
+  if (!self->lost)
+    {
+      /* Translators: %s is a time, e.g. 14:02:11 */
+      text = g_strdup_printf (_("The daemon went away at %s. Its jobs and history as it last reported them are shown until it is back; this window reconnects by itself."),
+                              when);
+      gtk_label_set_text (self->lost_label, text);
+    }
+  self->lost = TRUE;
+  gtk_widget_add_css_class (self->content_paned, "last-known");
+  gtk_revealer_set_reveal_child (self->lost_revealer, TRUE);
+  gtk_stack_set_visible_child_name (self->main_stack, "content");
+}
+
+/* A daemon is there again (after show_lost()): say what it runs. */
+static void
+end_lost (InitAdminWindow *self,
+          gboolean         back)
+{
+  GListModel *rows = init_admin_job_model_get_rows (self->job_model);
+  guint running = 0;
+  g_autofree char *text = NULL;
+
+  if (!self->lost)
+    return;
+  self->lost = FALSE;
+  gtk_widget_remove_css_class (self->content_paned, "last-known");
+  gtk_revealer_set_reveal_child (self->lost_revealer, FALSE);
+  if (!back)
+    return;
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(InitAdminJobRow) row = g_list_model_get_item (rows, i);
+
+      running += init_admin_job_row_get_status (row) == INIT_ADMIN_STATUS_RUNNING;
+    }
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The daemon is back: %u job is running",
+                                       "The daemon is back: %u jobs are running", running),
+                          running);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
 
 static void
 update_state (InitAdminWindow *self)
@@ -67,14 +122,17 @@ update_state (InitAdminWindow *self)
       init_admin_history_set_manager (self->history, init_admin_client_get_manager (self->client),
                                       init_admin_client_get_cancellable (self->client));
       gtk_stack_set_visible_child_name (self->main_stack, "content");
+      end_lost (self, TRUE);
       break;
     case INIT_ADMIN_CLIENT_LOADING:
     case INIT_ADMIN_CLIENT_CONNECTING:
       what = _("connecting…");
-      gtk_stack_set_visible_child_name (self->main_stack, "loading");
+      if (!self->lost)
+        gtk_stack_set_visible_child_name (self->main_stack, "loading");
       break;
     case INIT_ADMIN_CLIENT_NO_BUS:
       what = _("no bus");
+      end_lost (self, FALSE);
       init_admin_job_model_set_object_manager (self->job_model, NULL);
       init_admin_history_set_manager (self->history, NULL, NULL);
       adw_status_page_set_icon_name (self->status_page, "network-offline-symbolic");
@@ -93,6 +151,11 @@ update_state (InitAdminWindow *self)
     case INIT_ADMIN_CLIENT_NOT_RUNNING:
     default:
       what = _("not running");
+      if (self->lost || g_list_model_get_n_items (init_admin_job_model_get_rows (self->job_model)) > 0)
+        {
+          show_lost (self);
+          break;
+        }
       init_admin_job_model_set_object_manager (self->job_model, NULL);
       init_admin_history_set_manager (self->history, NULL, NULL);
       adw_status_page_set_icon_name (self->status_page, "system-run-symbolic");
@@ -130,6 +193,7 @@ init_admin_window_set_bus (InitAdminWindow *self,
   if (self->client != NULL)
     g_signal_handlers_disconnect_by_data (self->client, self);
   g_clear_object (&self->client);
+  end_lost (self, FALSE);
   init_admin_job_model_set_object_manager (self->job_model, NULL);
   init_admin_history_set_manager (self->history, NULL, NULL);
   gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
@@ -402,6 +466,13 @@ init_admin_window_get_page (InitAdminWindow *self)
 }
 
 const char *
+init_admin_window_get_lost_text (InitAdminWindow *self)
+{
+  g_return_val_if_fail (INIT_ADMIN_IS_WINDOW (self), NULL);
+  return self->lost ? gtk_label_get_text (self->lost_label) : NULL;
+}
+
+const char *
 init_admin_window_get_status_title (InitAdminWindow *self)
 {
   g_return_val_if_fail (INIT_ADMIN_IS_WINDOW (self), NULL);
@@ -526,6 +597,9 @@ init_admin_window_class_init (InitAdminWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InitAdminWindow, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, InitAdminWindow, error_title);
   gtk_widget_class_bind_template_child (widget_class, InitAdminWindow, error_message);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminWindow, lost_revealer);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminWindow, lost_label);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminWindow, content_paned);
   gtk_widget_class_bind_template_child (widget_class, InitAdminWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, InitAdminWindow, status_page);
   gtk_widget_class_bind_template_child (widget_class, InitAdminWindow, jobs_leaflet);

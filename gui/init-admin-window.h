@@ -51,4 +51,7 @@ const char *init_admin_window_get_page (InitAdminWindow *self);
 const char *init_admin_window_get_status_title (InitAdminWindow *self);
 const char *init_admin_window_get_subtitle (InitAdminWindow *self);
 
+/* While the daemon is away and its last known jobs are shown: the banner's text (else NULL). */
+const char *init_admin_window_get_lost_text (InitAdminWindow *self);
+
 G_END_DECLS

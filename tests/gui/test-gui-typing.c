@@ -345,6 +345,33 @@ test_layout_narrow (void)
   xtest_free (xt);
 }
 
+/* ---- the daemon goes away and comes back ---- */
+
+/* The job selected before the daemon went away is selected again once it is back: the
+ * start shortcut typed then starts that job. */
+static void
+test_daemon_back_selection (void)
+{
+  Xtest *xt = xtest_with_thirty_jobs ("daemon-back-selection");
+  DBusFixture *fx = xtest_get_fixture (xt);
+  const char *const args[] = { "--startup-event", "go", NULL };
+  g_autofree char *shot = NULL;
+
+  search_and_enter (xt, "job17");
+  xtest_key (xt, "Escape");         /* the search closes: all jobs, job17 selected */
+  dbus_fixture_stop_initd (fx);
+  xtest_pause (xt, 1500);
+  shot = xtest_screenshot (xt, "lost");
+  dbus_fixture_start_initd (fx, args, NULL);
+  xtest_pause (xt, 2500);           /* the app sees the daemon and reloads by itself */
+  g_clear_pointer (&shot, g_free);
+  shot = xtest_screenshot (xt, "back");
+  xtest_key (xt, "ctrl+shift+s");
+  g_assert_true (wait_job_state (xt, "job17", "start/running"));
+  g_assert_true (wait_job_state (xt, "job01", "stop/waiting"));
+  xtest_free (xt);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -361,5 +388,6 @@ main (int   argc,
   g_test_add_func ("/xtest/keyboard/tab-leaves-list", test_keyboard_tab_leaves_list);
   g_test_add_func ("/xtest/keyboard/enter-on-row", test_keyboard_enter_on_row);
   g_test_add_func ("/xtest/layout/narrow", test_layout_narrow);
+  g_test_add_func ("/xtest/daemon/back-selection", test_daemon_back_selection);
   return g_test_run ();
 }

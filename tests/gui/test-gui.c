@@ -393,32 +393,54 @@ page_is (gpointer user_data)
   return g_strcmp0 (init_admin_window_get_page (args[0]), args[1]) == 0;
 }
 
-/* When the daemon stops, the window says the session daemon is not running; when it is
- * started again, the window connects and shows its jobs by itself. */
+static gboolean
+lost_shown (gpointer user_data)
+{
+  return init_admin_window_get_lost_text (user_data) != NULL;
+}
+
+static gboolean
+back_connected (gpointer user_data)
+{
+  return init_admin_window_get_lost_text (user_data) == NULL
+         && g_strcmp0 (init_admin_window_get_subtitle (user_data), "Session daemon · connected") == 0;
+}
+
+/* When the daemon stops, the window keeps its last known jobs (dimmed, under a banner that
+ * says so) and its history; when it is started again, the window connects by itself, shows
+ * the new daemon's jobs and the job selected before is selected again. */
 static void
 test_reconnect (void)
 {
   DBusFixture *fx = start_daemon ();
   InitAdminWindow *window = gui_test_window_new (fx);
+  InitAdminJobList *list = init_admin_window_get_job_list (window);
   const char *const args[] = { "--startup-event", "go", NULL };
-  gpointer status[] = { window, "status" };
-  gpointer content[] = { window, "content" };
+  guint history_rows;
   g_autofree char *shot = NULL;
   g_autofree char *shot2 = NULL;
 
+  gui_test_select_job (window, "beta", NULL);
+  history_rows = g_list_model_get_n_items (init_admin_history_view_get_shown (init_admin_window_get_history_view (window)));
   dbus_fixture_stop_initd (fx);
-  g_assert_true (gui_test_wait (page_is, status, WAIT_MS));
-  g_assert_cmpstr (init_admin_window_get_status_title (window), ==, "The Session Daemon Is Not Running");
+  g_assert_true (gui_test_wait (lost_shown, window, WAIT_MS));
+  g_assert_cmpstr (init_admin_window_get_page (window), ==, "content");
   g_assert_cmpstr (init_admin_window_get_subtitle (window), ==, "Session daemon · not running");
+  g_assert_nonnull (strstr (init_admin_window_get_lost_text (window), "The daemon went away at "));
+  gui_test_spin (500);
+  g_assert_cmpuint (g_list_model_get_n_items (init_admin_job_list_get_shown (list)), ==, G_N_ELEMENTS (jobs));
+  g_assert_cmpuint (g_list_model_get_n_items (init_admin_history_view_get_shown (init_admin_window_get_history_view (window))),
+                    >=, history_rows);    /* and what it said while stopping */
+  g_assert_cmpstr (init_admin_job_row_get_name (init_admin_job_list_get_selected_row (list)), ==, "beta");
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (gui_test_child (window, INIT_ADMIN_TYPE_WINDOW, "emit_button"))));
   shot = gui_test_screenshot (GTK_WIDGET (window), "gui-disconnected", NULL);
 
   dbus_fixture_start_initd (fx, args, NULL);
-  g_assert_true (gui_test_wait (page_is, content, WAIT_MS));
-  g_assert_cmpstr (init_admin_window_get_subtitle (window), ==, "Session daemon · connected");
+  g_assert_true (gui_test_wait (back_connected, window, WAIT_MS));
   g_assert_true (gui_test_wait_status (window, "alpha", INIT_ADMIN_STATUS_RUNNING));
-  g_assert_cmpuint (g_list_model_get_n_items (init_admin_job_list_get_shown (init_admin_window_get_job_list (window))),
-                    ==, G_N_ELEMENTS (jobs));
+  g_assert_cmpuint (g_list_model_get_n_items (init_admin_job_list_get_shown (list)), ==, G_N_ELEMENTS (jobs));
+  g_assert_nonnull (init_admin_job_list_get_selected_row (list));
+  g_assert_cmpstr (init_admin_job_row_get_name (init_admin_job_list_get_selected_row (list)), ==, "beta");
   shot2 = gui_test_screenshot (GTK_WIDGET (window), "gui-reconnected", NULL);
 
   gui_test_window_free (window);

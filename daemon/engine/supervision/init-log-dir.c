@@ -21,7 +21,12 @@ open_component (int         parent,
                 gboolean   *created)
 {
   int fd = openat (parent, name, DIR_FLAGS);
+  struct stat st;
 
+  /* With O_DIRECTORY, Linux says ENOTDIR for a symbolic link: say ELOOP, as documented. */
+  if (fd < 0 && errno == ENOTDIR && fstatat (parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0
+      && S_ISLNK (st.st_mode))
+    errno = ELOOP;
   if (fd >= 0 || errno != ENOENT || !create)
     return fd;
   if (mkdirat (parent, name, 0755) < 0 && errno != EEXIST)

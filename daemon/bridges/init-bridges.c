@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "init-bridges"
 
 #include "init-bridges.h"
+#include "init-dbus-source.h"
 
 void
 init_bridges_add (InitSources              *sources,
@@ -9,5 +10,11 @@ init_bridges_add (InitSources              *sources,
 {
   g_return_if_fail (sources != NULL && options != NULL && options->engine != NULL);
 
-  /* Nothing yet: the `dbus' signal source comes next. */
+  if (options->bus_address != NULL)
+    {
+      InitDbusSource *dbus = init_dbus_source_new (options->engine, options->bus_address,
+                                                   options->user_mode ? "session" : "system");
+
+      init_sources_add (sources, (InitSource *) dbus);
+    }
 }

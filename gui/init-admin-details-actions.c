@@ -33,6 +33,7 @@ init_admin_details_update_actions (InitAdminDetails *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "job.start-env", usable && (multi || instance == NULL || going_down));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "job.stop", usable && instance != NULL && !going_down);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "job.restart", usable && instance != NULL && !going_down);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "job.reload", usable && instance != NULL && !going_down);
 }
 
 typedef struct
@@ -67,6 +68,8 @@ call_done_cb (GObject      *source,
         title = g_strdup_printf (_("Could not start “%s”"), call->name);
       else if (g_str_equal (call->verb, "stop"))
         title = g_strdup_printf (_("Could not stop “%s”"), call->name);
+      else if (g_str_equal (call->verb, "reload"))
+        title = g_strdup_printf (_("Could not reload “%s”"), call->name);
       else
         title = g_strdup_printf (_("Could not restart “%s”"), call->name);
       g_signal_emit_by_name (self, "error", title, message);
@@ -79,6 +82,8 @@ call_done_cb (GObject      *source,
         text = g_strdup_printf (_("Started “%s”"), call->name);
       else if (g_str_equal (call->verb, "stop"))
         text = g_strdup_printf (_("Stopped “%s”"), call->name);
+      else if (g_str_equal (call->verb, "reload"))
+        text = g_strdup_printf (_("Sent the reload signal to “%s”"), call->name);
       else
         text = g_strdup_printf (_("Restarted “%s”"), call->name);
       g_signal_emit_by_name (self, "toast", text);
@@ -278,6 +283,19 @@ init_admin_details_focus_actions (InitAdminDetails *self)
   gtk_widget_child_focus (GTK_WIDGET (self), GTK_DIR_TAB_FORWARD);
 }
 
+/* The job's reload signal (its `reload signal`, SIGHUP by default) to its main process. */
+static void
+action_reload (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  InitAdminDetails *self = INIT_ADMIN_DETAILS (widget);
+  InitDBusInstance *instance = self->row != NULL ? init_admin_job_row_get_instance (self->row) : NULL;
+
+  if (instance != NULL)
+    call (self, G_DBUS_PROXY (instance), "Reload", NULL, "reload");
+}
+
 void
 init_admin_details_install_actions (GtkWidgetClass *widget_class)
 {
@@ -285,4 +303,5 @@ init_admin_details_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "job.start-env", NULL, action_start_env);
   gtk_widget_class_install_action (widget_class, "job.stop", NULL, action_stop_restart);
   gtk_widget_class_install_action (widget_class, "job.restart", NULL, action_stop_restart);
+  gtk_widget_class_install_action (widget_class, "job.reload", NULL, action_reload);
 }

@@ -21,6 +21,7 @@ struct _InitAdminDetails
   GtkWidget            *start_button;
   GtkWidget            *stop_button;
   GtkWidget            *restart_button;
+  GtkWidget            *more_button;
   InitAdminStateCell   *state_cell;
   GtkLabel             *processes_label;
   GtkWidget            *busy_box;
@@ -53,7 +54,7 @@ void  init_admin_details_update_actions (InitAdminDetails *self);
 /* How many calls for the job (display name) are waiting for the daemon. */
 guint init_admin_details_busy_count (InitAdminDetails *self,
                                      const char       *name);
-/* Install "job.start", "job.start-env", "job.stop" and "job.restart". */
+/* Install "job.start", "job.start-env", "job.stop", "job.restart" and "job.reload". */
 void  init_admin_details_install_actions (GtkWidgetClass *widget_class);
 
 G_END_DECLS

@@ -487,6 +487,7 @@ init_admin_details_class_init (InitAdminDetailsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, start_button);
   gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, stop_button);
   gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, restart_button);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, more_button);
   gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, state_cell);
   gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, processes_label);
   gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, busy_box);

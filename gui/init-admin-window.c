@@ -6,6 +6,7 @@
 #include <malloc.h>
 #endif
 
+#include "init-admin-error.h"
 #include "init-admin-resources.h"
 #include "init-admin-window.h"
 
@@ -38,6 +39,7 @@ struct _InitAdminWindow
   InitAdminHistory    *history;
   InitAdminEmitDialog *emit_dialog;   /* weak */
   gboolean             lost;          /* showing what a daemon that went away last said */
+  char                *last_toast;    /* tests */
 };
 
 G_DEFINE_FINAL_TYPE (InitAdminWindow, init_admin_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -50,6 +52,9 @@ enum
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void show_toast (InitAdminWindow *self,
+                        const char      *message);
 
 /* ---- connection state ---- */
 
@@ -101,7 +106,7 @@ end_lost (InitAdminWindow *self,
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The daemon is back: %u job is running",
                                        "The daemon is back: %u jobs are running", running),
                           running);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+  show_toast (self, text);
 }
 
 static void
@@ -172,6 +177,9 @@ update_state (InitAdminWindow *self)
   subtitle = g_strdup_printf (_("%s · %s"), daemon, what);
   adw_window_title_set_subtitle (self->window_title, subtitle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.emit", state == INIT_ADMIN_CLIENT_CONNECTED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reload-configuration",
+                                 state == INIT_ADMIN_CLIENT_CONNECTED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reexec", state == INIT_ADMIN_CLIENT_CONNECTED);
 }
 
 void
@@ -184,6 +192,7 @@ init_admin_window_set_bus (InitAdminWindow *self,
   if (address != NULL)
     {
       g_free (self->address);
+      g_free (self->last_toast);
       self->address = g_strdup (address);
       self->address_bus = bus;
     }
@@ -243,11 +252,80 @@ on_details_error (InitAdminDetails *details,
 }
 
 static void
+show_toast (InitAdminWindow *self,
+            const char      *message)
+{
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (message);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+const char *
+init_admin_window_get_last_toast (InitAdminWindow *self)
+{
+  g_return_val_if_fail (INIT_ADMIN_IS_WINDOW (self), NULL);
+  return self->last_toast;
+}
+
+static void
 on_details_toast (InitAdminDetails *details,
                   const char       *message,
                   InitAdminWindow  *self)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  show_toast (self, message);
+}
+
+/* ---- the daemon's own actions ---- */
+
+typedef struct
+{
+  InitAdminWindow *self;
+  gboolean         reexec;
+} ManagerCall;
+
+static void
+manager_call_done_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  ManagerCall *call = user_data;
+  g_autoptr(InitAdminWindow) self = call->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (source), result, &error);
+  gboolean reexec = call->reexec;
+
+  g_free (call);
+  if (reply != NULL)
+    show_toast (self, reexec ? _("The daemon re-executed itself; its jobs kept running")
+                             : _("Configuration reloaded"));
+  else if (init_admin_error_kind (error) != INIT_ADMIN_ERROR_KIND_CANCELLED)
+    {
+      g_autofree char *message = init_admin_error_describe (error);
+
+      init_admin_window_show_error (self, reexec ? _("Could not re-execute the daemon")
+                                                 : _("Could not reload the configuration"),
+                                    message);
+    }
+}
+
+/* Reload Configuration and Re-execute: the polkit agent may ask for a password. */
+static void
+action_manager (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  InitAdminWindow *self = INIT_ADMIN_WINDOW (widget);
+  InitDBusManager *manager = self->client != NULL ? init_admin_client_get_manager (self->client) : NULL;
+  ManagerCall *call;
+
+  if (manager == NULL)
+    return;
+  call = g_new0 (ManagerCall, 1);
+  call->self = g_object_ref (self);
+  call->reexec = g_str_equal (action_name, "win.reexec");
+  g_dbus_proxy_call (G_DBUS_PROXY (manager), call->reexec ? "Reexec" : "ReloadConfiguration", NULL,
+                     INIT_ADMIN_CALL_FLAGS, INIT_ADMIN_CALL_TIMEOUT,
+                     init_admin_client_get_cancellable (self->client), manager_call_done_cb, call);
 }
 
 /* ---- selection links ---- */
@@ -579,6 +657,8 @@ init_admin_window_class_init (InitAdminWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.emit", NULL, action_emit);
   gtk_widget_class_install_action (widget_class, "win.filter-history", NULL, action_filter_history);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, action_back);
+  gtk_widget_class_install_action (widget_class, "win.reload-configuration", NULL, action_manager);
+  gtk_widget_class_install_action (widget_class, "win.reexec", NULL, action_manager);
   gtk_widget_class_install_action (widget_class, "win.dismiss-error", NULL, action_dismiss_error);
   gtk_widget_class_install_action (widget_class, "win.start", NULL, action_job);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, action_job);

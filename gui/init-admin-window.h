@@ -54,4 +54,7 @@ const char *init_admin_window_get_subtitle (InitAdminWindow *self);
 /* While the daemon is away and its last known jobs are shown: the banner's text (else NULL). */
 const char *init_admin_window_get_lost_text (InitAdminWindow *self);
 
+/* The text of the last toast shown (tests). */
+const char *init_admin_window_get_last_toast (InitAdminWindow *self);
+
 G_END_DECLS

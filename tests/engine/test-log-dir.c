@@ -228,7 +228,7 @@ test_file_foreign_or_special_refused (Fixture      *fx,
 }
 
 #define ADD(path, func) \
-        g_test_add ("/engine/log-dir/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/engine/log-dir/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
 int
 main (int argc, char **argv)

@@ -455,6 +455,7 @@ init_daemon_free (InitDaemon *self)
         init_crash_recovery_remove (self->state_file);
       init_crash_recovery_free (self->state_file);
     }
+  init_reexec_clear (&self->reexec);
   if (self->service != NULL)
     init_service_stop (self->service);
   for (guint i = 0; i < G_N_ELEMENTS (self->signal_ids); i++)

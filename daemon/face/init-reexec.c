@@ -17,50 +17,101 @@
 #include "init-reexec.h"
 #include "init-engine-save.h"
 
-typedef struct
+/* Answer (and drop) every Reexec caller waiting for the re-exec with @error. */
+static void
+refuse_waiting (InitReexec   *reexec,
+                const GError *error)
 {
-  InitReexec *reexec;
-  InitCall   *call;
-} Request;
+  g_autoptr(GPtrArray) waiting = g_steal_pointer (&reexec->waiting);
+
+  for (guint i = 0; waiting != NULL && i < waiting->len; i++)
+    init_call_answer (g_ptr_array_index (waiting, i), NULL, error);
+}
+
+static void
+refuse_shutting_down (InitReexec *reexec)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_set_error_literal (&error, INIT_ERROR, INIT_ERROR_FAILED, _("The daemon is shutting down"));
+  refuse_waiting (reexec, error);
+}
 
 static gboolean
 request_idle_cb (gpointer user_data)
 {
-  Request *request = user_data;
-  g_autoptr(InitCall) call = g_steal_pointer (&request->call);
-  g_autoptr(GVariant) caller = NULL;
+  InitReexec *reexec = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (init_engine_is_shutting_down (request->reexec->engine))
+  reexec->idle_id = 0;
+  if (init_engine_is_shutting_down (reexec->engine))
     {
-      g_set_error_literal (&error, INIT_ERROR, INIT_ERROR_FAILED, _("The daemon is shutting down"));
-      init_call_answer (call, NULL, error);
-      g_free (request);
+      refuse_shutting_down (reexec);
       return G_SOURCE_REMOVE;
     }
-  caller = init_call_save (call);
-  if (caller != NULL)
-    g_variant_ref_sink (caller);
-  g_message (_("Re-executing %s"), request->reexec->exe);
-  if (!init_reexec_now (request->reexec, caller, &error))
+  g_message (_("Re-executing %s"), reexec->exe);
+  /* Requests that come while this one waits for authorisations and freezes the bus (both
+   * turn the main loop) join it rather than start a re-exec of their own. */
+  reexec->busy = TRUE;
+  if (!init_reexec_now (reexec, &error))
     {
       g_warning (_("Re-exec failed, carrying on: %s"), error->message);
-      init_call_answer (call, NULL, error);
+      refuse_waiting (reexec, error);
     }
-  g_free (request);
+  reexec->busy = FALSE;
   return G_SOURCE_REMOVE;
 }
 
 void
 init_reexec_request (InitCall *call,
-                     gpointer  reexec)
+                     gpointer  user_data)
 {
-  Request *request = g_new0 (Request, 1);
+  InitReexec *reexec = user_data;
 
-  request->reexec = reexec;
-  request->call = call;
+  /* Concurrent requests share one re-exec: every caller waits in the one list, goes with the
+   * state and is answered by the new process (or here with the error if the exec failed).
+   * Each used to queue a re-exec of its own, and the callers of all but the one that ran
+   * were never answered. */
+  if (reexec->waiting == NULL)
+    reexec->waiting = g_ptr_array_new_with_free_func ((GDestroyNotify) init_call_unref);
+  g_ptr_array_add (reexec->waiting, call);
   /* Out of the method handler: freezing the bus iterates the main loop. */
-  g_idle_add_full (G_PRIORITY_HIGH, request_idle_cb, request, NULL);
+  if (reexec->idle_id == 0 && !reexec->busy)
+    reexec->idle_id = g_idle_add_full (G_PRIORITY_HIGH, request_idle_cb, reexec, NULL);
+}
+
+void
+init_reexec_clear (InitReexec *reexec)
+{
+  g_clear_handle_id (&reexec->idle_id, g_source_remove);
+  refuse_shutting_down (reexec);
+}
+
+/* The waiting callers as they are carried through the exec ("av" of init_call_save()), or
+ * NULL if there is nobody to answer later. */
+static GVariant *
+save_waiting (InitReexec *reexec)
+{
+  GVariantBuilder builder;
+  gboolean any = FALSE;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("av"));
+  for (guint i = 0; reexec->waiting != NULL && i < reexec->waiting->len; i++)
+    {
+      GVariant *caller = init_call_save (g_ptr_array_index (reexec->waiting, i));
+
+      if (caller != NULL)
+        {
+          g_variant_builder_add (&builder, "v", caller);
+          any = TRUE;
+        }
+    }
+  if (!any)
+    {
+      g_variant_builder_clear (&builder);
+      return NULL;
+    }
+  return g_variant_builder_end (&builder);
 }
 
 /* ---- the logs' ptys go through the exec ---- */
@@ -131,11 +182,11 @@ save_state (InitReexec *reexec,
             int         bus_fd,
             int         capture_fd,
             const char *unique_name,
-            GVariant   *caller,
             gint64      start)
 {
   InitSaveCodec codec = { 0 };
   GVariantDict dict;
+  GVariant *callers;
 
   if (reexec->manager != NULL)
     init_call_get_codec (reexec->manager, &codec);
@@ -154,8 +205,10 @@ save_state (InitReexec *reexec,
       g_variant_dict_insert (&dict, "bus-capture-fd", "i", (gint32) capture_fd);
       g_variant_dict_insert (&dict, "bus-name", "s", unique_name);
     }
-  if (caller != NULL)
-    g_variant_dict_insert_value (&dict, "reexec-caller", caller);
+  /* After the bus froze: no Reexec call can join any more. */
+  callers = save_waiting (reexec);
+  if (callers != NULL)
+    g_variant_dict_insert_value (&dict, "reexec-callers", callers);
   if (reexec->manager != NULL)
     {
       g_auto (GStrv) subscribers =
@@ -201,7 +254,6 @@ close_on_exec_again (GArray *kept)
 
 gboolean
 init_reexec_now (InitReexec *reexec,
-                 GVariant   *caller,
                  GError    **error)
 {
   g_autoptr(GPtrArray) logged = NULL;
@@ -224,8 +276,7 @@ init_reexec_now (InitReexec *reexec,
   logged = jobs_with_logs (reexec->engine);
   init_log_sync_all (2000);
 
-  state = g_variant_ref_sink (save_state (reexec, bus_fd, capture_fd, unique_name, caller,
-                                          start));
+  state = g_variant_ref_sink (save_state (reexec, bus_fd, capture_fd, unique_name, start));
 
   state_fd = state_to_memfd (state, error);
   if (state_fd < 0)
@@ -298,12 +349,23 @@ restore_subscribers (InitReexec *reexec,
       init_object_tree_subscribe_carried (tree, names[i]);
 }
 
+/* Answer a Reexec caller carried through the exec (init_call_save()): it is done. */
+static void
+answer_carried (InitReexec *reexec,
+                GVariant   *saved)
+{
+  g_autoptr(InitCall) call = saved != NULL ? init_call_load (reexec->manager, saved) : NULL;
+
+  if (call != NULL)
+    init_call_answer (call, NULL, NULL);
+}
+
 gboolean
 init_reexec_restore (InitReexec *reexec,
                      GVariant   *state,
                      GError    **error)
 {
-  g_autoptr(GVariant) engine = NULL, history = NULL, caller = NULL;
+  g_autoptr(GVariant) engine = NULL, history = NULL, caller = NULL, callers = NULL;
   InitSaveCodec codec = { 0 };
   const char *bus_name = NULL;
   gint32 bus_fd = -1, capture_fd = -1;
@@ -311,7 +373,9 @@ init_reexec_restore (InitReexec *reexec,
 
   engine = g_variant_lookup_value (state, "engine", G_VARIANT_TYPE_VARDICT);
   history = g_variant_lookup_value (state, "history", G_VARIANT_TYPE ("a(ttssa{sv})"));
+  /* One caller from a predecessor that carried only one, else every caller that waited. */
   caller = g_variant_lookup_value (state, "reexec-caller", NULL);
+  callers = g_variant_lookup_value (state, "reexec-callers", G_VARIANT_TYPE ("av"));
   g_variant_lookup (state, "bus-fd", "i", &bus_fd);
   g_variant_lookup (state, "bus-name", "&s", &bus_name);
   g_variant_lookup (state, "bus-capture-fd", "i", &capture_fd);
@@ -339,12 +403,15 @@ init_reexec_restore (InitReexec *reexec,
         }
       else if (reexec->manager != NULL)
         {
-          g_autoptr(InitCall) call = caller != NULL ? init_call_load (reexec->manager, caller)
-                                                    : NULL;
-
           restore_subscribers (reexec, state);
-          if (call != NULL)
-            init_call_answer (call, NULL, NULL);
+          answer_carried (reexec, caller);
+          for (gsize i = 0; callers != NULL && i < g_variant_n_children (callers); i++)
+            {
+              g_autoptr(GVariant) boxed = g_variant_get_child_value (callers, i);
+              g_autoptr(GVariant) one = g_variant_get_variant (boxed);
+
+              answer_carried (reexec, one);
+            }
         }
     }
   else if (bus_fd >= 0)

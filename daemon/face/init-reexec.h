@@ -6,7 +6,7 @@
  * --restore-fd.  SIGCHLD stays blocked through the exec, so children that die meanwhile stay
  * zombies until the new process reaps them: no exit status is lost.  The new process loads
  * the configuration, restores the state, adopts the bus connection and answers the Reexec
- * caller.
+ * callers.
  */
 #pragma once
 
@@ -27,16 +27,23 @@ typedef struct
   char       **argv;           /* the arguments we were started with (without --restore-fd) */
   GFunc        before_exec;    /* called right before exec (the daemon flushes its files) */
   gpointer     before_exec_data;
+  /*< private >*/
+  GPtrArray *waiting;          /* InitCall: the Reexec callers sharing the coming re-exec */
+  guint      idle_id;          /* the one re-exec requested, not yet begun */
+  gboolean   busy;             /* init_reexec_now() runs (and turns the main loop) */
 } InitReexec;
 
 /* InitManagerOptions.reexec: re-exec from an idle callback; the new process answers @call
- * (whose reference this takes), or this one does with the error if the exec failed. */
+ * (whose reference this takes), or this one does with the error if the exec failed.  Calls
+ * made until the bus is frozen share that one re-exec, and every caller is answered. */
 void      init_reexec_request (InitCall *call,
                                gpointer  reexec);
-/* Re-exec now.  Returns only on failure (the old process carries on unchanged).  @caller is
- * the saved Reexec caller (init_call_save()) or NULL. */
+/* The daemon goes away: a re-exec requested but not begun is not done, its callers are told
+ * so. */
+void      init_reexec_clear (InitReexec *reexec);
+/* Re-exec now, carrying the waiting Reexec callers.  Returns only on failure (the old process
+ * carries on unchanged; the callers still wait). */
 gboolean  init_reexec_now (InitReexec *reexec,
-                           GVariant   *caller,
                            GError    **error);
 
 /* In the new process: the state from @fd (closed). */

@@ -347,8 +347,7 @@ test_reexec_log_lines (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = NULL;
   g_autofree char *text = NULL;
-  g_auto (GStrv) lines = NULL;
-  int expected = 0;
+  int expected;
 
   dbus_fixture_write_job (f->fx, "chatty",
                           "console log\nscript\n  i=0\n  while :; do echo \"line $i\"; i=$((i+1)); sleep 0.01; done\nend script\n");
@@ -364,17 +363,7 @@ test_reexec_log_lines (Fixture *f, gconstpointer data)
 
   path = g_build_filename (f->fx->logdir, "chatty.log", NULL);
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_autofree char *want = g_strdup_printf ("line %d", expected);
-
-      g_strchomp (lines[i]);  /* the pty turns \n into \r\n */
-      if (lines[i][0] == '\0')
-        continue;
-      g_assert_cmpstr (lines[i], ==, want);
-      expected++;
-    }
+  expected = test_util_assert_numbered_lines (text);
   /* ~80 lines at least over 800 ms with three re-execs in between. */
   g_assert_cmpint (expected, >, 30);
 }
@@ -383,6 +372,7 @@ typedef struct
 {
   guint answered;
   guint failed;
+  guint expected;   /* all_answered: how many (101 if 0) */
 } Calls;
 
 static void
@@ -403,7 +393,9 @@ call_done (GObject *source, GAsyncResult *result, gpointer user_data)
 static gboolean
 all_answered (gpointer user_data)
 {
-  return ((Calls *) user_data)->answered == 101;
+  Calls *calls = user_data;
+
+  return calls->answered == (calls->expected != 0 ? calls->expected : 101);
 }
 
 /* Calls that arrive while the daemon switches are answered by the new process, none lost. */
@@ -428,6 +420,29 @@ test_reexec_calls_in_flight (Fixture *f, gconstpointer data)
       g_test_message ("initd said:\n%s", log);
     }
   g_assert_cmpuint (calls.failed, ==, 0);
+}
+
+/* @data (a count) Reexec calls at the same moment share one re-exec (or two, for one that
+ * arrives while the first is under way): every caller gets its answer, none waits forever. */
+static void
+test_reexec_concurrent (Fixture *f, gconstpointer data)
+{
+  Calls calls = { 0, 0, GPOINTER_TO_UINT (data) };
+  int pid;
+
+  dbus_fixture_write_job (f->fx, "svc", "exec sleep 100000\n");
+  start_initd (f);
+  g_assert_cmpint (initctl (f, NULL, "start", "svc", NULL), ==, 0);
+  pid = dbus_fixture_get_initd_pid (f->fx);
+  for (guint i = 0; i < calls.expected; i++)
+    g_dbus_connection_call (f->fx->connection, "org.example.Init", MANAGER_PATH, MANAGER_IFACE,
+                            "Reexec", NULL, NULL, G_DBUS_CALL_FLAGS_NONE, 20000, NULL, call_done,
+                            &calls);
+  g_assert_true (test_util_wait_until (all_answered, &calls, 30000));
+  g_assert_cmpuint (calls.failed, ==, 0);
+  /* The same daemon, re-executed, and the service untouched. */
+  g_assert_cmpint (dbus_fixture_get_initd_pid (f->fx), ==, pid);
+  wait_status (f, "svc", "svc start/running");
 }
 
 /* How many live processes run @path's command line (argv[0] and argv[1])? */
@@ -644,6 +659,10 @@ main (int argc, char **argv)
   g_test_add ("/reexec/history", Fixture, NULL, setup, test_reexec_history, teardown);
   g_test_add ("/reexec/log-lines", Fixture, NULL, setup, test_reexec_log_lines, teardown);
   g_test_add ("/reexec/calls-in-flight", Fixture, NULL, setup, test_reexec_calls_in_flight, teardown);
+  g_test_add ("/reexec/concurrent/2", Fixture, GUINT_TO_POINTER (2), setup,
+              test_reexec_concurrent, teardown);
+  g_test_add ("/reexec/concurrent/10", Fixture, GUINT_TO_POINTER (10), setup,
+              test_reexec_concurrent, teardown);
   g_test_add ("/reexec/crash-restart", Fixture, NULL, setup, test_crash_restart, teardown);
   g_test_add ("/reexec/crash-restart-impostor", Fixture, NULL, setup, test_crash_restart_impostor, teardown);
   g_test_add ("/reexec/exec-fails", Fixture, NULL, setup, test_reexec_exec_fails, teardown);

@@ -19,6 +19,7 @@
 #include "init-log-dir.h"
 #include "init-log.h"
 #include "init-manager.h"
+#include "init-pty-store.h"
 #include "init-reaper.h"
 #include "init-reexec.h"
 #include "init-service.h"
@@ -52,6 +53,7 @@ init_daemon_options_clear (InitDaemonOptions *options)
   g_clear_pointer (&options->startup_event, g_free);
   g_clear_pointer (&options->state_path, g_free);
   g_clear_pointer (&options->command_dir, g_free);
+  g_clear_pointer (&options->pty_keeper, g_free);
   g_clear_pointer (&options->exe, g_free);
   g_clear_pointer (&options->argv, g_strfreev);
 }
@@ -69,6 +71,7 @@ init_daemon_new (const InitDaemonOptions *options)
   self->options.startup_event = g_strdup (options->startup_event);
   self->options.state_path = g_strdup (options->state_path);
   self->options.command_dir = g_strdup (options->command_dir);
+  self->options.pty_keeper = g_strdup (options->pty_keeper);
   self->options.exe = g_strdup (options->exe);
   self->options.argv = g_strdupv (options->argv);
   self->mode = options->user_mode ? "session" : "system";
@@ -307,6 +310,26 @@ state_writer_alive (const char *path)
   return TRUE;
 }
 
+/* The job logs' ptys are kept outside the daemon from now on, so that a crash does not hang
+ * the jobs up; after a crash, the ones kept for the dead daemon come back for adoption.  The
+ * keeper belongs to the state file: one per daemon, found again by the next. */
+static void
+keep_ptys_outside (InitDaemon *self)
+{
+  const InitDaemonOptions *o = &self->options;
+  g_autofree char *socket_path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (o->no_log || init_pty_store_use_systemd ())
+    return;
+  if (o->pty_keeper != NULL && o->pty_keeper[0] == '\0')
+    return;
+  socket_path = g_strconcat (o->state_path, ".ptys", NULL);
+  if (!init_pty_store_use_keeper (socket_path, o->pty_keeper != NULL ? o->pty_keeper : PTY_KEEPER,
+                                  &error))
+    g_warning (_("Job logs will not outlive a crash of the daemon: %s"), error->message);
+}
+
 /* If the daemon that wrote @path died, adopt the processes it ran (TRUE: there was one). */
 static gboolean
 adopt_after_crash (InitEngine *engine,
@@ -421,7 +444,11 @@ init_daemon_start (InitDaemon *self,
   if (o->state_path[0] != '\0' && state_writer_alive (o->state_path))
     o->state_path[0] = '\0';
   else if (self->restored == NULL && o->state_path[0] != '\0')
-    recovered = adopt_after_crash (self->engine, o->state_path);
+    {
+      keep_ptys_outside (self);
+      recovered = adopt_after_crash (self->engine, o->state_path);
+      init_pty_store_drop_unclaimed ();
+    }
   if (self->restored != NULL || recovered)
     g_clear_pointer (&o->startup_event, g_free);
 
@@ -466,6 +493,8 @@ init_daemon_free (InitDaemon *self)
   g_clear_object (&self->history);
   g_clear_pointer (&self->sources, init_sources_free);
   g_clear_object (&self->engine);
+  /* After the engine: its logs have let their ptys go. */
+  init_pty_store_shutdown ();
   g_clear_pointer (&self->restored, g_variant_unref);
   g_clear_pointer (&self->loop, g_main_loop_unref);
   g_clear_pointer (&self->conf_dirs, g_strfreev);

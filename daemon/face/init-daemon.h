@@ -4,13 +4,15 @@
  *   start:    a re-exec's saved state is read first (before anything opens files over its
  *             fd); the reaper, the child subreaper flag; the engine and its history; the face
  *             (authority, manager, bus service) when a bus address is known; the configuration;
- *             the processes of a daemon that crashed are adopted; signals; then the saved
+ *             the job logs' ptys are kept outside the daemon (systemd's fd store, or the
+ *             pty keeper; init-pty-store.h) and the processes of a daemon that crashed are
+ *             adopted with them; signals; then the saved
  *             state is restored, or the bus service started (the startup event goes out once
  *             the bus side is settled, see emit_startup), and the crash-recovery file kept.
  *   run:      the main loop, until SIGTERM/SIGINT stopped every job, or another daemon owns
  *             the name at start-up (exit status 1).
- *   shutdown: (init_daemon_free) a clean exit removes the crash-recovery file; the bus
- *             service stops.
+ *   shutdown: (init_daemon_free) a clean exit removes the crash-recovery file and lets
+ *             the pty keeper go; the bus service stops.
  * main() parses the options (init-daemon-options.h) and runs this.
  */
 #pragma once
@@ -32,6 +34,7 @@ typedef struct
   gboolean no_proc_connector;    /* follow forks by scanning /proc */
   char    *state_path;           /* the crash-recovery file; NULL: the default, "": none */
   char    *command_dir;          /* first on the jobs' PATH; NULL: COMMANDDIR, "": none */
+  char    *pty_keeper;           /* the pty keeper program; NULL: PTY_KEEPER, "": none */
   int      restore_fd;           /* a re-exec's saved state, or -1 */
   gboolean no_dbus;              /* the engine only */
   char    *exe;                  /* our binary's path, for a re-exec */

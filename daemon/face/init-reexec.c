@@ -12,6 +12,7 @@
 #include "init-error.h"
 #include "init-instance.h"
 #include "init-log.h"
+#include "init-pty-store.h"
 #include "init-call.h"
 #include "init-history-reader.h"
 #include "init-reexec.h"
@@ -216,6 +217,8 @@ save_state (InitReexec *reexec,
 
       g_variant_dict_insert (&dict, "subscribers", "^as", subscribers);
     }
+  /* The ptys go through the exec themselves; the store that keeps their copies does not. */
+  g_variant_dict_insert_value (&dict, "pty-store", init_pty_store_save ());
   g_variant_dict_insert (&dict, "saved-at", "x", start);
   return g_variant_dict_end (&dict);
 }
@@ -366,11 +369,14 @@ init_reexec_restore (InitReexec *reexec,
                      GError    **error)
 {
   g_autoptr(GVariant) engine = NULL, history = NULL, caller = NULL, callers = NULL;
+  g_autoptr(GVariant) pty_store = NULL;
   InitSaveCodec codec = { 0 };
   const char *bus_name = NULL;
   gint32 bus_fd = -1, capture_fd = -1;
   gint64 saved_at = 0;
 
+  pty_store = g_variant_lookup_value (state, "pty-store", G_VARIANT_TYPE_VARDICT);
+  init_pty_store_restore (pty_store);
   engine = g_variant_lookup_value (state, "engine", G_VARIANT_TYPE_VARDICT);
   history = g_variant_lookup_value (state, "history", G_VARIANT_TYPE ("a(ttssa{sv})"));
   /* One caller from a predecessor that carried only one, else every caller that waited. */

@@ -45,8 +45,10 @@ static void
 daemon_start (Daemon *d, const char *extra)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *cmd = g_strdup_printf ("%s --session -v --confdir %s --logdir %s %s",
-                                          g_getenv ("INITD"), d->confdir, d->logdir, extra);
+  g_autofree char *cmd = g_strdup_printf ("%s --session -v --confdir %s --logdir %s "
+                                          "--pty-keeper %s %s",
+                                          g_getenv ("INITD"), d->confdir, d->logdir,
+                                          g_getenv ("INIT_PTY_KEEPER"), extra);
   g_auto (GStrv) argv = NULL;
 
   g_assert_true (g_shell_parse_argv (cmd, NULL, &argv, &error));

@@ -9,6 +9,7 @@
 #include "init-log.h"
 #include "init-proc-info.h"
 #include "init-proc-tracker.h"
+#include "init-pty-store.h"
 #include "init-engine-save.h"
 
 static void
@@ -243,6 +244,20 @@ restore_waiters (InitInstance        *job,
     }
 }
 
+/* The log of @job, made now if it has none yet (NULL: output is not logged). */
+static InitLog *
+ensure_log (InitInstance *job)
+{
+  const InitEngineOptions *options = init_instance_options (job);
+
+  if (job->log == NULL && options->log_dir != NULL)
+    {
+      g_autofree char *path = init_log_path_for (options->log_dir, job->klass->name, job->name);
+      job->log = init_log_new (path);
+    }
+  return job->log;
+}
+
 /* The pty masters of `console log` came through the exec: output waiting in them is read
  * now. */
 static void
@@ -254,21 +269,32 @@ restore_log_ptys (InitInstance *job,
   ptys = g_variant_dict_lookup_value (dict, "log-ptys", G_VARIANT_TYPE ("a(ii)"));
   for (gsize i = 0; ptys != NULL && i < g_variant_n_children (ptys); i++)
     {
-      const InitEngineOptions *options = init_instance_options (job);
       gint32 pid, fd;
 
       g_variant_get_child (ptys, i, "(ii)", &pid, &fd);
       if (fd < 0 || fcntl (fd, F_GETFD) < 0)
         continue;
-      if (job->log == NULL && options->log_dir != NULL)
-        {
-          g_autofree char *path = init_log_path_for (options->log_dir, job->klass->name, job->name);
-          job->log = init_log_new (path);
-        }
-      if (job->log != NULL)
+      if (ensure_log (job) != NULL)
         init_log_adopt_pty (job->log, pid, fd);
       else
         close (fd);
+    }
+}
+
+/* After a crash: the ptys of @processes (a(sit)) were kept outside the dead daemon
+ * (init-pty-store.h); their output is read again from now on, before the processes are
+ * adopted (one that died meanwhile still has its last words logged). */
+static void
+adopt_kept_ptys (InitInstance *job,
+                 GVariant     *processes)
+{
+  for (gsize i = 0; processes != NULL && i < g_variant_n_children (processes); i++)
+    {
+      gint32 pid;
+
+      g_variant_get_child (processes, i, "(&sit)", NULL, &pid, NULL);
+      if (pid > 0 && init_pty_store_has (pid) && ensure_log (job) != NULL)
+        init_log_adopt_kept_pty (job->log, pid);
     }
 }
 
@@ -333,6 +359,8 @@ init_instance_restore (InitInstance        *job,
     restore_log_ptys (job, &dict);
 
   processes = g_variant_dict_lookup_value (&dict, "processes", G_VARIANT_TYPE ("a(sit)"));
+  if (adopt)
+    adopt_kept_ptys (job, processes);
   tracked = g_variant_dict_lookup_value (&dict, "tracked", G_VARIANT_TYPE ("a(it)"));
   g_variant_dict_lookup (&dict, "kill-timer-left-ms", "x", &kill_left);
   g_variant_dict_clear (&dict);

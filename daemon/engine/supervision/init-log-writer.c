@@ -257,6 +257,19 @@ init_log_sink_append (InitLogSink *sink,
 }
 
 void
+init_log_sink_add_lost (InitLogSink *sink,
+                        guint64      lost)
+{
+  g_return_if_fail (sink != NULL);
+
+  g_mutex_lock (&writer_lock);
+  sink->lost += lost;
+  writer_stats.dropped += lost;
+  sink_queue_locked (sink);
+  g_mutex_unlock (&writer_lock);
+}
+
+void
 init_log_sink_count_pty (InitLogSink *sink,
                          int          delta)
 {

@@ -36,6 +36,10 @@ void         init_log_sink_release (InitLogSink *sink);
 void         init_log_sink_append (InitLogSink *sink,
                                    const char  *data,
                                    gsize        length);
+/* @lost bytes of output were lost before they reached us (the pty keeper's buffer was
+ * full): the file gets a lost-output line for them, in order. */
+void         init_log_sink_add_lost (InitLogSink *sink,
+                                     guint64      lost);
 /* One more (@delta 1) or one fewer (-1) process writing: once none is left and the buffer is
  * written, the file is closed (reopened lazily). */
 void         init_log_sink_count_pty (InitLogSink *sink,

@@ -15,6 +15,7 @@
 #include "init-log.h"
 #include "init-log-writer.h"
 #include "init-name.h"
+#include "init-pty-store.h"
 
 /* Reads per wake-up, so one chatty job cannot starve the main loop; and when taking what is
  * pending (flush, exit), so a stray that never stops writing cannot hold it either. */
@@ -34,6 +35,7 @@ typedef struct
   GSource *source;
   pid_t    pid;      /* the process writing to it: 0 not known yet, -1 it has exited */
   gboolean detached; /* handed to a new process image (re-exec): never read nor closed here */
+  pid_t    kept;     /* the pty store keeps a copy of the master for this pid; 0 none */
 } LogPty;
 
 struct _InitLog
@@ -55,6 +57,9 @@ log_pty_free (gpointer data)
     }
   if (pty->master >= 0 && !pty->detached)
     close (pty->master);
+  /* Its process is gone (or the daemon exits cleanly): the copy outside goes too. */
+  if (pty->kept > 0 && !pty->detached)
+    init_pty_store_forget (pty->kept);
   init_log_sink_count_pty (pty->log->sink, -1);
   g_free (pty);
 }
@@ -196,6 +201,9 @@ init_log_set_pid (InitLog *log,
       if (pty->pid == 0)
         {
           pty->pid = pid;
+          /* Held outside the daemon too, so a crash of initd does not hang the job up. */
+          init_pty_store_keep (pid, pty->master);
+          pty->kept = pid;
           return;
         }
     }
@@ -349,7 +357,42 @@ init_log_adopt_pty (InitLog *log,
     fcntl (master_fd, F_SETFD, flags | FD_CLOEXEC);
   if (!g_unix_set_fd_nonblocking (master_fd, TRUE, NULL))
     g_debug ("Making pty of %s non-blocking: %s", log->path, g_strerror (errno));
-  log_add_pty (log, master_fd, pid);
+  /* The store still keeps the copy it was given by the process image before us. */
+  log_add_pty (log, master_fd, pid)->kept = pid;
+}
+
+/* The output the pty store read while no daemon was there (@fd: a memfd, closed). */
+static void
+log_take_kept_output (InitLog *log,
+                      int      fd)
+{
+  char buffer[LOG_READ_SIZE];
+  gssize n;
+
+  while ((n = read (fd, buffer, sizeof buffer)) > 0 || (n < 0 && errno == EINTR))
+    if (n > 0)
+      init_log_sink_append (log->sink, buffer, n);
+  close (fd);
+}
+
+gboolean
+init_log_adopt_kept_pty (InitLog *log,
+                         pid_t    pid)
+{
+  guint64 lost = 0;
+  int master, output;
+
+  g_return_val_if_fail (log != NULL, FALSE);
+
+  if (!init_pty_store_take (pid, &master, &output, &lost))
+    return FALSE;
+  /* In the order it was written: what the keeper read first, then what waits in the pty. */
+  if (output >= 0)
+    log_take_kept_output (log, output);
+  if (lost > 0)
+    init_log_sink_add_lost (log->sink, lost);
+  init_log_adopt_pty (log, pid, master);
+  return TRUE;
 }
 
 void

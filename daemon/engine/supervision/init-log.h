@@ -77,6 +77,12 @@ void        init_log_adopt_pty (InitLog *log,
                                 pid_t    pid,
                                 int      master_fd);
 
+/* After a crash of the daemon: take over the master the pty store (init-pty-store.h) kept
+ * for @pid, writing first what was read from it while no daemon was there.  FALSE if the
+ * store has none. */
+gboolean    init_log_adopt_kept_pty (InitLog *log,
+                                     pid_t    pid);
+
 /* "<dir>/<class>.log" or "<dir>/<class>-<instance>.log" with class and instance escaped as
  * object path elements are (init-name.h: "net/apache" is "net_2fapache"), so no two jobs or
  * instances share a file.  (Upstart replaced only "/" by "_", reference §8, J2.) */

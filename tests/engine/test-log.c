@@ -1076,6 +1076,102 @@ test_disk_full (void)
   test_util_rm_rf (dir);
 }
 
+/* @content is @expected with gaps, each replaced by one line "[initd: N bytes of output
+ * lost]" (after a newline added if the text before it ends inside a line) where N is the
+ * size of the gap: nothing doubled, no gap without its line, no line without its gap.
+ * Returns how many such lines there are. */
+static guint
+assert_gaps_accounted (const char *content,
+                       GString    *expected)
+{
+  const char *c = content;
+  gsize pos = 0;
+  guint markers = 0;
+  gboolean after_marker = FALSE;
+
+  while (*c != '\0')
+    {
+      const char *line_start = (c == content || c[-1] == '\n') ? c : NULL;
+
+      if (c[0] == '\n' && g_str_has_prefix (c + 1, "[initd: ") && pos > 0
+          && expected->str[pos - 1] != '\n')
+        c++;
+      else if (line_start != NULL && g_str_has_prefix (c, "[initd: "))
+        {
+          guint64 lost = g_ascii_strtoull (c + strlen ("[initd: "), NULL, 10);
+
+          if (after_marker)
+            g_error ("two lost-output lines for one gap at byte %" G_GSIZE_FORMAT " of the file",
+                     (gsize) (c - content));
+          g_assert_cmpuint (lost, >, 0);
+          pos += lost;
+          g_assert_cmpuint (pos, <=, expected->len);
+          c = strchr (c, '\n');
+          g_assert_nonnull (c);
+          c++;
+          markers++;
+          after_marker = TRUE;
+        }
+      else
+        {
+          if (pos >= expected->len || *c != expected->str[pos])
+            g_error ("byte %" G_GSIZE_FORMAT " of the file is not byte %" G_GSIZE_FORMAT
+                     " of the output (a gap not accounted for)", (gsize) (c - content), pos);
+          c++;
+          pos++;
+          after_marker = FALSE;
+        }
+    }
+  g_assert_cmpuint (pos, ==, expected->len);
+  return markers;
+}
+
+/* The disk fills up, frees, fills and frees again while a job keeps writing: each gap in the
+ * file has exactly one lost-output line, counting the bytes missing there. */
+static void
+test_disk_full_spells (void)
+{
+  g_autofree char *dir = test_util_mkdtemp ();
+  g_autofree char *mnt = g_build_filename (dir, "mnt", NULL);
+  g_autofree char *path = g_build_filename (mnt, "test.log", NULL);
+  g_autofree char *content = NULL;
+  g_autoptr(GString) expected = numbered_lines_width (1, 300000, 7);
+  InitLog *log;
+  Child child;
+  guint markers;
+
+  g_assert_cmpint (g_mkdir (mnt, 0755), ==, 0);
+  if (mount ("tmpfs", mnt, "tmpfs", 0, "size=64k,mode=0755") < 0)
+    {
+      g_test_skip_printf ("cannot mount a tmpfs: %s", g_strerror (errno));
+      test_util_rm_rf (dir);
+      return;
+    }
+  init_log_set_limits (0, 0);
+  log = init_log_new (path);
+  test_util_capture_start ();
+  spawn_logged (log, TRUE, "seq -f 'line %07g' 1 300000", &child);
+  /* Full (until output is dropped), then room for part of it, then room for all of it. */
+  wait_warning ("init-log: Log buffer for * is full, discarding output");
+  g_assert_cmpint (mount ("tmpfs", mnt, "tmpfs", MS_REMOUNT, "size=2m,mode=0755"), ==, 0);
+  test_util_spin (300);
+  g_assert_cmpint (mount ("tmpfs", mnt, "tmpfs", MS_REMOUNT, "size=64m,mode=0755"), ==, 0);
+  g_assert_true (test_util_wait_until (child_done, &child, 6 * TIMEOUT));
+  init_log_flush (log);
+  g_assert_true (init_log_sync (log, TIMEOUT));
+  init_log_free (log);
+  g_assert_true (init_log_sync_all (TIMEOUT));
+  test_util_capture_stop ();
+
+  content = test_util_read_file (path);
+  if (umount (mnt) < 0)
+    umount2 (mnt, MNT_DETACH);
+  g_assert_nonnull (content);
+  markers = assert_gaps_accounted (content, expected);
+  g_test_message ("%u lost-output lines", markers);
+  test_util_rm_rf (dir);
+}
+
 static void
 log_setup (gpointer      fixture,
            gconstpointer data)
@@ -1152,6 +1248,7 @@ main (int    argc,
   ADD_TEST ("free-keeps-buffered", test_free_keeps_buffered);
   ADD_TEST ("detach-adopt", test_detach_adopt);
   ADD_TEST ("disk-full", test_disk_full);
+  ADD_TEST ("disk-full-spells", test_disk_full_spells);
 
   return g_test_run ();
 }

@@ -479,6 +479,30 @@ check_file (Initctl    *ctl,
   return g_variant_iter_n_children (iter) > 0 ? INITCTL_EXIT_FAILURE : INITCTL_EXIT_OK;
 }
 
+/* The events no job needs to emit into @known: the daemon's own (and session-end in a
+ * session), and those --ignore-events names.  Returns the split names @known points into. */
+static GStrv
+add_known_events (Initctl    *ctl,
+                  GHashTable *known,
+                  GVariant   *mode)
+{
+  GStrv ignored = NULL;
+
+  for (guint i = 0; builtin_events[i] != NULL; i++)
+    g_hash_table_add (known, (char *) builtin_events[i]);
+  if (g_variant_is_of_type (mode, G_VARIANT_TYPE_STRING)
+      && g_str_equal (g_variant_get_string (mode, NULL), "session"))
+    g_hash_table_add (known, "session-end");
+  if (ctl->ignore_events != NULL)
+    {
+      ignored = g_strsplit (ctl->ignore_events, ",", -1);
+      for (guint i = 0; ignored[i] != NULL; i++)
+        if (ignored[i][0] != '\0')
+          g_hash_table_add (known, ignored[i]);
+    }
+  return ignored;
+}
+
 int
 initctl_cmd_check_config (Initctl *ctl,
                           char   **args)
@@ -515,18 +539,7 @@ initctl_cmd_check_config (Initctl *ctl,
   if (mode == NULL)
     return initctl_report_error (ctl, error);
 
-  for (guint i = 0; builtin_events[i] != NULL; i++)
-    g_hash_table_add (known, (char *) builtin_events[i]);
-  if (g_variant_is_of_type (mode, G_VARIANT_TYPE_STRING)
-      && g_str_equal (g_variant_get_string (mode, NULL), "session"))
-    g_hash_table_add (known, "session-end");
-  if (ctl->ignore_events != NULL)
-    {
-      ignored = g_strsplit (ctl->ignore_events, ",", -1);
-      for (guint i = 0; ignored[i] != NULL; i++)
-        if (ignored[i][0] != '\0')
-          g_hash_table_add (known, ignored[i]);
-    }
+  ignored = add_known_events (ctl, known, mode);
 
   rows = initctl_collect_jobs (objects);
   for (guint i = 0; i < rows->len; i++)

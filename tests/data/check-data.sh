@@ -96,6 +96,8 @@ systemd-units)
     sed 's|^ExecStart=[^ ]*|ExecStart=/bin/true|' "$unit" > "$t/$name"
     grep -qx 'Type=dbus' "$unit" || fail "$name: not Type=dbus"
     grep -qx 'BusName=org.example.Init' "$unit" || fail "$name: no BusName"
+    # Jobs must outlive a crash of initd so that the restarted daemon adopts them.
+    grep -qx 'KillMode=process' "$unit" || fail "$name: KillMode is not process (jobs would die with initd)"
     grep -q '^ExecStart=/.*/initd --' "$unit" || fail "$name: ExecStart is not initd"
     SYSTEMD_LOG_LEVEL=notice systemd-analyze verify --man=no "$t/$name" 2>"$t/err"
     rc=$?

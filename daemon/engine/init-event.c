@@ -137,6 +137,15 @@ init_event_queue_emit (InitEventQueue  *queue,
   return event;
 }
 
+void
+init_event_set_lease (InitEvent   *event,
+                      InitFdLease *lease)
+{
+  g_return_if_fail (event->progress == INIT_EVENT_PENDING);
+  g_clear_pointer (&event->lease, init_fd_lease_unref);
+  event->lease = init_fd_lease_ref (lease);
+}
+
 static void
 event_finish (InitEventQueue *queue,
               InitEvent      *event)
@@ -144,6 +153,8 @@ event_finish (InitEventQueue *queue,
   g_autoptr(GArray) watchers = NULL;
 
   event->progress = INIT_EVENT_FINISHED;
+  /* Only what it started keeps the descriptor (Upstart also closed it here). */
+  g_clear_pointer (&event->lease, init_fd_lease_unref);
   g_debug ("Finished %s event%s", event->name, event->failed ? " (failed)" : "");
 
   if (queue->finished != NULL)
@@ -260,6 +271,7 @@ init_event_unref (InitEvent *event)
   g_free (event->failed_reason);
   init_cause_free (event->cause);
   g_clear_pointer (&event->watchers, g_array_unref);
+  g_clear_pointer (&event->lease, init_fd_lease_unref);
   g_free (event);
 }
 

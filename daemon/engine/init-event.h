@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "init-cause.h"
+#include "init-fd-lease.h"
 
 G_BEGIN_DECLS
 
@@ -41,7 +42,9 @@ struct _InitEvent
   guint             blockers;
   guint64           cause_id;     /* id of the event that led to this one (job events,
                                    * NAME/failed), or 0 */
-  InitCause *cause;               /* why it was emitted (never NULL) */
+  InitCause   *cause;             /* why it was emitted (never NULL) */
+  InitFdLease *lease;             /* a descriptor for the jobs it starts (socket), or NULL;
+                                   * let go when the event finishes */
 
   /*< private >*/
   gint            ref_count;
@@ -75,6 +78,11 @@ InitEvent *init_event_queue_emit (InitEventQueue  *queue,
                                   const char      *name,
                                   GPtrArray       *env,
                                   const InitCause *cause);
+
+/* Attach @lease (a new reference) to a pending @event: the instances its `start on' starts
+ * take it (init-fd-lease.h). */
+void            init_event_set_lease (InitEvent   *event,
+                                      InitFdLease *lease);
 
 /* Process the queue until no further progress is possible.  Re-entrant calls are ignored. */
 void            init_event_queue_poll (InitEventQueue *queue);

@@ -36,6 +36,11 @@ void          init_instance_goal_from_event (InitInstance      *job,
                                              GPtrArray         *env,
                                              InitEventOperator *op,
                                              InitEvent         *event);
+/* @env (transfer full, may be NULL) becomes the environment of the next start, with the
+ * descriptors of @fds (InitFdLease*, transfer full, may be NULL). */
+void          init_instance_set_start_env (InitInstance *job,
+                                           GPtrArray    *env,
+                                           GPtrArray    *fds);
 /* Feed @event to the instance's stop on; returns TRUE if it decided to stop. */
 gboolean      init_instance_handle_stop_on (InitInstance *job,
                                             InitEvent    *event);

@@ -90,6 +90,7 @@ init_instance_process_run (InitInstance   *job,
   g_auto (GStrv) envp = job_process_env (job, type);
   g_autoptr(GError) error = NULL;
   g_autofree char *display = init_instance_display_name (job);
+  int pass_fds[INIT_INSTANCE_MAX_FDS];
   pid_t pid;
 
   if (job->klass->console == INIT_CONSOLE_LOG && options->log_dir != NULL)
@@ -107,6 +108,10 @@ init_instance_process_run (InitInstance   *job,
         }
     }
 
+  for (guint i = 0; job->fds != NULL && i < job->fds->len; i++)
+    pass_fds[i] = init_fd_lease_get_fd (g_ptr_array_index (job->fds, i));
+  spawn.pass_fds = pass_fds;
+  spawn.n_pass_fds = job->fds != NULL ? job->fds->len : 0;
   pid = init_process_spawn (job->klass, type, envp, &spawn, &error);
   if (spawn.log_fd >= 0)
     close (spawn.log_fd);

@@ -259,6 +259,8 @@ init_instance_change_state (InitInstance *job,
             {
               g_ptr_array_unref (job->env);
               job->env = g_steal_pointer (&job->start_env);
+              g_clear_pointer (&job->fds, g_ptr_array_unref);
+              job->fds = g_steal_pointer (&job->start_fds);
             }
           g_clear_pointer (&job->stop_env, g_ptr_array_unref);
           job->failed = FALSE;
@@ -351,6 +353,8 @@ init_instance_change_state (InitInstance *job,
             g_message (_("%s stopped (failed)"), display);
           else
             g_message (_("%s stopped"), display);
+          /* A socket it was started for is watched again (init-fd-lease.h). */
+          g_clear_pointer (&job->fds, g_ptr_array_unref);
           job_emit_event (job, "stopped", FALSE);
           init_instance_finished (job, FALSE);
           if (job->host != NULL)

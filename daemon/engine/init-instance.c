@@ -122,6 +122,8 @@ instance_clear (gpointer data)
   g_clear_pointer (&job->env, g_ptr_array_unref);
   g_clear_pointer (&job->start_env, g_ptr_array_unref);
   g_clear_pointer (&job->stop_env, g_ptr_array_unref);
+  g_clear_pointer (&job->fds, g_ptr_array_unref);
+  g_clear_pointer (&job->start_fds, g_ptr_array_unref);
   init_job_class_unref (job->klass);
   init_cause_free (job->cause);
   g_free (job->name);
@@ -379,7 +381,9 @@ command_begin (InitInstance *job,
     return FALSE;
   job_supersede (job, goal);
   init_instance_set_cause (job, NULL);
-  if (env_slot != NULL)
+  if (env_slot == &job->start_env)
+    init_instance_set_start_env (job, env != NULL ? init_env_copy (env) : NULL, NULL);
+  else if (env_slot != NULL)
     {
       g_clear_pointer (env_slot, g_ptr_array_unref);
       if (env != NULL)
@@ -488,6 +492,43 @@ init_instance_handle_stop_on (InitInstance *job,
 }
 
 void
+init_instance_set_start_env (InitInstance *job,
+                             GPtrArray    *env,
+                             GPtrArray    *fds)
+{
+  g_clear_pointer (&job->start_env, g_ptr_array_unref);
+  g_clear_pointer (&job->start_fds, g_ptr_array_unref);
+  job->start_env = env;
+  job->start_fds = fds;
+}
+
+/* The descriptors the events of @events carry (NULL if none), each taken for the instance,
+ * and UPSTART_FDS in @env naming the numbers its processes get them as (3, 4, …). */
+static GPtrArray *
+take_leases (GPtrArray *events,
+             GPtrArray *env)
+{
+  g_autoptr(GPtrArray) fds = NULL;
+  g_autoptr(GString) numbers = g_string_new (NULL);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      InitEvent *event = g_ptr_array_index (events, i);
+
+      if (event->lease == NULL || (fds != NULL && fds->len >= INIT_INSTANCE_MAX_FDS))
+        continue;
+      if (fds == NULL)
+        fds = g_ptr_array_new_with_free_func ((GDestroyNotify) init_fd_lease_unref);
+      g_ptr_array_add (fds, init_fd_lease_take (event->lease));
+      g_string_append_printf (numbers, "%s%u", numbers->len > 0 ? " " : "",
+                              INIT_INSTANCE_FIRST_FD + fds->len - 1);
+    }
+  if (fds != NULL)
+    init_env_set (env, "UPSTART_FDS", numbers->str);
+  return g_steal_pointer (&fds);
+}
+
+void
 init_instance_goal_from_event (InitInstance      *job,
                                InitGoal           goal,
                                GPtrArray         *env,
@@ -500,9 +541,16 @@ init_instance_goal_from_event (InitInstance      *job,
   GPtrArray **slot = goal == INIT_GOAL_STOP ? &job->stop_env : &job->start_env;
 
   job_supersede (job, goal);
-  g_clear_pointer (slot, g_ptr_array_unref);
-  *slot = env != NULL ? g_ptr_array_ref (env) : NULL;
   init_event_operator_collect_events (op, events);
+  if (goal == INIT_GOAL_STOP)
+    {
+      g_clear_pointer (slot, g_ptr_array_unref);
+      *slot = env != NULL ? g_ptr_array_ref (env) : NULL;
+    }
+  else if (env != NULL)
+    init_instance_set_start_env (job, g_ptr_array_ref (env), take_leases (events, env));
+  else
+    init_instance_set_start_env (job, NULL, NULL);
   instance_take_blocks (job, events);
   init_instance_set_cause (job, cause);
   init_event_operator_reset (op);

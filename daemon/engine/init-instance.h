@@ -60,7 +60,10 @@ struct _InitInstance
   GPtrArray    *env;            /* the instance environment */
   GPtrArray    *start_env;      /* pending environment for the next start, or NULL */
   GPtrArray    *stop_env;       /* environment of the stop request, or NULL */
-  pid_t         pid[INIT_PROCESS_N];
+  GPtrArray    *fds;            /* InitFdLease*: what its processes get as fd 3, 4, … (the
+                                 * UPSTART_FDS of env), held until it stops; or NULL */
+  GPtrArray *start_fds;         /* the same for start_env, or NULL */
+  pid_t      pid[INIT_PROCESS_N];
 
   gboolean        failed;
   InitProcessType failed_process;  /* INIT_PROCESS_NONE with failed = respawn limit */
@@ -91,6 +94,11 @@ struct _InitInstance
   guint                   dead_on_restore; /* bit per process type found dead when adopted */
   char                   *failed_reason; /* set when the failure has a reason of its own */
 };
+
+/* Descriptors from events (init-fd-lease.h) reach processes as fd 3, 4, …, at most 6 of them
+ * (the script pipe is fd 9). */
+#define INIT_INSTANCE_FIRST_FD 3
+#define INIT_INSTANCE_MAX_FDS 6
 
 const char *init_goal_to_string (InitGoal goal);
 const char *init_state_to_string (InitState state);

@@ -179,8 +179,7 @@ init_job_start (InitJob             *entry,
   if (job == NULL)
     job = init_job_add_instance (entry, name);
 
-  g_clear_pointer (&job->start_env, g_ptr_array_unref);
-  job->start_env = g_steal_pointer (&start_env);
+  init_instance_set_start_env (job, g_steal_pointer (&start_env), NULL);
   init_instance_start (job, done, user_data, NULL);
   return job;
 }

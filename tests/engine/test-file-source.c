@@ -10,33 +10,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine-fixture.h"
 #include "init-file-source.h"
 #include "init-reaper.h"
-#include "init-sources.h"
+#include "sources-fixture.h"
 #include "test-util.h"
 
-typedef struct
-{
-  Fixture      fx;
-  InitSources *sources;
-} F;
+typedef SourcesFixture F;
 
-static void
-f_setup (F            *f,
-         gconstpointer data)
-{
-  fixture_setup (&f->fx, data);
-  f->sources = init_sources_new (f->fx.engine);
-}
-
-static void
-f_teardown (F            *f,
-            gconstpointer data)
-{
-  g_clear_pointer (&f->sources, init_sources_free);
-  fixture_teardown (&f->fx, data);
-}
+#define f_setup sources_fixture_setup
+#define f_teardown sources_fixture_teardown
+#define define sources_fixture_define
+#define wait_event sources_fixture_wait_event
 
 /* Write (open, write, close: no rename) @text to @path, appending if @append. */
 static void
@@ -72,47 +56,6 @@ watched (F *f)
         g_string_append (out, path);
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
-static void
-define (F          *f,
-        const char *name,
-        const char *format,
-        ...) G_GNUC_PRINTF (3, 4);
-
-static void
-define (F          *f,
-        const char *name,
-        const char *format,
-        ...)
-{
-  va_list args;
-  g_autofree char *text = NULL;
-
-  va_start (args, format);
-  text = g_strdup_vprintf (format, args);
-  va_end (args);
-  fixture_define (&f->fx, name, text);
-  init_sources_update (f->sources);
-}
-
-static void
-wait_event (F          *f,
-            const char *format,
-            ...) G_GNUC_PRINTF (2, 3);
-
-static void
-wait_event (F          *f,
-            const char *format,
-            ...)
-{
-  va_list args;
-  g_autofree char *line = NULL;
-
-  va_start (args, format);
-  line = g_strdup_vprintf (format, args);
-  va_end (args);
-  fixture_wait_event (&f->fx, line);
 }
 
 /* Nothing is watched while no job names `file'; a job that does arms exactly its path; a

@@ -3,6 +3,7 @@
 
 #include "init-event-operator.h"
 #include "init-file-source.h"
+#include "init-socket-source.h"
 #include "init-sources.h"
 #include "init-udev-source.h"
 
@@ -143,6 +144,7 @@ init_sources_new (InitEngine *engine)
   g_ptr_array_add (sources->all, sources->files);
   sources->udev = init_udev_source_new (engine);
   g_ptr_array_add (sources->all, sources->udev);
+  g_ptr_array_add (sources->all, init_socket_source_new (engine));
   for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
     sources->handlers[i] = g_signal_connect (engine, signals[i], G_CALLBACK (on_job), sources);
   init_sources_update (sources);

@@ -5,7 +5,8 @@
  * `stop on', and gives each source (init-source.h) exactly the leaves naming the events it
  * serves: nothing is watched, bound or subscribed while no job names a source's events.
  * Sources emit through the engine like any other event.  Built in: `file'
- * (init-file-source.h) and udev's `*-device-*' (init-udev-source.h); others are added by their owners (the daemon adds the D-Bus ones
+ * (init-file-source.h), udev's `*-device-*' (init-udev-source.h), `socket'
+ * (init-socket-source.h); others are added by their owners (the daemon adds the D-Bus ones
  * from daemon/bridges/).
  */
 #pragma once

@@ -205,6 +205,10 @@ init_process_child_run (ChildSetup *setup)
   child_close_on_exec_from (3);
   if (setup->script_fd >= 0 && child_dup2 (setup->script_fd, SCRIPT_FD) < 0)
     child_fail (setup, STEP_STDIO, errno);
+  /* The sources are all above SCRIPT_FD, so no copy overwrites one still to be made. */
+  for (guint i = 0; i < setup->n_pass_fds; i++)
+    if (child_dup2 (setup->pass_fds[i], 3 + i) < 0)
+      child_fail (setup, STEP_STDIO, errno);
 
   for (resource = 0; resource < INIT_N_LIMITS; resource++)
     {

@@ -70,6 +70,8 @@ typedef struct
   int                 n_groups;
   int                 script_fd;   /* read end of the script pipe (>= 10), or -1 */
   int                 report_fd;   /* write end of the error pipe (>= 10, close-on-exec) */
+  int                 pass_fds[6]; /* to be fds 3, 4, … (all >= 10) */
+  guint               n_pass_fds;
 } ChildSetup;
 
 /* Free what the parent allocated in @setup. */

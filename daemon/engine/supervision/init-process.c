@@ -466,6 +466,9 @@ prepare_setup (ChildSetup             *setup,
   setup->type = type;
   setup->envp = envp != NULL ? envp : empty_env;
   setup->log_fd = options->log_fd;
+  if (options->n_pass_fds > 0)
+    memcpy (setup->pass_fds, options->pass_fds, options->n_pass_fds * sizeof (int));
+  setup->n_pass_fds = options->n_pass_fds;
   setup->inherit_output = options->user_mode;
   setup->script_fd = -1;
   setup->chdir = klass->chdir != NULL ? klass->chdir : options->user_mode ? NULL : "/";
@@ -522,6 +525,9 @@ init_process_spawn (const InitJobClass     *klass,
 
   if (options == NULL)
     options = &default_options;
+  g_return_val_if_fail (options->n_pass_fds <= G_N_ELEMENTS (setup.pass_fds), -1);
+  for (guint i = 0; i < options->n_pass_fds; i++)
+    g_return_val_if_fail (options->pass_fds[i] > SCRIPT_FD, -1);
 
   prepare_setup (&setup, klass, type, envp, options, &script);
 

@@ -21,6 +21,9 @@ typedef struct
                             * `console output` goes to the daemon's own stdout/stderr */
   int log_fd;              /* for console log: the pty slave to use as stdout/stderr, or -1
                             * (then console log behaves as none) */
+  const int *pass_fds;     /* descriptors (each >= 10) the process gets as 3, 4, … (socket
+                            * activation); nothing else of the daemon's reaches it */
+  guint n_pass_fds;        /* at most 6 */
 } InitSpawnOptions;
 
 /* Spawn @type of @klass with environment @envp (NULL-terminated).  Returns the pid (> 0), or

@@ -3,11 +3,13 @@
 
 #include <glib/gi18n.h>
 #include <polkit/polkit.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "init-authority.h"
 #include "init-check-limiter.h"
+#include "init-denial-cache.h"
 #include "init-env-policy.h"
 #include "init-error.h"
 
@@ -45,6 +47,7 @@ struct _InitAuthority
   InitCheckLimiter *limiter;
   InitCallGate     *gate;        /* refuses a full share's calls in GDBus's worker thread */
   InitWarnLimit     warnings;
+  InitDenialCache  *denials;     /* polkit's recent "no"s, not asked again */
 };
 
 enum
@@ -67,15 +70,18 @@ typedef struct
   char            *sender;            /* NULL on a peer-to-peer connection */
   char            *action_id;
   PolkitDetails   *details;
+  GStrv            question;          /* the details as sorted key, value pairs */
   GError          *env_error;         /* a variable only root may pass, or NULL */
   gboolean         interactive;
   InitCaller      *caller;
   gboolean         retried;           /* already re-fetched a stale authority once */
-  GCancellable    *check_cancellable; /* cancelled by the timeout or the caller's cancellable */
+  GCancellable    *check_cancellable; /* interactive: cancelled by the timeout or the caller's */
   GCancellable    *cancellable;       /* the caller's */
   gulong           cancelled_id;
   GSource         *timeout_source;
   gboolean         timed_out;
+  gboolean         gave_up;           /* answered before polkit: its late answer is dropped */
+  GTask           *task;              /* borrowed: the task owns the data */
   gboolean         has_slot;          /* the limiter let it ask polkit: release when done */
   guint32          slot_uid;
   InitAuthority   *authority;         /* counts the checks in flight (a ref) */
@@ -104,6 +110,7 @@ check_data_free (CheckData *data)
   g_free (data->sender);
   g_free (data->action_id);
   g_clear_object (&data->details);
+  g_strfreev (data->question);
   g_clear_error (&data->env_error);
   if (data->has_slot)
     init_check_limiter_release (data->authority->limiter, data->slot_uid, data->interactive);
@@ -158,6 +165,52 @@ return_polkit_unavailable (GTask        *task,
                            error->message);
 }
 
+/* Warn that polkit did not answer in time; the error for the caller. */
+static GError *
+timed_out_error (InitAuthority *self,
+                 CheckData     *data)
+{
+  init_warn_limit_warn (&self->warnings,
+                        "polkit did not answer the check of %s for %s within %u ms",
+                        data->action_id, data->sender,
+                        data->interactive ? self->interactive_timeout_msec : self->timeout_msec);
+  return g_error_new_literal (INIT_ERROR, INIT_ERROR_PERMISSION_DENIED,
+                              _("Cannot check authorization: polkit did not answer in time"));
+}
+
+/* Answer a non-interactive check now with @error (taken), without telling polkitd: it
+ * answers such a check by itself in a moment, and a cancellation arriving after that answer
+ * (polkitd stopped, then resumed) only earned a warning from libpolkit, "No such
+ * cancellation_id".  The slot goes to the next check; polkit's answer is dropped. */
+static void
+give_up (CheckData *data,
+         GError    *error)
+{
+  if (data->gave_up)
+    {
+      g_error_free (error);
+      return;
+    }
+  data->gave_up = TRUE;
+  stop_timeout (data);
+  if (data->has_slot)
+    {
+      data->has_slot = FALSE;
+      init_check_limiter_release (data->authority->limiter, data->slot_uid, data->interactive);
+    }
+  g_task_return_error (data->task, error);
+}
+
+static void
+caller_gave_up (GCancellable *cancellable,
+                CheckData    *data)
+{
+  GError *error = NULL;
+
+  g_cancellable_set_error_if_cancelled (cancellable, &error);
+  give_up (data, error);
+}
+
 static void
 check_authorization_cb (GObject      *source,
                         GAsyncResult *result,
@@ -175,19 +228,21 @@ check_authorization_cb (GObject      *source,
 
   res = polkit_authority_check_authorization_finish (polkit, result, &error);
   stop_timeout (data);
+  if (data->gave_up)
+    return;
+  if (data->cancelled_id != 0)
+    {
+      /* Answered: the caller giving up now changes nothing. */
+      g_cancellable_disconnect (data->cancellable, data->cancelled_id);
+      data->cancelled_id = 0;
+    }
   if (res == NULL)
     {
       g_autofree char *remote = g_dbus_error_get_remote_error (error);
 
       if (data->timed_out)
         {
-          init_warn_limit_warn (&self->warnings,
-                                "polkit did not answer the check of %s for %s within %u ms",
-                                data->action_id, data->sender,
-                                data->interactive ? self->interactive_timeout_msec
-                                                  : self->timeout_msec);
-          g_task_return_new_error (task, INIT_ERROR, INIT_ERROR_PERMISSION_DENIED,
-                                   _("Cannot check authorization: polkit did not answer in time"));
+          g_task_return_error (task, timed_out_error (self, data));
           return;
         }
       if (g_task_return_error_if_cancelled (task))
@@ -235,6 +290,11 @@ check_authorization_cb (GObject      *source,
       return;
     }
   g_info ("polkit: %s denied for uid %u", data->action_id, data->caller->uid);
+  /* Not after an interactive check: the person may have dismissed the dialog, and may
+   * well try again at once. */
+  if (!data->interactive)
+    init_denial_cache_add (self->denials, data->sender, data->action_id,
+                           (const char *const *) data->question);
   g_task_return_new_error (task, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED,
                            _("Not authorized to perform this operation (%s)"), data->action_id);
 }
@@ -245,8 +305,11 @@ check_timed_out (gpointer user_data)
   CheckData *data = user_data;
 
   data->timed_out = TRUE;
-  g_cancellable_cancel (data->check_cancellable);
   g_clear_pointer (&data->timeout_source, g_source_unref);
+  if (data->interactive)
+    g_cancellable_cancel (data->check_cancellable);
+  else
+    give_up (data, timed_out_error (data->authority, data));
   return G_SOURCE_REMOVE;
 }
 
@@ -359,10 +422,14 @@ check_with_polkit (GTask *task)
     {
       if (data->cancelled_id != 0)
         g_cancellable_disconnect (data->cancellable, data->cancelled_id);
-      data->cancelled_id = g_cancellable_connect (data->cancellable,
-                                                  G_CALLBACK (parent_cancelled),
-                                                  g_object_ref (data->check_cancellable),
-                                                  g_object_unref);
+      if (data->interactive)
+        data->cancelled_id = g_cancellable_connect (data->cancellable,
+                                                    G_CALLBACK (parent_cancelled),
+                                                    g_object_ref (data->check_cancellable),
+                                                    g_object_unref);
+      else
+        data->cancelled_id = g_cancellable_connect (data->cancellable,
+                                                    G_CALLBACK (caller_gave_up), data, NULL);
     }
   timeout = data->interactive ? self->interactive_timeout_msec : self->timeout_msec;
   stop_timeout (data);
@@ -372,7 +439,8 @@ check_with_polkit (GTask *task)
 
   g_set_object (&data->polkit, self->authority);
   polkit_authority_check_authorization (self->authority, subject, data->action_id,
-                                        data->details, flags, data->check_cancellable,
+                                        data->details, flags,
+                                        data->interactive ? data->check_cancellable : NULL,
                                         check_authorization_cb, task);
 }
 
@@ -424,6 +492,15 @@ decide (GTask *task)
   if (data->sender == NULL)
     {
       /* polkit needs a bus name to identify the subject. */
+      g_task_return_new_error (task, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED,
+                               _("Not authorized to perform this operation (%s)"), data->action_id);
+      g_object_unref (task);
+      return;
+    }
+  if (init_denial_cache_lookup (self->denials, data->sender, data->action_id,
+                                (const char *const *) data->question))
+    {
+      /* What polkit said a moment ago to this very question (init-denial-cache.h). */
       g_task_return_new_error (task, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED,
                                _("Not authorized to perform this operation (%s)"), data->action_id);
       g_object_unref (task);
@@ -523,6 +600,7 @@ init_authority_finalize (GObject *object)
   g_clear_pointer (&self->limiter, init_check_limiter_free);
   g_clear_pointer (&self->gate, init_call_gate_unref);
   g_clear_pointer (&self->callers, init_caller_directory_free);
+  g_clear_pointer (&self->denials, init_denial_cache_free);
 
   G_OBJECT_CLASS (init_authority_parent_class)->finalize (object);
 }
@@ -558,6 +636,7 @@ init_authority_init (InitAuthority *self)
   self->callers = init_caller_directory_new ();
   self->limiter = init_check_limiter_new (&init_check_limits_default);
   self->gate = init_call_gate_new ();
+  self->denials = init_denial_cache_new ();
   init_check_limiter_set_gate (self->limiter, self->gate);
 }
 
@@ -594,6 +673,31 @@ polkit_message_for (const char    *action_id,
   return NULL;
 }
 
+static int
+compare_strings (const void *a,
+                 const void *b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* @details as key, value pairs in the keys' order: one question, however it was built. */
+static GStrv
+sorted_details (PolkitDetails *details)
+{
+  g_auto (GStrv) keys = polkit_details_get_keys (details);
+  g_autoptr(GStrvBuilder) pairs = g_strv_builder_new ();
+
+  if (keys == NULL)
+    return g_strv_builder_end (pairs);
+  qsort (keys, g_strv_length (keys), sizeof (char *), compare_strings);
+  for (gsize i = 0; keys[i] != NULL; i++)
+    {
+      g_strv_builder_add (pairs, keys[i]);
+      g_strv_builder_add (pairs, polkit_details_lookup (details, keys[i]));
+    }
+  return g_strv_builder_end (pairs);
+}
+
 void
 init_authority_check_async (InitAuthority         *self,
                             GDBusMethodInvocation *invocation,
@@ -616,6 +720,7 @@ init_authority_check_async (InitAuthority         *self,
 
   data = g_new0 (CheckData, 1);
   data->authority = g_object_ref (self);
+  data->task = task;
   self->n_pending++;
   g_task_set_task_data (task, data, (GDestroyNotify) check_data_free);
   data->connection = g_object_ref (g_dbus_method_invocation_get_connection (invocation));
@@ -647,6 +752,7 @@ init_authority_check_async (InitAuthority         *self,
           polkit_details_insert (data->details, "polkit.message", text);
           polkit_details_insert (data->details, "polkit.gettext_domain", GETTEXT_PACKAGE);
         }
+      data->question = sorted_details (data->details);
     }
 
   if (data->sender == NULL)

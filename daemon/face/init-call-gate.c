@@ -6,6 +6,7 @@
 
 #include "init-call-gate.h"
 #include "init-env-policy.h"
+#include "init-reply-pacer.h"
 
 /* Bounded: dropped whole when full (a forgotten sender just passes until it is known again). */
 #define SENDERS_MAX 8192
@@ -14,6 +15,12 @@
  * one thing at a time, or a few; a flood over many connections puts at most this many per
  * connection in the main loop's queue. */
 #define UNANSWERED_PER_SENDER 32
+/* The same for all of one user's connections together, once the user is known.  The main loop
+ * learns that a user's queue of checks is full only after it has dispatched the calls the
+ * worker already let through: without this cap a flood over 250 connections slipped
+ * thousands of calls past the gate each time the queue had room again, and every other
+ * caller's call waited behind them in the main loop. */
+#define UNANSWERED_PER_UID 256
 
 #define LIMITS_EXCEEDED "org.example.Init.Error.LimitsExceeded"
 #define INVALID_ENVIRONMENT "org.example.Init.Error.InvalidEnvironment"
@@ -28,8 +35,11 @@ struct _InitCallGate
   GMutex      lock;
   GHashTable *senders;   /* unique name -> uid */
   GHashTable *states;    /* uid -> InitCallGateState (only those not open) */
-  GHashTable *unanswered; /* unique name -> GHashTable of serials passed and not answered */
-  guint64     refused;
+  GHashTable *unanswered; /* unique name -> GHashTable: serial passed and not answered ->
+                           * its sender's uid + 1 (0: not known when it passed) */
+  GHashTable     *uid_unanswered; /* uid -> calls passed and not answered, counted by uid */
+  guint64         refused;
+  InitReplyPacer *pacer;  /* writes the refusals of the connection attached last */
 };
 
 /* The members that need authorisation: the only ones the gate ever refuses. */
@@ -58,6 +68,8 @@ gate_clear (InitCallGate *self)
   g_hash_table_unref (self->senders);
   g_hash_table_unref (self->states);
   g_hash_table_unref (self->unanswered);
+  g_hash_table_unref (self->uid_unanswered);
+  g_clear_pointer (&self->pacer, init_reply_pacer_unref);
 }
 
 InitCallGate *
@@ -68,6 +80,7 @@ init_call_gate_new (void)
   g_mutex_init (&self->lock);
   self->senders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->states = g_hash_table_new (NULL, NULL);
+  self->uid_unanswered = g_hash_table_new (NULL, NULL);
   self->unanswered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) g_hash_table_unref);
   return self;
@@ -124,12 +137,26 @@ answered (InitCallGate *self,
           guint32       serial)
 {
   GHashTable *serials;
+  gpointer uid_1 = NULL;
 
   g_mutex_lock (&self->lock);
   serials = g_hash_table_lookup (self->unanswered, sender);
-  if (serials != NULL && g_hash_table_remove (serials, GUINT_TO_POINTER (serial))
-      && g_hash_table_size (serials) == 0)
-    g_hash_table_remove (self->unanswered, sender);
+  if (serials != NULL
+      && g_hash_table_steal_extended (serials, GUINT_TO_POINTER (serial), NULL, &uid_1))
+    {
+      if (g_hash_table_size (serials) == 0)
+        g_hash_table_remove (self->unanswered, sender);
+      if (uid_1 != NULL)
+        {
+          gpointer uid = GSIZE_TO_POINTER (GPOINTER_TO_SIZE (uid_1) - 1);
+          guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->uid_unanswered, uid));
+
+          if (n > 1)
+            g_hash_table_insert (self->uid_unanswered, uid, GUINT_TO_POINTER (n - 1));
+          else
+            g_hash_table_remove (self->uid_unanswered, uid);
+        }
+    }
   g_mutex_unlock (&self->lock);
 }
 
@@ -145,6 +172,7 @@ admit (InitCallGate *self,
                           G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION) != 0;
   GHashTable *serials = g_hash_table_lookup (self->unanswered, sender);
   gpointer known = NULL;
+  guint by_uid = 0;
 
   if (g_hash_table_lookup_extended (self->senders, sender, NULL, &known))
     {
@@ -155,9 +183,11 @@ admit (InitCallGate *self,
       if (uid == 0 || uid == (guint) geteuid ())
         return TRUE;
       state = GPOINTER_TO_UINT (g_hash_table_lookup (self->states, known));
+      by_uid = GPOINTER_TO_UINT (g_hash_table_lookup (self->uid_unanswered, known));
     }
   if ((state & INIT_CALL_GATE_CHECKS_FULL)
       || (interactive && (state & INIT_CALL_GATE_INTERACTIVE_FULL))
+      || by_uid >= UNANSWERED_PER_UID
       || (serials != NULL && g_hash_table_size (serials) >= UNANSWERED_PER_SENDER))
     return FALSE;
   if (serials == NULL)
@@ -165,7 +195,10 @@ admit (InitCallGate *self,
       serials = g_hash_table_new (NULL, NULL);
       g_hash_table_insert (self->unanswered, g_strdup (sender), serials);
     }
-  g_hash_table_add (serials, GUINT_TO_POINTER (g_dbus_message_get_serial (message)));
+  g_hash_table_insert (serials, GUINT_TO_POINTER (g_dbus_message_get_serial (message)),
+                       known != NULL ? GSIZE_TO_POINTER (GPOINTER_TO_SIZE (known) + 1) : NULL);
+  if (known != NULL)
+    g_hash_table_insert (self->uid_unanswered, known, GUINT_TO_POINTER (by_uid + 1));
   return TRUE;
 }
 
@@ -180,6 +213,7 @@ gate_filter (GDBusConnection *connection,
   GDBusMessageType type = g_dbus_message_get_message_type (message);
   const char *sender = g_dbus_message_get_sender (message);
   g_autoptr(GDBusMessage) reply = NULL;
+  g_autoptr(InitReplyPacer) pacer = NULL;
 
   if (!incoming)
     {
@@ -208,17 +242,15 @@ gate_filter (GDBusConnection *connection,
       return message;
     }
   self->refused++;
+  pacer = self->pacer != NULL ? init_reply_pacer_ref (self->pacer) : NULL;
   g_mutex_unlock (&self->lock);
 
-  if (!(g_dbus_message_get_flags (message) & G_DBUS_MESSAGE_FLAGS_NO_REPLY_EXPECTED))
-    {
-      reply = g_dbus_message_new_method_error (message, LIMITS_EXCEEDED,
-                                               _("Too many calls of this connection are "
-                                                 "waiting for authorization; try again "
-                                                 "later"));
-      g_dbus_connection_send_message (connection, reply, G_DBUS_SEND_MESSAGE_FLAGS_NONE, NULL,
-                                      NULL);
-    }
+  /* In turn, behind other callers' replies (init-reply-pacer.h). */
+  if (!(g_dbus_message_get_flags (message) & G_DBUS_MESSAGE_FLAGS_NO_REPLY_EXPECTED)
+      && pacer != NULL)
+    init_reply_pacer_refuse (pacer, message, LIMITS_EXCEEDED,
+                             _("Too many calls of this connection are waiting for "
+                               "authorization; try again later"));
   g_object_unref (message);
   return NULL;
 }
@@ -232,6 +264,9 @@ init_call_gate_attach (InitCallGate    *self,
   g_mutex_lock (&self->lock);
   g_hash_table_remove_all (self->senders);
   g_hash_table_remove_all (self->unanswered);
+  g_hash_table_remove_all (self->uid_unanswered);
+  g_clear_pointer (&self->pacer, init_reply_pacer_unref);
+  self->pacer = init_reply_pacer_new (connection, g_main_context_get_thread_default ());
   g_mutex_unlock (&self->lock);
   /* GDBus may still run the filter after it is removed: it keeps its own reference. */
   return g_dbus_connection_add_filter (connection, gate_filter, init_call_gate_ref (self),

@@ -5,11 +5,12 @@
  * behind the flood.  The gate is a D-Bus message filter, run by GDBus in its worker thread as
  * each message is read: a call that needs authorisation, from a sender whose uid is known
  * and whose share is used up (its queue of checks is full, or for a call that allows
- * interactive authorisation, its interactive checks), is answered there and then with
- * org.example.Init.Error.LimitsExceeded and never reaches the main loop.  So is such a call
- * from a connection that already has 32 of them unanswered: before the main loop has learnt
- * a flooding sender's uid, that bounds what it can queue.  Everyone else's calls pass
- * untouched.  Thread-safe: the main loop tells it who is who and who is full.
+ * interactive authorisation, its interactive checks), or who has 256 such calls unanswered,
+ * is refused with org.example.Init.Error.LimitsExceeded and never reaches the main loop.  So
+ * is such a call from a connection that already has 32 of them unanswered: before the main
+ * loop has learnt a flooding sender's uid, that bounds what it can queue.  The refusals go
+ * out paced (init-reply-pacer.h), behind everyone else's replies.  Everyone else's calls
+ * pass untouched.  Thread-safe: the main loop tells it who is who and who is full.
  */
 #pragma once
 

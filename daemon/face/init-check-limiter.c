@@ -8,7 +8,11 @@
 
 const InitCheckLimits init_check_limits_default = {
   .max_in_flight = 64,
-  .max_in_flight_per_uid = 8,
+  /* polkitd answers one check after another (it asks the bus who the subject is
+   * synchronously): another user's check waits behind every one a flooding user has in
+   * flight there.  Three: two interactive checks waiting for a password never hold the
+   * last one up. */
+  .max_in_flight_per_uid = 3,
   .max_interactive_per_uid = 2,
   .max_waiting_per_uid = 64,
   .max_waiting = 4096,
@@ -98,8 +102,12 @@ report (InitCheckLimiter *self,
         UidShare         *share)
 {
   InitCallGateState state = INIT_CALL_GATE_OPEN;
+  guint waiting = share->waiting.length;
 
-  if (share->waiting.length >= self->limits.max_waiting_per_uid)
+  /* Full until half the queue is free again: a flood's calls, let through each time one
+   * check finished, would only be refused here in the main loop. */
+  if (waiting >= self->limits.max_waiting_per_uid
+      || ((share->reported & INIT_CALL_GATE_CHECKS_FULL) && waiting > self->limits.max_waiting_per_uid / 2))
     state |= INIT_CALL_GATE_CHECKS_FULL;
   if (share->interactive >= self->limits.max_interactive_per_uid)
     state |= INIT_CALL_GATE_INTERACTIVE_FULL;

@@ -27,7 +27,7 @@ typedef struct
   guint max_waiting;              /* all uids together */
 } InitCheckLimits;
 
-/* The daemon's limits: 64 in flight, 8 per uid, 2 interactive per uid, 64 waiting per uid,
+/* The daemon's limits: 64 in flight, 3 per uid, 2 interactive per uid, 64 waiting per uid,
  * 4096 waiting in all. */
 extern const InitCheckLimits init_check_limits_default;
 

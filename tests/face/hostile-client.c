@@ -4,13 +4,14 @@
  *   hostile-client [--agent] [--interactive] [--conns N] [--env-mb M] CALLS start JOB
  *
  * Sends CALLS method calls (EmitEvent EVENT, or Job.Start on JOB's path) to org.example.Init
- * on $DBUS_SYSTEM_BUS_ADDRESS, spread over N connections (the bus allows 128 pending calls per
- * connection), all at once without waiting for replies.  --env-mb M gives every call M MiB of
+ * on $DBUS_SYSTEM_BUS_ADDRESS, spread over N connections, without waiting for replies: at most
+ * 125 unanswered on each connection (the bus allows 128), the next sent as soon as one is
+ * answered, until all CALLS are sent.  --env-mb M gives every call M MiB of
  * environment (64 KiB entries).  --interactive sets ALLOW_INTERACTIVE_AUTHORIZATION.  --agent
  * first registers a polkit authentication agent for this process that never answers, so every
  * interactive check initd makes for us waits for a person who never comes.
  *
- * Prints "sent" on stdout once every call is on the wire, then, when every call has been
+ * Prints "sent" on stdout once the first calls (up to 125 per connection) are on the wire, then, when every call has been
  * answered or on SIGTERM, one line "ok=N", "ERROR.NAME=N" lines for the calls answered with
  * an error, and "unanswered=N", and exits.
  */
@@ -42,6 +43,38 @@ static struct
   GPtrArray  *held;       /* BeginAuthentication invocations never answered */
   GMainLoop  *loop;
 } st;
+
+/* What every call is, and how many are left to send. */
+static struct
+{
+  const char    *kind;    /* "emit" or "start" */
+  const char    *name;
+  char          *job_path;
+  GVariant      *env;
+  GDBusCallFlags flags;
+  guint          unsent;
+} plan;
+
+/* The most calls left unanswered on one connection (dbus-daemon allows 128). */
+#define WINDOW 125
+
+static void call_done (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data);
+
+static void
+send_one (GDBusConnection *bus)
+{
+  plan.unsent--;
+  if (g_str_equal (plan.kind, "emit"))
+    g_dbus_connection_call (bus, "org.example.Init", "/org/example/Init", "org.example.Init",
+                            "EmitEvent", g_variant_new ("(s@asb)", plan.name, plan.env, FALSE),
+                            NULL, plan.flags, G_MAXINT, NULL, call_done, NULL);
+  else
+    g_dbus_connection_call (bus, "org.example.Init", plan.job_path, "org.example.Init.Job",
+                            "Start", g_variant_new ("(@asb)", plan.env, FALSE), NULL, plan.flags,
+                            G_MAXINT, NULL, call_done, NULL);
+}
 
 /* The agent: holds every authentication request forever, cancels politely. */
 static void
@@ -139,6 +172,8 @@ call_done (GObject      *source,
       g_hash_table_insert (st.errors, name,
                            GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (st.errors, name)) + 1));
     }
+  if (plan.unsent > 0)
+    send_one (G_DBUS_CONNECTION (source));
   if (--st.outstanding == 0)
     g_main_loop_quit (st.loop);
 }
@@ -211,21 +246,15 @@ main (int    argc,
     register_agent (g_ptr_array_index (buses, 0));
 
   st.outstanding = calls;
-  for (guint i = 0; i < calls; i++)
-    {
-      GDBusConnection *bus = g_ptr_array_index (buses, i % buses->len);
-      GDBusCallFlags flags = interactive ? G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION
-                                         : G_DBUS_CALL_FLAGS_NONE;
-
-      if (g_str_equal (argv[2], "emit"))
-        g_dbus_connection_call (bus, "org.example.Init", "/org/example/Init", "org.example.Init",
-                                "EmitEvent", g_variant_new ("(s@asb)", argv[3], env, FALSE),
-                                NULL, flags, G_MAXINT, NULL, call_done, NULL);
-      else
-        g_dbus_connection_call (bus, "org.example.Init", job_path, "org.example.Init.Job",
-                                "Start", g_variant_new ("(@asb)", env, FALSE), NULL, flags,
-                                G_MAXINT, NULL, call_done, NULL);
-    }
+  plan.kind = argv[2];
+  plan.name = argv[3];
+  plan.job_path = job_path;
+  plan.env = env;
+  plan.flags = interactive ? G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION
+                           : G_DBUS_CALL_FLAGS_NONE;
+  plan.unsent = calls;
+  for (guint i = 0; i < MIN (calls, WINDOW * buses->len); i++)
+    send_one (g_ptr_array_index (buses, i % buses->len));
   for (guint i = 0; i < buses->len; i++)
     g_dbus_connection_flush_sync (g_ptr_array_index (buses, i), NULL, NULL);
   printf ("sent\n");

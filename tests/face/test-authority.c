@@ -462,18 +462,21 @@ test_polkitd_absent (void)
   assert_allowed (again, "pkuser");
 }
 
-/* A polkit that never answers: the check is refused with PermissionDenied after the
- * configured timeout, and polkit is told to cancel the pending check. */
-static void
-test_polkit_hangs (void)
+/* A polkit that never answers: the check (@interactive or not) is refused with
+ * PermissionDenied after its timeout (@timeout_property, set to 500 ms, then back to
+ * @restore).  Returns the fake, still hanging, for the caller to look at and stop. */
+static FakePolkit *
+assert_hang_times_out (gboolean    interactive,
+                       const char *timeout_property,
+                       guint       restore)
 {
   FakePolkit *fake = fake_polkit_start ();
   g_autoptr(CallResult) r = NULL;
 
   fake->hang = TRUE;
-  g_object_set (env.system_auth, "timeout-msec", 500, NULL);
+  g_object_set (env.system_auth, timeout_property, 500, NULL);
   test_util_capture_start ();
-  r = call_as ("pkuser", MANAGE, "['job', 'web', 'verb', 'start']", "system", FALSE);
+  r = call_as ("pkuser", MANAGE, "['job', 'web', 'verb', 'start']", "system", interactive);
   test_util_capture_assert ((const char *[]) {
     "init-authority: polkit did not answer the check of " MANAGE " for :* within 500 ms", NULL
   });
@@ -482,10 +485,32 @@ test_polkit_hangs (void)
   g_assert_cmpfloat (r->seconds, >=, 0.5);
   g_assert_cmpfloat (r->seconds, <, 5.0);
   g_assert_cmpuint (fake->checks, ==, 1);
+  g_object_set (env.system_auth, timeout_property, restore, NULL);
+  return fake;
+}
+
+/* Non-interactive: polkitd answers such a check by itself in a moment, so it is not told to
+ * cancel it. */
+static void
+test_polkit_hangs (void)
+{
+  FakePolkit *fake = assert_hang_times_out (FALSE, "timeout-msec", 25000);
+
+  test_util_spin (300);
+  g_assert_cmpuint (fake->cancels, ==, 0);
+  fake_polkit_stop (fake);
+}
+
+/* Interactive (a person who never types): polkit is told to cancel the check, so the agent's
+ * prompt goes away. */
+static void
+test_polkit_hangs_interactive (void)
+{
+  FakePolkit *fake = assert_hang_times_out (TRUE, "interactive-timeout-msec", 120000);
+
   /* CancelCheckAuthorization may still be on its way */
   while (fake->cancels == 0)
     g_main_context_iteration (NULL, TRUE);
-  g_object_set (env.system_auth, "timeout-msec", 25000, NULL);
   fake_polkit_stop (fake);
 }
 
@@ -546,18 +571,102 @@ test_subject_details_flags (void)
   fake_polkit_stop (fake);
 }
 
-/* A check cancelled by the daemon while polkit thinks ends with G_IO_ERROR_CANCELLED and
- * polkit is told to cancel it. */
+/* Check as @user twice on one connection (a python3 one-liner with GIO); prints each
+ * result or D-Bus error name, one per line. */
+static char *
+call_twice_as (const char *user,
+               const char *action,
+               const char *event)
+{
+  g_autofree char *script = g_strdup_printf (
+    "from gi.repository import Gio, GLib\n"
+    "bus = Gio.bus_get_sync(Gio.BusType.SYSTEM)\n"
+    "for i in range(2):\n"
+    "    try:\n"
+    "        bus.call_sync('%s', '%s', '%s', 'Check', GLib.Variant('(sass)', ('%s', ['event', '%s'], 'system')), None, 0, 25000)\n"
+    "        print('ok')\n"
+    "    except GLib.Error as e:\n"
+    "        print(Gio.DBusError.get_remote_error(e))\n",
+    SERVICE_NAME, SERVICE_PATH, SERVICE_IFACE, action, event);
+  const char *argv[] = { "/usr/bin/python3", "-c", script, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  int status = polkit_fixture_run_as (env.fx, user, argv, &out, &err);
+
+  g_test_message ("%s twice %s %s -> %d %s%s", user, action, event, status, out, err);
+  g_assert_cmpint (status, ==, 0);
+  return g_steal_pointer (&out);
+}
+
+/* polkit's "no" to a connection is remembered for a moment: the same question again on that
+ * connection is refused without asking polkitd (a flood keeps polkitd free for others);
+ * another question, or the same one after INIT_DENIAL_CACHE_MSEC, is asked again. */
 static void
-test_cancel (void)
+test_denial_remembered (void)
+{
+  FakePolkit *fake = fake_polkit_start ();
+  g_autofree char *twice = NULL, *other = NULL, *later = NULL;
+
+  fake->is_authorized = FALSE;
+  fake->is_challenge = FALSE;
+  twice = call_twice_as ("pkother", EMIT, "x");
+  g_assert_cmpstr (twice, ==, "org.freedesktop.DBus.Error.AccessDenied\n"
+                   "org.freedesktop.DBus.Error.AccessDenied\n");
+  g_assert_cmpuint (fake->checks, ==, 1);
+  /* Another process, or another event: asked. */
+  other = call_twice_as ("pkother", EMIT, "y");
+  g_assert_cmpuint (fake->checks, ==, 2);
+  /* A yes is never remembered: polkit says yes now, and is asked each time. */
+  fake->is_authorized = TRUE;
+  later = call_twice_as ("pkother", EMIT, "z");
+  g_assert_cmpstr (later, ==, "ok\nok\n");
+  g_assert_cmpuint (fake->checks, ==, 4);
+  fake_polkit_stop (fake);
+}
+
+/* polkitd, stopped and resumed, answers the checks the daemon gave up on meanwhile, then
+ * refuses their cancellations with "No such cancellation_id", which libpolkit warned about
+ * (issue 16: 21 warnings after one pause).  A non-interactive check is no longer cancelled
+ * at polkitd at all (it answers by itself): only the timeout itself is warned about. */
+static void
+test_cancel_unknown_quiet (void)
 {
   FakePolkit *fake = fake_polkit_start ();
   g_autoptr(CallResult) r = NULL;
 
   fake->hang = TRUE;
+  fake->forget_checks = TRUE;
+  g_object_set (env.system_auth, "timeout-msec", 300, NULL);
+  test_util_capture_start ();
+  r = call_as ("pkuser", MANAGE, "['job', 'web', 'verb', 'start']", "system", FALSE);
+  assert_error (r, "org.example.Init.Error.PermissionDenied");
+  /* Time for a cancellation, and polkitd's refusal of it, to come and go. */
+  test_util_spin (500);
+  g_assert_cmpuint (fake->cancels, ==, 0);
+  test_util_capture_assert ((const char *[]) {
+    "init-authority: polkit did not answer the check of " MANAGE " for :* within 300 ms", NULL
+  });
+  g_object_set (env.system_auth, "timeout-msec", 25000, NULL);
+  fake_polkit_stop (fake);
+}
+
+/* A check cancelled by the daemon while polkit thinks ends with G_IO_ERROR_CANCELLED at
+ * once; polkit is told to cancel it only if it was interactive (a prompt to take down). */
+static void
+test_cancel (void)
+{
+  FakePolkit *fake = fake_polkit_start ();
+  g_autoptr(CallResult) r = NULL;
+  g_autoptr(CallResult) i = NULL;
+
+  fake->hang = TRUE;
   r = call_as ("pkuser", MANAGE, "['job', 'web', 'verb', 'start']", "cancel", FALSE);
   assert_error (r, SERVICE_IFACE ".Cancelled");
   g_assert_cmpuint (fake->checks, ==, 1);
+  test_util_spin (300);
+  g_assert_cmpuint (fake->cancels, ==, 0);
+  i = call_as ("pkuser", MANAGE, "['job', 'web', 'verb', 'start']", "cancel", TRUE);
+  assert_error (i, SERVICE_IFACE ".Cancelled");
+  g_assert_cmpuint (fake->checks, ==, 2);
   while (fake->cancels == 0)
     g_main_context_iteration (NULL, TRUE);
   fake_polkit_stop (fake);
@@ -677,8 +786,11 @@ main (int    argc,
   g_test_add_func ("/face/authority/polkit/policy-defaults", test_policy_defaults);
   g_test_add_func ("/face/authority/polkit/polkitd-absent", test_polkitd_absent);
   g_test_add_func ("/face/authority/fake/hang-times-out", test_polkit_hangs);
+  g_test_add_func ("/face/authority/fake/hang-interactive-times-out", test_polkit_hangs_interactive);
   g_test_add_func ("/face/authority/fake/subject-details-flags", test_subject_details_flags);
   g_test_add_func ("/face/authority/fake/cancel", test_cancel);
+  g_test_add_func ("/face/authority/fake/denial-remembered", test_denial_remembered);
+  g_test_add_func ("/face/authority/fake/cancel-unknown-quiet", test_cancel_unknown_quiet);
   g_test_add_func ("/face/authority/session-mode", test_session_mode);
   g_test_add_func ("/face/authority/bus-restart", test_bus_restart);
   ret = g_test_run ();

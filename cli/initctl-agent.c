@@ -33,9 +33,11 @@ typedef struct
 {
   PolkitAgentListener *listener;
   gpointer             handle;
-  int                  tty_fd;
-  struct termios       saved;
-  gboolean             have_saved;
+  void (*unregister)(gpointer);
+  int            tty_fd;
+  struct termios saved;
+  gboolean       have_saved;
+  gboolean       interrupted;  /* Ctrl-C at the prompt: the listener may still read */
 } Agent;
 
 gboolean
@@ -53,6 +55,7 @@ typedef struct
                                     PolkitAgentRegisterFlags, PolkitSubject *,
                                     const gchar *, GVariant *, GCancellable *,
                                     GError **);
+  void (*unregister)(gpointer);
 } PolkitFunctions;
 
 static gboolean
@@ -73,7 +76,9 @@ load_polkit (PolkitFunctions *fn,
       || !g_module_symbol (module, "polkit_agent_text_listener_new",
                            (gpointer *) &fn->text_listener_new)
       || !g_module_symbol (module, "polkit_agent_listener_register_with_options",
-                           (gpointer *) &fn->register_with_options))
+                           (gpointer *) &fn->register_with_options)
+      || !g_module_symbol (module, "polkit_agent_listener_unregister",
+                           (gpointer *) &fn->unregister))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s", g_module_error ());
       return FALSE;
@@ -125,12 +130,13 @@ initctl_agent_start (Initctl *ctl,
   agent = g_new0 (Agent, 1);
   agent->listener = g_steal_pointer (&listener);
   agent->handle = handle;
+  agent->unregister = fn.unregister;
   /* The listener turns echo off while it reads the password; if Ctrl-C ends us in the
    * middle, the terminal must get its settings back. */
   agent->tty_fd = open ("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
   if (agent->tty_fd >= 0)
     agent->have_saved = tcgetattr (agent->tty_fd, &agent->saved) == 0;
-  /* Lives until the process exits: polkitd forgets the agent when our connection closes. */
+  /* Until initctl_agent_stop(): the next call may need a password again. */
   ctl->agent = agent;
   return TRUE;
 }
@@ -142,6 +148,8 @@ initctl_agent_restore_tty (Initctl *ctl)
 
   struct termios now;
 
+  if (agent != NULL)
+    agent->interrupted = TRUE;
   /* Only if interrupted at the prompt: echo is off and the cursor after "Password: ". */
   if (agent == NULL || !agent->have_saved || tcgetattr (agent->tty_fd, &now) != 0
       || (now.c_lflag & ECHO))
@@ -149,4 +157,22 @@ initctl_agent_restore_tty (Initctl *ctl)
   tcsetattr (agent->tty_fd, TCSAFLUSH, &agent->saved);
   if (write (agent->tty_fd, "\n", 1) < 0)
     return;
+}
+
+void
+initctl_agent_stop (Initctl *ctl)
+{
+  Agent *agent = ctl->agent;
+
+  /* Interrupted, the listener's thread may be blocked reading the password: unregistering
+   * would wait for it.  We are about to exit; polkitd drops the agent with our connection. */
+  if (agent == NULL || agent->interrupted)
+    return;
+  /* Stops the listener's thread and tells polkitd the agent is gone. */
+  agent->unregister (agent->handle);
+  g_object_unref (agent->listener);
+  if (agent->tty_fd >= 0)
+    close (agent->tty_fd);
+  g_free (agent);
+  ctl->agent = NULL;
 }

@@ -379,6 +379,7 @@ main (int    argc,
 
   status = run (&ctl, argc, argv);
 
+  initctl_agent_stop (&ctl);
   g_clear_object (&ctl.bus);
   g_free (ctl.bus_label);
   g_free (ctl.dest);

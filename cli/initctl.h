@@ -137,6 +137,8 @@ gboolean   initctl_agent_start (Initctl *ctl,
                                 GError **error);
 /* Put the terminal back as it was (after an interrupted password prompt). */
 void       initctl_agent_restore_tty (Initctl *ctl);
+/* Unregister the agent and free it (nothing if none was registered). */
+void       initctl_agent_stop (Initctl *ctl);
 
 /* ---- initctl-status.c ---- */
 

@@ -191,7 +191,8 @@ test_root (void)
 }
 
 /* On a terminal, when polkit wants a password, initctl's own agent asks for it; a wrong one
- * is a denial (6) and the job stays as it was. */
+ * is a denial (6) and the job stays as it was.  The agent is unregistered and freed before
+ * initctl exits. */
 static void
 test_password_prompt (void)
 {
@@ -215,6 +216,17 @@ test_password_prompt (void)
                                    "(org.example.Init.manage-jobs)\r\n"));
   g_assert_cmpint (status, ==, 6);
   assert_status (&env, "needs-auth", "needs-auth stop/waiting\n");
+  {
+    /* initctl unregistered and freed its agent before exiting (polkitd did not have to
+     * notice it gone with the connection, "… (disconnected from bus)"). */
+    g_autofree char *log = polkit_fixture_get_log (env.pk);
+    const char *gone = strstr (log, "Unregistered Authentication Agent for unix-process:");
+    const char *end = gone != NULL ? strchr (gone, '\n') : NULL;
+    g_autofree char *line = gone != NULL ? g_strndup (gone, end != NULL ? (gsize) (end - gone) : strlen (gone)) : NULL;
+
+    g_assert_nonnull (line);
+    g_assert_null (strstr (line, "disconnected from bus"));
+  }
   auth_env_clear (&env);
 }
 

@@ -6,15 +6,16 @@
 
 #include "init-reply-pacer.h"
 
-/* Refusals held at most (about 64 bytes each): the bus lets one user have 256 connections of
- * 128 unanswered calls.  Past this a refusal is written at once, as if there were no pacer. */
-#define WAITING_MAX       32768
-/* Written in one go, once the bus has read all but LOW_WATER bytes of what initd wrote: a
- * reply sent meanwhile waits behind about that much, a few turns of dbus-daemon's loop. */
-#define BATCH             16
-#define LOW_WATER         (16 * 1024)
-/* How soon to look again while the bus is behind. */
-#define RETRY_MSEC        2
+/* WAITING_MAX: refusals held at most (about 64 bytes each); the bus lets one user have 256
+ * connections of 128 unanswered calls.  Past this a refusal is written at once, as if there
+ * were no pacer.  BATCH refusals are written in one go, once the bus has read all but
+ * LOW_WATER bytes of what initd wrote: a reply sent meanwhile waits behind about that much,
+ * a few turns of dbus-daemon's loop.  RETRY_MSEC: how soon to look again while the bus is
+ * behind. */
+#define WAITING_MAX 32768
+#define BATCH       16
+#define LOW_WATER   (16 * 1024)
+#define RETRY_MSEC  2
 
 typedef struct
 {

@@ -2,8 +2,10 @@
  *
  *   hostile-client [--agent] [--interactive] [--conns N] [--env-mb M] CALLS emit EVENT
  *   hostile-client [--agent] [--interactive] [--conns N] [--env-mb M] CALLS start JOB
+ *   hostile-client [--conns N] CALLS history -
  *
- * Sends CALLS method calls (EmitEvent EVENT, or Job.Start on JOB's path) to org.example.Init
+ * Sends CALLS method calls (EmitEvent EVENT, Job.Start on JOB's path, or GetHistory (0, 0): the
+ * oldest page of the history) to org.example.Init
  * on $DBUS_SYSTEM_BUS_ADDRESS, spread over N connections, without waiting for replies: at most
  * 125 unanswered on each connection (the bus allows 128), the next sent as soon as one is
  * answered, until all CALLS are sent.  --env-mb M gives every call M MiB of
@@ -47,7 +49,7 @@ static struct
 /* What every call is, and how many are left to send. */
 static struct
 {
-  const char    *kind;    /* "emit" or "start" */
+  const char    *kind;    /* "emit", "start" or "history" */
   const char    *name;
   char          *job_path;
   GVariant      *env;
@@ -70,6 +72,10 @@ send_one (GDBusConnection *bus)
     g_dbus_connection_call (bus, "org.example.Init", "/org/example/Init", "org.example.Init",
                             "EmitEvent", g_variant_new ("(s@asb)", plan.name, plan.env, FALSE),
                             NULL, plan.flags, G_MAXINT, NULL, call_done, NULL);
+  else if (g_str_equal (plan.kind, "history"))
+    g_dbus_connection_call (bus, "org.example.Init", "/org/example/Init", "org.example.Init",
+                            "GetHistory", g_variant_new ("(tu)", (guint64) 0, 0), NULL,
+                            plan.flags, G_MAXINT, NULL, call_done, NULL);
   else
     g_dbus_connection_call (bus, "org.example.Init", plan.job_path, "org.example.Init.Job",
                             "Start", g_variant_new ("(@asb)", plan.env, FALSE), NULL, plan.flags,

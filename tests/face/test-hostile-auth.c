@@ -575,6 +575,70 @@ test_flood_huge_env (void)
   g_assert_cmpfloat (slowest, <, 1000);
 }
 
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* A 5.5 MB history read a hundred times at once (GetHistory (0, 0), the oldest page, over 4
+ * connections), by pkother (records without variables) and by pkuser (allowed read-history:
+ * full pages): initd's RSS stays within 30 MB of where it was and a root property read stays
+ * fast meanwhile (the issue: 547 MB of replies, 12.5 s for a property read, +288 MB). */
+static void
+test_flood_history (void)
+{
+  const char *users[] = { "pkother", "pkuser" };
+  const char *args[] = { "--conns", "4", "100", "history", "-", NULL };
+  g_autofree char *big = g_strnfill (8000, 'h');
+  g_autofree char *var = g_strconcat ("BIG=", big, NULL);
+  const char *vars[] = { var, NULL };
+  double baseline = property_read_ms ();
+
+  /* 700 records of 8 KB: 5.6 MB of history. */
+  for (guint i = 0; i < 700; i++)
+    g_variant_unref (dbus_fixture_call_ok (env.fx, MANAGER, I_MANAGER, "EmitEvent",
+                                           g_variant_new ("(s^asb)", "history-fill", vars, FALSE)));
+  for (guint u = 0; u < G_N_ELEMENTS (users); u++)
+    {
+      guint64 base = initd_rss_kib ();
+      guint64 peak = base;
+      double slowest = 0;
+      g_autoptr(GArray) reads = g_array_new (FALSE, FALSE, sizeof (double));
+      g_autofree char *counts = NULL;
+      Hostile *h = hostile_start (users[u], args);
+      double median;
+
+      while (!h->eof)
+        {
+          double ms = property_read_ms ();
+
+          peak = MAX (peak, initd_rss_kib ());
+          slowest = MAX (slowest, ms);
+          g_array_append_val (reads, ms);
+          g_main_context_iteration (NULL, FALSE);
+          g_usleep (10000);
+        }
+      counts = hostile_finish (h, 300000);
+      g_array_sort (reads, compare_doubles);
+      median = reads->len > 0 ? g_array_index (reads, double, reads->len / 2) : 0;
+      g_test_message ("FIGURE history flood by %s: RSS %" G_GUINT64_FORMAT " -> peak %"
+                      G_GUINT64_FORMAT " KiB (+%" G_GUINT64_FORMAT " MiB), %u property reads: "
+                      "median %.1f ms, slowest %.1f ms (%.1f ms before)", users[u], base, peak,
+                      (peak - base) / 1024, reads->len, median, slowest, baseline);
+      g_assert_cmpuint (hostile_count (counts, "ok"), ==, 100);
+      g_assert_cmpuint (peak - base, <, 30 * 1024);
+      /* The issue's target is 50 ms (before: 12.5 s); on a machine loaded twentyfold the
+       * median was 44-85 ms (a page of 1000 variable-free records is built in one go) and
+       * one read in many waited up to 240 ms for the CPU: the bounds leave room for that. */
+      g_assert_cmpfloat (median, <, 500);
+      g_assert_cmpfloat (slowest, <, 2000);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -614,6 +678,7 @@ main (int    argc,
   g_test_add_func ("/face/hostile/flood/interactive-agent", test_flood_interactive_agent);
   g_test_add_func ("/face/hostile/flood/refused-calls", test_flood_refused_calls);
   g_test_add_func ("/face/hostile/flood/huge-env", test_flood_huge_env);
+  g_test_add_func ("/face/hostile/flood/history", test_flood_history);
   ret = g_test_run ();
 
   {

@@ -120,7 +120,7 @@ test_task (Fixture *fx, gconstpointer data)
   swap_engine (fx, NULL, FALSE, FALSE);
   g_assert_cmpstr (fixture_status (fx, "t", ""), ==, "start/running");
   fixture_wait_status (fx, "t", "", "stop/waiting");
-  g_assert_cmpstr (test_util_read_file (done), ==, "ok\n");
+  test_util_assert_file (done, "ok\n");
   fixture_wait_event (fx, "stopped JOB=t INSTANCE= RESULT=ok");
 }
 
@@ -272,7 +272,8 @@ test_latched_start_on (Fixture *fx, gconstpointer data)
   g_assert_nonnull (entry (fx, "both")->start_on);
   g_assert_true (fixture_emit_wait (fx, "b", "Y=2", NULL) == FALSE);
   fixture_wait_status (fx, "both", "", "stop/waiting");
-  g_assert_cmpstr (fixture_wait_file (fx, out), ==, "1 2\n");
+  g_free (fixture_wait_file (fx, out));
+  test_util_assert_file (out, "1 2\n");
 }
 
 /* A definition changed on disk while an instance ran: the instance keeps its class, the new
@@ -392,7 +393,7 @@ test_fixture_v1 (Fixture *fx, gconstpointer data)
   InitEvent *event;
 
   g_assert_nonnull (text);
-  state = g_variant_ref_sink (g_variant_parse (G_VARIANT_TYPE_VARDICT, text, NULL, NULL, &error));
+  state = g_variant_parse (G_VARIANT_TYPE_VARDICT, text, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (init_save_check_version (state, &error));
   fixture_write_conf (fx, "pair", job);
@@ -404,8 +405,8 @@ test_fixture_v1 (Fixture *fx, gconstpointer data)
   /* Event 41 "first" A=1 was handled and latched by pair; "second" completes it. */
   g_assert_nonnull (entry (fx, "pair")->start_on);
   fixture_emit (fx, "second", "B=2", NULL);
-  fixture_wait_file (fx, out);
-  g_assert_cmpstr (test_util_read_file (out), ==, "1 2\n");
+  g_free (fixture_wait_file (fx, out));
+  test_util_assert_file (out, "1 2\n");
   event = init_engine_emit (fx->engine, "next", NULL, NULL, NULL);
   g_assert_cmpuint (event->id, >=, 50);
 }

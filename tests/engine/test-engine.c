@@ -18,7 +18,7 @@ test_abstract_job_start_stop (Fixture *fx, gconstpointer data)
 {
   FixtureReply reply = { 0 };
   InitJob *entry;
-  g_autofree char *status = NULL;
+  const char *status = NULL;
 
   fixture_define (fx, "test", "description \"abstract\"\n");
   entry = init_engine_lookup (fx->engine, "test");
@@ -43,7 +43,7 @@ test_abstract_job_start_stop (Fixture *fx, gconstpointer data)
 static void
 test_start_on_event (Fixture *fx, gconstpointer data)
 {
-  g_autofree char *before = NULL, *after = NULL;
+  const char *before = NULL, *after = NULL;
 
   fixture_define (fx, "example1", "start on surprise\n");
   before = fixture_status (fx, "example1", "");
@@ -72,7 +72,7 @@ test_event_env_reaches_script (Fixture *fx, gconstpointer data)
 static void
 test_match_on_env (Fixture *fx, gconstpointer data)
 {
-  g_autofree char *s1 = NULL, *s2 = NULL;
+  const char *s1 = NULL, *s2 = NULL;
 
   fixture_define (fx, "example3", "start on weather KIND=snow\n");
   fixture_emit_wait (fx, "weather", "KIND=hail", NULL);
@@ -87,7 +87,7 @@ test_match_on_env (Fixture *fx, gconstpointer data)
 static void
 test_stop_on_own_env (Fixture *fx, gconstpointer data)
 {
-  g_autofree char *s1 = NULL, *s2 = NULL, *s3 = NULL;
+  const char *s1 = NULL, *s2 = NULL, *s3 = NULL;
 
   fixture_define (fx, "example4",
                   "start on weather KIND=rain or weather KIND=snow\n"
@@ -183,7 +183,7 @@ test_task_vs_service_completion (Fixture *fx, gconstpointer data)
   g_autofree char *marker = fixture_path (fx, "task-ran");
   g_autofree char *text = g_strdup_printf ("task\nexec sh -c 'sleep 0.2; touch %s'\n", marker);
   FixtureReply task_reply = { 0 }, svc_reply = { 0 };
-  g_autofree char *svc_status = NULL;
+  const char *svc_status = NULL;
 
   fixture_define (fx, "t", text);
   fixture_define (fx, "s", "exec sleep 1000\n");
@@ -351,7 +351,7 @@ static void
 test_instances (Fixture *fx, gconstpointer data)
 {
   InitJob *entry;
-  g_autofree char *a = NULL, *b = NULL;
+  const char *a = NULL, *b = NULL;
   g_autoptr(GPtrArray) env = init_env_new ();
 
   fixture_define (fx, "tty", "instance $TTY\nstart on getty\nexec sleep 1000\n");
@@ -372,7 +372,7 @@ test_instances (Fixture *fx, gconstpointer data)
 static void
 test_instance_expansion_failure_skips_one_job (Fixture *fx, gconstpointer data)
 {
-  g_autofree char *s = NULL;
+  const char *s = NULL;
 
   fixture_define (fx, "bad", "instance $TIPPLE\nstart on go\n");
   fixture_define (fx, "good", "start on go\n");
@@ -480,7 +480,7 @@ static void
 test_and_latches_and_holds_event (Fixture *fx, gconstpointer data)
 {
   InitEvent *wibble;
-  g_autofree char *s = NULL;
+  const char *s = NULL;
 
   fixture_define (fx, "test", "start on wibble and wobble\ntask\n");
   wibble = init_engine_emit (fx->engine, "wibble", NULL, NULL, NULL);
@@ -531,7 +531,7 @@ test_start_env_composition (Fixture *fx, gconstpointer data)
 static void
 test_start_on_uses_env_stanza (Fixture *fx, gconstpointer data)
 {
-  g_autofree char *s = NULL;
+  const char *s = NULL;
 
   fixture_define (fx, "test", "env WANT=x\nstart on e V=$WANT\n");
   fixture_emit_wait (fx, "e", "V=x", NULL);
@@ -596,7 +596,7 @@ static void
 test_dependency_holds_starting (Fixture *fx, gconstpointer data)
 {
   FixtureReply reply = { 0 };
-  g_autofree char *a_state = NULL;
+  const char *a_state = NULL;
 
   fixture_define (fx, "a", "exec sleep 1000\n");
   fixture_define (fx, "dep", "start on starting a\npre-start exec sleep 0.5\nexec sleep 1000\n");
@@ -740,7 +740,7 @@ test_redefine_running_job (Fixture *fx, gconstpointer data)
 static void
 test_redefine_keeps_latched_events (Fixture *fx, gconstpointer data)
 {
-  g_autofree char *s = NULL;
+  const char *s = NULL;
 
   fixture_define (fx, "test", "start on bar and baz\n");
   fixture_emit (fx, "bar", NULL);

@@ -205,7 +205,7 @@ test_expect_daemon_respawn (Fixture *fx, gconstpointer data)
       second = fixture_main_pid (fx, "respawner", "");
       if (second > 0 && second != pid && g_file_test (pidfile, G_FILE_TEST_EXISTS))
         {
-          g_autofree char *status = fixture_status (fx, "respawner", "");
+          const char *status = fixture_status (fx, "respawner", "");
           if (g_str_equal (status, "start/running"))
             break;
         }

@@ -176,6 +176,7 @@ test_each_field_copied_compared_saved (void)
       g_autoptr(InitJobClass) copy = NULL;
       g_autoptr(InitJobClass) back = NULL;
       g_autoptr(GVariant) saved = NULL;
+      g_autoptr(GVariant) value = NULL;
       g_autoptr(GError) error = NULL;
 
       g_test_message ("field %s", field->key);
@@ -190,7 +191,8 @@ test_each_field_copied_compared_saved (void)
       g_assert_true (init_job_class_equal (copy, changed));
 
       saved = g_variant_ref_sink (init_job_class_to_variant (changed));
-      g_assert_nonnull (g_variant_lookup_value (saved, field->key, NULL));
+      value = g_variant_lookup_value (saved, field->key, NULL);
+      g_assert_nonnull (value);
       back = init_job_class_from_variant (saved, &error);
       g_assert_no_error (error);
       g_assert_true (init_job_class_equal (back, changed));

@@ -246,7 +246,7 @@ test_reexec_midflight (Fixture *f, gconstpointer data)
   /* The blocked job goes on once its holder is done; the task finishes. */
   wait_status (f, "blocked", "blocked start/running");
   wait_status (f, "t", "t stop/waiting");
-  g_assert_cmpstr (test_util_read_file (done), ==, "done\n");
+  test_util_assert_file (done, "done\n");
   /* Both waiters get their true answer from the new process. */
   g_assert_cmpint (background_wait (&ok), ==, 0);
   g_assert_cmpint (background_wait (&failing), ==, 5);

@@ -287,9 +287,11 @@ init_job_class_field_equal (const InitJobClassField *field,
         }
       return TRUE;
     case INIT_FIELD_NORMAL_EXIT:
+      /* An empty array's data may be NULL, which memcmp() must not be given. */
       return a->normal_exit->len == b->normal_exit->len
-             && memcmp (a->normal_exit->data, b->normal_exit->data,
-                        a->normal_exit->len * sizeof (int)) == 0;
+             && (a->normal_exit->len == 0
+                 || memcmp (a->normal_exit->data, b->normal_exit->data,
+                            a->normal_exit->len * sizeof (int)) == 0);
     case INIT_FIELD_LIMITS:
       return limits_equal (a, b);
     case INIT_FIELD_BOOLEAN:

@@ -415,12 +415,14 @@ make_high_pipe (int      fds[2],
  * has reset every disposition (its handler table is its own copy: no CLONE_SIGHAND). */
 #define CHILD_STACK_SIZE (256 * 1024)
 
+#if !defined(__SANITIZE_ADDRESS__)
 static int
 child_main (void *data)
 {
   init_process_child_run (data);
   return 127;   /* not reached: the child execs or _exits */
 }
+#endif
 
 static pid_t
 start_child (ChildSetup *setup)

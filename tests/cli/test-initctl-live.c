@@ -60,13 +60,14 @@ test_in_job_restart_and_other_jobs (void)
   };
   DBusFixture *fx = run_fixture_new (jobs);
   g_autofree char *other = dbus_fixture_path (fx, "other");
+  g_autofree char *runs_path = dbus_fixture_path (fx, "runs");
   g_autofree char *runs = NULL;
   g_autofree char *text = NULL;
   g_autofree char *masked = NULL;
 
   assert_initctl (fx, 0, NULL, "", "start", "again");
   g_assert_true (run_wait_for_file (other, WAIT_MS));
-  runs = test_util_read_file (dbus_fixture_path (fx, "runs"));
+  runs = test_util_read_file (runs_path);
   g_assert_cmpstr (runs, ==, "run\nrun\n");
   text = test_util_read_file (other);
   masked = run_mask_pids (text);

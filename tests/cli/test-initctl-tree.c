@@ -162,7 +162,7 @@ test_status_tree_json (void)
   g_clear_pointer (&parsed, g_free);
 
   assert_initctl (fx, 0, NULL, "", "start", "nest");
-  wait_tree (fx, "--tree", 4);
+  g_free (wait_tree (fx, "--tree", 4));
   g_assert_cmpint (run_initctl (fx, &out, NULL, "status", "--tree", "--json", "nest", NULL), ==, 0);
   g_assert_true (g_str_has_suffix (out, "]}\n"));
   parsed = run_python (JSON_TREE, out);

@@ -315,8 +315,12 @@ test_reexec_history (Fixture *f, gconstpointer data)
                                  g_variant_new ("(tu)", (guint64) 0, 0));
   records = g_variant_get_child_value (before, 0);
   g_assert_cmpuint (g_variant_n_children (records), >, 0);
-  g_variant_get_child (g_variant_get_child_value (records, g_variant_n_children (records) - 1),
-                       0, "t", &last_before);
+  {
+    g_autoptr(GVariant) last = g_variant_get_child_value (records,
+                                                          g_variant_n_children (records) - 1);
+
+    g_variant_get_child (last, 0, "t", &last_before);
+  }
 
   reexec (f);
   reexec (f);
@@ -635,6 +639,7 @@ static void
 test_reexec_history_quiet (Fixture *f, gconstpointer data)
 {
   g_autoptr(GVariant) before = NULL, after = NULL;
+  g_autoptr(GVariant) records_before = NULL, records_after = NULL;
 
   dbus_fixture_write_job (f->fx, "svc", "exec sleep 100000\n");
   start_initd (f);
@@ -644,8 +649,10 @@ test_reexec_history_quiet (Fixture *f, gconstpointer data)
   reexec (f);
   after = dbus_fixture_call_ok (f->fx, MANAGER_PATH, MANAGER_IFACE, "GetHistory",
                                 g_variant_new ("(tu)", (guint64) 0, 0));
-  g_assert_cmpuint (g_variant_n_children (g_variant_get_child_value (after, 0)), ==,
-                    g_variant_n_children (g_variant_get_child_value (before, 0)));
+  records_after = g_variant_get_child_value (after, 0);
+  records_before = g_variant_get_child_value (before, 0);
+  g_assert_cmpuint (g_variant_n_children (records_after), ==,
+                    g_variant_n_children (records_before));
   g_assert_cmpint (initctl (f, NULL, "stop", "svc", NULL), ==, 0);
 }
 

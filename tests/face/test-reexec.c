@@ -207,7 +207,15 @@ static void
 test_reexec_midflight (Fixture *f, gconstpointer data)
 {
   g_autofree char *done = dbus_fixture_path (f->fx, "task-done");
-  g_autofree char *task = g_strdup_printf ("task\nexec sh -c 'sleep 1; echo done > %s'\n", done);
+  /* Long enough to be seen running by initctl, several times longer when sanitized. */
+  g_autofree char *task = g_strdup_printf ("task\nexec sh -c 'sleep %d; echo done > %s'\n",
+                                           TEST_UTIL_TIME_SCALE, done);
+  g_autofree char *holder_job = g_strdup_printf ("start on starting blocked\ntask\nexec sleep %g\n",
+                                                 1.5 * TEST_UTIL_TIME_SCALE);
+  g_autofree char *good_job = g_strdup_printf ("start on go\ntask\nexec sleep %g\n",
+                                               1.5 * TEST_UTIL_TIME_SCALE);
+  g_autofree char *bad_job = g_strdup_printf ("start on boom\ntask\nexec sh -c 'sleep %g; exit 3'\n",
+                                              1.5 * TEST_UTIL_TIME_SCALE);
   g_autofree char *out = NULL;
   g_autofree char *log = NULL;
   Background ok = { 0 }, failing = { 0 };
@@ -216,9 +224,9 @@ test_reexec_midflight (Fixture *f, gconstpointer data)
   dbus_fixture_write_job (f->fx, "svc", "exec sleep 100000\n");
   dbus_fixture_write_job (f->fx, "t", task);
   dbus_fixture_write_job (f->fx, "blocked", "exec sleep 100000\n");
-  dbus_fixture_write_job (f->fx, "holder", "start on starting blocked\ntask\nexec sleep 1.5\n");
-  dbus_fixture_write_job (f->fx, "good", "start on go\ntask\nexec sleep 1.5\n");
-  dbus_fixture_write_job (f->fx, "bad", "start on boom\ntask\nexec sh -c 'sleep 1.5; exit 3'\n");
+  dbus_fixture_write_job (f->fx, "holder", holder_job);
+  dbus_fixture_write_job (f->fx, "good", good_job);
+  dbus_fixture_write_job (f->fx, "bad", bad_job);
   start_initd (f);
 
   g_assert_cmpint (initctl (f, NULL, "start", "svc", NULL), ==, 0);
@@ -274,7 +282,8 @@ test_reexec_exit_during_switch (Fixture *f, gconstpointer data)
 
   for (int i = 0; i < 5; i++)
     {
-      g_autofree char *text = g_strdup_printf ("task\nexec sh -c 'sleep 0.%d; exit %d'\n", i, 10 + i);
+      g_autofree char *text = g_strdup_printf ("task\nexec sh -c 'sleep %g; exit %d'\n",
+                                               0.1 * i * TEST_UTIL_TIME_SCALE, 10 + i);
 
       g_snprintf (name, sizeof name, "ends%d", i);
       dbus_fixture_write_job (f->fx, name, text);

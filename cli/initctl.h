@@ -218,6 +218,7 @@ int        initctl_cmd_enable (Initctl *ctl, char **args);
 int        initctl_cmd_disable (Initctl *ctl, char **args);
 int        initctl_cmd_reexec (Initctl *ctl, char **args);
 int        initctl_cmd_version (Initctl *ctl, char **args);
+int        initctl_cmd_list_sources (Initctl *ctl, char **args);
 int        initctl_cmd_log_priority (Initctl *ctl, char **args);
 int        initctl_cmd_show_config (Initctl *ctl, char **args);
 int        initctl_cmd_check_config (Initctl *ctl, char **args);

@@ -23,6 +23,7 @@
 #include "init-reaper.h"
 #include "init-reexec.h"
 #include "init-service.h"
+#include "init-source-list.h"
 #include "init-sources.h"
 
 struct _InitDaemon
@@ -293,6 +294,8 @@ load_configuration (InitDaemon *self)
     .bus_address = self->bus_address,
     .user_mode = self->options.user_mode,
   });
+  if (self->manager != NULL)
+    init_source_list_follow (INIT_DBUS_MANAGER (self->manager), self->sources);
 }
 
 /* Is another daemon running on the state file @path (then the file is not a crash's)?  If

@@ -7,6 +7,7 @@
 #include "init-dbus-error.h"
 #include "init-env.h"
 #include "init-error.h"
+#include "init-event-public.h"
 #include "init-history-reader.h"
 #include "init-job-validate.h"
 #include "init-log-reader.h"
@@ -232,6 +233,7 @@ on_event_finished (InitEngine *engine,
 {
   InitManager *self = user_data;
   InitVariantWriter *writer = event_signal_begin (self, event, 128);
+  g_autoptr(GPtrArray) public_env = NULL;
 
   if (writer == NULL)
     return;
@@ -239,6 +241,11 @@ on_event_finished (InitEngine *engine,
   init_variant_writer_string (writer, event->failed_job);
   init_variant_writer_string (writer, event->failed_reason);
   event_signal_send (self, writer, "EventFinished", "(tsbss)");
+
+  writer = event_signal_begin (self, event, 256);
+  public_env = init_event_public_env (event);
+  init_variant_writer_strv (writer, (const char *const *) public_env->pdata, public_env->len);
+  event_signal_send (self, writer, "EventPublished", "(tsas)");
 }
 
 static void
@@ -647,6 +654,9 @@ init_manager_new (const InitManagerOptions *options)
   init_dbus_manager_set_log_directory (iface, options->log_dir != NULL ? options->log_dir : "");
   init_dbus_manager_set_history_size (iface, init_history_get_size (self->history));
   init_dbus_manager_set_config_errors (iface, 0);
+  /* The daemon follows its sources' registry once it exists (init-source-list.h). */
+  init_dbus_manager_set_event_sources (iface, g_variant_new_array (G_VARIANT_TYPE ("(sssas)"),
+                                                                   NULL, 0));
   supervision_init (self, options);
 
   g_signal_connect (self->engine, "job-added", G_CALLBACK (on_job_added), self);

@@ -109,6 +109,8 @@ for h in "${variants[@]}"; do
     expect "initctl status --t" "--tree" "$h"
     expect "initctl status --tree t" "tty" "$h"
     expect "initctl list --t" "" "$h"
+    expect "initctl list-s" "list-sources" "$h"
+    expect "initctl list-sources --j" "--json" "$h"
     expect "initctl start " "heartbeat hello net/apache tty" "$h"
     expect "initctl stop he" "heartbeat hello" "$h"
     expect "initctl status t" "tty" "$h"

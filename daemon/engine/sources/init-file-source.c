@@ -312,6 +312,8 @@ file_source_arm (InitSource *parent,
                  GPtrArray  *leaves)
 {
   g_autoptr(GHashTable) files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *detail = NULL;
+  guint n;
 
   for (guint i = 0; i < leaves->len; i++)
     {
@@ -330,6 +332,10 @@ file_source_arm (InitSource *parent,
       g_hash_table_insert (files, file, GUINT_TO_POINTER (events));
     }
   init_file_source_set ((InitFileSource *) parent, files);
+  n = g_hash_table_size (files);
+  detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u path", "%u paths", n), n);
+  init_source_report (parent, n > 0 ? INIT_SOURCE_ACTIVE : INIT_SOURCE_INACTIVE,
+                      n > 0 ? detail : NULL);
 }
 
 static void

@@ -20,6 +20,15 @@
 G_BEGIN_DECLS
 
 typedef struct _InitSource InitSource;
+typedef struct _InitSources InitSources;
+
+/* What a source does now, as shown to people (EventSources, `initctl list-sources'). */
+typedef enum
+{
+  INIT_SOURCE_INACTIVE,   /* no job names its events: it watches nothing */
+  INIT_SOURCE_ACTIVE,     /* armed with what the jobs name */
+  INIT_SOURCE_FAILED,     /* jobs need it but it cannot watch (the detail says why) */
+} InitSourceState;
 
 /* One leaf naming a source's event. */
 typedef struct
@@ -47,12 +56,27 @@ struct _InitSource
   const char            *name;     /* "file", "udev", "dbus": in messages and listings */
   const char *const     *events;   /* NULL-terminated glob patterns (g_pattern_match_simple) of
                                     * the event names it serves */
+  /*< read-only, kept by the registry: what is shown >*/
+  InitSourceState state;
+  char           *detail;   /* what it watches, or why it failed; "" if nothing to say */
+  GPtrArray      *jobs;     /* names of the jobs naming its events (owned strings, sorted) */
   /*< private: the registry's >*/
-  gboolean armed;
+  gboolean     armed;
+  InitSources *registry;
 };
 
 /* Does @source serve events called @name? */
 gboolean init_source_serves (const InitSource *source,
                              const char       *name);
+/* @source says what it does now (from arm() or whenever it changes): @detail is what it
+ * watches (e.g. "3 paths") or, with INIT_SOURCE_FAILED, why it cannot (NULL: "").  A
+ * failure is logged once, when it starts or its reason changes; repeating the same report
+ * does nothing.  The registry shows INACTIVE with no detail while no job names the source's
+ * events, and ACTIVE with no detail when one first does; otherwise the last report stands. */
+void        init_source_report (InitSource     *source,
+                                InitSourceState state,
+                                const char     *detail);
+/* "inactive", "active", "failed". */
+const char *init_source_state_to_string (InitSourceState state);
 
 G_END_DECLS

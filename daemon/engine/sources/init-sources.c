@@ -1,6 +1,8 @@
 /* init-sources.c — arming event sources from the jobs' conditions, see init-sources.h */
 #define G_LOG_DOMAIN "init-sources"
 
+#include <glib/gi18n.h>
+
 #include "init-event-operator.h"
 #include "init-file-source.h"
 #include "init-socket-source.h"
@@ -15,6 +17,8 @@ struct _InitSources
   GPtrArray      *all;     /* InitSource *, owned */
   InitFileSource *files;   /* one of them */
   InitUdevSource *udev;    /* one of them */
+  void            (*changed) (gpointer user_data);
+  gpointer        changed_data;
 };
 
 gboolean
@@ -64,6 +68,85 @@ collect (InitSources             *sources,
       }
 }
 
+static void
+notify_changed (InitSources *sources)
+{
+  if (sources->changed != NULL)
+    sources->changed (sources->changed_data);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The jobs of @leaves (InitSourceLeaf *) as @source's, sorted, each once; and the state
+* shown before the source reports its own: inactive without leaves, active when it gets its
+* first ones; otherwise what it said last stands (a failure until it says otherwise). */
+static void
+show_jobs (InitSource *source,
+           GPtrArray  *leaves)
+{
+  g_ptr_array_set_size (source->jobs, 0);
+  for (guint i = 0; i < leaves->len; i++)
+    {
+      const InitSourceLeaf *leaf = g_ptr_array_index (leaves, i);
+
+      if (source->jobs->len == 0
+          || !g_str_equal (g_ptr_array_index (source->jobs, source->jobs->len - 1), leaf->job))
+        g_ptr_array_add (source->jobs, g_strdup (leaf->job));
+    }
+  g_ptr_array_sort (source->jobs, compare_names);
+  if (leaves->len > 0 && source->state != INIT_SOURCE_INACTIVE)
+    return;
+  source->state = leaves->len > 0 ? INIT_SOURCE_ACTIVE : INIT_SOURCE_INACTIVE;
+  g_free (source->detail);
+  source->detail = g_strdup ("");
+}
+
+void
+init_source_report (InitSource     *source,
+                    InitSourceState state,
+                    const char     *detail)
+{
+  if (detail == NULL)
+    detail = "";
+  if (source->state == state && g_strcmp0 (source->detail, detail) == 0)
+    return;
+  if (state == INIT_SOURCE_FAILED)
+    g_warning (_("Event source %s failed: %s"), source->name, detail);
+  else if (source->state == INIT_SOURCE_FAILED && state == INIT_SOURCE_ACTIVE)
+    g_message (_("Event source %s works again"), source->name);
+  source->state = state;
+  g_free (source->detail);
+  source->detail = g_strdup (detail);
+  if (source->registry != NULL)
+    notify_changed (source->registry);
+}
+
+const char *
+init_source_state_to_string (InitSourceState state)
+{
+  switch (state)
+    {
+    case INIT_SOURCE_ACTIVE: return "active";
+    case INIT_SOURCE_FAILED: return "failed";
+    case INIT_SOURCE_INACTIVE:
+    default: return "inactive";
+    }
+}
+
+void
+init_sources_set_changed_func (InitSources *sources,
+                               void (      *func )(gpointer user_data),
+                               gpointer     user_data)
+{
+  sources->changed = func;
+  sources->changed_data = user_data;
+}
+
 void
 init_sources_update (InitSources *sources)
 {
@@ -87,6 +170,7 @@ init_sources_update (InitSources *sources)
     {
       InitSource *source = g_ptr_array_index (sources->all, i);
 
+      show_jobs (source, leaves[i]);
       if (leaves[i]->len > 0)
         source->klass->arm (source, leaves[i]);
       else if (source->armed)
@@ -94,6 +178,7 @@ init_sources_update (InitSources *sources)
       source->armed = leaves[i]->len > 0;
       g_ptr_array_unref (leaves[i]);
     }
+  notify_changed (sources);
 }
 
 static gboolean
@@ -129,6 +214,8 @@ source_free (gpointer data)
 
   if (source->armed)
     source->klass->disarm (source);
+  g_clear_pointer (&source->jobs, g_ptr_array_unref);
+  g_clear_pointer (&source->detail, g_free);
   source->klass->free (source);
 }
 
@@ -141,10 +228,10 @@ init_sources_new (InitEngine *engine)
   sources->engine = engine;
   sources->all = g_ptr_array_new_with_free_func (source_free);
   sources->files = init_file_source_new (emit_file, sources);
-  g_ptr_array_add (sources->all, sources->files);
+  init_sources_add (sources, (InitSource *) sources->files);
   sources->udev = init_udev_source_new (engine);
-  g_ptr_array_add (sources->all, sources->udev);
-  g_ptr_array_add (sources->all, init_socket_source_new (engine));
+  init_sources_add (sources, (InitSource *) sources->udev);
+  init_sources_add (sources, (InitSource *) init_socket_source_new (engine));
   for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
     sources->handlers[i] = g_signal_connect (engine, signals[i], G_CALLBACK (on_job), sources);
   init_sources_update (sources);
@@ -158,6 +245,10 @@ init_sources_add (InitSources *sources,
   g_return_if_fail (source != NULL && source->klass != NULL && source->events != NULL);
 
   source->armed = FALSE;
+  source->registry = sources;
+  source->state = INIT_SOURCE_INACTIVE;
+  source->detail = g_strdup ("");
+  source->jobs = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (sources->all, source);
   update_soon (sources);
 }
@@ -170,6 +261,7 @@ init_sources_free (InitSources *sources)
   for (guint i = 0; i < G_N_ELEMENTS (sources->handlers); i++)
     g_signal_handler_disconnect (sources->engine, sources->handlers[i]);
   g_clear_handle_id (&sources->idle_id, g_source_remove);
+  sources->changed = NULL;
   g_ptr_array_unref (sources->all);
   g_free (sources);
 }

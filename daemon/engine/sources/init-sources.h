@@ -8,6 +8,9 @@
  * (init-file-source.h), udev's `*-device-*' (init-udev-source.h), `socket'
  * (init-socket-source.h); others are added by their owners (the daemon adds the D-Bus ones
  * from daemon/bridges/).
+ *
+ * It also keeps what is shown to people (EventSources, `initctl list-sources'): for each
+ * source its state, a detail and the jobs that need it (init-source.h).
  */
 #pragma once
 
@@ -15,8 +18,6 @@
 #include "init-source.h"
 
 G_BEGIN_DECLS
-
-typedef struct _InitSources InitSources;
 
 /* Follows @engine (a weak reference: free the sources before the engine). */
 InitSources *init_sources_new (InitEngine *engine);
@@ -29,6 +30,11 @@ void         init_sources_add (InitSources *sources,
 void         init_sources_update (InitSources *sources);
 /* The sources, in the order they were added (a new array of borrowed pointers). */
 GPtrArray *init_sources_list (InitSources *sources);
+/* Call @func whenever what the sources show (state, detail, jobs) may have changed; one
+ * function at a time, NULL for none. */
+void         init_sources_set_changed_func (InitSources *sources,
+                                            void (      *func )(gpointer user_data),
+                                            gpointer     user_data);
 /* The paths the file source watches now (a new array of borrowed strings, sorted). */
 GPtrArray *init_sources_list_files (InitSources *sources);
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "init-authority.h"
+#include "init-polkit-details.h"
 #include "init-check-limiter.h"
 #include "init-denial-cache.h"
 #include "init-env-policy.h"
@@ -211,6 +212,53 @@ caller_gave_up (GCancellable *cancellable,
   give_up (data, error);
 }
 
+/* polkit gave no answer for @task's check (@error): a timeout, a cancelled caller, a stale
+ * authority (retried once with a fresh one), polkitd not running, or unavailable. */
+static void
+check_failed (InitAuthority   *self,
+              GTask           *task_in,
+              CheckData       *data,
+              PolkitAuthority *polkit,
+              GError          *error)
+{
+  g_autoptr(GTask) task = task_in;
+  g_autofree char *remote = g_dbus_error_get_remote_error (error);
+
+  if (data->timed_out)
+    {
+      g_task_return_error (task, timed_out_error (self, data));
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED) && !data->retried)
+    {
+      /* The system bus went away since the authority was fetched: its proxy is dead
+       * for good.  Drop our reference and try once more with a fresh authority; the
+       * retry waits for an idle so the failed call has released its reference too and
+       * polkit_authority_get_async() builds a new singleton. */
+      g_debug ("polkit authority is stale (%s); fetching it again", error->message);
+      if (self->authority == polkit)
+        forget_authority (self);
+      data->retried = TRUE;
+      g_idle_add (check_with_polkit_idle, g_steal_pointer (&task));
+      return;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED) && self->authority == polkit)
+    forget_authority (self);
+  if (g_strcmp0 (remote, "org.freedesktop.DBus.Error.ServiceUnknown") == 0 ||
+      g_strcmp0 (remote, "org.freedesktop.DBus.Error.NameHasNoOwner") == 0)
+    {
+      init_warn_limit_warn (&self->warnings,
+                            "Cannot check authorization for %s: polkitd is not running",
+                            data->action_id);
+      g_task_return_new_error (task, INIT_ERROR, INIT_ERROR_PERMISSION_DENIED,
+                               _("Cannot check authorization: polkit is not running"));
+      return;
+    }
+  return_polkit_unavailable (task, error);
+}
+
 static void
 check_authorization_cb (GObject      *source,
                         GAsyncResult *result,
@@ -238,41 +286,7 @@ check_authorization_cb (GObject      *source,
     }
   if (res == NULL)
     {
-      g_autofree char *remote = g_dbus_error_get_remote_error (error);
-
-      if (data->timed_out)
-        {
-          g_task_return_error (task, timed_out_error (self, data));
-          return;
-        }
-      if (g_task_return_error_if_cancelled (task))
-        return;
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED) && !data->retried)
-        {
-          /* The system bus went away since the authority was fetched: its proxy is dead
-           * for good.  Drop our reference and try once more with a fresh authority; the
-           * retry waits for an idle so the failed call has released its reference too and
-           * polkit_authority_get_async() builds a new singleton. */
-          g_debug ("polkit authority is stale (%s); fetching it again", error->message);
-          if (self->authority == polkit)
-            forget_authority (self);
-          data->retried = TRUE;
-          g_idle_add (check_with_polkit_idle, g_steal_pointer (&task));
-          return;
-        }
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED) && self->authority == polkit)
-        forget_authority (self);
-      if (g_strcmp0 (remote, "org.freedesktop.DBus.Error.ServiceUnknown") == 0 ||
-          g_strcmp0 (remote, "org.freedesktop.DBus.Error.NameHasNoOwner") == 0)
-        {
-          init_warn_limit_warn (&self->warnings,
-                                "Cannot check authorization for %s: polkitd is not running",
-                                data->action_id);
-          g_task_return_new_error (task, INIT_ERROR, INIT_ERROR_PERMISSION_DENIED,
-                                   _("Cannot check authorization: polkit is not running"));
-          return;
-        }
-      return_polkit_unavailable (task, error);
+      check_failed (self, g_steal_pointer (&task), data, polkit, error);
       return;
     }
 
@@ -646,58 +660,6 @@ init_authority_new (gboolean use_polkit)
   return g_object_new (INIT_TYPE_AUTHORITY, "use-polkit", use_polkit, NULL);
 }
 
-/* The prompt should name what is being done, as systemd's does: a per-verb message the
- * agent shows instead of the action's generic one.  polkitd expands $(job) and $(event)
- * from the details and translates the text in our gettext domain. */
-static const char *
-polkit_message_for (const char    *action_id,
-                    PolkitDetails *details)
-{
-  const char *verb = polkit_details_lookup (details, "verb");
-
-  if (g_strcmp0 (action_id, "org.example.Init.manage-jobs") == 0 &&
-      polkit_details_lookup (details, "job") != NULL)
-    {
-      if (g_strcmp0 (verb, "start") == 0)
-        return N_("Authentication is required to start the job “$(job)”.");
-      if (g_strcmp0 (verb, "stop") == 0)
-        return N_("Authentication is required to stop the job “$(job)”.");
-      if (g_strcmp0 (verb, "restart") == 0)
-        return N_("Authentication is required to restart the job “$(job)”.");
-      if (g_strcmp0 (verb, "reload") == 0)
-        return N_("Authentication is required to reload the job “$(job)”.");
-    }
-  if (g_strcmp0 (action_id, "org.example.Init.emit-events") == 0 &&
-      polkit_details_lookup (details, "event") != NULL)
-    return N_("Authentication is required to emit the event “$(event)”.");
-  return NULL;
-}
-
-static int
-compare_strings (const void *a,
-                 const void *b)
-{
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
-}
-
-/* @details as key, value pairs in the keys' order: one question, however it was built. */
-static GStrv
-sorted_details (PolkitDetails *details)
-{
-  g_auto (GStrv) keys = polkit_details_get_keys (details);
-  g_autoptr(GStrvBuilder) pairs = g_strv_builder_new ();
-
-  if (keys == NULL)
-    return g_strv_builder_end (pairs);
-  qsort (keys, g_strv_length (keys), sizeof (char *), compare_strings);
-  for (gsize i = 0; keys[i] != NULL; i++)
-    {
-      g_strv_builder_add (pairs, keys[i]);
-      g_strv_builder_add (pairs, polkit_details_lookup (details, keys[i]));
-    }
-  return g_strv_builder_end (pairs);
-}
-
 void
 init_authority_check_async (InitAuthority         *self,
                             GDBusMethodInvocation *invocation,
@@ -746,13 +708,13 @@ init_authority_check_async (InitAuthority         *self,
           polkit_details_insert (data->details, "env-keys", keys);
           init_env_policy_check_keys (env, &data->env_error);
         }
-      text = polkit_message_for (action_id, data->details);
+      text = init_polkit_message_for (action_id, data->details);
       if (text != NULL && polkit_details_lookup (data->details, "polkit.message") == NULL)
         {
           polkit_details_insert (data->details, "polkit.message", text);
           polkit_details_insert (data->details, "polkit.gettext_domain", GETTEXT_PACKAGE);
         }
-      data->question = sorted_details (data->details);
+      data->question = init_polkit_sorted_details (data->details);
     }
 
   if (data->sender == NULL)

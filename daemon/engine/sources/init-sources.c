@@ -5,6 +5,7 @@
 
 #include "init-event-operator.h"
 #include "init-file-source.h"
+#include "init-net-source.h"
 #include "init-socket-source.h"
 #include "init-sources.h"
 #include "init-udev-source.h"
@@ -232,6 +233,7 @@ init_sources_new (InitEngine *engine)
   sources->udev = init_udev_source_new (engine);
   init_sources_add (sources, (InitSource *) sources->udev);
   init_sources_add (sources, (InitSource *) init_socket_source_new (engine));
+  init_sources_add (sources, (InitSource *) init_net_source_new (engine));
   for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
     sources->handlers[i] = g_signal_connect (engine, signals[i], G_CALLBACK (on_job), sources);
   init_sources_update (sources);

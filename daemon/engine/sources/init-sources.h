@@ -6,7 +6,7 @@
  * serves: nothing is watched, bound or subscribed while no job names a source's events.
  * Sources emit through the engine like any other event.  Built in: `file'
  * (init-file-source.h), udev's `*-device-*' (init-udev-source.h), `socket'
- * (init-socket-source.h); others are added by their owners (the daemon adds the D-Bus ones
+ * (init-socket-source.h), the network (init-net-source.h); others are added by their owners (the daemon adds the D-Bus ones
  * from daemon/bridges/).
  *
  * It also keeps what is shown to people (EventSources, `initctl list-sources'): for each

@@ -667,24 +667,24 @@ GPtrArray *
 init_event_operator_postfix (const InitEventOperator *op)
 {
   GPtrArray *order = g_ptr_array_new ();
-  g_autoptr(GPtrArray) todo = NULL;
+  g_autoptr(GPtrArray) stack = NULL;
 
   if (op == NULL)
     return order;
 
   /* Pop a node, push it to @order, then push left and right: @order is then the reverse of
    * a right-to-left postfix walk, i.e. read backwards it is the left-to-right postfix. */
-  todo = g_ptr_array_new ();
-  g_ptr_array_add (todo, (gpointer) op);
-  while (todo->len > 0)
+  stack = g_ptr_array_new ();
+  g_ptr_array_add (stack, (gpointer) op);
+  while (stack->len > 0)
     {
-      const InitEventOperator *node = g_ptr_array_steal_index (todo, todo->len - 1);
+      const InitEventOperator *node = g_ptr_array_steal_index (stack, stack->len - 1);
 
       g_ptr_array_add (order, (gpointer) node);
       if (node->type != INIT_EVENT_OPERATOR_MATCH)
         {
-          g_ptr_array_add (todo, node->left);
-          g_ptr_array_add (todo, node->right);
+          g_ptr_array_add (stack, node->left);
+          g_ptr_array_add (stack, node->right);
         }
     }
 

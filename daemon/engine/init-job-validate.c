@@ -199,6 +199,20 @@ find_word (const char *text,
   return from;
 }
 
+/* The offset of 1-based @line and @column in @text (the end if the line is not there). */
+static gsize
+offset_of (const char *text,
+           guint64     line,
+           guint64     column)
+{
+  gsize offset = 0;
+
+  for (guint64 l = 1; l < line && text[offset] != '\0'; offset++)
+    if (text[offset] == '\n')
+      l++;
+  return offset + (column > 0 ? column - 1 : 0);
+}
+
 /* ---- the checks ---- */
 
 static gboolean
@@ -275,22 +289,15 @@ check_tree (Validator               *v,
             const InitEventOperator *op,
             const char              *keyword)
 {
-  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+  g_autoptr(GPtrArray) nodes = init_event_operator_postfix (op);
   gssize stanza = find_stanza (v->text, keyword, "on");
 
-  if (op != NULL)
-    g_ptr_array_add (stack, (gpointer) op);
-  while (stack->len > 0)
+  for (guint i = 0; i < nodes->len; i++)
     {
-      const InitEventOperator *node = g_ptr_array_steal_index (stack, stack->len - 1);
+      const InitEventOperator *node = g_ptr_array_index (nodes, i);
 
       if (node->type == INIT_EVENT_OPERATOR_MATCH)
         check_leaf (v, node, MAX (stanza, 0));
-      else
-        {
-          g_ptr_array_add (stack, node->right);
-          g_ptr_array_add (stack, node->left);
-        }
     }
 }
 
@@ -336,15 +343,10 @@ add_parse_error (Validator          *v,
   const char *message = error->message;
   const char *colon = strstr (message, ": ");
   g_autofree char *hint = NULL;
-  gsize offset = 0;
+  gsize offset = offset_of (v->text, pos->line, pos->column);
 
   if (colon != NULL && g_ascii_isdigit (message[0]))
     message = colon + 2;
-  /* Back from line and column to an offset, for add(). */
-  for (guint line = 1; line < pos->line && v->text[offset] != '\0'; offset++)
-    if (v->text[offset] == '\n')
-      line++;
-  offset += pos->column > 0 ? pos->column - 1 : 0;
   if (g_error_matches (error, INIT_PARSE_ERROR, INIT_PARSE_ERROR_UNKNOWN_STANZA))
     {
       g_autoptr(GPtrArray) stanzas = g_ptr_array_new ();
@@ -375,13 +377,7 @@ add_parse_warning (Validator  *v,
   char *end = NULL;
   guint64 line = g_ascii_strtoull (warning, &end, 10);
   guint64 column = end != NULL && *end == ':' ? g_ascii_strtoull (end + 1, &end, 10) : 0;
-  gsize offset = 0;
-
-  for (guint64 l = 1; l < line && v->text[offset] != '\0'; offset++)
-    if (v->text[offset] == '\n')
-      l++;
-  offset += column > 0 ? column - 1 : 0;
-  add (v, offset, INIT_DIAGNOSTIC_WARNING, NULL, "%s",
+  add (v, offset_of (v->text, line, column), INIT_DIAGNOSTIC_WARNING, NULL, "%s",
        end != NULL && g_str_has_prefix (end, ": ") ? end + 2 : warning);
 }
 

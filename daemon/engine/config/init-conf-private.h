@@ -46,6 +46,7 @@ typedef struct
   dev_t           dev;
   ino_t           ino;
   guint           seen_gen;
+  gboolean        gone;         /* its monitor saw the directory itself go: dead from now on */
 } InitConfWatch;
 
 struct _InitConfSource
@@ -118,6 +119,8 @@ void                init_conf_watch_sweep (InitConfSource *source);
 void                init_conf_watch_parent (InitConfSource *source);
 void                init_conf_watch_parent_clear (InitConfSource *source);
 void                init_conf_watch_clear (InitConfSource *source);
+gboolean            init_conf_watch_is (InitConfWatch     *watch,
+                                        const struct stat *st);
 void                init_conf_watch_free (InitConfWatch *watch);
 void                init_conf_watch_process (InitConf *conf,
                                              gboolean  all);

@@ -378,7 +378,7 @@ note_root (InitConfSource *source,
 
   if (stat (source->path, &st) == 0 && S_ISDIR (st.st_mode))
     {
-      if (source->present && watch != NULL && watch->dev == st.st_dev && watch->ino == st.st_ino)
+      if (source->present && init_conf_watch_is (watch, &st))
         return;
       drop_dir (source, "", dirty);
       init_conf_source_scan (source, dirty);
@@ -427,7 +427,7 @@ init_conf_note_path (InitConfSource *source,
     {
       int fd;
 
-      if (watch != NULL && watch->dev == st.st_dev && watch->ino == st.st_ino)
+      if (init_conf_watch_is (watch, &st))
         return;
       drop_dir (source, relpath, dirty);
       drop_file (source, relpath, dirty);

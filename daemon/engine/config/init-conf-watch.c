@@ -100,11 +100,15 @@ on_dir_changed (GFileMonitor     *monitor,
 
   if (g_file_equal (file, watch->file))
     {
-      /* The directory itself was deleted, moved or unmounted: look at it again. */
+      /* The directory itself was deleted, moved or unmounted: this monitor is dead, even
+      * if a directory with the same inode number is in its place by the time we look. */
       if (event != G_FILE_MONITOR_EVENT_CHANGED
           && event != G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED
           && event != G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT)
-        queue_path (watch->source, watch->reldir);
+        {
+          watch->gone = TRUE;
+          queue_path (watch->source, watch->reldir);
+        }
       return;
     }
 
@@ -138,6 +142,16 @@ on_dir_changed (GFileMonitor     *monitor,
     }
 }
 
+/* Whether @watch (may be NULL) still watches the directory @st describes.  Device and inode
+ * alone are not enough: a file system reuses a freed inode number at once, so a directory
+ * deleted and re-created between two looks can have the old one's identity. */
+gboolean
+init_conf_watch_is (InitConfWatch     *watch,
+                    const struct stat *st)
+{
+  return watch != NULL && !watch->gone && watch->dev == st->st_dev && watch->ino == st->st_ino;
+}
+
 void
 init_conf_watch_free (InitConfWatch *watch)
 {
@@ -162,7 +176,7 @@ init_conf_watch_dir (InitConfSource    *source,
   GFileMonitor *monitor;
   GFile *file;
 
-  if (watch != NULL && watch->dev == st->st_dev && watch->ino == st->st_ino)
+  if (init_conf_watch_is (watch, st))
     {
       watch->seen_gen = conf->generation;
       return;

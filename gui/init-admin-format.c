@@ -110,10 +110,12 @@ append_args (GString           *out,
       if (eq == NULL)
         g_ptr_array_add (parts, g_strdup_printf ("“%s”", arg));
       else if (eq > arg && eq[-1] == '!')
-        /* Translators: an event condition, e.g. KIND is not “sun” */
+        /* Translators: an event condition, e.g. KIND is not “sun”; it follows " where %s", so in
+         * German it is a subordinate clause (verb last: "KIND nicht „sun“ ist") */
         g_ptr_array_add (parts, g_strdup_printf (_("%.*s is not “%s”"), (int) (eq - arg - 1), arg, eq + 1));
       else
-        /* Translators: an event condition, e.g. KIND is “rain” */
+        /* Translators: an event condition, e.g. KIND is “rain”; it follows " where %s", so in
+         * German it is a subordinate clause (verb last: "KIND „rain“ ist") */
         g_ptr_array_add (parts, g_strdup_printf (_("%.*s is “%s”"), (int) (eq - arg), arg, eq + 1));
     }
   if (parts->len == 0)

@@ -70,6 +70,8 @@ enum
 
 static guint signals[N_SIGNALS];
 
+static void update_summary_now (InitAdminJobList *self);
+
 /* ---- filter ---- */
 
 static gboolean
@@ -135,6 +137,7 @@ init_admin_job_list_set_search_text (InitAdminJobList *self,
   g_free (self->search);
   self->search = g_steal_pointer (&folded);
   gtk_filter_changed (GTK_FILTER (self->filter), change);
+  update_summary_now (self);
 
   if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), text) != 0)
     {
@@ -161,6 +164,7 @@ init_admin_job_list_set_state_filter (InitAdminJobList    *self,
 
       self->state_filter = filter;
       gtk_filter_changed (GTK_FILTER (self->filter), change);
+      update_summary_now (self);
     }
   if (gtk_drop_down_get_selected (self->state_dropdown) != (guint) filter)
     gtk_drop_down_set_selected (self->state_dropdown, filter);
@@ -217,9 +221,9 @@ summary_idle_cb (gpointer user_data)
         }
     }
   if (shown != n)
-    /* Translators: e.g. "12 of 5000 jobs shown" */
-    jobs = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u job shown",
-                                         "%u of %u jobs shown", n), shown, n);
+    /* Translators: e.g. "12 jobs shown of 5000"; the plural follows the jobs shown */
+    jobs = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u job shown of %u",
+                                         "%u jobs shown of %u", shown), shown, n);
   else
     jobs = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u job", "%u jobs", n), n);
   /* Translators: e.g. "5000 jobs · 12 running · 1 failed" */
@@ -234,6 +238,15 @@ queue_summary (InitAdminJobList *self)
 {
   if (self->summary_idle == 0)
     self->summary_idle = g_idle_add_full (G_PRIORITY_LOW, summary_idle_cb, self, NULL);
+}
+
+/* A search or state filter changed what is shown: the line says so at once, not after the
+ * redraws an idle at low priority waits for (it read "5000 jobs" over one row). */
+static void
+update_summary_now (InitAdminJobList *self)
+{
+  g_clear_handle_id (&self->summary_idle, g_source_remove);
+  summary_idle_cb (self);
 }
 
 /* ---- cells ---- */
@@ -760,8 +773,10 @@ init_admin_job_list_init (InitAdminJobList *self)
                                            GTK_SORTER (gtk_numeric_sorter_new (property ("pid"))));
   self->columns[COLUMN_DESCRIPTION] = make_column (self, COLUMN_DESCRIPTION, _("Description"),
                                                    GTK_SORTER (gtk_string_sorter_new (property ("description"))));
-  gtk_column_view_column_set_fixed_width (self->columns[COLUMN_NAME], 200);
-  gtk_column_view_column_set_fixed_width (self->columns[COLUMN_STATE], 215);
+  /* Every column fits the list's width (names and descriptions ellipsized): fixed widths
+   * that add up to more than the pane put the PID and the description a horizontal scroll
+   * away, off screen even in a wide window. */
+  gtk_column_view_column_set_expand (self->columns[COLUMN_NAME], TRUE);
   gtk_column_view_column_set_expand (self->columns[COLUMN_DESCRIPTION], TRUE);
 
   self->sorted = gtk_sort_list_model_new (NULL, g_object_ref (gtk_column_view_get_sorter (self->column_view)));

@@ -72,6 +72,54 @@ test_small_screens (void)
   dbus_fixture_free (fx);
 }
 
+/* Whether @cell lies wholly inside the visible part of @view (the scrolled window). */
+static gboolean
+cell_on_screen (GtkWidget *cell,
+                GtkWidget *view)
+{
+  graphene_rect_t bounds;
+
+  if (cell == NULL || !gtk_widget_compute_bounds (cell, view, &bounds))
+    return FALSE;
+  g_test_message ("cell %s: x %.0f width %.0f in %d", G_OBJECT_TYPE_NAME (cell),
+                  bounds.origin.x, bounds.size.width, gtk_widget_get_width (view));
+  return bounds.origin.x >= 0 && bounds.size.width > 0
+         && bounds.origin.x + bounds.size.width <= gtk_widget_get_width (view) + 0.5;
+}
+
+/* Side by side in the default window, every column of the job list is on screen: the main
+* PID and the description were beyond the list's right edge (a horizontal scroll away). */
+static void
+test_wide_columns (void)
+{
+  DBusFixture *fx = dbus_fixture_new (DBUS_FIXTURE_SESSION, NULL);
+  InitAdminWindow *window;
+  InitAdminJobList *list;
+  InitAdminJobRow *row;
+  GtkWidget *view;
+  gpointer unfolded[2];
+  g_autofree char *shot = NULL;
+
+  dbus_fixture_write_job (fx, "heartbeat", "description \"Beats once a second\"\nconsole none\nexec sleep 1000\n");
+  dbus_fixture_write_job (fx, "worker", "description \"Works\"\nconsole none\nexec sleep 1000\n");
+  dbus_fixture_start_initd (fx, NULL, NULL);
+  window = gui_test_window_new (fx);
+  unfolded[0] = gui_test_child (window, INIT_ADMIN_TYPE_WINDOW, "jobs_leaflet");
+  unfolded[1] = GINT_TO_POINTER (FALSE);
+  g_assert_true (gui_test_wait (folded_is, unfolded, 5000));
+  list = init_admin_window_get_job_list (window);
+  view = gtk_widget_get_ancestor (GTK_WIDGET (gui_test_child (list, INIT_ADMIN_TYPE_JOB_LIST, "column_view")),
+                                  GTK_TYPE_SCROLLED_WINDOW);
+  row = gui_test_select_job (window, "heartbeat", NULL);
+  gui_test_settle (GTK_WIDGET (window));
+  shot = gui_test_screenshot (GTK_WIDGET (window), "gui-layout-wide-columns", NULL);
+  for (guint column = 0; column < 4; column++)
+    g_assert_true (cell_on_screen (init_admin_job_list_get_cell (list, row, column), view));
+
+  gui_test_window_free (window);
+  dbus_fixture_free (fx);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -79,5 +127,6 @@ main (int   argc,
   gui_test_init (&argc, &argv);
 
   g_test_add_func ("/gui/layout/small-screens", test_small_screens);
+  g_test_add_func ("/gui/layout/wide-columns", test_wide_columns);
   return g_test_run ();
 }

@@ -39,6 +39,7 @@ struct _InitAdminWindow
   InitAdminHistory    *history;
   InitAdminEmitDialog *emit_dialog;   /* weak */
   gboolean             lost;          /* showing what a daemon that went away last said */
+  GHashTable          *lost_running;  /* job row name -> main pid, running when it went away */
   char                *last_toast;    /* tests */
 };
 
@@ -58,6 +59,24 @@ static void show_toast (InitAdminWindow *self,
 
 /* ---- connection state ---- */
 
+/* Running rows: name -> main pid (as a pointer; NULL: none). */
+static GHashTable *
+running_pids (InitAdminJobModel *model)
+{
+  GListModel *rows = init_admin_job_model_get_rows (model);
+  GHashTable *pids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(InitAdminJobRow) row = g_list_model_get_item (rows, i);
+
+      if (init_admin_job_row_get_status (row) == INIT_ADMIN_STATUS_RUNNING)
+        g_hash_table_insert (pids, g_strdup (init_admin_job_row_get_name (row)),
+                             GINT_TO_POINTER (init_admin_job_row_get_pid (row)));
+    }
+  return pids;
+}
+
 /* The daemon went away: its jobs and history stay, dimmed, under a banner saying so. */
 static void
 show_lost (InitAdminWindow *self)
@@ -70,6 +89,8 @@ show_lost (InitAdminWindow *self)
   init_admin_history_set_manager (self->history, NULL, NULL);
   if (!self->lost)
     {
+      g_clear_pointer (&self->lost_running, g_hash_table_unref);
+      self->lost_running = running_pids (self->job_model);
       /* Translators: %s is a time, e.g. 14:02:11 */
       text = g_strdup_printf (_("The daemon went away at %s. Its jobs and history as it last reported them are shown until it is back; this window reconnects by itself."),
                               when);
@@ -81,13 +102,18 @@ show_lost (InitAdminWindow *self)
   gtk_stack_set_visible_child_name (self->main_stack, "content");
 }
 
-/* A daemon is there again (after show_lost()): say what it runs. */
+/* A daemon is there again (after show_lost()): say what it runs, and how many of the jobs
+ * that ran before it took over still running (the same main process: adopted after a crash)
+ * rather than started anew. */
 static void
 end_lost (InitAdminWindow *self,
           gboolean         back)
 {
-  GListModel *rows = init_admin_job_model_get_rows (self->job_model);
-  guint running = 0;
+  g_autoptr(GHashTable) before = g_steal_pointer (&self->lost_running);
+  g_autoptr(GHashTable) now = NULL;
+  GHashTableIter iter;
+  gpointer name, pid;
+  guint adopted = 0;
   g_autofree char *text = NULL;
 
   if (!self->lost)
@@ -97,15 +123,19 @@ end_lost (InitAdminWindow *self,
   gtk_revealer_set_reveal_child (self->lost_revealer, FALSE);
   if (!back)
     return;
-  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
-    {
-      g_autoptr(InitAdminJobRow) row = g_list_model_get_item (rows, i);
-
-      running += init_admin_job_row_get_status (row) == INIT_ADMIN_STATUS_RUNNING;
-    }
-  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The daemon is back: %u job is running",
-                                       "The daemon is back: %u jobs are running", running),
-                          running);
+  now = running_pids (self->job_model);
+  g_hash_table_iter_init (&iter, now);
+  while (g_hash_table_iter_next (&iter, &name, &pid))
+    adopted += pid != NULL && before != NULL && g_hash_table_lookup (before, name) == pid;
+  if (adopted > 0)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The daemon is back: %u running job adopted",
+                                         "The daemon is back: %u running jobs adopted", adopted),
+                            adopted);
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The daemon is back: %u job is running",
+                                         "The daemon is back: %u jobs are running",
+                                         g_hash_table_size (now)),
+                            g_hash_table_size (now));
   show_toast (self, text);
 }
 
@@ -622,6 +652,7 @@ init_admin_window_dispose (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->job_model);
   g_clear_object (&self->history);
+  g_clear_pointer (&self->lost_running, g_hash_table_unref);
 
   G_OBJECT_CLASS (init_admin_window_parent_class)->dispose (object);
 }

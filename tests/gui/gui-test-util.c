@@ -366,3 +366,9 @@ gui_test_find_history_row (InitAdminWindow *window,
     }
   return NULL;
 }
+
+gboolean
+gui_test_lost_shown (gpointer window)
+{
+  return init_admin_window_get_lost_text (window) != NULL;
+}

@@ -54,6 +54,8 @@ InitAdminJobRow *gui_test_select_job (InitAdminWindow *window,
 /* The history row shown whose title is @title, or NULL. */
 InitAdminHistoryRow *gui_test_find_history_row (InitAdminWindow *window,
                                                 const char      *title);
+/* A GuiTestCondition: @window (an InitAdminWindow) shows the daemon as gone (its banner). */
+gboolean         gui_test_lost_shown (gpointer window);
 /* Wait until @job's row has @status (20 s at most). */
 gboolean         gui_test_wait_status (InitAdminWindow *window,
                                        const char      *job,

@@ -394,12 +394,6 @@ page_is (gpointer user_data)
 }
 
 static gboolean
-lost_shown (gpointer user_data)
-{
-  return init_admin_window_get_lost_text (user_data) != NULL;
-}
-
-static gboolean
 back_connected (gpointer user_data)
 {
   return init_admin_window_get_lost_text (user_data) == NULL
@@ -423,7 +417,7 @@ test_reconnect (void)
   gui_test_select_job (window, "beta", NULL);
   history_rows = g_list_model_get_n_items (init_admin_history_view_get_shown (init_admin_window_get_history_view (window)));
   dbus_fixture_stop_initd (fx);
-  g_assert_true (gui_test_wait (lost_shown, window, WAIT_MS));
+  g_assert_true (gui_test_wait (gui_test_lost_shown, window, WAIT_MS));
   g_assert_cmpstr (init_admin_window_get_page (window), ==, "content");
   g_assert_cmpstr (init_admin_window_get_subtitle (window), ==, "Session daemon · not running");
   g_assert_nonnull (strstr (init_admin_window_get_lost_text (window), "The daemon went away at "));

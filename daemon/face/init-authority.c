@@ -143,6 +143,40 @@ polkit_bus_closed (GDBusConnection *connection,
   forget_authority (self);
 }
 
+/* The qdata key under which a system bus connection keeps its PolkitAuthority. */
+#define KEPT_AUTHORITY_KEY "init-authority-polkit"
+
+static void
+drop_kept_authority (GDBusConnection *bus,
+                     gboolean         remote_peer_vanished,
+                     GError          *error,
+                     gpointer         user_data)
+{
+  g_object_set_data (G_OBJECT (bus), KEPT_AUTHORITY_KEY, NULL);
+}
+
+/* Keep @authority as long as @bus is open, whoever else lets it go.  libpolkit's
+ * PolkitAuthority connects handlers to its GDBusProxy ("g-signal", "notify::g-name-owner")
+ * and leaves them there when it is finalized, while the proxy lives on as long as a call it
+ * made is in flight: the CancelCheckAuthorization it sends by itself for a cancelled
+ * interactive check (until polkitd answers), or a reply still in GDBus's worker thread.  A
+ * name-owner change (polkitd stopping) or a "Changed" signal in that window reached freed
+ * memory ("invalid uninstantiatable type '(null)' in cast to 'PolkitAuthority'", issue 16).
+ * Once @bus has closed no message reaches the proxy any more (the signals received before
+ * were dispatched before "closed"), so the authority goes then, and a closed singleton is
+ * not pinned (see forget_authority()). */
+static void
+keep_with_bus (GDBusConnection *bus,
+               PolkitAuthority *authority)
+{
+  if (g_object_get_data (G_OBJECT (bus), KEPT_AUTHORITY_KEY) == authority)
+    return;
+  if (g_object_get_data (G_OBJECT (bus), KEPT_AUTHORITY_KEY) == NULL)
+    g_signal_connect (bus, "closed", G_CALLBACK (drop_kept_authority), NULL);
+  g_object_set_data_full (G_OBJECT (bus), KEPT_AUTHORITY_KEY, g_object_ref (authority),
+                          g_object_unref);
+}
+
 static void check_with_polkit (GTask *task);
 
 static gboolean
@@ -353,7 +387,10 @@ authority_ready_cb (GObject      *source,
       return;
     }
   if (self->authority == NULL && self->polkit_bus != NULL)
-    self->authority = g_object_ref (authority);
+    {
+      self->authority = g_object_ref (authority);
+      keep_with_bus (self->polkit_bus, authority);
+    }
   if (self->authority == NULL)
     {
       /* The bus closed while polkit was being set up. */

@@ -3,6 +3,7 @@
 
 #include "init-bridges.h"
 #include "init-dbus-source.h"
+#include "init-sys-relay.h"
 
 void
 init_bridges_add (InitSources              *sources,
@@ -17,4 +18,8 @@ init_bridges_add (InitSources              *sources,
 
       init_sources_add (sources, (InitSource *) dbus);
     }
+  /* A session daemon relays the system daemon's events (the system bus is found when a job
+   * first names one). */
+  if (options->user_mode)
+    init_sources_add (sources, (InitSource *) init_sys_relay_new (options->engine, NULL));
 }

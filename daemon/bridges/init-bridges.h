@@ -1,6 +1,8 @@
 /* init-bridges.h — the event sources that talk D-Bus, added to the engine's registry
  *
- * The daemon object calls init_bridges_add() once its source registry exists.  Each bridge
+ * The daemon object calls init_bridges_add() once its source registry exists: `dbus'
+ * (init-dbus-source.h) on the daemon's bus, and in a session daemon `:sys:' (init-sys-relay.h)
+ * from the system daemon.  Each bridge
  * is an InitSource (init-source.h) and, like every source, does nothing — no connection, no
  * match rule — while no loaded job names its events.
  */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "init-dbus-source.h"
+#include "init-match-rules.h"
 #include "init-source.h"
 
 #define RETRY_MS 1000
@@ -202,13 +203,15 @@ deliver (gpointer data)
   Delivery *d = data;
   InitDbusSource *self = d->link->self;
   const char *interface = g_dbus_message_get_interface (d->message);
+  g_autoptr(GPtrArray) env = NULL;
 
   /* Our own signals would loop; a signal without member is none (the bridge dropped it). */
   if (self == NULL || g_dbus_message_get_member (d->message) == NULL
       || (interface != NULL && g_str_has_prefix (interface, "org.example.Init")))
     return G_SOURCE_REMOVE;
-  init_engine_emit (self->engine, "dbus", init_dbus_source_env (d->message, self->bus_label),
-                    NULL, NULL);
+  /* The engine copies the variables. */
+  env = init_dbus_source_env (d->message, self->bus_label);
+  init_engine_emit (self->engine, "dbus", env, NULL, NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -234,51 +237,11 @@ filter (GDBusConnection *connection,
 
 static void connect_soon (InitDbusSource *self);
 
-static void
-on_match_done (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autofree char *rule = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result,
-                                                             &error);
-
-  if (reply == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
-    g_warning (_("Cannot watch for D-Bus signals (%s): %s"), rule, error->message);
-}
-
-static void
-call_match (InitDbusSource *self,
-            const char     *method,
-            const char     *rule)
-{
-  g_dbus_connection_call (self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                          "org.freedesktop.DBus", method, g_variant_new ("(s)", rule), NULL,
-                          G_DBUS_CALL_FLAGS_NONE, -1, NULL, on_match_done, g_strdup (rule));
-}
-
-/* Make the connection's rules those wanted: add the new ones, remove the gone ones. */
+/* Make the connection's rules those wanted. */
 static void
 sync_rules (InitDbusSource *self)
 {
-  GHashTableIter iter;
-  gpointer rule;
-
-  g_hash_table_iter_init (&iter, self->added);
-  while (g_hash_table_iter_next (&iter, &rule, NULL))
-    if (!g_hash_table_contains (self->wanted, rule))
-      {
-        call_match (self, "RemoveMatch", rule);
-        g_hash_table_iter_remove (&iter);
-      }
-  g_hash_table_iter_init (&iter, self->wanted);
-  while (g_hash_table_iter_next (&iter, &rule, NULL))
-    if (!g_hash_table_contains (self->added, rule))
-      {
-        call_match (self, "AddMatch", rule);
-        g_hash_table_add (self->added, g_strdup (rule));
-      }
+  init_match_rules_sync (self->connection, self->added, self->wanted, _("D-Bus signals"), NULL);
 }
 
 /* Drop the connection (the bus forgets its rules when it closes). */

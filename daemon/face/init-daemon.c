@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "init-authority.h"
+#include "init-boot-source.h"
 #include "init-bridges.h"
 #include "init-crash-recovery.h"
 #include "init-daemon.h"
@@ -43,6 +44,7 @@ struct _InitDaemon
   InitReexec         reexec;
   InitCrashRecovery *state_file;    /* what runs, for a restart after a crash; or NULL */
   guint              signal_ids[3];
+  gboolean           started_up;    /* startup (and the boot milestones) went out */
   int                exit_status;
 };
 
@@ -116,6 +118,27 @@ on_sigterm (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The boot milestones, once per boot, right after `startup' (system daemon only). */
+static void
+run_boot_milestones (InitDaemon *self)
+{
+  const InitDaemonOptions *o = &self->options;
+  g_autofree char *boot_id_file = NULL;
+  InitBootSource *boot;
+
+  if (o->user_mode || o->no_boot_events)
+    return;
+  boot_id_file = o->state_path != NULL && o->state_path[0] != '\0'
+                 ? g_strconcat (o->state_path, ".boot-id", NULL)
+                 : g_strdup ("/run/init/boot-id");
+  boot = init_boot_source_new (self->engine, &(InitBootSourceOptions) {
+    .boot_id_file = boot_id_file
+  });
+  init_sources_add (self->sources, (InitSource *) boot);
+  init_sources_update (self->sources);
+  init_boot_source_run (boot);
+}
+
 /* `startup` goes out once the bus side is settled (the name is ours, or there is no bus to
  * be had right now), so a second daemon that cannot own the name starts no jobs. */
 static void
@@ -124,12 +147,17 @@ emit_startup (InitDaemon *self)
   g_autoptr(InitCause) cause = NULL;
   g_autofree char *name = g_steal_pointer (&self->options.startup_event);
 
-  if (name == NULL)
+  if (self->started_up)
     return;
-  cause = init_cause_new (INIT_CAUSE_STARTUP);
-  init_engine_push_cause (self->engine, cause);
-  init_engine_emit (self->engine, name, NULL, NULL, NULL);
-  init_engine_pop_cause (self->engine);
+  self->started_up = TRUE;
+  if (name != NULL)
+    {
+      cause = init_cause_new (INIT_CAUSE_STARTUP);
+      init_engine_push_cause (self->engine, cause);
+      init_engine_emit (self->engine, name, NULL, NULL, NULL);
+      init_engine_pop_cause (self->engine);
+    }
+  run_boot_milestones (self);
 }
 
 static void
@@ -453,7 +481,10 @@ init_daemon_start (InitDaemon *self,
       init_pty_store_drop_unclaimed ();
     }
   if (self->restored != NULL || recovered)
-    g_clear_pointer (&o->startup_event, g_free);
+    {
+      g_clear_pointer (&o->startup_event, g_free);
+      self->started_up = TRUE;
+    }
 
   start_running (self);
   if (o->state_path[0] != '\0')

@@ -37,6 +37,7 @@ typedef struct
   char    *pty_keeper;           /* the pty keeper program; NULL: PTY_KEEPER, "": none */
   int      restore_fd;           /* a re-exec's saved state, or -1 */
   gboolean no_dbus;              /* the engine only */
+  gboolean no_boot_events;       /* system mode: no boot milestones (init-boot-source.h) */
   char    *exe;                  /* our binary's path, for a re-exec */
   char   **argv;                 /* our arguments for a re-exec (without --restore-fd) */
 } InitDaemonOptions;

@@ -9,68 +9,10 @@
 #include <string.h>
 
 #include "dbus-fixture.h"
+#include "source-entry.h"
 #include "test-util.h"
 
 #define WAIT_MS 20000
-
-/* EventSources' entry @name as "state|detail|job job…", or NULL. */
-static char *
-source_entry (DBusFixture *fx,
-              const char  *name)
-{
-  g_autoptr(GVariant) reply = dbus_fixture_call_ok (fx, "/org/example/Init",
-                                                    "org.freedesktop.DBus.Properties", "Get",
-                                                    g_variant_new ("(ss)", "org.example.Init",
-                                                                   "EventSources"));
-  g_autoptr(GVariant) value = NULL;
-  GVariantIter iter;
-  const char *n, *state, *detail;
-  g_autofree const char **jobs = NULL;
-
-  g_variant_get (reply, "(v)", &value);
-  g_variant_iter_init (&iter, value);
-  while (g_variant_iter_next (&iter, "(&s&s&s^a&s)", &n, &state, &detail, &jobs))
-    {
-      if (g_str_equal (n, name))
-        {
-          g_autofree char *list = g_strjoinv (" ", (char **) jobs);
-
-          return g_strdup_printf ("%s|%s|%s", state, detail, list);
-        }
-      g_clear_pointer (&jobs, g_free);
-    }
-  return NULL;
-}
-
-typedef struct
-{
-  DBusFixture *fx;
-  const char  *name;
-  const char  *expected;
-} EntryWait;
-
-static gboolean
-entry_is (gpointer user_data)
-{
-  EntryWait *w = user_data;
-  g_autofree char *entry = source_entry (w->fx, w->name);
-
-  return g_strcmp0 (entry, w->expected) == 0;
-}
-
-static void
-wait_entry (DBusFixture *fx,
-            const char  *name,
-            const char  *expected)
-{
-  EntryWait w = { fx, name, expected };
-  g_autofree char *last = NULL;
-
-  if (test_util_wait_until (entry_is, &w, WAIT_MS))
-    return;
-  last = source_entry (fx, name);
-  g_assert_cmpstr (last, ==, expected);
-}
 
 static void
 on_properties_changed (GDBusConnection *connection,

@@ -59,7 +59,15 @@ call_done_cb (GObject      *source,
   else
     g_hash_table_insert (self->busy, g_strdup (call->name), GUINT_TO_POINTER (n - 1));
 
-  if (reply == NULL && init_admin_error_kind (error) != INIT_ADMIN_ERROR_KIND_CANCELLED)
+  if (reply == NULL && init_admin_error_is_job_failed (error))
+    {
+      /* The job's failure card says what failed, how and when, with its log: a banner
+       * repeating the daemon's account of it in other words would say it twice. */
+      g_autofree char *text = g_strdup_printf (_("“%s” failed (shown with the job)"), call->name);
+
+      g_signal_emit_by_name (self, "toast", text);
+    }
+  else if (reply == NULL && init_admin_error_kind (error) != INIT_ADMIN_ERROR_KIND_CANCELLED)
     {
       g_autofree char *title = NULL;
       g_autofree char *message = init_admin_error_describe (error);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "init-admin-details.h"
+#include "init-admin-failure-card.h"
 #include "init-admin-log-view.h"
 #include "init-admin-process-view.h"
 #include "init-admin-state-cell.h"
@@ -28,8 +29,7 @@ struct _InitAdminDetails
   GtkLabel             *busy_label;
   GtkLabel             *description_label;
   GtkLabel             *why_label;
-  GtkWidget            *failure_box;
-  GtkLabel             *failure_label;
+  InitAdminFailureCard *failure_card;
   GtkStack             *pages;
   GtkListBox           *instances_list;
   InitAdminProcessView *process_view;

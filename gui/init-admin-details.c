@@ -184,7 +184,7 @@ fill_failure (InitAdminDetails *self)
   else if (!init_admin_job_model_get_failure (self->model, init_admin_job_row_get_job_name (self->row),
                                               &text, &at, &failed_instance))
     {
-      gtk_widget_set_visible (self->failure_box, FALSE);
+      init_admin_failure_card_hide (self->failure_card);
       return;
     }
   when = at > 0 ? init_admin_format_time (at) : g_strdup ("?");
@@ -193,12 +193,9 @@ fill_failure (InitAdminDetails *self)
     line = g_strdup_printf (_("Failed: %s (at %s)."), text, when);
   else
     line = g_strdup_printf (_("Last failure: %s (at %s)."), text, when);
-  gtk_label_set_text (self->failure_label, line);
-  if (now)
-    gtk_widget_add_css_class (self->failure_box, "failed-now");
-  else
-    gtk_widget_remove_css_class (self->failure_box, "failed-now");
-  gtk_widget_set_visible (self->failure_box, TRUE);
+  init_admin_failure_card_show (self->failure_card, line, now, init_admin_job_row_get_job (self->row),
+                                failed_instance != NULL ? failed_instance
+                                : init_admin_job_row_get_instance_name (self->row));
 }
 
 /* Why it is in its state: the newest event or request in the history that moved it. */
@@ -407,7 +404,7 @@ const char *
 init_admin_details_get_failure_text (InitAdminDetails *self)
 {
   g_return_val_if_fail (INIT_ADMIN_IS_DETAILS (self), NULL);
-  return gtk_widget_get_visible (self->failure_box) ? gtk_label_get_text (self->failure_label) : NULL;
+  return init_admin_failure_card_get_text (self->failure_card);
 }
 
 static void
@@ -481,6 +478,7 @@ init_admin_details_class_init (InitAdminDetailsClass *klass)
   g_type_ensure (INIT_ADMIN_TYPE_STATE_CELL);
   g_type_ensure (INIT_ADMIN_TYPE_LOG_VIEW);
   g_type_ensure (INIT_ADMIN_TYPE_PROCESS_VIEW);
+  g_type_ensure (INIT_ADMIN_TYPE_FAILURE_CARD);
   gtk_widget_class_set_template_from_resource (widget_class, INIT_ADMIN_RESOURCE "/init-admin-details.ui");
   gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, details_stack);
   gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, title_label);
@@ -494,8 +492,7 @@ init_admin_details_class_init (InitAdminDetailsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, busy_label);
   gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, description_label);
   gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, why_label);
-  gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, failure_box);
-  gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, failure_label);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, failure_card);
   gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, pages);
   gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, instances_list);
   gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, process_view);

@@ -79,6 +79,14 @@ init_admin_error_kind (const GError *error)
   return INIT_ADMIN_ERROR_KIND_OTHER;
 }
 
+gboolean
+init_admin_error_is_job_failed (const GError *error)
+{
+  g_autofree char *name = error_name (error);
+
+  return g_strcmp0 (name, INIT_ERROR_NAME ("JobFailed")) == 0;
+}
+
 char *
 init_admin_error_describe (const GError *error)
 {

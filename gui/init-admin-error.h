@@ -22,6 +22,8 @@ typedef enum
 } InitAdminErrorKind;
 
 InitAdminErrorKind init_admin_error_kind (const GError *error);
+/* Whether @error is the daemon's JobFailed: the job ran and failed (the job shows how). */
+gboolean           init_admin_error_is_job_failed (const GError *error);
 /* One or two sentences for @error; the daemon's own message is kept when it helps, without
  * the D-Bus error name. */
 char *init_admin_error_describe (const GError *error);

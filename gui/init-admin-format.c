@@ -320,12 +320,23 @@ init_admin_format_cause (GVariant *details)
       const char *command = NULL;
       g_autofree char *user = NULL;
 
+      g_autofree char *program = NULL;
+
       g_variant_lookup (details, "caller-uid", "u", &uid);
       g_variant_lookup (details, "caller-command", "&s", &command);
-      user = init_admin_format_user (uid);
-      if (command != NULL && command[0] != '\0')
-        /* Translators: who asked: a user and the command they ran, e.g. root (initctl start x) */
-        return g_strdup_printf (_("%s (%s)"), user, command);
+      /* As a person reads it: "you" for this window's user, the program by its name (the
+       * daemon gives its whole path, which the column cut to "/work/…/bu…"). */
+      /* Translators: who asked, when it is the user running this window; it stands alone
+       * ("you (init-admin)"), not after a preposition */
+      user = uid == getuid () ? g_strdup (_("you")) : init_admin_format_user (uid);
+      if (command != NULL && command[0] == '/')
+        program = g_path_get_basename (command);
+      else if (command != NULL)
+        program = g_strdup (command);
+      if (program != NULL && program[0] != '\0')
+        /* Translators: who asked: a user and the program they used, e.g. you (init-admin) or
+         * root (initctl) */
+        return g_strdup_printf (_("%s (%s)"), user, program);
       return g_steal_pointer (&user);
     }
   if (g_str_equal (cause, "respawn"))

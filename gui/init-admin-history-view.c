@@ -344,7 +344,11 @@ update_status (InitAdminHistoryView *self)
 {
   gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) == 0;
 
-  gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "list");
+  /* "No events" only once the daemon said so: while it is asked, the view says so. */
+  if (empty && self->history != NULL && init_admin_history_get_loading (self->history))
+    gtk_stack_set_visible_child_name (self->stack, "loading");
+  else
+    gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "list");
   if (self->paused_at != 0 && self->history != NULL)
     {
       GListModel *rows = init_admin_history_get_rows (self->history);
@@ -564,6 +568,8 @@ init_admin_history_view_set_history (InitAdminHistoryView *self,
   rows = init_admin_history_get_rows (history);
   gtk_filter_list_model_set_model (self->filtered, rows);
   g_signal_connect (rows, "items-changed", G_CALLBACK (on_rows_changed), self);
+  g_signal_connect_swapped (history, "loading", G_CALLBACK (update_status), self);
+  g_signal_connect_swapped (history, "loaded", G_CALLBACK (update_status), self);
   update_status (self);
 }
 
@@ -587,7 +593,10 @@ init_admin_history_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->selection, self);
   g_clear_handle_id (&self->top_idle, g_source_remove);
   if (self->history != NULL)
-    g_signal_handlers_disconnect_by_data (init_admin_history_get_rows (self->history), self);
+    {
+      g_signal_handlers_disconnect_by_data (init_admin_history_get_rows (self->history), self);
+      g_signal_handlers_disconnect_by_data (self->history, self);
+    }
   if (self->column_view != NULL)
     gtk_column_view_set_model (self->column_view, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), INIT_ADMIN_TYPE_HISTORY_VIEW);

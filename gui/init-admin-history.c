@@ -52,6 +52,7 @@ enum
 {
   SIGNAL_RECORD,
   SIGNAL_LOADED,
+  SIGNAL_LOADING,
   N_SIGNALS
 };
 
@@ -708,6 +709,14 @@ init_admin_history_set_manager (InitAdminHistory *self,
   self->loading = TRUE;
   g_signal_connect (manager, "history-record", G_CALLBACK (on_history_record), self);
   request_chunk (self);
+  g_signal_emit (self, signals[SIGNAL_LOADING], 0);
+}
+
+gboolean
+init_admin_history_get_loading (InitAdminHistory *self)
+{
+  g_return_val_if_fail (INIT_ADMIN_IS_HISTORY (self), FALSE);
+  return self->loading;
 }
 
 GListModel *
@@ -778,6 +787,9 @@ init_admin_history_class_init (InitAdminHistoryClass *klass)
                   G_TYPE_NONE, 3, G_TYPE_INT64, G_TYPE_STRING, G_TYPE_VARIANT);
   signals[SIGNAL_LOADED] =
     g_signal_new ("loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+  signals[SIGNAL_LOADING] =
+    g_signal_new ("loading", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
 }
 

@@ -21,6 +21,7 @@ G_DECLARE_FINAL_TYPE (InitAdminHistory, init_admin_history, INIT_ADMIN, HISTORY,
 /* Signals:
  *   "record" (gint64 timestamp, const char *kind, GVariant *details)   in id order
  *   "loaded" ()                                                        GetHistory answered
+ *   "loading" ()                                                       a new daemon's history asked for
  */
 
 InitAdminHistory *init_admin_history_new (void);
@@ -36,5 +37,7 @@ InitAdminHistoryRow *init_admin_history_find_event (InitAdminHistory *self,
 /* The id of the newest record seen. */
 guint64              init_admin_history_get_last_id (InitAdminHistory *self);
 gboolean             init_admin_history_get_loaded (InitAdminHistory *self);
+/* Whether the daemon's history is being read (rows may be missing yet). */
+gboolean             init_admin_history_get_loading (InitAdminHistory *self);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 
 #include "gui-test-util.h"
 #include "init-admin-format.h"
+#include "init-admin-history-view.h"
 
 static DBusFixture *
 start_daemon (void)
@@ -69,6 +70,43 @@ test_german_where (void)
   g_assert_cmpstr (text_not, ==, "Ereignis „weather“, wobei KIND nicht „snow“ ist");
 }
 
+static const char *
+history_page (InitAdminHistoryView *view)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (gui_test_child (view, INIT_ADMIN_TYPE_HISTORY_VIEW, "stack")));
+}
+
+static gboolean
+history_loaded (gpointer user_data)
+{
+  return init_admin_history_get_loaded (user_data);
+}
+
+/* While the daemon's history is asked for, the view says it is loading, not "No Events to
+ * Show"; then the rows. */
+static void
+test_history_loading (void)
+{
+  DBusFixture *fx = start_daemon ();
+  g_autoptr(InitAdminHistory) history = init_admin_history_new ();
+  InitAdminHistoryView *view = g_object_ref_sink (g_object_new (INIT_ADMIN_TYPE_HISTORY_VIEW, NULL));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InitDBusManager) manager =
+    init_dbus_manager_proxy_new_sync (fx->connection, G_DBUS_PROXY_FLAGS_NONE, "org.example.Init",
+                                      "/org/example/Init", NULL, &error);
+
+  g_assert_no_error (error);
+  init_admin_history_view_set_history (view, history);
+  g_assert_cmpstr (history_page (view), ==, "empty");
+  init_admin_history_set_manager (history, manager, NULL);
+  g_assert_cmpstr (history_page (view), ==, "loading");
+  g_assert_true (gui_test_wait (history_loaded, history, 20000));
+  g_assert_cmpstr (history_page (view), ==, "list");
+
+  g_object_unref (view);
+  dbus_fixture_free (fx);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -77,5 +115,6 @@ main (int   argc,
 
   g_test_add_func ("/gui/counts/summary-follows", test_summary_follows);
   g_test_add_func ("/gui/counts/german-where", test_german_where);
+  g_test_add_func ("/gui/counts/history-loading", test_history_loading);
   return g_test_run ();
 }

@@ -3,6 +3,7 @@
 
 #include <locale.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "init-admin-env-editor.h"
 #include "init-admin-error.h"
@@ -12,6 +13,26 @@ static GVariant *
 tree (const char *text)
 {
   return g_variant_ref_sink (g_variant_new_parsed (text));
+}
+
+/* The caller as a person reads it: "you" for the user running the window, the program by
+ * its name (the daemon gives the path of its executable). */
+static void
+test_caller (void)
+{
+  g_autofree char *mine_text = g_strdup_printf ("{'cause': <'caller'>, 'caller-uid': <uint32 %u>, "
+                                                "'caller-command': <'/work/x/build/gui/init-admin'>}",
+                                                (guint) getuid ());
+  g_autoptr(GVariant) mine = tree (mine_text);
+  g_autoptr(GVariant) other = tree ("{'cause': <'caller'>, 'caller-uid': <uint32 65534>, "
+                                    "'caller-command': <'/usr/sbin/initctl'>}");
+  g_autofree char *you = init_admin_format_cause (mine);
+  g_autofree char *them = init_admin_format_cause (other);
+  g_autofree char *nobody = init_admin_format_user (65534);
+  g_autofree char *expected = g_strdup_printf ("%s (initctl)", nobody);
+
+  g_assert_cmpstr (you, ==, "you (init-admin)");
+  g_assert_cmpstr (them, ==, expected);
 }
 
 /* Goal and state make one of five visuals; "failed" wins over stopping and stopped. */
@@ -83,7 +104,7 @@ test_misc (void)
   g_autofree char *unlimited = init_admin_format_respawn (TRUE, 0, 0);
   g_autoptr(GVariant) processes = tree ("[('main', 12), ('post-start', 13)]");
   g_autofree char *procs = init_admin_format_processes (processes);
-  g_autoptr(GVariant) caller = tree ("{'cause': <'caller'>, 'caller-uid': <uint32 0>, "
+  g_autoptr(GVariant) caller = tree ("{'cause': <'caller'>, 'caller-uid': <uint32 65534>, "
                                      "'caller-command': <'initctl start x'>}");
   g_autoptr(GVariant) event = tree ("{'cause': <'event'>, 'cause-event': <'startup'>}");
   g_autofree char *who = init_admin_format_cause (caller);
@@ -96,7 +117,10 @@ test_misc (void)
   g_assert_cmpstr (unlimited, ==, "Yes, without limit");
   g_assert_cmpstr (procs, ==, "main 12, post-start 13");
   g_assert_cmpint (init_admin_main_pid (processes), ==, 12);
-  g_assert_cmpstr (who, ==, "root (initctl start x)");
+  g_autofree char *nobody = init_admin_format_user (65534);
+  g_autofree char *expected = g_strdup_printf ("%s (initctl start x)", nobody);
+
+  g_assert_cmpstr (who, ==, expected);
   g_assert_cmpstr (why, ==, "event “startup”");
 }
 
@@ -196,6 +220,7 @@ main (int   argc,
   g_test_add_func ("/gui/format/condition", test_condition);
   g_test_add_func ("/gui/format/failure", test_failure);
   g_test_add_func ("/gui/format/misc", test_misc);
+  g_test_add_func ("/gui/format/caller", test_caller);
   g_test_add_func ("/gui/format/errors", test_errors);
   g_test_add_func ("/gui/format/env-entries", test_env_entries);
   g_test_add_func ("/gui/format/process-tree-order", test_process_tree_order);

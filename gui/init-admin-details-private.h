@@ -30,6 +30,7 @@ struct _InitAdminDetails
   GtkLabel             *description_label;
   GtkLabel             *why_label;
   InitAdminFailureCard *failure_card;
+  InitAdminFailureCard *rejected_card;
   GtkStack             *pages;
   GtkListBox           *instances_list;
   InitAdminProcessView *process_view;

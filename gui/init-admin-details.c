@@ -198,6 +198,47 @@ fill_failure (InitAdminDetails *self)
                                 : init_admin_job_row_get_instance_name (self->row));
 }
 
+/* The newest configuration error in the job's file (or its override) since the job was last
+ * loaded or changed: the edit was refused and the definition before it still holds. */
+static void
+fill_rejected (InitAdminDetails *self)
+{
+  InitDBusJob *job = init_admin_job_row_get_job (self->row);
+  const char *name = init_admin_job_row_get_job_name (self->row);
+  const char *file = init_dbus_job_get_config_file (job);
+  const char *override = init_dbus_job_get_override_file (job);
+  GListModel *rows = init_admin_history_get_rows (self->history);
+  guint n = g_list_model_get_n_items (rows);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(InitAdminHistoryRow) row = g_list_model_get_item (rows, i);
+      const char *in = init_admin_history_row_get_file (row);
+      const char *reason;
+      g_autofree char *when = NULL;
+      g_autofree char *where = NULL;
+      g_autofree char *text = NULL;
+
+      if (init_admin_history_row_get_kind (row) != INIT_ADMIN_HISTORY_CONFIG)
+        continue;
+      if (in == NULL && init_admin_history_row_affects (row, name))
+        break;    /* loaded or changed since */
+      if (in == NULL || in[0] == '\0' || (g_strcmp0 (in, file) != 0 && g_strcmp0 (in, override) != 0))
+        continue;
+      when = init_admin_format_time (init_admin_history_row_get_timestamp (row));
+      /* The parser's message names the file, line and column ("x.conf:4:15: …"). */
+      reason = init_admin_history_row_get_result_text (row);
+      where = g_str_has_prefix (reason, in) ? g_strdup (reason) : g_strdup_printf ("%s: %s", in, reason);
+      /* Translators: a change to a job file the daemon refused: when, then the file, line,
+       * column and the parser's message */
+      text = g_strdup_printf (_("Rejected edit (at %s): %s. The last good definition is in force."),
+                              when, where);
+      init_admin_failure_card_show (self->rejected_card, text, TRUE, NULL, NULL);
+      return;
+    }
+  init_admin_failure_card_hide (self->rejected_card);
+}
+
 /* Why it is in its state: the newest event or request in the history that moved it. */
 static void
 fill_why (InitAdminDetails *self)
@@ -287,6 +328,7 @@ init_admin_details_refresh (InitAdminDetails *self)
   gtk_label_set_text (self->busy_label, _("Waiting for the daemon…"));
   fill_failure (self);
   fill_why (self);
+  fill_rejected (self);
   fill_instances (self, init_admin_job_row_get_job_name (self->row));
   fill_definition (self, job);
   update_log_target (self);
@@ -352,6 +394,14 @@ on_job_changed (InitAdminJobModel *model,
     init_admin_details_refresh (self);
 }
 
+/* A configuration error concerns the job without affecting it: look again at every change. */
+static void
+on_history_changed (InitAdminDetails *self)
+{
+  if (self->row != NULL)
+    fill_rejected (self);
+}
+
 void
 init_admin_details_set_context (InitAdminDetails  *self,
                                 InitAdminJobModel *model,
@@ -366,6 +416,8 @@ init_admin_details_set_context (InitAdminDetails  *self,
   self->history = g_object_ref (history);
   g_signal_connect (model, "job-changed", G_CALLBACK (on_job_changed), self);
   gtk_filter_list_model_set_model (self->events_model, init_admin_history_get_rows (history));
+  g_signal_connect_swapped (init_admin_history_get_rows (history), "items-changed",
+                            G_CALLBACK (on_history_changed), self);
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->events_model)));
   gtk_list_view_set_model (self->events_list, GTK_SELECTION_MODEL (selection));
   update_events_stack (self);
@@ -429,6 +481,8 @@ init_admin_details_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->events_model, self);
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
+  if (self->history != NULL)
+    g_signal_handlers_disconnect_by_data (init_admin_history_get_rows (self->history), self);
   if (self->events_list != NULL)
     gtk_list_view_set_model (self->events_list, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), INIT_ADMIN_TYPE_DETAILS);
@@ -493,6 +547,7 @@ init_admin_details_class_init (InitAdminDetailsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, description_label);
   gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, why_label);
   gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, failure_card);
+  gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, rejected_card);
   gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, pages);
   gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, instances_list);
   gtk_widget_class_bind_template_child (widget_class, InitAdminDetails, process_view);

@@ -160,6 +160,9 @@ card_label (void)
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  /* A long message wraps instead of asking for a wide pane (the job list beside it would
+   * give up its columns for it). */
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 50);
   /* Selectable with the mouse, not a Tab stop. */
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_widget_set_focusable (label, FALSE);

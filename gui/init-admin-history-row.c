@@ -25,6 +25,7 @@ struct _InitAdminHistoryRow
   gint64               timestamp;
   guint64              event_id;
   char                *title;
+  char                *file;                  /* the job file a configuration error is in */
   char                *cause;
   InitAdminResult      result;
   char                *result_text;
@@ -57,6 +58,7 @@ init_admin_history_row_finalize (GObject *object)
   InitAdminHistoryRow *self = INIT_ADMIN_HISTORY_ROW (object);
 
   g_free (self->title);
+  g_free (self->file);
   g_free (self->cause);
   g_free (self->result_text);
   g_free (self->effect);
@@ -179,6 +181,23 @@ init_admin_history_row_set_event_id (InitAdminHistoryRow *self,
 {
   g_return_if_fail (INIT_ADMIN_IS_HISTORY_ROW (self));
   self->event_id = event_id;
+}
+
+const char *
+init_admin_history_row_get_file (InitAdminHistoryRow *self)
+{
+  g_return_val_if_fail (INIT_ADMIN_IS_HISTORY_ROW (self), NULL);
+  return self->file;
+}
+
+void
+init_admin_history_row_set_file (InitAdminHistoryRow *self,
+                                 const char          *file)
+{
+  g_return_if_fail (INIT_ADMIN_IS_HISTORY_ROW (self));
+
+  g_free (self->file);
+  self->file = g_strdup (file);
 }
 
 const char *

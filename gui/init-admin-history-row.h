@@ -42,6 +42,10 @@ guint64               init_admin_history_row_get_event_id (InitAdminHistoryRow *
 void                  init_admin_history_row_set_event_id (InitAdminHistoryRow *self,
                                                            guint64              event_id);
 
+/* For a configuration error: the job file it is in, else NULL. */
+const char *init_admin_history_row_get_file (InitAdminHistoryRow *self);
+void                  init_admin_history_row_set_file (InitAdminHistoryRow *self,
+                                                       const char          *file);
 const char *init_admin_history_row_get_title (InitAdminHistoryRow *self);
 void                  init_admin_history_row_set_title (InitAdminHistoryRow *self,
                                                         const char          *title);

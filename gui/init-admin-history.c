@@ -503,6 +503,7 @@ config_record (InitAdminHistory *self,
       g_variant_lookup (details, "reason", "&s", &reason);
       text = g_strdup_printf (_("Configuration error in %s"), subject);
       init_admin_history_row_set_title (row, text);
+      init_admin_history_row_set_file (row, subject);
       init_admin_history_row_set_cause (row, cause);
       init_admin_history_row_set_result (row, INIT_ADMIN_RESULT_FAILED, reason);
       config_run_reset (run);

@@ -774,9 +774,10 @@ init_admin_job_list_init (InitAdminJobList *self)
   self->columns[COLUMN_DESCRIPTION] = make_column (self, COLUMN_DESCRIPTION, _("Description"),
                                                    GTK_SORTER (gtk_string_sorter_new (property ("description"))));
   /* Every column fits the list's width (names and descriptions ellipsized): fixed widths
-   * that add up to more than the pane put the PID and the description a horizontal scroll
-   * away, off screen even in a wide window. */
-  gtk_column_view_column_set_expand (self->columns[COLUMN_NAME], TRUE);
+   * that add up to more than the pane (200 + 215 px and more) put the PID and the
+   * description a horizontal scroll away, off screen even in a wide window; the name keeps
+   * room for a word however wide the job pane grows. */
+  gtk_column_view_column_set_fixed_width (self->columns[COLUMN_NAME], 150);
   gtk_column_view_column_set_expand (self->columns[COLUMN_DESCRIPTION], TRUE);
 
   self->sorted = gtk_sort_list_model_new (NULL, g_object_ref (gtk_column_view_get_sorter (self->column_view)));

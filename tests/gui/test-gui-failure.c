@@ -69,6 +69,60 @@ test_card (void)
   dbus_fixture_free (fx);
 }
 
+static gboolean
+rejected_shown (gpointer user_data)
+{
+  return init_admin_failure_card_get_text (user_data) != NULL;
+}
+
+static gboolean
+rejected_gone (gpointer user_data)
+{
+  return init_admin_failure_card_get_text (user_data) == NULL;
+}
+
+/* An edit that does not parse is shown on the job in full (file, line, the parser's message)
+ * and says the definition before it still holds; a good edit takes it away. */
+static void
+test_rejected_edit (void)
+{
+  DBusFixture *fx = dbus_fixture_new (DBUS_FIXTURE_SESSION, NULL);
+  InitAdminWindow *window;
+  InitAdminFailureCard *card;
+  g_autofree char *shot = NULL;
+  const char *text;
+
+  dbus_fixture_write_job (fx, "worker", "description \"Works\"\nconsole none\nexec sleep 1000\n");
+  dbus_fixture_start_initd (fx, NULL, NULL);
+  window = gui_test_window_new (fx);
+  gui_test_select_job (window, "worker", NULL);
+  card = INIT_ADMIN_FAILURE_CARD (gui_test_child (init_admin_window_get_details (window), INIT_ADMIN_TYPE_DETAILS,
+                                                  "rejected_card"));
+  g_assert_null (init_admin_failure_card_get_text (card));
+
+  dbus_fixture_write_job (fx, "worker", "description \"Works harder\"\nconsole none\nexec sleep 1000\n"
+                          "respawn limit banana\n");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.reload-configuration", NULL));
+  g_assert_true (gui_test_wait (rejected_shown, card, WAIT_MS));
+  text = init_admin_failure_card_get_text (card);
+  g_test_message ("rejected: %s", text);
+  g_assert_nonnull (strstr (text, "Rejected edit"));
+  g_assert_nonnull (strstr (text, "worker.conf"));
+  g_assert_nonnull (strstr (text, "worker.conf:4:"));      /* the line and column */
+  g_assert_nonnull (strstr (text, "Illegal limit"));
+  g_assert_nonnull (strstr (text, "The last good definition is in force."));
+  g_assert_cmpstr (init_admin_job_row_get_description (gui_test_find_row (window, "worker", NULL)), ==, "Works");
+  gui_test_settle (GTK_WIDGET (window));
+  shot = gui_test_screenshot (GTK_WIDGET (window), "gui-failure-rejected-edit", NULL);
+
+  dbus_fixture_write_job (fx, "worker", "description \"Works harder\"\nconsole none\nexec sleep 1000\n");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.reload-configuration", NULL));
+  g_assert_true (gui_test_wait (rejected_gone, card, WAIT_MS));
+
+  gui_test_window_free (window);
+  dbus_fixture_free (fx);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -76,5 +130,6 @@ main (int   argc,
   gui_test_init (&argc, &argv);
 
   g_test_add_func ("/gui/failure/card", test_card);
+  g_test_add_func ("/gui/failure/rejected-edit", test_rejected_edit);
   return g_test_run ();
 }

@@ -3,6 +3,7 @@
 
 #include "init-bridges.h"
 #include "init-dbus-source.h"
+#include "init-logind-source.h"
 #include "init-sys-relay.h"
 
 void
@@ -22,4 +23,8 @@ init_bridges_add (InitSources              *sources,
    * first names one). */
   if (options->user_mode)
     init_sources_add (sources, (InitSource *) init_sys_relay_new (options->engine, NULL));
+  /* The system daemon follows logind's sessions (session daemons get them as :sys:). */
+  else if (options->bus_address != NULL)
+    init_sources_add (sources, (InitSource *) init_logind_source_new (options->engine,
+                                                                      options->bus_address));
 }

@@ -4,11 +4,11 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "init-bus-link.h"
 #include "init-env.h"
 #include "init-match-rules.h"
 #include "init-sys-relay.h"
 
-#define RETRY_MS 1000
 #define SYS_PREFIX ":sys:"
 #define INIT_NAME "org.example.Init"
 #define INIT_PATH "/org/example/Init"
@@ -17,15 +17,13 @@ struct _InitSysRelay
 {
   InitSource       parent;
   InitEngine      *engine;
-  char            *address;       /* NULL: the system bus as GIO finds it */
+  InitBusLink     *link;          /* to the system bus */
   GHashTable      *wanted;        /* system event names the jobs name (without :sys:) */
   GHashTable      *added;         /* match rules added on the current connection */
-  GDBusConnection *connection;    /* NULL while disarmed or connecting */
-  GCancellable    *cancellable;   /* the connection attempt and the calls on it */
-  gulong           closed_id;
+  GDBusConnection *connection;    /* the link's, NULL while disarmed or connecting */
+  GCancellable    *cancellable;   /* the link's, for the calls on it */
   guint            owner_id;      /* NameOwnerChanged of org.example.Init */
   guint            published_id;  /* EventPublished */
-  guint            retry_id;
   char            *owner;         /* the system daemon's unique name, or NULL */
   gboolean         had_owner;     /* another owner came before it on this connection */
   gboolean         subscribed;    /* the owner answered our Subscribe */
@@ -87,7 +85,8 @@ on_published (GDBusConnection *connection,
   guint64 id;
 
   /* GDBus does not check a well-known sender itself: only the name's owner is believed. */
-  if (self->owner == NULL || g_strcmp0 (sender, self->owner) != 0
+  if (connection != self->connection || self->owner == NULL
+      || g_strcmp0 (sender, self->owner) != 0
       || !g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(tsas)")))
     return;
   g_variant_get (parameters, "(t&s^a&s)", &id, &name, &entries);
@@ -168,12 +167,14 @@ on_owner_changed (GDBusConnection *connection,
                   GVariant        *parameters,
                   gpointer         user_data)
 {
+  InitSysRelay *self = user_data;
   const char *name, *old_owner, *new_owner;
 
-  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(sss)")))
+  /* A signal queued before the connection was lost is for a connection we forgot. */
+  if (connection != self->connection || !g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(sss)")))
     return;
   g_variant_get (parameters, "(&s&s&s)", &name, &old_owner, &new_owner);
-  set_owner (user_data, new_owner);
+  set_owner (self, new_owner);
 }
 
 static void
@@ -211,40 +212,18 @@ sync_rules (InitSysRelay *self)
                          self->cancellable);
 }
 
-static void connect_soon (InitSysRelay *self);
-
-/* Drop the connection (the bus forgets its rules, the daemon our subscription). */
+/* Forget the connection's state (the bus forgets our rules, the daemon our subscription,
+ * once the connection is closed). */
 static void
-drop_connection (InitSysRelay *self)
+forget_connection (InitSysRelay *self)
 {
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_handle_id (&self->retry_id, g_source_remove);
   g_hash_table_remove_all (self->added);
   g_clear_pointer (&self->owner, g_free);
   self->had_owner = FALSE;
   self->subscribed = FALSE;
-  if (self->connection == NULL)
-    return;
-  g_clear_signal_handler (&self->closed_id, self->connection);
-  g_dbus_connection_signal_unsubscribe (self->connection, self->owner_id);
-  g_dbus_connection_signal_unsubscribe (self->connection, self->published_id);
-  g_dbus_connection_close (self->connection, NULL, NULL, NULL);
-  g_clear_object (&self->connection);
-}
-
-static void
-on_closed (GDBusConnection *connection,
-           gboolean         remote_peer_vanished,
-           GError          *error,
-           gpointer         user_data)
-{
-  InitSysRelay *self = user_data;
-
-  drop_connection (self);
-  report (self);
-  connect_soon (self);
+  self->connection = NULL;
+  self->cancellable = NULL;
+  self->owner_id = self->published_id = 0;
 }
 
 static void
@@ -252,7 +231,7 @@ follow (InitSysRelay    *self,
         GDBusConnection *connection)
 {
   self->connection = connection;
-  self->closed_id = g_signal_connect (connection, "closed", G_CALLBACK (on_closed), self);
+  self->cancellable = init_bus_link_get_cancellable (self->link);
   self->published_id = g_dbus_connection_signal_subscribe (
     connection, NULL, INIT_NAME, "EventPublished", INIT_PATH, NULL,
     G_DBUS_SIGNAL_FLAGS_NO_MATCH_RULE, on_published, self, NULL);
@@ -269,70 +248,23 @@ follow (InitSysRelay    *self,
 }
 
 static void
-on_connected (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+on_link (GDBusConnection *connection,
+         const GError    *error,
+         gpointer         user_data)
 {
-  g_autoptr(GError) error = NULL;
-  GDBusConnection *connection = g_dbus_connection_new_for_address_finish (result, &error);
   InitSysRelay *self = user_data;
   g_autofree char *detail = NULL;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;   /* disarmed or freed: @self may be gone */
-  if (connection == NULL)
+  forget_connection (self);
+  if (connection != NULL)
+    follow (self, connection);
+  else if (error != NULL)
     {
       detail = g_strdup_printf (_("Cannot connect to the system bus: %s"), error->message);
       init_source_report (&self->parent, INIT_SOURCE_FAILED, detail);
-      g_clear_object (&self->cancellable);
-      connect_soon (self);
-      return;
     }
-  follow (self, connection);
-}
-
-static void
-connect_now (InitSysRelay *self)
-{
-  g_autofree char *address = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (self->connection != NULL || self->cancellable != NULL)
-    return;
-  address = self->address != NULL ? g_strdup (self->address)
-                                  : g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SYSTEM, NULL,
-                                                                     &error);
-  if (address == NULL)
-    {
-      g_autofree char *detail = g_strdup_printf (_("Cannot connect to the system bus: %s"),
-                                                 error->message);
-
-      init_source_report (&self->parent, INIT_SOURCE_FAILED, detail);
-      return;
-    }
-  self->cancellable = g_cancellable_new ();
-  g_dbus_connection_new_for_address (address,
-                                     G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-                                     | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                     NULL, self->cancellable, on_connected, self);
-}
-
-static gboolean
-retry (gpointer user_data)
-{
-  InitSysRelay *self = user_data;
-
-  self->retry_id = 0;
-  connect_now (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* Connect again a little later, if still wanted. */
-static void
-connect_soon (InitSysRelay *self)
-{
-  if (g_hash_table_size (self->wanted) > 0 && self->retry_id == 0)
-    self->retry_id = g_timeout_add (RETRY_MS, retry, self);
+  else
+    report (self);
 }
 
 /* ---- as a source of the registry (init-source.h) ---- */
@@ -356,8 +288,8 @@ relay_arm (InitSource *parent,
       sync_rules (self);
       report (self);
     }
-  else if (self->retry_id == 0)
-    connect_now (self);
+  else
+    init_bus_link_up (self->link);
 }
 
 static void
@@ -366,7 +298,13 @@ relay_disarm (InitSource *parent)
   InitSysRelay *self = (InitSysRelay *) parent;
 
   g_hash_table_remove_all (self->wanted);
-  drop_connection (self);
+  if (self->connection != NULL)
+    {
+      g_dbus_connection_signal_unsubscribe (self->connection, self->owner_id);
+      g_dbus_connection_signal_unsubscribe (self->connection, self->published_id);
+    }
+  forget_connection (self);
+  init_bus_link_down (self->link);
 }
 
 static void
@@ -377,7 +315,7 @@ relay_free (InitSource *parent)
   relay_disarm (parent);
   g_hash_table_unref (self->wanted);
   g_hash_table_unref (self->added);
-  g_free (self->address);
+  init_bus_link_free (self->link);
   g_free (self);
 }
 
@@ -392,7 +330,7 @@ init_sys_relay_new (InitEngine *engine,
 
   self->parent = (InitSource) { &relay_class, "sys", relay_events };
   self->engine = engine;
-  self->address = g_strdup (address);
+  self->link = init_bus_link_new (address, on_link, self);
   self->wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->added = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return self;

@@ -793,7 +793,7 @@ init_authority_attach (InitAuthority   *self,
                        GDBusConnection *connection)
 {
   g_return_val_if_fail (INIT_IS_AUTHORITY (self), 0);
-  return init_call_gate_attach (self->gate, connection);
+  return init_call_gate_attach (self->gate, connection, self->use_polkit);
 }
 
 guint

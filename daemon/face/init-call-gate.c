@@ -15,6 +15,14 @@
  * one thing at a time, or a few; a flood over many connections puts at most this many per
  * connection in the main loop's queue. */
 #define UNANSWERED_PER_SENDER 32
+/* Beyond its 32, a connection whose uid the main loop has not learnt yet may draw on a pool
+ * shared by all such connections.  The uid is learnt only when the main loop dispatches the
+ * connection's first call, one bus round trip later: a client that pipelines its first calls
+ * (root's initctl, a benchmark) has all of them read before then, and must not be refused for
+ * it.  dbus-daemon lets a connection have 128 calls unanswered on the system bus, so one such
+ * client fits; a flood over hundreds of new connections empties the pool at once and gets
+ * its 32 per connection, as before. */
+#define UNKNOWN_POOL 256
 /* The same for all of one user's connections together, once the user is known.  The main loop
  * learns that a user's queue of checks is full only after it has dispatched the calls the
  * worker already let through: without this cap a flood over 250 connections slipped
@@ -38,6 +46,8 @@ struct _InitCallGate
   GHashTable *unanswered; /* unique name -> GHashTable: serial passed and not answered ->
                            * its sender's uid + 1 (0: not known when it passed) */
   GHashTable     *uid_unanswered; /* uid -> calls passed and not answered, counted by uid */
+  GHashTable     *pooled; /* "serial sender" of the calls passed from UNKNOWN_POOL, unanswered */
+  gboolean        limited; /* FALSE: nothing is counted or refused for its number */
   guint64         refused;
   InitReplyPacer *pacer;  /* writes the refusals of the connection attached last */
 };
@@ -69,6 +79,7 @@ gate_clear (InitCallGate *self)
   g_hash_table_unref (self->states);
   g_hash_table_unref (self->unanswered);
   g_hash_table_unref (self->uid_unanswered);
+  g_hash_table_unref (self->pooled);
   g_clear_pointer (&self->pacer, init_reply_pacer_unref);
 }
 
@@ -81,6 +92,8 @@ init_call_gate_new (void)
   self->senders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->states = g_hash_table_new (NULL, NULL);
   self->uid_unanswered = g_hash_table_new (NULL, NULL);
+  self->pooled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->limited = TRUE;
   self->unanswered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) g_hash_table_unref);
   return self;
@@ -146,6 +159,12 @@ answered (InitCallGate *self,
     {
       if (g_hash_table_size (serials) == 0)
         g_hash_table_remove (self->unanswered, sender);
+      if (uid_1 == NULL && g_hash_table_size (self->pooled) > 0)
+        {
+          g_autofree char *key = g_strdup_printf ("%u %s", serial, sender);
+
+          g_hash_table_remove (self->pooled, key);
+        }
       if (uid_1 != NULL)
         {
           gpointer uid = GSIZE_TO_POINTER (GPOINTER_TO_SIZE (uid_1) - 1);
@@ -173,8 +192,12 @@ admit (InitCallGate *self,
   GHashTable *serials = g_hash_table_lookup (self->unanswered, sender);
   gpointer known = NULL;
   guint by_uid = 0;
+  gboolean is_known, own_full, pooled = FALSE;
 
-  if (g_hash_table_lookup_extended (self->senders, sender, NULL, &known))
+  if (!self->limited)
+    return TRUE;
+  is_known = g_hash_table_lookup_extended (self->senders, sender, NULL, &known);
+  if (is_known)
     {
       guint uid = GPOINTER_TO_UINT (known);
 
@@ -185,10 +208,16 @@ admit (InitCallGate *self,
       state = GPOINTER_TO_UINT (g_hash_table_lookup (self->states, known));
       by_uid = GPOINTER_TO_UINT (g_hash_table_lookup (self->uid_unanswered, known));
     }
+  own_full = serials != NULL && g_hash_table_size (serials) >= UNANSWERED_PER_SENDER;
+  if (own_full && !is_known && g_hash_table_size (self->pooled) < UNKNOWN_POOL)
+    {
+      pooled = TRUE;
+      own_full = FALSE;
+    }
   if ((state & INIT_CALL_GATE_CHECKS_FULL)
       || (interactive && (state & INIT_CALL_GATE_INTERACTIVE_FULL))
       || by_uid >= UNANSWERED_PER_UID
-      || (serials != NULL && g_hash_table_size (serials) >= UNANSWERED_PER_SENDER))
+      || own_full)
     return FALSE;
   if (serials == NULL)
     {
@@ -199,6 +228,9 @@ admit (InitCallGate *self,
                        known != NULL ? GSIZE_TO_POINTER (GPOINTER_TO_SIZE (known) + 1) : NULL);
   if (known != NULL)
     g_hash_table_insert (self->uid_unanswered, known, GUINT_TO_POINTER (by_uid + 1));
+  if (pooled)
+    g_hash_table_add (self->pooled, g_strdup_printf ("%u %s", g_dbus_message_get_serial (message),
+                                                     sender));
   return TRUE;
 }
 
@@ -257,14 +289,17 @@ gate_filter (GDBusConnection *connection,
 
 guint
 init_call_gate_attach (InitCallGate    *self,
-                       GDBusConnection *connection)
+                       GDBusConnection *connection,
+                       gboolean         limited)
 {
   g_return_val_if_fail (self != NULL && G_IS_DBUS_CONNECTION (connection), 0);
 
   g_mutex_lock (&self->lock);
+  self->limited = limited;
   g_hash_table_remove_all (self->senders);
   g_hash_table_remove_all (self->unanswered);
   g_hash_table_remove_all (self->uid_unanswered);
+  g_hash_table_remove_all (self->pooled);
   g_clear_pointer (&self->pacer, init_reply_pacer_unref);
   self->pacer = init_reply_pacer_new (connection, g_main_context_get_thread_default ());
   g_mutex_unlock (&self->lock);

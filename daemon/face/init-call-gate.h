@@ -7,10 +7,13 @@
  * and whose share is used up (its queue of checks is full, or for a call that allows
  * interactive authorisation, its interactive checks), or who has 256 such calls unanswered,
  * is refused with org.example.Init.Error.LimitsExceeded and never reaches the main loop.  So
- * is such a call from a connection that already has 32 of them unanswered: before the main
- * loop has learnt a flooding sender's uid, that bounds what it can queue.  The refusals go
- * out paced (init-reply-pacer.h), behind everyone else's replies.  Everyone else's calls
- * pass untouched.  Thread-safe: the main loop tells it who is who and who is full.
+ * is such a call from a connection that already has 32 of them unanswered, once 256 more
+ * from connections whose uid is not known yet are unanswered: before the main loop has
+ * learnt a flooding sender's uid, that bounds what it can queue, while one client pipelining
+ * its first calls is not refused for it.  The refusals go out paced (init-reply-pacer.h),
+ * behind everyone else's replies.  Everyone else's calls pass untouched.  A daemon that never
+ * asks polkit (a session daemon: every call is decided at once) counts nothing.
+ * Thread-safe: the main loop tells it who is who and who is full.
  */
 #pragma once
 
@@ -33,9 +36,11 @@ void          init_call_gate_unref (InitCallGate *self);
 
 /* Filter @connection's incoming calls from now on; returns the filter id for
  * g_dbus_connection_remove_filter().  What the gate knew of senders is forgotten (unique
- * names start again on another bus). */
+ * names start again on another bus).  @limited FALSE: refuse no call for the number of calls
+ * waiting (the daemon never asks polkit, so nothing waits for it); TRUE: the limits above. */
 guint         init_call_gate_attach (InitCallGate    *self,
-                                     GDBusConnection *connection);
+                                     GDBusConnection *connection,
+                                     gboolean         limited);
 /* @sender (a unique name) is @uid. */
 void          init_call_gate_set_sender (InitCallGate *self,
                                          const char   *sender,

@@ -41,8 +41,16 @@ call (Soak       *s,
                                                  NULL, &error);
 
   if (reply == NULL)
-    g_error ("%s: %s", method, error->message);
+    bench_call_failed (method, error);
   return reply;
+}
+
+/* A reply not needed (NULL: the call failed and was reported). */
+static void
+discard (GVariant *reply)
+{
+  if (reply != NULL)
+    g_variant_unref (reply);
 }
 
 static void
@@ -53,8 +61,8 @@ emit (Soak       *s,
 {
   const char *envv[] = { env, NULL };
 
-  g_variant_unref (call (s, MANAGER, NAME, "EmitEvent",
-                         g_variant_new ("(s^asb)", name, envv, wait)));
+  discard (call (s, MANAGER, NAME, "EmitEvent",
+                 g_variant_new ("(s^asb)", name, envv, wait)));
 }
 
 static char *
@@ -62,10 +70,11 @@ job_path (Soak       *s,
           const char *job)
 {
   g_autoptr(GVariant) reply = call (s, MANAGER, NAME, "GetJobByName", g_variant_new ("(s)", job));
-  char *path;
+  char *path = NULL;
 
-  g_variant_get (reply, "(o)", &path);
-  return path;
+  if (reply != NULL)
+    g_variant_get (reply, "(o)", &path);
+  return path != NULL ? path : g_strdup ("/");   /* its calls fail and are reported */
 }
 
 /* Operation @i of the mix. */
@@ -81,12 +90,12 @@ operate (Soak *s,
       emit (s, "soak-task", NULL, TRUE);
       break;
     case 1:
-      g_variant_unref (call (s, s->svc, NAME ".Job", "Start",
-                             g_variant_new ("(^asb)", (const char *[]) { NULL }, TRUE)));
+      discard (call (s, s->svc, NAME ".Job", "Start",
+                     g_variant_new ("(^asb)", (const char *[]) { NULL }, TRUE)));
       break;
     case 2:
-      g_variant_unref (call (s, s->svc, NAME ".Job", "Stop",
-                             g_variant_new ("(^asb)", (const char *[]) { NULL }, TRUE)));
+      discard (call (s, s->svc, NAME ".Job", "Stop",
+                     g_variant_new ("(^asb)", (const char *[]) { NULL }, TRUE)));
       break;
     case 3:
       {
@@ -99,25 +108,25 @@ operate (Soak *s,
       emit (s, "soak-log", env, TRUE);
       break;
     case 5:
-      g_variant_unref (call (s, s->svc, "org.freedesktop.DBus.Properties", "GetAll",
-                             g_variant_new ("(s)", NAME ".Job")));
+      discard (call (s, s->svc, "org.freedesktop.DBus.Properties", "GetAll",
+                     g_variant_new ("(s)", NAME ".Job")));
       break;
     case 6:
-      g_variant_unref (call (s, MANAGER, NAME, "GetHistory",
-                             g_variant_new ("(tu)", (guint64) 0, 50)));
+      discard (call (s, MANAGER, NAME, "GetHistory",
+                     g_variant_new ("(tu)", (guint64) 0, 50)));
       break;
     case 7:
       emit (s, "soak-inst", env, TRUE);
       break;
     case 8:
-      g_variant_unref (call (s, s->logged, NAME ".Job", "GetLog",
-                             g_variant_new ("(stu)", "", (guint64) 0, 4096)));
+      discard (call (s, s->logged, NAME ".Job", "GetLog",
+                     g_variant_new ("(stu)", "", (guint64) 0, 4096)));
       break;
     default:
       if (i % 500 == 9)
-        g_variant_unref (call (s, MANAGER, NAME, "ReloadConfiguration", NULL));
+        discard (call (s, MANAGER, NAME, "ReloadConfiguration", NULL));
       else
-        g_variant_unref (call (s, MANAGER, NAME, "GetAllJobs", NULL));
+        discard (call (s, MANAGER, NAME, "GetAllJobs", NULL));
       break;
     }
 }
@@ -194,6 +203,8 @@ main (int    argc,
           (rss[n_samples - 1] - rss[0]) / (double) (n_samples - 1), slope (rss, n_samples));
   printf ("  daemon CPU per operation: %.0f us\n",
           (bench_pid_cpu_usec (pid) - cpu0) / (double) ops);
+  if (bench_calls_failed () > 0)
+    printf ("  calls that failed: %u\n", bench_calls_failed ());
   dbus_fixture_stop_initd (s.fx);
   dbus_fixture_free (s.fx);
   g_free (s.svc);

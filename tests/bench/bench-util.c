@@ -1,4 +1,5 @@
 /* bench-util.c — shared bits of the benchmarks */
+#include <gio/gio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,4 +138,25 @@ bench_define_jobs (gpointer engine,
       g_assert (klass != NULL);
       init_engine_set_class (engine, name, klass);
     }
+}
+
+static guint calls_failed;
+
+void
+bench_call_failed (const char   *what,
+                   const GError *error)
+{
+  g_autofree char *name = g_dbus_error_get_remote_error (error);
+
+  /* The first few in full, then one line every 1,000 (a refused flood is thousands). */
+  if (calls_failed++ < 5 || calls_failed % 1000 == 0)
+    printf ("  (%s failed, %u so far: %s: %s)\n", what, calls_failed,
+            name != NULL ? name : g_quark_to_string (error->domain), error->message);
+  fflush (stdout);
+}
+
+guint
+bench_calls_failed (void)
+{
+  return calls_failed;
 }

@@ -26,5 +26,10 @@ double  bench_bare_true_ms (guint n);
 void    bench_write_jobs (const char *dir, guint n);
 /* Parse-and-define @n jobs directly into @engine (no files). */
 void    bench_define_jobs (gpointer engine, guint n);
+/* A call that failed (e.g. with a named D-Bus error): printed with its error's name and
+ * counted, and the benchmark goes on: a figure is never worth a crash. */
+void    bench_call_failed (const char *what, const GError *error);
+/* How many calls failed so far. */
+guint   bench_calls_failed (void);
 
 G_END_DECLS

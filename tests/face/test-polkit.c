@@ -602,6 +602,16 @@ test_root_without_polkit (void)
   polkit_fixture_start (env.pk);
 }
 
+/* root may pipeline its first calls on a connection: the system daemon reads all of them
+ * before it knows the sender is root, and refuses none for the limit on calls of unknown
+ * senders (32 per connection, then a pool shared by such connections). */
+static void
+test_root_pipelined (void)
+{
+  /* over the gate's 32 per connection, under the bus's 128 */
+  g_assert_cmpuint (dbus_fixture_pipeline_emits (env.fx, "pk-piped", 100), ==, 0);
+}
+
 /* initd passes polkit the job, instance and verb (and the event), plus a polkit.message
  * naming them, as the rules see in action.lookup(). */
 static void
@@ -790,6 +800,7 @@ main (int    argc,
   g_test_add_func ("/face/polkit/enable-jobs", test_enable_jobs);
   g_test_add_func ("/face/polkit/reexec-denied", test_reexec_denied);
   g_test_add_func ("/face/polkit/root-without-polkit", test_root_without_polkit);
+  g_test_add_func ("/face/polkit/root-pipelined", test_root_pipelined);
   g_test_add_func ("/face/polkit/details", test_details);
   g_test_add_func ("/face/polkit/interactive", test_interactive);
   g_test_add_func ("/face/polkit/polkitd-absent", test_polkitd_absent);

@@ -17,6 +17,7 @@
 
 #include "init-cause.h"
 #include "init-engine.h"
+#include "init-variant-writer.h"
 
 G_BEGIN_DECLS
 
@@ -67,6 +68,10 @@ guint64      init_history_add (InitHistory *self,
  * "caller-command") to @builder, an a{sv} builder.  NULL adds "cause" = "none". */
 void         init_history_add_cause (GVariantBuilder *builder,
                                      const InitCause *cause);
+
+/* The same keys as {sv} entries into @writer (init-variant-writer.h), inside an open a{sv}. */
+void         init_history_write_cause (InitVariantWriter *writer,
+                                       const InitCause   *cause);
 
 /* After a re-exec: put back @records (a(ttssa{sv}) from init_history_get_records()) without
  * announcing them; new records continue their ids. */

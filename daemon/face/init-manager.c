@@ -148,37 +148,13 @@ on_instance_removed (InitEngine   *engine,
   init_object_tree_instance_removed (((InitManager *) user_data)->tree, job);
 }
 
-/* The keys init_history_add_cause() writes, for EventEmitted. */
+/* The keys of the event's cause (as in the history), for EventEmitted. */
 static void
 write_cause (InitVariantWriter *writer,
              const InitCause   *cause)
 {
   init_variant_writer_open_array (writer, INIT_VARIANT_ALIGN_8, FALSE);
-  init_variant_writer_open_entry (writer, "cause");
-  init_variant_writer_string (writer, init_cause_kind_to_string (cause != NULL ? cause->kind
-                                                                               : INIT_CAUSE_NONE));
-  init_variant_writer_close_entry (writer, "s");
-  if (cause != NULL && cause->kind == INIT_CAUSE_EVENT)
-    {
-      init_variant_writer_open_entry (writer, "cause-event-id");
-      init_variant_writer_uint64 (writer, cause->event_id);
-      init_variant_writer_close_entry (writer, "t");
-      init_variant_writer_open_entry (writer, "cause-event");
-      init_variant_writer_string (writer, cause->event_name);
-      init_variant_writer_close_entry (writer, "s");
-    }
-  else if (cause != NULL && cause->kind == INIT_CAUSE_CALLER)
-    {
-      init_variant_writer_open_entry (writer, "caller-uid");
-      init_variant_writer_uint32 (writer, cause->uid);
-      init_variant_writer_close_entry (writer, "u");
-      init_variant_writer_open_entry (writer, "caller-pid");
-      init_variant_writer_uint32 (writer, cause->pid);
-      init_variant_writer_close_entry (writer, "u");
-      init_variant_writer_open_entry (writer, "caller-command");
-      init_variant_writer_string (writer, cause->command);
-      init_variant_writer_close_entry (writer, "s");
-    }
+  init_history_write_cause (writer, cause);
   init_variant_writer_close_array (writer);
 }
 

@@ -276,6 +276,44 @@ test_offset_sizes (void)
     }
 }
 
+/* A history record (ttssa{sv}) with an entry of every kind the history writes
+ * (init_variant_writer_entry_*), as GVariantBuilder built it before. */
+static void
+test_history_record (void)
+{
+  InitVariantWriter *w = init_variant_writer_new (0);
+  const char *env[] = { "A=1", "B=", NULL };
+  GVariantBuilder details;
+
+  init_variant_writer_open_tuple (w, INIT_VARIANT_ALIGN_8, FALSE);
+  init_variant_writer_uint64 (w, 42);
+  init_variant_writer_uint64 (w, G_GUINT64_CONSTANT (1795923601885827));
+  init_variant_writer_string (w, "job-state");
+  init_variant_writer_string (w, "svc (one)");
+  init_variant_writer_open_array (w, INIT_VARIANT_ALIGN_8, FALSE);
+  init_variant_writer_entry_string (w, "job", "svc");
+  init_variant_writer_entry_int32 (w, "pid", 4242);
+  init_variant_writer_entry_uint32 (w, "caller-uid", 1000);
+  init_variant_writer_entry_uint64 (w, "event-id", 7);
+  init_variant_writer_entry_boolean (w, "failed", TRUE);
+  init_variant_writer_entry_strv (w, "env", env, 2);
+  init_variant_writer_entry_string (w, "cause-event", NULL);
+  init_variant_writer_close_array (w);
+  init_variant_writer_close_tuple (w);
+
+  g_variant_builder_init (&details, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&details, "{sv}", "job", g_variant_new_string ("svc"));
+  g_variant_builder_add (&details, "{sv}", "pid", g_variant_new_int32 (4242));
+  g_variant_builder_add (&details, "{sv}", "caller-uid", g_variant_new_uint32 (1000));
+  g_variant_builder_add (&details, "{sv}", "event-id", g_variant_new_uint64 (7));
+  g_variant_builder_add (&details, "{sv}", "failed", g_variant_new_boolean (TRUE));
+  g_variant_builder_add (&details, "{sv}", "env", g_variant_new_strv (env, 2));
+  g_variant_builder_add (&details, "{sv}", "cause-event", g_variant_new_string (""));
+  assert_same (init_variant_writer_finish (w, G_VARIANT_TYPE ("(ttssa{sv})")),
+               g_variant_new ("(ttssa{sv})", (guint64) 42, G_GUINT64_CONSTANT (1795923601885827),
+                              "job-state", "svc (one)", &details));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -285,5 +323,6 @@ main (int argc, char **argv)
   g_test_add_func ("/face/variant-writer/containers", test_containers);
   g_test_add_func ("/face/variant-writer/managed-objects", test_managed_objects);
   g_test_add_func ("/face/variant-writer/offset-sizes", test_offset_sizes);
+  g_test_add_func ("/face/variant-writer/history-record", test_history_record);
   return g_test_run ();
 }

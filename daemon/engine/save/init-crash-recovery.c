@@ -28,6 +28,7 @@ struct _InitStateFile
   GHashTable *entries;      /* job name (owned) -> its part of the file (GVariant), NULL: dirty */
   GHashTable *written_pids; /* InitInstance* (borrowed; removed with it) -> pid_t[INIT_PROCESS_N] */
   guint       delayed;      /* a write for changes that can wait a little */
+  GBytes     *written;      /* what the file holds (NULL: not written yet) */
 };
 
 /* Changes that start or end processes are written at once: a process missing from the file
@@ -139,12 +140,48 @@ state_file_engine (InitCrashRecovery *file)
   return g_variant_dict_end (&dict);
 }
 
+/* @bytes to the temporary file, renamed over the file.  Its directory is made only when it is
+ * missing (not at every write: that was two system calls per process started and ended). */
+static gboolean
+state_file_put (InitCrashRecovery *file,
+                GBytes            *bytes,
+                GError           **error)
+{
+  gsize size;
+  gconstpointer data = g_bytes_get_data (bytes, &size);
+  g_autoptr(GError) missing = NULL;
+
+  if (!g_file_set_contents_full (file->tmp_path, data, size, G_FILE_SET_CONTENTS_NONE, 0600,
+                                 &missing))
+    {
+      g_autofree char *dir = g_path_get_dirname (file->path);
+
+      if (!g_error_matches (missing, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        {
+          g_propagate_error (error, g_steal_pointer (&missing));
+          return FALSE;
+        }
+      if (g_mkdir_with_parents (dir, 0700) < 0
+          || !g_file_set_contents_full (file->tmp_path, data, size, G_FILE_SET_CONTENTS_NONE,
+                                        0600, error))
+        return FALSE;
+    }
+  if (g_rename (file->tmp_path, file->path) < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s", g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 state_file_write (InitCrashRecovery *file)
 {
   g_autoptr(GVariant) state = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_path_get_dirname (file->path);
+  g_autoptr(GBytes) bytes = NULL;
   GVariantDict dict;
 
   g_variant_dict_init (&dict, NULL);
@@ -154,18 +191,21 @@ state_file_write (InitCrashRecovery *file)
   g_variant_dict_insert_value (&dict, "engine", state_file_engine (file));
   state = g_variant_ref_sink (g_variant_dict_end (&dict));
 
+  bytes = g_variant_get_data_as_bytes (state);
+  /* What the file holds already: a task that started and ended before the write came round
+   * leaves the file as it was (most task runs: no rename at all). */
+  if (file->written != NULL && g_bytes_equal (bytes, file->written))
+    return;
   /* Written to a temporary file and renamed over it, so a crash in the middle leaves the
    * previous version.  No fsync: the file has to outlive the daemon, not the machine (it
    * lives on a tmpfs), and the page cache survives a crashed process. */
-  if (g_mkdir_with_parents (dir, 0700) < 0
-      || !g_file_set_contents_full (file->tmp_path, g_variant_get_data (state),
-                                    g_variant_get_size (state), G_FILE_SET_CONTENTS_NONE, 0600,
-                                    &error)
-      || g_rename (file->tmp_path, file->path) < 0)
+  g_clear_pointer (&file->written, g_bytes_unref);
+  if (!state_file_put (file, bytes, &error))
     {
-      g_debug ("Cannot write %s: %s", file->path, error != NULL ? error->message : g_strerror (errno));
+      g_debug ("Cannot write %s: %s", file->path, error->message);
       return;
     }
+  file->written = g_steal_pointer (&bytes);
   file->n_writes++;
 }
 
@@ -284,6 +324,7 @@ state_file_stop (InitCrashRecovery *file)
   g_hash_table_remove_all (file->written_pids);
   g_hash_table_remove_all (file->saved);
   g_hash_table_remove_all (file->entries);
+  g_clear_pointer (&file->written, g_bytes_unref);
 }
 
 void

@@ -373,6 +373,67 @@ init_variant_writer_close_entry (InitVariantWriter *writer,
   init_variant_writer_close_tuple (writer);
 }
 
+void
+init_variant_writer_entry_string (InitVariantWriter *writer,
+                                  const char        *key,
+                                  const char        *value)
+{
+  init_variant_writer_open_entry (writer, key);
+  init_variant_writer_string (writer, value);
+  init_variant_writer_close_entry (writer, "s");
+}
+
+void
+init_variant_writer_entry_boolean (InitVariantWriter *writer,
+                                   const char        *key,
+                                   gboolean           value)
+{
+  init_variant_writer_open_entry (writer, key);
+  init_variant_writer_boolean (writer, value);
+  init_variant_writer_close_entry (writer, "b");
+}
+
+void
+init_variant_writer_entry_int32 (InitVariantWriter *writer,
+                                 const char        *key,
+                                 gint32             value)
+{
+  init_variant_writer_open_entry (writer, key);
+  init_variant_writer_int32 (writer, value);
+  init_variant_writer_close_entry (writer, "i");
+}
+
+void
+init_variant_writer_entry_uint32 (InitVariantWriter *writer,
+                                  const char        *key,
+                                  guint32            value)
+{
+  init_variant_writer_open_entry (writer, key);
+  init_variant_writer_uint32 (writer, value);
+  init_variant_writer_close_entry (writer, "u");
+}
+
+void
+init_variant_writer_entry_uint64 (InitVariantWriter *writer,
+                                  const char        *key,
+                                  guint64            value)
+{
+  init_variant_writer_open_entry (writer, key);
+  init_variant_writer_uint64 (writer, value);
+  init_variant_writer_close_entry (writer, "t");
+}
+
+void
+init_variant_writer_entry_strv (InitVariantWriter *writer,
+                                const char        *key,
+                                const char *const *values,
+                                gsize              n)
+{
+  init_variant_writer_open_entry (writer, key);
+  init_variant_writer_strv (writer, values, n);
+  init_variant_writer_close_entry (writer, "as");
+}
+
 GVariant *
 init_variant_writer_finish (InitVariantWriter  *writer,
                             const GVariantType *type)

@@ -9,7 +9,9 @@
  *
  * The caller states the shape: containers are opened and closed explicitly, with the
  * alignment of their type.  tests/face/test-variant-writer.c checks the bytes against GLib's own
- * serialiser for every shape the face writes.
+ * serialiser for every shape the daemon writes.  The face writes its biggest replies and its
+ * signals with it, the engine its history records (one per event and per state change of
+ * every task run, where GVariantBuilder was most of the daemon's CPU).
  */
 #pragma once
 
@@ -17,7 +19,7 @@
 
 G_BEGIN_DECLS
 
-/* Alignment masks (alignment - 1) of the types the face writes. */
+/* Alignment masks (alignment - 1) of the types the daemon writes. */
 #define INIT_VARIANT_ALIGN_1 0   /* s o b y, and containers of them (as, aas) */
 #define INIT_VARIANT_ALIGN_4 3   /* u i, (si), (uu), a(si) */
 #define INIT_VARIANT_ALIGN_8 7   /* t v, and anything holding one ({sv}, a{sv}, ...) */
@@ -68,5 +70,25 @@ void               init_variant_writer_open_entry (InitVariantWriter *writer,
                                                    const char        *key);
 void               init_variant_writer_close_entry (InitVariantWriter *writer,
                                                     const char        *type_string);
+/* A whole {sv} entry whose value is of a basic type (or "as" from @n strings). */
+void               init_variant_writer_entry_string (InitVariantWriter *writer,
+                                                     const char        *key,
+                                                     const char        *value);
+void               init_variant_writer_entry_boolean (InitVariantWriter *writer,
+                                                      const char        *key,
+                                                      gboolean           value);
+void               init_variant_writer_entry_int32 (InitVariantWriter *writer,
+                                                    const char        *key,
+                                                    gint32             value);
+void               init_variant_writer_entry_uint32 (InitVariantWriter *writer,
+                                                     const char        *key,
+                                                     guint32            value);
+void               init_variant_writer_entry_uint64 (InitVariantWriter *writer,
+                                                     const char        *key,
+                                                     guint64            value);
+void               init_variant_writer_entry_strv (InitVariantWriter *writer,
+                                                   const char        *key,
+                                                   const char *const *values,
+                                                   gsize              n);
 
 G_END_DECLS

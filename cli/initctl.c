@@ -67,6 +67,12 @@ static const Command commands[] = {
   { "check-config", initctl_cmd_check_config, N_("[JOB | --file FILE]"),
     N_("Report events and jobs named in `start on'/`stop on' that nothing provides."),
     OPT_CHECK, NULL },
+  { "why", initctl_cmd_why, N_("JOB [KEY=VALUE]…"),
+    N_("Show why an instance is in its state: the chain of events and callers behind it."),
+    OPT_JSON, NULL },
+  { "why-not", initctl_cmd_why_not, N_("JOB"),
+    N_("Show what keeps a job from running: its state, and which `start on' events are "
+       "missing and what would produce them."), OPT_JSON, NULL },
   { "usage", initctl_cmd_usage, N_("JOB"), N_("Show a job's usage text."), 0, NULL },
   { "monitor", initctl_cmd_monitor, "",
     N_("Follow events and job state changes live, one line each, until interrupted."),

@@ -196,6 +196,10 @@ void       initctl_append_tree (GString  *out,
 void       initctl_append_tree_json (GString  *out,
                                      GVariant *tree);
 
+/* "HH:MM:SS.mmm", the local time of @usec (µs since the epoch), or "?" for 0
+ * (initctl-why.c).  Newly allocated. */
+char *initctl_format_usec (guint64 usec);
+
 /* ---- initctl-json.c ---- */
 
 void       initctl_json_string (GString    *out,
@@ -222,6 +226,8 @@ int        initctl_cmd_list_sources (Initctl *ctl, char **args);
 int        initctl_cmd_log_priority (Initctl *ctl, char **args);
 int        initctl_cmd_show_config (Initctl *ctl, char **args);
 int        initctl_cmd_check_config (Initctl *ctl, char **args);
+int        initctl_cmd_why (Initctl *ctl, char **args);
+int        initctl_cmd_why_not (Initctl *ctl, char **args);
 int        initctl_cmd_monitor (Initctl *ctl, char **args);
 
 G_END_DECLS

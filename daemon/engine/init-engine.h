@@ -137,6 +137,11 @@ gboolean      init_job_set_enabled (InitJob *entry,
 InitInstance *init_job_get_instance (InitJob   *entry,
                                      GPtrArray *env,
                                      GError   **error);
+/* The name of the instance @env would select (expanding the instance pattern), whether or
+ * not it exists; NULL with INIT_ERROR_INVALID_ARGS.  Newly allocated. */
+char *init_job_select_instance_name (InitJob   *entry,
+                                     GPtrArray *env,
+                                     GError   **error);
 InitInstance *init_job_lookup_instance (InitJob    *entry,
                                         const char *name);
 /* The class environment: global env + `env` stanzas (cached). Borrowed. */

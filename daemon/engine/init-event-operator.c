@@ -698,3 +698,28 @@ init_event_operator_postfix (const InitEventOperator *op)
 
   return order;
 }
+
+gboolean
+init_event_name_is_job_event (const char *name)
+{
+  static const char *const job_events[] = {
+    "starting", "started", "stopping", "stopped", NULL
+  };
+
+  return name != NULL && g_strv_contains (job_events, name);
+}
+
+const char *
+init_event_operator_leaf_job (const InitEventOperator *leaf)
+{
+  g_return_val_if_fail (leaf != NULL && leaf->type == INIT_EVENT_OPERATOR_MATCH, NULL);
+
+  for (guint i = 0; leaf->args[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (leaf->args[i], "JOB="))
+        return leaf->args[i] + strlen ("JOB=");
+      if (i == 0 && strchr (leaf->args[i], '=') == NULL)
+        return leaf->args[i];
+    }
+  return NULL;
+}

@@ -81,6 +81,12 @@ char *init_event_operator_to_string (const InitEventOperator *op);
  * vectors: a leaf is [name, args…], an operator ["/AND"] or ["/OR"].  NULL @op gives empty. */
 GPtrArray *init_event_operator_to_rpn (const InitEventOperator *op);
 
+/* Is @name a job event: starting, started, stopping or stopped? */
+gboolean           init_event_name_is_job_event (const char *name);
+/* The job a job event's leaf names: its JOB= argument or its first positional one, or NULL
+ * (borrowed from @leaf). */
+const char *init_event_operator_leaf_job (const InitEventOperator *leaf);
+
 /* The nodes of @op (NULL: none) in postfix order, children before parents, left before
  * right; no recursion.  A new array of borrowed pointers. */
 GPtrArray *init_event_operator_postfix (const InitEventOperator *op);

@@ -687,6 +687,27 @@ init_history_get_records (InitHistory *self,
   return init_history_get_page (self, after, max, 0, FALSE);
 }
 
+GVariant *
+init_history_find_last (InitHistory         *self,
+                        guint64              before,
+                        InitHistoryMatchFunc match,
+                        gpointer             user_data)
+{
+  g_return_val_if_fail (INIT_IS_HISTORY (self), NULL);
+  g_return_val_if_fail (match != NULL, NULL);
+
+  for (guint i = self->length; i > 0; i--)
+    {
+      GVariant *record = self->ring[(self->start + i - 1) % self->size];
+      guint64 id;
+
+      g_variant_get_child (record, 0, "t", &id);
+      if ((before == 0 || id < before) && match (record, user_data))
+        return g_variant_ref (record);
+    }
+  return NULL;
+}
+
 /* The keys of details that may carry secrets: an event's environment (a job's exported
  * variables are in the environment of the events it emits) and who the caller was. */
 static const char *const private_keys[] = {

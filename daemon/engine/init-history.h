@@ -58,6 +58,15 @@ GVariant *init_history_get_page (InitHistory *self,
  * environment, which holds the variables jobs export) and "caller-uid", "caller-pid",
  * "caller-command".  A new full reference (@record itself when it has none of them). */
 GVariant *init_history_record_strip (GVariant *record);
+/* Decides whether @record (ttssa{sv}) is the one looked for. */
+typedef gboolean (*InitHistoryMatchFunc) (GVariant *record,
+                                          gpointer  user_data);
+/* The newest record with an id below @before (0: any) that @match accepts, walking back
+ * from the newest; a new full reference, or NULL if the ring holds none. */
+GVariant *init_history_find_last (InitHistory         *self,
+                                  guint64              before,
+                                  InitHistoryMatchFunc match,
+                                  gpointer             user_data);
 /* Append a record.  @kind is one of the kinds above (any static string); @details is an
  * a{sv} (floating references are sunk; NULL: empty).  Returns the new record's id. */
 guint64      init_history_add (InitHistory *self,

@@ -174,6 +174,28 @@ init_instance_set_cause (InitInstance    *job,
   job->cause = cause != NULL ? init_cause_copy (cause) : init_cause_new (INIT_CAUSE_NONE);
 }
 
+char *
+init_instance_failure_reason (InitInstance *job)
+{
+  g_return_val_if_fail (job != NULL, NULL);
+
+  if (job->failed_reason != NULL)
+    return g_strdup (job->failed_reason);
+  if (job->failed_process == INIT_PROCESS_NONE)
+    return g_strdup (_("respawning too fast"));
+  if (job->exit_status == -1)
+    return g_strdup_printf (_("%s process failed to spawn"),
+                            init_process_type_to_string (job->failed_process));
+  if (job->exit_status & ~0xff)
+    {
+      g_autofree char *sig = init_signal_to_name (job->exit_status >> 8);
+      return g_strdup_printf (_("%s process killed by %s signal"),
+                              init_process_type_to_string (job->failed_process), sig);
+    }
+  return g_strdup_printf (_("%s process terminated with status %d"),
+                          init_process_type_to_string (job->failed_process), job->exit_status);
+}
+
 /* Answer every waiting caller, and release every event we hold (marking it failed if we did). */
 void
 init_instance_finished (InitInstance *job,
@@ -189,25 +211,7 @@ init_instance_finished (InitInstance *job,
 
   display = init_instance_display_name (job);
   if (failed)
-    {
-      if (job->failed_reason != NULL)
-        reason = g_strdup (job->failed_reason);
-      else if (job->failed_process == INIT_PROCESS_NONE)
-        reason = g_strdup (_("respawning too fast"));
-      else if (job->exit_status == -1)
-        reason = g_strdup_printf (_("%s process failed to spawn"),
-                                  init_process_type_to_string (job->failed_process));
-      else if (job->exit_status & ~0xff)
-        {
-          g_autofree char *sig = init_signal_to_name (job->exit_status >> 8);
-          reason = g_strdup_printf (_("%s process killed by %s signal"),
-                                    init_process_type_to_string (job->failed_process), sig);
-        }
-      else
-        reason = g_strdup_printf (_("%s process terminated with status %d"),
-                                  init_process_type_to_string (job->failed_process),
-                                  job->exit_status);
-    }
+    reason = init_instance_failure_reason (job);
 
   blocking = g_steal_pointer (&job->blocking);
   job->blocking = g_ptr_array_new ();

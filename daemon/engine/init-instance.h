@@ -145,6 +145,11 @@ gboolean      init_instance_restart (InitInstance        *job,
 gboolean      init_instance_reload (InitInstance *job,
                                     GError      **error);
 
+/* Why the failed instance @job failed, for people: "respawning too fast", "pre-start
+ * process terminated with status 1", its own reason ("daemon restarted")…  Newly
+ * allocated. */
+char *init_instance_failure_reason (InitInstance *job);
+
 /* Number of live processes of the instance. */
 guint         init_instance_count_processes (InitInstance *job);
 

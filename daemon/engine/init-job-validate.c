@@ -28,7 +28,6 @@ static const char *const known_event_patterns[] = {
   "*-device-added", "*-device-changed", "*-device-removed", ":sys:*", "*/failed", NULL
 };
 
-static const char *const job_events[] = { "starting", "started", "stopping", "stopped", NULL };
 
 void
 init_diagnostic_free (InitDiagnostic *diagnostic)
@@ -240,20 +239,6 @@ job_exists (Validator  *v,
   return init_engine_lookup (v->engine, name) != NULL;
 }
 
-/* The job a job event's leaf names: its JOB= argument or first positional one. */
-static const char *
-leaf_job (const InitEventOperator *leaf)
-{
-  for (guint i = 0; leaf->args[i] != NULL; i++)
-    {
-      if (g_str_has_prefix (leaf->args[i], "JOB="))
-        return leaf->args[i] + 4;
-      if (i == 0 && strchr (leaf->args[i], '=') == NULL)
-        return leaf->args[i];
-    }
-  return NULL;
-}
-
 static void
 check_leaf (Validator               *v,
             const InitEventOperator *leaf,
@@ -271,7 +256,7 @@ check_leaf (Validator               *v,
            _("Nothing emits the event “%s”: no job names it in `emits' and no event source "
              "produces it"), leaf->name);
     }
-  if (!g_strv_contains (job_events, leaf->name) || (job = leaf_job (leaf)) == NULL
+  if (!init_event_name_is_job_event (leaf->name) || (job = init_event_operator_leaf_job (leaf)) == NULL
       || job_exists (v, job))
     return;
   {

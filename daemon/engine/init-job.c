@@ -205,6 +205,19 @@ init_job_get_instance (InitJob   *entry,
   return job;
 }
 
+char *
+init_job_select_instance_name (InitJob   *entry,
+                               GPtrArray *env,
+                               GError   **error)
+{
+  g_autoptr(GPtrArray) lookup_env = NULL;
+
+  g_return_val_if_fail (entry != NULL, NULL);
+
+  lookup_env = entry_command_env (entry, env);
+  return init_job_instance_name (entry, lookup_env, TRUE, error);
+}
+
 InitInstance *
 init_job_lookup_instance (InitJob    *entry,
                           const char *name)

@@ -323,7 +323,10 @@ load_configuration (InitDaemon *self)
     .user_mode = self->options.user_mode,
   });
   if (self->manager != NULL)
-    init_source_list_follow (INIT_DBUS_MANAGER (self->manager), self->sources);
+    {
+      init_source_list_follow (INIT_DBUS_MANAGER (self->manager), self->sources);
+      init_manager_set_sources (self->manager, self->sources);
+    }
 }
 
 /* Is another daemon running on the state file @path (then the file is not a crash's)?  If
@@ -522,6 +525,9 @@ init_daemon_free (InitDaemon *self)
   for (guint i = 0; i < G_N_ELEMENTS (self->signal_ids); i++)
     g_clear_handle_id (&self->signal_ids[i], g_source_remove);
   g_clear_object (&self->service);
+  /* A call that holds the manager must not reach the freed sources. */
+  if (self->manager != NULL)
+    init_manager_set_sources (self->manager, NULL);
   g_clear_object (&self->manager);
   g_clear_object (&self->authority);
   g_clear_object (&self->history);

@@ -14,6 +14,7 @@
 #include "init-manager.h"
 #include "init-call.h"
 #include "init-variant-writer.h"
+#include "init-why-handler.h"
 
 #define MANAGER_INTERFACE "org.example.Init"
 
@@ -24,6 +25,7 @@ struct _InitManager
   InitEngine     *engine;
   InitAuthority  *authority;
   InitHistory    *history;
+  InitSources    *sources;                 /* for WhyNot's producers; may be NULL */
   InitObjectTree *tree;
   GHashTable     *config_errors;           /* paths that failed to parse (set) */
   GQueue          calls;                   /* parked InitCall* (links embedded) */
@@ -545,6 +547,8 @@ init_manager_iface_init (InitDBusManagerIface *iface)
   iface->handle_get_all_jobs = handle_get_all_jobs;
   iface->handle_list_jobs = handle_list_jobs;
   iface->handle_validate_job = handle_validate_job;
+  iface->handle_why = init_why_handler_why;
+  iface->handle_why_not = init_why_handler_why_not;
   iface->handle_reload_configuration = handle_reload_configuration;
   iface->handle_get_history = handle_get_history;
   iface->handle_reexec = handle_reexec;
@@ -666,6 +670,28 @@ init_manager_get_engine (InitManager *self)
 {
   g_return_val_if_fail (INIT_IS_MANAGER (self), NULL);
   return self->engine;
+}
+
+InitHistory *
+init_manager_get_history (InitManager *self)
+{
+  g_return_val_if_fail (INIT_IS_MANAGER (self), NULL);
+  return self->history;
+}
+
+void
+init_manager_set_sources (InitManager *self,
+                          InitSources *sources)
+{
+  g_return_if_fail (INIT_IS_MANAGER (self));
+  self->sources = sources;
+}
+
+InitSources *
+init_manager_get_sources (InitManager *self)
+{
+  g_return_val_if_fail (INIT_IS_MANAGER (self), NULL);
+  return self->sources;
 }
 
 InitAuthority *

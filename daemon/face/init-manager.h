@@ -22,6 +22,7 @@
 #include "init-engine.h"
 #include "init-history.h"
 #include "init-object-tree.h"
+#include "init-source.h"
 
 G_BEGIN_DECLS
 
@@ -54,6 +55,12 @@ InitManager *init_manager_new (const InitManagerOptions *options);
 InitObjectTree *init_manager_get_object_tree (InitManager *self);
 InitEngine *init_manager_get_engine (InitManager *self);
 InitAuthority *init_manager_get_authority (InitManager *self);
+InitHistory *init_manager_get_history (InitManager *self);
+/* The event sources WhyNot names as producers (borrowed; the daemon clears them with NULL
+ * before it frees them). */
+void          init_manager_set_sources (InitManager *self,
+                                        InitSources *sources);
+InitSources *init_manager_get_sources (InitManager *self);
 /* Drop every parked caller of @connection (it closed). */
 void                      init_manager_connection_closed (InitManager     *self,
                                                           GDBusConnection *connection);

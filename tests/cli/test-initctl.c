@@ -127,7 +127,7 @@ test_help (void)
   const char *const commands[] = {
     "start", "stop", "restart", "reload", "status", "list", "emit", "reload-configuration",
     "reexec", "version", "log-priority", "show-config", "check-config", "usage", "monitor", "events",
-    "enable", "disable", NULL
+    "enable", "disable", "why", "why-not", NULL
   };
   DBusFixture *fx = dbus_fixture_new (DBUS_FIXTURE_SESSION, NULL);
   g_autofree char *help = NULL;
@@ -790,6 +790,7 @@ main (int    argc,
   test_initctl_seed_register ();
   test_initctl_auth_register ();
   test_initctl_tree_register ();
+  test_initctl_why_register ();
   test_initctl_upstart_register ();
 
   return g_test_run ();

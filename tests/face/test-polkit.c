@@ -258,6 +258,8 @@ test_read_only_open (void)
     { MANAGER, I_MANAGER ".GetAllJobs", { NULL } },
     { MANAGER, I_MANAGER ".GetJobByName", { "'svc'", NULL } },
     { MANAGER, I_MANAGER ".GetHistory", { "0", "10", NULL } },
+    { MANAGER, I_MANAGER ".Why", { "'svc'", "[]", NULL } },
+    { MANAGER, I_MANAGER ".WhyNot", { "'svc'", NULL } },
     { MANAGER, "org.freedesktop.DBus.ObjectManager.GetManagedObjects", { NULL } },
     { MANAGER, "org.freedesktop.DBus.Properties.Get", { "'" I_MANAGER "'", "'Mode'", NULL } },
     { MANAGER, "org.freedesktop.DBus.Properties.GetAll", { "'" I_MANAGER "'", NULL } },
@@ -284,6 +286,13 @@ test_read_only_open (void)
     g_autoptr(PolkitRun) r = gdbus_as ("pkother", FALSE, MANAGER, "org.freedesktop.DBus.Properties.Get",
                                        "'" I_MANAGER "'", "'Mode'", NULL);
     g_assert_cmpstr (r->out, ==, "(<'system'>,)\n");
+  }
+  {
+    /* Why's chain without who asked: root started svc, but pkother is not trusted */
+    g_autoptr(PolkitRun) r = gdbus_as ("pkother", FALSE, MANAGER, I_MANAGER ".Why", "'svc'", "[]",
+                                       NULL);
+    g_assert_nonnull (strstr (r->out, "'job-goal'"));
+    g_assert_null (strstr (r->out, "caller-uid"));
   }
   polkit_fixture_start (env.pk);
 }

@@ -572,7 +572,12 @@ test_flood_huge_env (void)
                   " KiB (+%" G_GUINT64_FORMAT " MiB), slowest property read %.1f ms; "
                   "%u InvalidEnvironment", base, peak, (peak - base) / 1024, slowest,
                   hostile_count (counts, INVALID_ENV));
-  g_assert_cmpuint (hostile_count (counts, INVALID_ENV), ==, g_ascii_strtoull (calls, NULL, 10));
+  /* Every call refused before polkit: by initd, or already by the bus (dbus-broker refuses
+   * what is over pkother's share of initd's queue: INIT_TEST_BUS=dbus-broker). */
+  g_assert_cmpuint (hostile_count (counts, INVALID_ENV), >, 0);
+  g_assert_cmpuint (hostile_count (counts, INVALID_ENV)
+                    + hostile_count (counts, "org.freedesktop.DBus.Error.LimitsExceeded"), ==,
+                    g_ascii_strtoull (calls, NULL, 10));
   /* The 8 MiB messages GDBus read and dropped sit in ASan's quarantine in a sanitizer build. */
   g_assert_cmpuint (peak - base, <, 30 * 1024 + TEST_UTIL_QUARANTINE_KIB);
   g_assert_cmpfloat (slowest, <, 1000);

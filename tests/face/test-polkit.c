@@ -297,6 +297,15 @@ test_read_only_open (void)
   polkit_fixture_start (env.pk);
 }
 
+/* @err is the bus refusing a call by its policy: dbus-daemon's words, or dbus-broker's
+ * (INIT_TEST_BUS=dbus-broker). */
+static gboolean
+refused_by_bus_policy (const char *err)
+{
+  return strstr (err, "Rejected send message") != NULL
+         || strstr (err, "Sender is not authorized to send message") != NULL;
+}
+
 /* The bus policy (data/org.example.Init.conf, loaded by the test bus) stops what initd never
  * offers before initd sees it: setting properties, unlisted members, owning the name. */
 static void
@@ -318,15 +327,17 @@ test_bus_policy (void)
 
   /* Denied by the bus: its message names the policy, initd never saw the call. */
   assert_dbus_error (set, ACCESS_DENIED);
-  g_assert_nonnull (strstr (set->err, "Rejected send message"));
+  g_assert_true (refused_by_bus_policy (set->err));
   assert_ok (get);
   g_assert_cmpint (bogus->status, !=, 0);
   g_assert_nonnull (strstr (bogus->err, "Access denied"));
   assert_dbus_error (steal, ACCESS_DENIED);
-  g_assert_nonnull (strstr (steal->err, "not allowed to own the service \"" NAME "\""));
+  /* dbus-daemon names the service; dbus-broker (INIT_TEST_BUS) does not. */
+  g_assert_true (strstr (steal->err, "not allowed to own the service \"" NAME "\"") != NULL
+                 || strstr (steal->err, "Request to own name refused by policy") != NULL);
   /* root reaches initd, which refuses: the properties are read-only. */
   g_assert_cmpint (root_set->status, !=, 0);
-  g_assert_null (strstr (root_set->err, "Rejected send message"));
+  g_assert_false (refused_by_bus_policy (root_set->err));
 }
 
 /* manage-jobs: pkuser (granted by a rule) may start, reload, restart and stop, on the job

@@ -21,6 +21,7 @@
 #include "init-reaper.h"
 #include "init-crash-recovery.h"
 #include "init-engine-save.h"
+#include "init-instance-private.h"
 #include "test-util.h"
 
 /* Save @fx's engine, drop it (its processes keep running) and restore into a new engine on
@@ -454,6 +455,44 @@ test_state_file (Fixture *fx, gconstpointer data)
   fixture_wait_status (fx, "svc", "", "stop/waiting");
 }
 
+/* A change that leaves the file's bytes as they are writes nothing (a task that came and
+ * went between two writes renamed a new copy of the same file per run); a real change is
+ * written, also after the file's directory went away. */
+static void
+test_state_file_unchanged (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *dir = fixture_path (fx, "run");
+  g_autofree char *path = fixture_path (fx, "run/state");
+  InitCrashRecovery *file;
+  InitInstance *svc;
+  guint writes;
+
+  fixture_write_conf (fx, "svc", "exec sleep 1000\n");
+  g_assert_true (init_engine_load (fx->engine, FALSE, NULL));
+  file = init_crash_recovery_new (fx->engine, path);
+  start_job (fx, "svc");
+  fixture_wait_status (fx, "svc", "", "start/running");
+  init_crash_recovery_flush (file);
+  writes = init_crash_recovery_get_n_writes (file);
+  g_assert_cmpuint (writes, >, 0);
+
+  /* Told the instance changed, but nothing in the file would. */
+  svc = init_job_lookup_instance (entry (fx, "svc"), "");
+  init_instance_notify (svc);
+  init_crash_recovery_flush (file);
+  g_assert_cmpuint (init_crash_recovery_get_n_writes (file), ==, writes);
+
+  /* A real change, with the directory gone meanwhile: made again and written. */
+  test_util_rm_rf (dir);
+  init_job_stop (entry (fx, "svc"), NULL, NULL, NULL, NULL);
+  fixture_wait_status (fx, "svc", "", "stop/waiting");
+  init_crash_recovery_flush (file);
+  g_assert_cmpuint (init_crash_recovery_get_n_writes (file), >, writes);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  init_crash_recovery_remove (file);
+  init_crash_recovery_free (file);
+}
+
 /* The writer's lock: one holder at a time, mode 0600, free again once its holder is gone. */
 static void
 test_state_file_lock (Fixture *fx, gconstpointer data)
@@ -585,6 +624,7 @@ main (int argc, char **argv)
   g_test_add ("/engine/state/versions", Fixture, NULL, fixture_setup, test_versions, fixture_teardown);
   g_test_add ("/engine/state/fixture-v1", Fixture, NULL, fixture_setup, test_fixture_v1, fixture_teardown);
   g_test_add ("/engine/state/state-file", Fixture, NULL, fixture_setup, test_state_file, fixture_teardown);
+  g_test_add ("/engine/state/state-file-unchanged", Fixture, NULL, fixture_setup, test_state_file_unchanged, fixture_teardown);
   g_test_add ("/engine/state/state-file-lock", Fixture, NULL, fixture_setup, test_state_file_lock, fixture_teardown);
   g_test_add ("/engine/state/corrupt-state-file", Fixture, NULL, fixture_setup, test_corrupt_state_file, fixture_teardown);
   return g_test_run ();

@@ -307,21 +307,31 @@ dump (InitNetSource *source,
       int            type,
       GError       **error)
 {
+  /* The request's body is an ifinfomsg (links) or an ifaddrmsg (addresses): room for the
+   * larger, so that the length sent never reaches past the request (ifaddrmsg is half of
+   * ifinfomsg: AddressSanitizer caught send() reading the stack beyond it). */
   struct
   {
-    struct nlmsghdr  h;
-    struct ifaddrmsg body;   /* as large as ifinfomsg; only the family is looked at */
-  } req = { { 0 } };
+    struct nlmsghdr h;
+    union
+    {
+      struct ifinfomsg link;
+      struct ifaddrmsg addr;
+    } body;
+  } req;
   char buf[32768] __attribute__ ((aligned (NLMSG_ALIGNTO)));
   gboolean done = FALSE;
 
-  G_STATIC_ASSERT (sizeof (struct ifaddrmsg) <= sizeof (struct ifinfomsg));
+  memset (&req, 0, sizeof req);
   req.h.nlmsg_len = NLMSG_LENGTH (type == RTM_GETLINK ? sizeof (struct ifinfomsg)
                                                       : sizeof (struct ifaddrmsg));
   req.h.nlmsg_type = type;
   req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
   req.h.nlmsg_seq = ++source->seq;
-  req.body.ifa_family = AF_UNSPEC;
+  if (type == RTM_GETLINK)
+    req.body.link.ifi_family = AF_UNSPEC;
+  else
+    req.body.addr.ifa_family = AF_UNSPEC;
   if (send (source->fd, &req, req.h.nlmsg_len, 0) < 0)
     goto fail;
   while (!done)

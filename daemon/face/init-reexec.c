@@ -230,7 +230,7 @@ state_to_memfd (GVariant *state,
 {
   int fd = memfd_create ("initd-state", 0);
 
-  if (fd >= 0 && init_save_write_fd (g_variant_ref (state), fd, error)
+  if (fd >= 0 && init_save_write_fd (state, fd, error)
       && lseek (fd, 0, SEEK_SET) == 0)
     return fd;
   if (error != NULL && *error == NULL)

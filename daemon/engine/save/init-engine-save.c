@@ -436,9 +436,8 @@ init_save_write_fd (GVariant *state,
                     int       fd,
                     GError  **error)
 {
-  g_autoptr(GVariant) owned = g_variant_ref_sink (state);
-  const guint8 *data = g_variant_get_data (owned);
-  gsize size = g_variant_get_size (owned), done = 0;
+  const guint8 *data = g_variant_get_data (state);
+  gsize size = g_variant_get_size (state), done = 0;
 
   while (done < size)
     {

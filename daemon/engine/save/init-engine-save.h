@@ -70,7 +70,9 @@ gboolean    init_engine_restore (InitEngine          *engine,
                                  gboolean             adopt,
                                  GError             **error);
 
-/* Read / write a state blob (serialised a{sv}) from / to @fd. */
+/* Read / write a state blob (serialised a{sv}) from / to @fd (writing does not take
+ * @state: a reference it sank, and dropped only when it was the last, leaked the whole
+ * state of a re-exec that failed). */
 gboolean    init_save_write_fd (GVariant *state,
                                 int       fd,
                                 GError  **error);

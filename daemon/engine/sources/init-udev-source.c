@@ -96,13 +96,15 @@ emit_device (InitUdevSource *self,
 {
   const char *subsystem = g_udev_device_get_subsystem (device);
   g_autofree char *name = NULL;
+  g_autoptr(GPtrArray) env = NULL;
 
   if (action == NULL || subsystem == NULL)
     return;   /* as the bridge: messages without an action are dropped */
   name = init_udev_source_event_name (subsystem, action);
   if (!g_hash_table_contains (self->names, name))
     return;
-  init_engine_emit (self->engine, name, device_env (device, action), NULL, NULL);
+  env = device_env (device, action);   /* copied by the engine */
+  init_engine_emit (self->engine, name, env, NULL, NULL);
 }
 
 static void

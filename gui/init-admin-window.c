@@ -222,7 +222,7 @@ init_admin_window_set_bus (InitAdminWindow *self,
   if (address != NULL)
     {
       g_free (self->address);
-      g_free (self->last_toast);
+      g_clear_pointer (&self->last_toast, g_free);   /* was freed and left dangling */
       self->address = g_strdup (address);
       self->address_bus = bus;
     }
@@ -663,6 +663,7 @@ init_admin_window_finalize (GObject *object)
   InitAdminWindow *self = INIT_ADMIN_WINDOW (object);
 
   g_free (self->address);
+  g_free (self->last_toast);
 
   G_OBJECT_CLASS (init_admin_window_parent_class)->finalize (object);
 }

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <link.h>
 #include <umockdev.h>
 #include <unistd.h>
 
@@ -151,8 +152,8 @@ count_monitors (F *f)
   g_autoptr(GHashTable) inodes = socket_inodes ();
   g_autofree char *unix_table = test_util_read_file ("/proc/self/net/unix");
   g_autofree char *netlink_table = test_util_read_file ("/proc/self/net/netlink");
-  g_autofree char *prefix = g_build_filename (umockdev_testbed_get_root_dir (f->bed), "event",
-                                              NULL);
+  g_autofree char *root = umockdev_testbed_get_root_dir (f->bed);   /* a copy */
+  g_autofree char *prefix = g_build_filename (root, "event", NULL);
   g_auto (GStrv) unix_lines = g_strsplit (unix_table, "\n", -1);
   g_auto (GStrv) netlink_lines = g_strsplit (netlink_table, "\n", -1);
   guint n = 0;
@@ -314,16 +315,32 @@ test_actions_and_stripping (F            *f,
   g_assert_cmpint (fixture_event_index (&f->fx, "net-device-bind"), ==, -1);
 }
 
-/* libgudev must see the testbed: run again under umockdev's preload library if needed. */
+static int
+find_asan (struct dl_phdr_info *info,
+           size_t               size,
+           void                *data)
+{
+  if (strstr (info->dlpi_name, "/libasan.so") == NULL)
+    return 0;
+  *(char **) data = g_strdup (info->dlpi_name);
+  return 1;
+}
+
+/* libgudev must see the testbed: run again under umockdev's preload library if needed.  In a
+ * sanitizer build AddressSanitizer's runtime must stay the first library loaded (it refuses
+ * to run otherwise): it is preloaded before umockdev's. */
 static void
 ensure_mock_environment (char **argv)
 {
   const char *preload = g_getenv ("LD_PRELOAD");
+  g_autofree char *asan = NULL;
   g_autofree char *with = NULL;
 
   if (preload != NULL && strstr (preload, "libumockdev-preload") != NULL)
     return;
-  with = g_strconcat ("libumockdev-preload.so.0", preload != NULL ? " " : "", preload, NULL);
+  dl_iterate_phdr (find_asan, &asan);
+  with = g_strjoin (" ", asan != NULL ? asan : "", "libumockdev-preload.so.0",
+                    preload != NULL ? preload : "", NULL);
   g_setenv ("LD_PRELOAD", with, TRUE);
   execv ("/proc/self/exe", argv);
   g_error ("cannot run again under umockdev: %s", g_strerror (errno));

@@ -19,6 +19,7 @@ typedef struct
 {
   InitCheckLimiter *limiter;
   GArray           *started;   /* guint32 uid of each check, in the order started */
+  GPtrArray        *checks;    /* every Check submitted: some never start */
 } Fixture;
 
 typedef struct
@@ -33,6 +34,7 @@ fixture_setup (Fixture      *fx,
 {
   fx->limiter = init_check_limiter_new (&small);
   fx->started = g_array_new (FALSE, FALSE, sizeof (guint32));
+  fx->checks = g_ptr_array_new_with_free_func (g_free);
 }
 
 static void
@@ -41,6 +43,7 @@ fixture_teardown (Fixture      *fx,
 {
   init_check_limiter_free (fx->limiter);
   g_array_unref (fx->started);
+  g_ptr_array_unref (fx->checks);
 }
 
 static void
@@ -49,7 +52,6 @@ record_start (gpointer data)
   Check *check = data;
 
   g_array_append_val (check->fx->started, check->uid);
-  g_free (check);
 }
 
 /* Submit a check for @uid; TRUE if accepted (started now or queued). */
@@ -63,10 +65,8 @@ submit (Fixture *fx,
 
   check->fx = fx;
   check->uid = uid;
-  if (init_check_limiter_submit (fx->limiter, uid, interactive, record_start, check, error))
-    return TRUE;
-  g_free (check);
-  return FALSE;
+  g_ptr_array_add (fx->checks, check);
+  return init_check_limiter_submit (fx->limiter, uid, interactive, record_start, check, error);
 }
 
 static void

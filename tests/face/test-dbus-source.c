@@ -196,8 +196,8 @@ test_no_rule_without_jobs (F            *f,
   g_assert_null (strstr (after, "type='signal',member"));
   dbus_fixture_write_job (f->fx, "named", "start on dbus SIGNAL=Changed OBJPATH=/x "
                           "ARG0=org.example.Name ARG1=7 ARG2!=no\nexec true\n");
-  dbus_fixture_call_ok (f->fx, "/org/example/Init", "org.example.Init", "ReloadConfiguration",
-                        NULL);
+  g_variant_unref (dbus_fixture_call_ok (f->fx, "/org/example/Init", "org.example.Init",
+                                         "ReloadConfiguration", NULL));
   wait_rules (f, "type='signal',member='Changed',path='/x',arg0='org.example.Name'", NULL);
   g_assert_cmpuint (count_peers (f), ==, 2);
   after = (g_free (after), all_rules (f));
@@ -216,13 +216,13 @@ test_changed_job_changes_rule (F            *f,
   dbus_fixture_start_initd (f->fx, NULL, NULL);
   wait_rules (f, "member='Ping'", NULL);
   dbus_fixture_write_job (f->fx, "pinged", "start on dbus SIGNAL=Pong\nexec true\n");
-  dbus_fixture_call_ok (f->fx, "/org/example/Init", "org.example.Init", "ReloadConfiguration",
-                        NULL);
+  g_variant_unref (dbus_fixture_call_ok (f->fx, "/org/example/Init", "org.example.Init",
+                                         "ReloadConfiguration", NULL));
   wait_rules (f, "member='Pong'", "member='Ping'");
   path = g_build_filename (f->fx->confdir, "pinged.conf", NULL);
   g_assert_cmpint (g_unlink (path), ==, 0);
-  dbus_fixture_call_ok (f->fx, "/org/example/Init", "org.example.Init", "ReloadConfiguration",
-                        NULL);
+  g_variant_unref (dbus_fixture_call_ok (f->fx, "/org/example/Init", "org.example.Init",
+                                         "ReloadConfiguration", NULL));
   wait_rules (f, NULL, "member='Pong'");
   g_assert_cmpuint (count_peers (f), ==, 1);
 }

@@ -24,8 +24,9 @@ on_properties_changed (GDBusConnection *connection,
                        gpointer         user_data)
 {
   g_autoptr(GVariant) changed = g_variant_get_child_value (params, 1);
+  g_autoptr(GVariant) sources = g_variant_lookup_value (changed, "EventSources", NULL);
 
-  if (g_variant_lookup_value (changed, "EventSources", NULL) != NULL)
+  if (sources != NULL)
     (*(guint *) user_data)++;
 }
 

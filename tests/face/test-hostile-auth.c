@@ -638,7 +638,8 @@ test_flood_history (void)
                       "median %.1f ms, slowest %.1f ms (%.1f ms before)", users[u], base, peak,
                       (peak - base) / 1024, reads->len, median, slowest, baseline);
       g_assert_cmpuint (hostile_count (counts, "ok"), ==, 100);
-      g_assert_cmpuint (peak - base, <, 30 * 1024);
+      /* Freed replies wait in AddressSanitizer's quarantine in a sanitizer build. */
+      g_assert_cmpuint (peak - base, <, 30 * 1024 + TEST_UTIL_QUARANTINE_KIB);
       /* The issue's target is 50 ms (before: 12.5 s); on a machine loaded twentyfold the
        * median was 44-85 ms (a page of 1000 variable-free records is built in one go) and
        * one read in many waited up to 240 ms for the CPU: the bounds leave room for that. */

@@ -176,11 +176,15 @@ collect_store (Fixture *f)
     {
       const char *name = strstr (text, "FDNAME=");
       g_autofree char *key = name != NULL ? g_strndup (name + 7, strcspn (name + 7, "\n")) : NULL;
-      gpointer old;
+      gpointer old_key, old;
 
       g_assert_nonnull (key);
-      if (g_hash_table_steal_extended (f->stored, key, NULL, &old))
-        close (GPOINTER_TO_INT (old));
+      /* Stolen: the fd is closed here, the key freed here (the table would not). */
+      if (g_hash_table_steal_extended (f->stored, key, &old_key, &old))
+        {
+          g_free (old_key);
+          close (GPOINTER_TO_INT (old));
+        }
       if (strstr (text, "FDSTORE=1") != NULL)
         {
           g_assert_cmpuint (n_fds, ==, 1);

@@ -266,7 +266,8 @@ test_wrong_types (void)
   for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
     {
       g_autoptr(GError) error = NULL;
-      GVariant *params = g_variant_parse (NULL, calls[i].params, NULL, NULL, &error);
+      /* Not floating: the call takes a reference of its own. */
+      g_autoptr(GVariant) params = g_variant_parse (NULL, calls[i].params, NULL, NULL, &error);
 
       g_assert_no_error (error);
       expect_error (calls[i].path, calls[i].iface, calls[i].method, params, INVALID_ARGS,

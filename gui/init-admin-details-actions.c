@@ -9,6 +9,7 @@
 #include "init-admin-details-private.h"
 #include "init-admin-env-editor.h"
 #include "init-admin-error.h"
+#include "init-admin-file-viewer.h"
 
 guint
 init_admin_details_busy_count (InitAdminDetails *self,
@@ -34,6 +35,11 @@ init_admin_details_update_actions (InitAdminDetails *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "job.stop", usable && instance != NULL && !going_down);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "job.restart", usable && instance != NULL && !going_down);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "job.reload", usable && instance != NULL && !going_down);
+  /* Looking at the file needs no daemon: also while it is away. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "job.open-file",
+                                 self->row != NULL
+                                 && init_dbus_job_get_config_file (init_admin_job_row_get_job (self->row)) != NULL
+                                 && init_dbus_job_get_config_file (init_admin_job_row_get_job (self->row))[0] != '\0');
 }
 
 typedef struct
@@ -304,6 +310,37 @@ action_reload (GtkWidget  *widget,
     call (self, G_DBUS_PROXY (instance), "Reload", NULL, "reload");
 }
 
+/* The job's file in a window of its own, read-only. */
+static void
+action_open_file (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  InitAdminDetails *self = INIT_ADMIN_DETAILS (widget);
+  const char *path;
+  InitAdminFileViewer *viewer;
+
+  if (self->row == NULL)
+    return;
+  path = init_dbus_job_get_config_file (init_admin_job_row_get_job (self->row));
+  if (path == NULL || path[0] == '\0')
+    return;
+  viewer = init_admin_file_viewer_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                       init_admin_job_row_get_job_name (self->row), path);
+  if (self->file_viewer != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->file_viewer), (gpointer *) &self->file_viewer);
+  self->file_viewer = viewer;
+  g_object_add_weak_pointer (G_OBJECT (viewer), (gpointer *) &self->file_viewer);
+  gtk_window_present (GTK_WINDOW (viewer));
+}
+
+GtkWindow *
+init_admin_details_get_file_viewer (InitAdminDetails *self)
+{
+  g_return_val_if_fail (INIT_ADMIN_IS_DETAILS (self), NULL);
+  return self->file_viewer != NULL ? GTK_WINDOW (self->file_viewer) : NULL;
+}
+
 void
 init_admin_details_install_actions (GtkWidgetClass *widget_class)
 {
@@ -312,4 +349,5 @@ init_admin_details_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "job.stop", NULL, action_stop_restart);
   gtk_widget_class_install_action (widget_class, "job.restart", NULL, action_stop_restart);
   gtk_widget_class_install_action (widget_class, "job.reload", NULL, action_reload);
+  gtk_widget_class_install_action (widget_class, "job.open-file", NULL, action_open_file);
 }

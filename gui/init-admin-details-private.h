@@ -7,6 +7,7 @@
 
 #include "init-admin-details.h"
 #include "init-admin-failure-card.h"
+#include "init-admin-file-viewer.h"
 #include "init-admin-log-view.h"
 #include "init-admin-process-view.h"
 #include "init-admin-state-cell.h"
@@ -39,13 +40,14 @@ struct _InitAdminDetails
   GtkStack             *events_stack;
   GtkListView          *events_list;
 
-  InitAdminClient    *client;
-  InitAdminJobModel  *model;
-  InitAdminHistory   *history;
-  InitAdminJobRow    *row;
-  GtkCustomFilter    *events_filter;
-  GtkFilterListModel *events_model;
-  GHashTable         *busy;          /* job display name -> GUINT_TO_POINTER (calls pending) */
+  InitAdminClient     *client;
+  InitAdminJobModel   *model;
+  InitAdminHistory    *history;
+  InitAdminJobRow     *row;
+  GtkCustomFilter     *events_filter;
+  GtkFilterListModel  *events_model;
+  InitAdminFileViewer *file_viewer;  /* the last one opened (weak) */
+  GHashTable          *busy;         /* job display name -> GUINT_TO_POINTER (calls pending) */
 };
 
 /* Show the row's current state again (header, pages, which actions make sense). */

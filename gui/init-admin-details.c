@@ -474,6 +474,11 @@ init_admin_details_dispose (GObject *object)
   InitAdminDetails *self = INIT_ADMIN_DETAILS (object);
 
   init_admin_details_set_row (self, NULL);
+  if (self->file_viewer != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->file_viewer), (gpointer *) &self->file_viewer);
+      self->file_viewer = NULL;
+    }
   if (self->client != NULL)
     g_signal_handlers_disconnect_by_data (self->client, self);
   g_clear_object (&self->client);

@@ -47,5 +47,7 @@ void             init_admin_details_start_with_env (InitAdminDetails  *self,
                                                     const char *const *env);
 /* The failure line shown, or NULL (tests). */
 const char *init_admin_details_get_failure_text (InitAdminDetails *self);
+/* The window "job.open-file" opened last, while it is open, else NULL (tests). */
+GtkWindow *init_admin_details_get_file_viewer (InitAdminDetails *self);
 
 G_END_DECLS

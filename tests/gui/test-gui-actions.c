@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "gui-test-util.h"
+#include "init-admin-file-viewer.h"
 #include "init-admin-details.h"
 
 #define WAIT_MS 20000
@@ -92,6 +93,59 @@ test_daemon_actions (void)
   dbus_fixture_free (fx);
 }
 
+static gboolean
+viewer_loaded (gpointer user_data)
+{
+  GtkWindow *viewer = init_admin_details_get_file_viewer (user_data);
+
+  return viewer != NULL && init_admin_file_viewer_get_loaded (INIT_ADMIN_FILE_VIEWER (viewer));
+}
+
+/* The job's ⋮ menu opens its file in a window of its own, read-only: the text is the file's,
+ * and typing into it changes nothing. */
+static void
+test_open_file (void)
+{
+  DBusFixture *fx = dbus_fixture_new (DBUS_FIXTURE_SESSION, NULL);
+  const char *text = "description \"Sleeps\"\nconsole none\nexec sleep 1000\n";
+  InitAdminWindow *window;
+  InitAdminDetails *details;
+  InitAdminFileViewer *viewer;
+  g_autofree char *shown = NULL;
+  g_autofree char *shot = NULL;
+  g_autofree char *on_disk = NULL;
+  g_autofree char *path = NULL;
+
+  dbus_fixture_write_job (fx, "sleeper", text);
+  dbus_fixture_start_initd (fx, NULL, NULL);
+  window = gui_test_window_new (fx);
+  details = init_admin_window_get_details (window);
+  gui_test_select_job (window, "sleeper", NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (details), "job.open-file", NULL));
+  g_assert_true (gui_test_wait (viewer_loaded, details, 20000));
+  viewer = INIT_ADMIN_FILE_VIEWER (init_admin_details_get_file_viewer (details));
+  shown = init_admin_file_viewer_get_text (viewer);
+  g_assert_cmpstr (shown, ==, text);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (viewer)), ==, "sleeper (read-only)");
+  g_assert_false (gtk_text_view_get_editable (init_admin_file_viewer_get_view (viewer)));
+  gui_test_settle (GTK_WIDGET (viewer));
+  shot = gui_test_screenshot (GTK_WIDGET (viewer), "gui-actions-open-file", NULL);
+
+  /* Typed at, the view changes neither itself nor the file. */
+  gtk_widget_grab_focus (GTK_WIDGET (init_admin_file_viewer_get_view (viewer)));
+  g_signal_emit_by_name (init_admin_file_viewer_get_view (viewer), "insert-at-cursor", "oops");
+  g_free (shown);
+  shown = init_admin_file_viewer_get_text (viewer);
+  g_assert_cmpstr (shown, ==, text);
+  path = dbus_fixture_path (fx, "conf/sleeper.conf");
+  g_assert_true (g_file_get_contents (path, &on_disk, NULL, NULL));
+  g_assert_cmpstr (on_disk, ==, text);
+
+  gtk_window_close (GTK_WINDOW (viewer));
+  gui_test_window_free (window);
+  dbus_fixture_free (fx);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -100,5 +154,6 @@ main (int   argc,
 
   g_test_add_func ("/gui/actions/reload-job", test_reload_job);
   g_test_add_func ("/gui/actions/daemon", test_daemon_actions);
+  g_test_add_func ("/gui/actions/open-file", test_open_file);
   return g_test_run ();
 }

@@ -413,6 +413,7 @@ boot_free (InitSource *parent)
   g_free ((char *) o->filesystems);
   g_free ((char *) o->utmp);
   g_free ((char *) o->boot_id);
+  g_free ((char *) o->default_target);
   if (self->current != NULL)
     init_event_remove_watcher (self->current, on_finished, self);
   g_clear_pointer (&self->current, init_event_unref);

@@ -386,7 +386,8 @@ init_admin_job_model_set_object_manager (InitAdminJobModel  *self,
 
   g_return_if_fail (INIT_ADMIN_IS_JOB_MODEL (self));
 
-  if (self->object_manager == object_manager)
+  /* NULL after keep_last_known() still drops the rows kept (another bus, no bus). */
+  if (self->object_manager == object_manager && object_manager != NULL)
     return;
   if (self->object_manager != NULL)
     {

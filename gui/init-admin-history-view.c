@@ -37,10 +37,11 @@ struct _InitAdminHistoryView
   GtkFilterListModel *filtered;
   GtkSingleSelection *selection;
 
-  char   *folded;                   /* filter text, case-folded */
-  guint64 cleared_at;               /* rows up to this id are hidden */
-  guint64 paused_at;                /* 0, or rows after this id are held back */
-  char   *highlight_job;
+  char    *folded;                  /* filter text, case-folded */
+  gboolean syncing_entry;           /* set_filter_text() is setting the entry's text */
+  guint64  cleared_at;              /* rows up to this id are hidden */
+  guint64  paused_at;               /* 0, or rows after this id are held back */
+  char    *highlight_job;
 };
 
 G_DEFINE_FINAL_TYPE (InitAdminHistoryView, init_admin_history_view, GTK_TYPE_WIDGET)
@@ -417,13 +418,21 @@ init_admin_history_view_set_filter_text (InitAdminHistoryView *self,
   self->folded = g_utf8_casefold (text != NULL ? text : "", -1);
   g_strstrip (self->folded);
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  /* Setting the text deletes it first, and an emptied search entry reports at once: the
+   * filter would be cleared until the new text's report comes (the job list does the same). */
   if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->filter_entry)), text) != 0)
-    gtk_editable_set_text (GTK_EDITABLE (self->filter_entry), text != NULL ? text : "");
+    {
+      self->syncing_entry = TRUE;
+      gtk_editable_set_text (GTK_EDITABLE (self->filter_entry), text != NULL ? text : "");
+      self->syncing_entry = FALSE;
+    }
 }
 
 static void
 on_filter_changed (InitAdminHistoryView *self)
 {
+  if (self->syncing_entry)
+    return;
   init_admin_history_view_set_filter_text (self, gtk_editable_get_text (GTK_EDITABLE (self->filter_entry)));
 }
 

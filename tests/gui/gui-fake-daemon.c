@@ -37,30 +37,44 @@ handle_get_history (InitDBusManager       *manager,
   return TRUE;
 }
 
+static gboolean
+handle_subscribe (InitDBusManager       *manager,
+                  GDBusMethodInvocation *invocation,
+                  FakeDaemon            *fd)
+{
+  fd->subscribes++;
+  init_dbus_manager_complete_subscribe (manager, invocation);
+  return TRUE;
+}
+
 FakeDaemon *
 fake_daemon_new (void)
 {
   FakeDaemon *fd = g_new0 (FakeDaemon, 1);
+
+  fd->bus = dbus_fixture_new (DBUS_FIXTURE_SESSION, NULL);
+  fd->records = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  fd->manager = init_dbus_manager_skeleton_new ();
+  init_dbus_manager_set_version (fd->manager, "fake");
+  g_signal_connect (fd->manager, "handle-get-history", G_CALLBACK (handle_get_history), fd);
+  g_signal_connect (fd->manager, "handle-subscribe", G_CALLBACK (handle_subscribe), fd);
+  fd->server = g_dbus_object_manager_server_new (MANAGER_PATH);
+  fake_daemon_appear (fd);
+  return fd;
+}
+
+void
+fake_daemon_appear (FakeDaemon *fd)
+{
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
   guint32 result = 0;
 
-  fd->bus = dbus_fixture_new (DBUS_FIXTURE_SESSION, NULL);
-  fd->records = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
-  fd->connection = g_dbus_connection_new_for_address_sync (fd->bus->address,
-                                                           G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-                                                           | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                           NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_dbus_connection_set_exit_on_close (fd->connection, FALSE);
-
-  fd->manager = init_dbus_manager_skeleton_new ();
-  init_dbus_manager_set_version (fd->manager, "fake");
-  g_signal_connect (fd->manager, "handle-get-history", G_CALLBACK (handle_get_history), fd);
+  g_assert_null (fd->connection);
+  fd->connection = dbus_fixture_connect (fd->bus);
   g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (fd->manager), fd->connection,
                                     MANAGER_PATH, &error);
   g_assert_no_error (error);
-  fd->server = g_dbus_object_manager_server_new (MANAGER_PATH);
   g_dbus_object_manager_server_set_connection (fd->server, fd->connection);
 
   reply = g_dbus_connection_call_sync (fd->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
@@ -70,17 +84,15 @@ fake_daemon_new (void)
   g_assert_no_error (error);
   g_variant_get (reply, "(u)", &result);
   g_assert_cmpuint (result, ==, 1 /* primary owner */);
-  return fd;
 }
 
 void
 fake_daemon_free (FakeDaemon *fd)
 {
   if (fd->connection != NULL)
-    g_dbus_connection_close_sync (fd->connection, NULL, NULL);
+    fake_daemon_vanish (fd);
   g_clear_object (&fd->server);
   g_clear_object (&fd->manager);
-  g_clear_object (&fd->connection);
   g_ptr_array_unref (fd->records);
   dbus_fixture_free (fd->bus);
   g_free (fd);
@@ -256,6 +268,8 @@ fake_daemon_sync (FakeDaemon *fd)
 void
 fake_daemon_vanish (FakeDaemon *fd)
 {
+  g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (fd->manager));
+  g_dbus_object_manager_server_set_connection (fd->server, NULL);
   g_dbus_connection_close_sync (fd->connection, NULL, NULL);
   g_clear_object (&fd->connection);
 }

@@ -18,6 +18,14 @@
 
 G_BEGIN_DECLS
 
+/* Assert that @text_call (an expression giving a newly allocated string, freed here) is
+ * @expected: for helpers that describe a state as one line of text. */
+#define gui_assert_text(text_call, expected) \
+  G_STMT_START { \
+    g_autofree char *gui_described_ = (text_call); \
+    g_assert_cmpstr (gui_described_, ==, (expected)); \
+  } G_STMT_END
+
 typedef struct
 {
   /*< public, read-only >*/
@@ -29,6 +37,7 @@ typedef struct
   guint                     history_calls; /* GetHistory calls answered */
   guint64                   history_after; /* @after of the last GetHistory */
   guint                     history_max;   /* @max of the last GetHistory */
+  guint                     subscribes;    /* Subscribe calls answered */
 } FakeDaemon;
 
 /* Start the bus and the stand-in (it owns the name when this returns). */
@@ -77,5 +86,7 @@ InitDBusManager *fake_daemon_manager_proxy (FakeDaemon *fd);
 void        fake_daemon_sync (FakeDaemon *fd);
 /* The stand-in leaves the bus (its connection closes): the name loses its owner. */
 void        fake_daemon_vanish (FakeDaemon *fd);
+/* It comes back (a new connection owns the name) with the same objects and records. */
+void        fake_daemon_appear (FakeDaemon *fd);
 
 G_END_DECLS

@@ -85,12 +85,6 @@ row_names (Fixture *fx)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
-#define assert_rows(fx, expected) \
-  G_STMT_START { \
-    g_autofree char *rows_ = row_names (fx); \
-    g_assert_cmpstr (rows_, ==, (expected)); \
-  } G_STMT_END
-
 static InitAdminJobRow *
 row_of (Fixture    *fx,
         const char *job,
@@ -114,7 +108,7 @@ test_initial_listing (Fixture      *fx,
   fake_daemon_add_instance (fx->fd, "tty", "tty2", "start", "running");
   follow (fx);
 
-  assert_rows (fx, "hello|tty (tty1)|tty (tty2)");
+  gui_assert_text (row_names (fx), "hello|tty (tty1)|tty (tty2)");
   g_assert_cmpuint (init_admin_job_model_get_job_rows (fx->model, "tty")->len, ==, 2);
   g_assert_cmpuint (init_admin_job_model_get_job_rows (fx->model, "hello")->len, ==, 1);
   g_assert_null (init_admin_job_model_get_job_rows (fx->model, "nope"));
@@ -133,22 +127,22 @@ test_live_instances_take_over_row (Fixture      *fx,
   InitAdminJobRow *job_row;
 
   follow (fx);
-  assert_rows (fx, "");
+  gui_assert_text (row_names (fx), "");
   fake_daemon_add_job (fx->fd, "tty");
   fake_daemon_sync (fx->fd);
-  assert_rows (fx, "tty");
+  gui_assert_text (row_names (fx), "tty");
   job_row = row_of (fx, "tty", NULL);
   g_assert_null (init_admin_job_row_get_instance (job_row));
 
   fake_daemon_add_instance (fx->fd, "tty", "tty1", "start", "starting");
   fake_daemon_sync (fx->fd);
-  assert_rows (fx, "tty (tty1)");
+  gui_assert_text (row_names (fx), "tty (tty1)");
   g_assert_true (row_of (fx, "tty", "tty1") == job_row);
   g_assert_cmpint (init_admin_job_row_get_status (job_row), ==, INIT_ADMIN_STATUS_STARTING);
 
   fake_daemon_add_instance (fx->fd, "tty", "tty2", "start", "running");
   fake_daemon_sync (fx->fd);
-  assert_rows (fx, "tty (tty1)|tty (tty2)");
+  gui_assert_text (row_names (fx), "tty (tty1)|tty (tty2)");
   g_assert_true (row_of (fx, "tty", "tty2") != job_row);
 }
 
@@ -169,12 +163,12 @@ test_instances_removed (Fixture      *fx,
 
   fake_daemon_remove (fx->fd, one);
   fake_daemon_sync (fx->fd);
-  assert_rows (fx, "tty (tty2)");
+  gui_assert_text (row_names (fx), "tty (tty2)");
   g_assert_null (init_admin_job_model_find_row (fx->model, "tty", "tty1"));
 
   fake_daemon_remove (fx->fd, two);
   fake_daemon_sync (fx->fd);
-  assert_rows (fx, "tty");
+  gui_assert_text (row_names (fx), "tty");
   row = row_of (fx, "tty", NULL);
   g_assert_null (init_admin_job_row_get_instance (row));
   g_assert_cmpint (init_admin_job_row_get_status (row), ==, INIT_ADMIN_STATUS_STOPPED);
@@ -486,10 +480,10 @@ test_job_removed (Fixture      *fx,
 
   fake_daemon_remove (fx->fd, job_path);
   fake_daemon_sync (fx->fd);
-  assert_rows (fx, "keep");
+  gui_assert_text (row_names (fx), "keep");
   fake_daemon_remove (fx->fd, one);
   fake_daemon_sync (fx->fd);
-  assert_rows (fx, "keep");
+  gui_assert_text (row_names (fx), "keep");
   g_assert_null (init_admin_job_model_find_row (fx->model, "tty", NULL));
 }
 
@@ -501,11 +495,11 @@ test_instance_before_job (Fixture      *fx,
   follow (fx);
   fake_daemon_add_instance (fx->fd, "late", "", "start", "running");
   fake_daemon_sync (fx->fd);
-  assert_rows (fx, "");
+  gui_assert_text (row_names (fx), "");
 
   fake_daemon_add_job (fx->fd, "late");
   fake_daemon_sync (fx->fd);
-  assert_rows (fx, "late");
+  gui_assert_text (row_names (fx), "late");
   g_assert_nonnull (init_admin_job_row_get_instance (row_of (fx, "late", "")));
   g_assert_cmpint (init_admin_job_row_get_status (row_of (fx, "late", "")), ==,
                    INIT_ADMIN_STATUS_RUNNING);
@@ -526,7 +520,7 @@ test_orphan_removed (Fixture      *fx,
   fake_daemon_add_job (fx->fd, "late");
   fake_daemon_sync (fx->fd);
 
-  assert_rows (fx, "late");
+  gui_assert_text (row_names (fx), "late");
   g_assert_null (init_admin_job_row_get_instance (row_of (fx, "late", NULL)));
 }
 
@@ -551,12 +545,12 @@ test_daemon_gone_keeps_rows (Fixture      *fx,
   fake_daemon_vanish (fx->fd);
   g_assert_true (test_util_wait_until (owner_gone, fx->om, 20000));
   test_util_spin (50);
-  assert_rows (fx, "hello");
+  gui_assert_text (row_names (fx), "hello");
   init_admin_job_model_keep_last_known (fx->model);
-  assert_rows (fx, "hello");
+  gui_assert_text (row_names (fx), "hello");
 
   init_admin_job_model_set_object_manager (fx->model, NULL);
-  assert_rows (fx, "");
+  gui_assert_text (row_names (fx), "");
 }
 
 /* Following another daemon starts afresh: its rows only, no failures of the old one. */
@@ -576,7 +570,7 @@ test_switch_daemon_forgets (Fixture      *fx,
   second = fake_daemon_object_manager (fx->fd);
   init_admin_job_model_set_object_manager (fx->model, second);
   g_assert_false (init_admin_job_model_get_failure (fx->model, "hello", NULL, NULL, NULL));
-  assert_rows (fx, "hello");
+  gui_assert_text (row_names (fx), "hello");
   g_assert_cmpint (init_admin_job_row_get_status (row_of (fx, "hello", NULL)), ==,
                    INIT_ADMIN_STATUS_STOPPED);
 }

@@ -114,12 +114,6 @@ titles (Fixture *fx)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
-#define assert_titles(fx, expected) \
-  G_STMT_START { \
-    g_autofree char *titles_ = titles (fx); \
-    g_assert_cmpstr (titles_, ==, (expected)); \
-  } G_STMT_END
-
 #define assert_result(row, result, text) \
   G_STMT_START { \
     g_assert_cmpint (init_admin_history_row_get_result (row), ==, (result)); \
@@ -140,7 +134,7 @@ test_loads_backlog (Fixture      *fx,
   g_assert_false (init_admin_history_get_loaded (fx->history));
   follow (fx);
 
-  assert_titles (fx, "c|b|a");
+  gui_assert_text (titles (fx), "c|b|a");
   g_assert_cmpuint (init_admin_history_get_last_id (fx->history), ==, 3);
   g_assert_cmpuint (init_admin_history_row_get_id (row_at (fx, 0)), ==, 3);
   g_assert_cmpint (init_admin_history_row_get_timestamp (row_at (fx, 2)), ==, G_USEC_PER_SEC);
@@ -185,11 +179,11 @@ test_deduplicates_while_loading (Fixture      *fx,
   fake_daemon_record (fx->fd, TRUE, "event-queued", "both", NULL);
   g_assert_true (test_util_wait_until (history_loaded, fx->history, 20000));
   fake_daemon_sync (fx->fd);
-  assert_titles (fx, "both|old");
+  gui_assert_text (titles (fx), "both|old");
 
   fake_daemon_announce (fx->fd, 1);
   live (fx, "event-queued", "new", NULL);
-  assert_titles (fx, "new|both|old");
+  gui_assert_text (titles (fx), "new|both|old");
 }
 
 /* Every record is passed on with "record", in id order, whatever its kind. */
@@ -221,13 +215,13 @@ test_new_daemon_starts_over (Fixture      *fx,
   fake_daemon_record (fx->fd, FALSE, "event-queued", "first", NULL);
   follow (fx);
   init_admin_history_set_manager (fx->history, NULL, NULL);
-  assert_titles (fx, "first");
+  gui_assert_text (titles (fx), "first");
 
   second = fake_daemon_manager_proxy (fx->fd);
   init_admin_history_set_manager (fx->history, second, NULL);
   g_assert_false (init_admin_history_get_loaded (fx->history));
   g_assert_true (test_util_wait_until (history_loaded, fx->history, 20000));
-  assert_titles (fx, "first");
+  gui_assert_text (titles (fx), "first");
   g_assert_cmpuint (fx->fd->history_calls, ==, 2);
   g_assert_cmpuint (fx->fd->history_after, ==, 0);
 }
@@ -298,7 +292,7 @@ test_job_event_titles (Fixture      *fx,
   live (fx, "event-queued", "stopping", "{'env': <['JOB=tty', 'INSTANCE=tty1']>}");
   live (fx, "event-queued", "custom", "{'env': <['JOB=hello']>}");
   live (fx, "event-queued", "bare", NULL);
-  assert_titles (fx, "bare|custom JOB=hello|stopping tty (tty1)|started hello RESULT=ok");
+  gui_assert_text (titles (fx), "bare|custom JOB=hello|stopping tty (tty1)|started hello RESULT=ok");
 }
 
 /* Goal changes an event caused become its effects, per verb, not rows of their own. */
@@ -383,7 +377,7 @@ test_restart_is_one_row (Fixture      *fx,
   follow (fx);
   live (fx, "job-goal", "web", "{'job': <'web'>, 'goal': <'stop'>, " CALLER ("initctl restart web") "}");
   live (fx, "job-goal", "web", "{'job': <'web'>, 'goal': <'start'>, " CALLER ("initctl restart web") "}");
-  assert_titles (fx, "Restart web");
+  gui_assert_text (titles (fx), "Restart web");
   live (fx, "job-state", "web", "{'job': <'web'>, 'goal': <'start'>, 'state': <'running'>}");
   assert_result (row_at (fx, 0), INIT_ADMIN_RESULT_OK, "running");
 }
@@ -397,7 +391,7 @@ test_stop_then_other_start (Fixture      *fx,
   live (fx, "job-goal", "web", "{'job': <'web'>, 'goal': <'stop'>, " CALLER ("initctl stop web") "}");
   live (fx, "job-goal", "web", "{'job': <'web'>, 'goal': <'start'>, 'cause': <'caller'>, "
         "'caller-uid': <uint32 0>, 'caller-pid': <uint32 77>, 'caller-command': <'init-admin'>}");
-  assert_titles (fx, "Start web|Stop web");
+  gui_assert_text (titles (fx), "Start web|Stop web");
 }
 
 /* A respawn is a request too, caused by "respawn"; a task's goal falling back to stop when
@@ -410,7 +404,7 @@ test_respawn_and_process_goals (Fixture      *fx,
   live (fx, "job-goal", "web", "{'job': <'web'>, 'goal': <'respawn'>, 'cause': <'respawn'>}");
   live (fx, "job-goal", "task", "{'job': <'task'>, 'goal': <'stop'>, 'cause': <'process'>}");
   live (fx, "job-goal", "none", "{'goal': <'start'>}");
-  assert_titles (fx, "Respawn web");
+  gui_assert_text (titles (fx), "Respawn web");
   g_assert_cmpstr (init_admin_history_row_get_cause (row_at (fx, 0)), ==, "respawn");
 }
 
@@ -477,7 +471,7 @@ test_respawned_crash (Fixture      *fx,
   g_assert_cmpuint (n_rows (fx), ==, 0);
   live (fx, "job-state", "web", "{'job': <'web'>, 'goal': <'start'>, 'state': <'starting'>, "
         "'cause': <'respawn'>}");
-  assert_titles (fx, "web: The main process exited with status 2");
+  gui_assert_text (titles (fx), "web: The main process exited with status 2");
   assert_result (row_at (fx, 0), INIT_ADMIN_RESULT_FAILED, "respawned");
   g_assert_true (init_admin_history_row_affects (row_at (fx, 0), "web"));
 
@@ -542,7 +536,7 @@ test_config_runs (Fixture      *fx,
 
       live (fx, "job-added", names[i], details);
     }
-  assert_titles (fx, "6 jobs loaded: a, b, c, d, …");
+  gui_assert_text (titles (fx), "6 jobs loaded: a, b, c, d, …");
   row = row_at (fx, 0);
   g_assert_cmpint (init_admin_history_row_get_kind (row), ==, INIT_ADMIN_HISTORY_CONFIG);
   g_assert_cmpstr (init_admin_history_row_get_cause (row), ==, "daemon start-up");
@@ -551,7 +545,7 @@ test_config_runs (Fixture      *fx,
 
   live (fx, "job-changed", "a", "{'job': <'a'>, 'cause': <'reload'>}");
   live (fx, "job-removed", "b", "{'job': <'b'>, 'cause': <'reload'>}");
-  assert_titles (fx, "1 job removed: b|1 job changed: a|6 jobs loaded: a, b, c, d, …");
+  gui_assert_text (titles (fx), "1 job removed: b|1 job changed: a|6 jobs loaded: a, b, c, d, …");
 }
 
 /* A run is broken by a gap in ids (another record between) or by another cause. */
@@ -564,7 +558,7 @@ test_config_run_breaks (Fixture      *fx,
   live (fx, "event-queued", "go", NULL);
   live (fx, "job-added", "b", "{'job': <'b'>, 'cause': <'reload'>}");
   live (fx, "job-added", "c", "{'job': <'c'>, " CALLER ("initctl reload-configuration") "}");
-  assert_titles (fx, "1 job loaded: c|1 job loaded: b|go|1 job loaded: a");
+  gui_assert_text (titles (fx), "1 job loaded: c|1 job loaded: b|go|1 job loaded: a");
 }
 
 /* A configuration error is a failed row naming the file and the reason, and ends a run. */
@@ -576,7 +570,7 @@ test_config_error (Fixture      *fx,
   live (fx, "job-added", "a", "{'job': <'a'>}");
   live (fx, "config-error", "/etc/init/bad.conf", "{'reason': <'1:5: Unknown stanza'>, 'cause': <'reload'>}");
   live (fx, "job-added", "b", "{'job': <'b'>}");
-  assert_titles (fx, "1 job loaded: b|Configuration error in /etc/init/bad.conf|1 job loaded: a");
+  gui_assert_text (titles (fx), "1 job loaded: b|Configuration error in /etc/init/bad.conf|1 job loaded: a");
   assert_result (row_at (fx, 1), INIT_ADMIN_RESULT_FAILED, "1:5: Unknown stanza");
   g_assert_cmpstr (init_admin_history_row_get_cause (row_at (fx, 1)), ==, "configuration reload");
 }
@@ -588,7 +582,7 @@ test_config_subject_fallback (Fixture      *fx,
 {
   follow (fx);
   live (fx, "job-removed", "ghost", NULL);
-  assert_titles (fx, "1 job removed: ghost");
+  gui_assert_text (titles (fx), "1 job removed: ghost");
   g_assert_true (init_admin_history_row_affects (row_at (fx, 0), "ghost"));
 }
 

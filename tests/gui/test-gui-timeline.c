@@ -13,9 +13,9 @@
 #include "init-admin-history.h"
 #include "test-util.h"
 
-/* A caller's details: root running @command (pid 42). */
+/* A caller's details: another user (one without a name) running @command (pid 42). */
 #define CALLER(command) \
-  "'cause': <'caller'>, 'caller-uid': <uint32 0>, 'caller-pid': <uint32 42>, " \
+  "'cause': <'caller'>, 'caller-uid': <uint32 4000000000>, 'caller-pid': <uint32 42>, " \
   "'caller-command': <'" command "'>"
 
 typedef struct
@@ -243,7 +243,7 @@ test_event_row (Fixture      *fx,
   row = row_at (fx, 0);
   g_assert_cmpint (init_admin_history_row_get_kind (row), ==, INIT_ADMIN_HISTORY_EVENT);
   g_assert_cmpstr (init_admin_history_row_get_title (row), ==, "weather KIND=rain WHERE=\"two words\"");
-  g_assert_cmpstr (init_admin_history_row_get_cause (row), ==, "root (initctl emit weather)");
+  g_assert_cmpstr (init_admin_history_row_get_cause (row), ==, "uid 4000000000 (initctl emit weather)");
   g_assert_cmpuint (init_admin_history_row_get_event_id (row), ==, 7);
   assert_result (row, INIT_ADMIN_RESULT_PENDING, "in progress");
   g_assert_true (init_admin_history_find_event (fx->history, 7) == row);
@@ -334,7 +334,7 @@ test_start_request (Fixture      *fx,
   row = row_at (fx, 0);
   g_assert_cmpint (init_admin_history_row_get_kind (row), ==, INIT_ADMIN_HISTORY_REQUEST);
   g_assert_cmpstr (init_admin_history_row_get_title (row), ==, "Start hello");
-  g_assert_cmpstr (init_admin_history_row_get_cause (row), ==, "root (initctl start hello)");
+  g_assert_cmpstr (init_admin_history_row_get_cause (row), ==, "uid 4000000000 (initctl start hello)");
   assert_result (row, INIT_ADMIN_RESULT_PENDING, "in progress");
 
   live (fx, "job-state", "hello", "{'job': <'hello'>, 'goal': <'start'>, 'state': <'starting'>}");

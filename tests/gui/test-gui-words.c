@@ -349,7 +349,7 @@ test_respawn (void)
 }
 
 /* Every cause kind of a history record in words; unknown kinds and records without a
- * cause say nothing; a caller without a command is the user alone. */
+ * cause say nothing; a caller without a command is the user alone, a program by its name. */
 static void
 test_causes (void)
 {
@@ -360,8 +360,10 @@ test_causes (void)
     { "{'cause': <'shutdown'>}", "daemon shutdown" },
     { "{'cause': <'process'>}", "a process ended" },
     { "{'cause': <'event'>}", "an event" },
-    { "{'cause': <'caller'>, 'caller-uid': <uint32 0>}", "root" },
-    { "{'cause': <'caller'>, 'caller-uid': <uint32 0>, 'caller-command': <''>}", "root" },
+    { "{'cause': <'caller'>, 'caller-uid': <uint32 4000000000>}", "uid 4000000000" },
+    { "{'cause': <'caller'>, 'caller-uid': <uint32 4000000000>, 'caller-command': <''>}", "uid 4000000000" },
+    { "{'cause': <'caller'>, 'caller-uid': <uint32 4000000000>, 'caller-command': <'/usr/sbin/initctl'>}",
+      "uid 4000000000 (initctl)" },
     { "{'cause': <'martians'>}", "" },
     { "@a{sv} {}", "" },
   };

@@ -65,7 +65,7 @@ fixture_set_up (Fixture      *fx,
   fx->service = dbus_fixture_connect (fx->bus);
   fx->held = g_ptr_array_new ();
   fx->gate = init_call_gate_new ();
-  fx->filter = init_call_gate_attach (fx->gate, fx->service);
+  fx->filter = init_call_gate_attach (fx->gate, fx->service, TRUE);
   fx->object = g_dbus_connection_register_object (fx->service, PATH, init_dbus_manager_interface_info (),
                                                   &vtable, fx, NULL, &error);
   g_assert_no_error (error);
@@ -445,7 +445,7 @@ test_attach_forgets_senders (Fixture      *fx,
 
   as_user (fx, client, OTHER_UID, INIT_CALL_GATE_CHECKS_FULL);
   g_dbus_connection_remove_filter (fx->service, fx->filter);
-  fx->filter = init_call_gate_attach (fx->gate, fx->service);
+  fx->filter = init_call_gate_attach (fx->gate, fx->service, TRUE);
 
   send (fx, client, "EmitEvent", NULL, G_DBUS_CALL_FLAGS_NONE, &call);
   assert_passes (fx, &call);

@@ -72,9 +72,9 @@ attach_filter (int fd)
 
 /* A bigger receive queue, so a burst of forks on the host is not lost: SO_RCVBUFFORCE where
  * we may (CAP_NET_ADMIN), else SO_RCVBUF (capped at net.core.rmem_max). */
-static void
-grow_rcvbuf (InitProcTracker *tracker,
-             int              size)
+void
+init_proc_connector_set_rcvbuf (InitProcTracker *tracker,
+                                int              size)
 {
   if (setsockopt (tracker->fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) < 0)
     setsockopt (tracker->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
@@ -213,8 +213,9 @@ init_proc_connector_read (InitProcTracker *tracker,
           if (errno == ENOBUFS)
             {
               lost = TRUE;
+              tracker->n_losses++;
               if (tracker->rcvbuf < RCVBUF_MAX)
-                grow_rcvbuf (tracker, MIN (tracker->rcvbuf * 2, RCVBUF_MAX));
+                init_proc_connector_set_rcvbuf (tracker, MIN (tracker->rcvbuf * 2, RCVBUF_MAX));
               g_info (_("Process events were lost (receive queue now %d bytes): rescanning"),
                       tracker->rcvbuf);
               continue;
@@ -282,7 +283,7 @@ init_proc_connector_open (InitProcTracker *tracker,
       *reason = g_strerror (errno);
       return FALSE;
     }
-  grow_rcvbuf (tracker, RCVBUF_INITIAL);
+  init_proc_connector_set_rcvbuf (tracker, RCVBUF_INITIAL);
   if (bind (fd, (struct sockaddr *) &address, sizeof address) < 0)
     {
       *reason = g_strerror (errno);

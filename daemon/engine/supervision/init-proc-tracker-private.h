@@ -63,6 +63,7 @@ struct _InitProcTracker
 
   guint64 n_wakeups;
   guint64 n_messages;
+  guint64 n_losses;
 };
 
 /* ---- records (init-proc-tracker.c) ---- */
@@ -104,6 +105,9 @@ void      init_proc_connector_read (InitProcTracker *tracker,
                                     pid_t            verify_child,
                                     gboolean        *verified);
 void      init_proc_connector_close (InitProcTracker *tracker);
+/* Ask for a receive queue of @size bytes (the kernel doubles it for its bookkeeping). */
+void      init_proc_connector_set_rcvbuf (InitProcTracker *tracker,
+                                          int              size);
 /* The connector failed for good: fall back to scanning and tell the mode callback. */
 void      init_proc_connector_stop (InitProcTracker *tracker,
                                     const char      *reason);

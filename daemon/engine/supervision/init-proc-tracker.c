@@ -305,6 +305,15 @@ init_proc_tracker_fail_connector_for_testing (InitProcTracker *tracker)
 }
 
 void
+init_proc_tracker_set_queue_for_testing (InitProcTracker *tracker,
+                                         int              bytes)
+{
+  g_return_if_fail (tracker != NULL);
+  if (tracker->fd >= 0)
+    init_proc_connector_set_rcvbuf (tracker, bytes);
+}
+
+void
 init_proc_tracker_set_mode_func (InitProcTracker *tracker,
                                  GFunc            func,
                                  gpointer         user_data)
@@ -393,4 +402,12 @@ init_proc_tracker_get_n_messages (InitProcTracker *tracker)
   g_return_val_if_fail (tracker != NULL, 0);
 
   return tracker->n_messages;
+}
+
+guint64
+init_proc_tracker_get_n_losses (InitProcTracker *tracker)
+{
+  g_return_val_if_fail (tracker != NULL, 0);
+
+  return tracker->n_losses;
 }

@@ -108,10 +108,17 @@ void              init_proc_tracker_set_mode_func (InitProcTracker *tracker,
 
 /* Tests: act as if the connector had failed (falls back to scanning, calls the mode func). */
 void              init_proc_tracker_fail_connector_for_testing (InitProcTracker *tracker);
+/* Tests: shrink the connector's receive queue to @bytes, so that a hundred forks overflow
+ * it (the default queue holds thousands of messages, and forking that often takes tens of
+ * seconds on a loaded machine). */
+void              init_proc_tracker_set_queue_for_testing (InitProcTracker *tracker,
+                                                           int              bytes);
 
-/* Counters for tests and benchmarks: times the connector socket woke the main loop, and
- * messages received (after the kernel filter). */
+/* Counters for tests and benchmarks: times the connector socket woke the main loop,
+ * messages received (after the kernel filter), and times messages were lost (the receive
+ * queue overflowed, which triggers a rescan of /proc). */
 guint64           init_proc_tracker_get_n_wakeups (InitProcTracker *tracker);
 guint64           init_proc_tracker_get_n_messages (InitProcTracker *tracker);
+guint64           init_proc_tracker_get_n_losses (InitProcTracker *tracker);
 
 G_END_DECLS

@@ -735,23 +735,24 @@ witness_drain (int      fd,
 /* Threads are never reported as forks.  With the connector, the 200 messages the kernel
  * sends for 100 threads (100 clones, 100 exits) never reach the tracker: it receives no more
  * than an unfiltered witness socket counts of process forks and exits (host noise hits both
- * alike); and the threads wake it a handful of times at most, while 5 forks do arrive. */
+ * alike), and it never wakes without receiving one of those (so the threads never woke it),
+ * while 5 forks do arrive.  (The number of wake-ups itself depends on how often the rest of
+ * the host forks: a busy machine forks a few hundred times a second.) */
 static void
 test_threads (Fixture      *fx,
               gconstpointer data)
 {
   g_autofree char *file = g_build_filename (fx->dir, "pid", NULL);
   Counts before, after;
-  guint attempt, best_wakeups = G_MAXUINT;
+  gboolean judged = FALSE;
   int witness_fd = -1;
   pid_t root;
 
   SKIP_IF_UNAVAILABLE (fx);
   if (fx->connector)
     witness_fd = witness_open ();
-  /* Wake-ups do depend on the rest of the host (every process fork reaches us too): the
-   * quietest of up to 10 attempts is judged.  The message counts are exact every time. */
-  for (attempt = 1; attempt <= 10; attempt++)
+  /* Again only if the witness itself overflowed (its counts are then unusable). */
+  for (guint attempt = 1; attempt <= 10 && !judged; attempt++)
     {
       g_autoptr(GArray) pids = NULL;
       Witness witness = { 0, };
@@ -789,12 +790,12 @@ test_threads (Fixture      *fx,
       g_assert_cmpuint (witness.threads, ==, 200);
       /* Without the filter it would be at least witness.processes + 200. */
       g_assert_cmpuint (messages, <=, witness.processes);
-      best_wakeups = MIN (best_wakeups, wakeups);
-      if (best_wakeups <= 5)
-        break;
+      /* Every wake-up brought at least one message that passed the filter. */
+      g_assert_cmpuint (wakeups, <=, messages);
+      judged = TRUE;
     }
   close (witness_fd);
-  g_assert_cmpuint (best_wakeups, <=, 5);
+  g_assert_true (judged);
 
   /* The counters do count: a tracked process forking 5 children brings >= 10 messages. */
   {

@@ -494,3 +494,36 @@ init_admin_display_name (const char *job,
     return g_strdup (job);
   return g_strdup_printf ("%s (%s)", job, instance);
 }
+
+/* "weather KIND=rain"; the jobs' own events read "started hello RESULT=ok" rather than
+ * "started JOB=hello INSTANCE=". */
+char *
+init_admin_format_event_title (const char        *name,
+                               const char *const *env)
+{
+  g_autoptr(GPtrArray) rest = g_ptr_array_new ();
+  const char *job = NULL, *instance = "";
+  g_autofree char *env_text = NULL;
+  gboolean job_event = g_str_equal (name, "starting") || g_str_equal (name, "started")
+                       || g_str_equal (name, "stopping") || g_str_equal (name, "stopped");
+
+  for (gsize i = 0; env != NULL && env[i] != NULL; i++)
+    {
+      if (job_event && g_str_has_prefix (env[i], "JOB="))
+        job = env[i] + 4;
+      else if (job_event && g_str_has_prefix (env[i], "INSTANCE="))
+        instance = env[i] + 9;
+      else
+        g_ptr_array_add (rest, (gpointer) env[i]);
+    }
+  g_ptr_array_add (rest, NULL);
+  env_text = init_admin_format_env ((const char *const *) rest->pdata);
+  if (job != NULL)
+    {
+      g_autofree char *display = init_admin_display_name (job, instance);
+
+      return env_text[0] != '\0' ? g_strdup_printf ("%s %s %s", name, display, env_text)
+                                 : g_strdup_printf ("%s %s", name, display);
+    }
+  return env_text[0] != '\0' ? g_strdup_printf ("%s %s", name, env_text) : g_strdup (name);
+}

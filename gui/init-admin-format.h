@@ -69,6 +69,9 @@ typedef struct
 GArray *init_admin_process_tree_order (GVariant *tree);
 /* "KEY=VALUE KEY2=VALUE2" for an environment, values with spaces quoted. */
 char *init_admin_format_env (const char *const *env);
+/* An event as a title: "weather KIND=rain"; job events read "started hello RESULT=ok". */
+char *init_admin_format_event_title (const char        *name,
+                                     const char *const *env);
 /* A job's display name: "job" or "job (instance)". */
 char *init_admin_display_name (const char *job,
                                const char *instance);

@@ -773,10 +773,8 @@ init_admin_job_list_init (InitAdminJobList *self)
                                            GTK_SORTER (gtk_numeric_sorter_new (property ("pid"))));
   self->columns[COLUMN_DESCRIPTION] = make_column (self, COLUMN_DESCRIPTION, _("Description"),
                                                    GTK_SORTER (gtk_string_sorter_new (property ("description"))));
-  /* Every column fits the list's width (names and descriptions ellipsized): fixed widths
-   * that add up to more than the pane (200 + 215 px and more) put the PID and the
-   * description a horizontal scroll away, off screen even in a wide window; the name keeps
-   * room for a word however wide the job pane grows. */
+  /* Every column fits the list's width (names and descriptions ellipsized): wider fixed
+   * widths put the PID and the description off screen even in a wide window. */
   gtk_column_view_column_set_fixed_width (self->columns[COLUMN_NAME], 150);
   gtk_column_view_column_set_expand (self->columns[COLUMN_DESCRIPTION], TRUE);
 

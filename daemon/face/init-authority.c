@@ -155,16 +155,12 @@ drop_kept_authority (GDBusConnection *bus,
   g_object_set_data (G_OBJECT (bus), KEPT_AUTHORITY_KEY, NULL);
 }
 
-/* Keep @authority as long as @bus is open, whoever else lets it go.  libpolkit's
- * PolkitAuthority connects handlers to its GDBusProxy ("g-signal", "notify::g-name-owner")
- * and leaves them there when it is finalized, while the proxy lives on as long as a call it
- * made is in flight: the CancelCheckAuthorization it sends by itself for a cancelled
- * interactive check (until polkitd answers), or a reply still in GDBus's worker thread.  A
- * name-owner change (polkitd stopping) or a "Changed" signal in that window reached freed
- * memory ("invalid uninstantiatable type '(null)' in cast to 'PolkitAuthority'", issue 16).
- * Once @bus has closed no message reaches the proxy any more (the signals received before
- * were dispatched before "closed"), so the authority goes then, and a closed singleton is
- * not pinned (see forget_authority()). */
+/* Keep @authority as long as @bus is open.  libpolkit's PolkitAuthority leaves handlers on
+ * its GDBusProxy when finalized, and the proxy lives on while a call it made is in flight
+ * (its own CancelCheckAuthorization, a reply in GDBus's worker): a name-owner change or a
+ * "Changed" signal then reached freed memory ("invalid uninstantiatable type '(null)' in
+ * cast to 'PolkitAuthority'", issue 16).  After "closed" no message reaches the proxy, so
+ * the authority goes then (a closed singleton is not pinned: forget_authority()). */
 static void
 keep_with_bus (GDBusConnection *bus,
                PolkitAuthority *authority)

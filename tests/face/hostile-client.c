@@ -1,13 +1,13 @@
 /* hostile-client.c — a local user trying to wear initd --system down (test-hostile-auth)
  *
- *   hostile-client [--agent] [--interactive] [--conns N] [--env-mb M] CALLS emit EVENT
- *   hostile-client [--agent] [--interactive] [--conns N] [--env-mb M] CALLS start JOB
+ *   hostile-client [--agent] [--interactive] [--conns N] [--window W] [--env-mb M] CALLS emit EVENT
+ *   hostile-client [--agent] [--interactive] [--conns N] [--window W] [--env-mb M] CALLS start JOB
  *   hostile-client [--conns N] CALLS history -
  *
  * Sends CALLS method calls (EmitEvent EVENT, Job.Start on JOB's path, or GetHistory (0, 0): the
  * oldest page of the history) to org.example.Init
  * on $DBUS_SYSTEM_BUS_ADDRESS, spread over N connections, without waiting for replies: at most
- * 125 unanswered on each connection (the bus allows 128), the next sent as soon as one is
+ * W (default 125) unanswered on each connection (the bus allows 128), the next sent as soon as one is
  * answered, until all CALLS are sent.  --env-mb M gives every call M MiB of
  * environment (64 KiB entries).  --interactive sets ALLOW_INTERACTIVE_AUTHORIZATION.  --agent
  * first registers a polkit authentication agent for this process that never answers, so every
@@ -208,10 +208,12 @@ main (int    argc,
   gboolean interactive = FALSE;
   int conns = 1;
   int env_mb = 0;
+  int window = WINDOW;
   GOptionEntry entries[] = {
     { "agent", 0, 0, G_OPTION_ARG_NONE, &agent, "register a polkit agent that never answers", NULL },
     { "interactive", 0, 0, G_OPTION_ARG_NONE, &interactive, "allow interactive authorization", NULL },
     { "conns", 0, 0, G_OPTION_ARG_INT, &conns, "connections to spread the calls over", "N" },
+    { "window", 0, 0, G_OPTION_ARG_INT, &window, "unanswered calls per connection", "W" },
     { "env-mb", 0, 0, G_OPTION_ARG_INT, &env_mb, "MiB of environment per call", "M" },
     { NULL }
   };
@@ -227,7 +229,7 @@ main (int    argc,
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 4 || address == NULL
-      || conns < 1)
+      || conns < 1 || window < 1 || window > WINDOW)
     {
       g_printerr ("usage: hostile-client [options] CALLS emit|start NAME\n");
       return 2;
@@ -259,7 +261,7 @@ main (int    argc,
   plan.flags = interactive ? G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION
                            : G_DBUS_CALL_FLAGS_NONE;
   plan.unsent = calls;
-  for (guint i = 0; i < MIN (calls, WINDOW * buses->len); i++)
+  for (guint i = 0; i < MIN (calls, (guint) window * buses->len); i++)
     send_one (g_ptr_array_index (buses, i % buses->len));
   for (guint i = 0; i < buses->len; i++)
     g_dbus_connection_flush_sync (g_ptr_array_index (buses, i), NULL, NULL);
